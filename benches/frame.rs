@@ -1,0 +1,100 @@
+//! Frame time of the real window code, headless (egui_kittest, 1280×800),
+//! with 100,000 topics: idle, and with 10,000 messages a second arriving.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui;
+use egui_kittest::Harness;
+use mqscope::App;
+use mqscope::model::{Event, Message, Received, Session};
+use mqscope::mqtt::{BrokerAddress, ConnectionSettings};
+
+fn fleet() -> Vec<Received> {
+    let mut messages = Vec::with_capacity(100_000);
+    for device in 0..10_000 {
+        for metric in ["temperature", "humidity", "power", "state", "battery", "rssi", "voltage", "energy", "uptime"] {
+            messages.push(Received {
+                topic: format!("fleet/device{device}/{metric}"),
+                message: Message::new(Bytes::from(format!("{{\"value\":{device}.5,\"unit\":\"x\"}}"))),
+            });
+        }
+    }
+    for i in 0..10_000 {
+        messages.push(Received {
+            topic: format!("flat/{i}"),
+            message: Message::new(Bytes::from_static(b"1")),
+        });
+    }
+    messages
+}
+
+fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
+    let mut session = Session::new();
+    session.apply(Event::Messages(fleet()), Instant::now());
+    // The view a user has after opening two branches and selecting a topic.
+    for topic in ["fleet", "flat"] {
+        if let Some(node) = session.tree.find(topic).and_then(|id| session.tree.get_mut(id)) {
+            node.expanded = true;
+        }
+    }
+    let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
+    let mut app = App::new(runtime.handle().clone());
+    app.open_session(settings, session);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut App| {
+                let ctx = ui.ctx().clone();
+                app.logic(&ctx);
+                app.ui(ui);
+            },
+            app,
+        );
+    let selected = harness
+        .state()
+        .explorer()
+        .and_then(|e| e.session.tree.find("fleet/device5/temperature"));
+    if let (Some(id), Some(explorer)) = (selected, harness.state_mut().explorer_mut()) {
+        explorer.tree.select(&mut explorer.session, id);
+    }
+    harness.step();
+    harness.step();
+    harness
+}
+
+fn frame(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(50);
+
+    let mut idle = harness(&runtime);
+    group.bench_function("100k topics, idle", |b| b.iter(|| idle.step()));
+
+    // 10,000 msg/s at 60 frames a second: about 167 messages a frame on existing topics.
+    let mut busy = harness(&runtime);
+    let payload = Bytes::from_static(b"{\"value\":22.5,\"unit\":\"x\"}");
+    let mut device = 0usize;
+    group.bench_function("100k topics, 10k msg/s arriving", |b| {
+        b.iter(|| {
+            let batch: Vec<Received> = (0..167)
+                .map(|_| {
+                    device = (device + 1) % 10_000;
+                    Received {
+                        topic: format!("fleet/device{device}/temperature"),
+                        message: Message::new(payload.clone()),
+                    }
+                })
+                .collect();
+            if let Some(explorer) = busy.state_mut().explorer_mut() {
+                explorer.session.apply(Event::Messages(batch), Instant::now());
+            }
+            busy.step();
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);

@@ -1,0 +1,101 @@
+//! Model throughput: ingest into a 100k-topic tree, and flattening visible rows.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use mqscope::model::{Event, Message, NodeId, Received, Session, Tree, rows};
+
+/// 100,000 topics shaped like a real fleet: site/building/device/metric.
+fn topics() -> Vec<String> {
+    let mut topics = Vec::with_capacity(100_000);
+    for site in 0..10 {
+        for building in 0..10 {
+            for device in 0..100 {
+                for metric in ["temperature", "humidity", "power", "state", "battery", "rssi", "voltage", "energy", "uptime", "status"] {
+                    topics.push(format!("site{site}/building{building}/device{device}/{metric}"));
+                }
+            }
+        }
+    }
+    topics
+}
+
+fn batch(topics: &[String]) -> Vec<Received> {
+    let payload = Bytes::from_static(b"21.5");
+    topics
+        .iter()
+        .map(|topic| Received {
+            topic: topic.clone(),
+            message: Message::new(payload.clone()),
+        })
+        .collect()
+}
+
+fn ingest(c: &mut Criterion) {
+    let topics = topics();
+    let mut group = c.benchmark_group("ingest");
+    group.throughput(Throughput::Elements(topics.len() as u64));
+    group.sample_size(20);
+    group.bench_function("100k updates into a 100k-topic tree", |b| {
+        let mut session = Session::new();
+        session.apply(Event::Messages(batch(&topics)), Instant::now());
+        b.iter_batched(
+            || Event::Messages(batch(&topics)),
+            |event| session.apply(black_box(event), Instant::now()),
+            BatchSize::LargeInput,
+        );
+    });
+    group.bench_function("100k new topics into an empty tree", |b| {
+        b.iter_batched(
+            || (Session::new(), Event::Messages(batch(&topics))),
+            |(mut session, event)| {
+                session.apply(black_box(event), Instant::now());
+                session
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.finish();
+}
+
+fn expand_all(tree: &mut Tree) {
+    let mut stack = vec![NodeId::ROOT];
+    while let Some(id) = stack.pop() {
+        let children: Vec<NodeId> = tree.get(id).map(|n| n.children().to_vec()).unwrap_or_default();
+        if let Some(node) = tree.get_mut(id) {
+            node.expanded = true;
+        }
+        stack.extend(children);
+    }
+}
+
+fn flatten(c: &mut Criterion) {
+    let topics = topics();
+    let mut session = Session::new();
+    session.apply(Event::Messages(batch(&topics)), Instant::now());
+    let mut tree = session.tree;
+    let mut group = c.benchmark_group("flatten");
+    group.sample_size(30);
+    let mut rows_out = Vec::new();
+    group.bench_function("top level only (10 rows)", |b| {
+        b.iter(|| {
+            rows::flatten(&mut tree, &mut rows_out);
+            black_box(rows_out.len())
+        });
+    });
+    expand_all(&mut tree);
+    rows::flatten(&mut tree, &mut rows_out);
+    group.throughput(Throughput::Elements(rows_out.len() as u64));
+    group.bench_function("everything expanded (111k rows)", |b| {
+        b.iter(|| {
+            rows::flatten(&mut tree, &mut rows_out);
+            black_box(rows_out.len())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest, flatten);
+criterion_main!(benches);

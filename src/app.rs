@@ -1,0 +1,265 @@
+//! The application: owns the connection and its model, drains events in
+//! `logic` within a time budget, and lays out the panels in `ui`.
+
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::model::Session;
+use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
+use crate::ui::connection::ConnectForm;
+use crate::ui::message::MessageView;
+use crate::ui::tree::TreeView;
+use crate::ui::{status, theme};
+
+/// Time spent applying events per frame at most; the rest waits for the next frame.
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// Width of the message panel when the window opens, in points.
+const MESSAGE_PANEL_WIDTH: f32 = 560.0;
+
+/// One connection and everything seen on it.
+pub struct Explorer {
+    /// What the connection has seen.
+    pub session: Session,
+    /// How it connects.
+    pub settings: ConnectionSettings,
+    connection: Option<Connection>,
+    /// The topic tree panel.
+    pub tree: TreeView,
+    message: MessageView,
+}
+
+impl Explorer {
+    /// Whether the connection task is still running.
+    pub fn is_running(&self) -> bool {
+        self.connection.is_some()
+    }
+
+    /// Apply waiting events until `deadline`. Returns true if more are waiting.
+    pub fn drain(&mut self, deadline: Instant) -> bool {
+        let Some(connection) = &self.connection else {
+            return false;
+        };
+        let session = &mut self.session;
+        let now = Instant::now();
+        match connection.events().drain(deadline, |event| session.apply(event, now)) {
+            Drained::Empty => false,
+            Drained::MoreWaiting => true,
+            Drained::Closed => {
+                self.connection = None;
+                false
+            }
+        }
+    }
+}
+
+/// The mqscope application state.
+pub struct App {
+    runtime: tokio::runtime::Handle,
+    form: ConnectForm,
+    show_form: bool,
+    explorer: Option<Explorer>,
+    title: String,
+}
+
+impl App {
+    /// An app that shows the connect form; connections run on `runtime`.
+    pub fn new(runtime: tokio::runtime::Handle) -> Self {
+        Self {
+            runtime,
+            form: ConnectForm::default(),
+            show_form: true,
+            explorer: None,
+            title: String::new(),
+        }
+    }
+
+    /// The open connection's state, if any.
+    pub fn explorer(&self) -> Option<&Explorer> {
+        self.explorer.as_ref()
+    }
+
+    /// The open connection's state, mutably, if any.
+    pub fn explorer_mut(&mut self) -> Option<&mut Explorer> {
+        self.explorer.as_mut()
+    }
+
+    /// Close the current connection, if any, and connect with `settings` into a fresh tree.
+    pub fn connect(&mut self, ctx: &egui::Context, settings: ConnectionSettings) {
+        if let Some(old) = self.explorer.take() {
+            if let Some(connection) = old.connection {
+                connection.disconnect();
+            }
+        }
+        self.form = ConnectForm::from_settings(&settings);
+        let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
+        self.explorer = Some(Explorer {
+            session: Session::new(),
+            settings,
+            connection: Some(connection),
+            tree: TreeView::default(),
+            message: MessageView::default(),
+        });
+        self.show_form = false;
+    }
+
+    /// Show `session` without a live connection (a capture, a benchmark's fixture);
+    /// Reconnect connects it with `settings`.
+    pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
+        self.form = ConnectForm::from_settings(&settings);
+        self.explorer = Some(Explorer {
+            session,
+            settings,
+            connection: None,
+            tree: TreeView::default(),
+            message: MessageView::default(),
+        });
+        self.show_form = false;
+    }
+
+    fn reconnect(&mut self, ctx: &egui::Context) {
+        if let Some(explorer) = &mut self.explorer {
+            if explorer.connection.is_none() {
+                let connection = Connection::spawn(&self.runtime, explorer.settings.clone(), waker(ctx));
+                explorer.connection = Some(connection);
+            }
+        }
+    }
+
+    /// Disconnect cleanly and wait for it, at most `timeout`.
+    pub fn shutdown(&mut self, timeout: Duration) {
+        let Some(explorer) = &mut self.explorer else { return };
+        let Some(connection) = &explorer.connection else { return };
+        connection.disconnect();
+        let deadline = Instant::now() + timeout;
+        while !connection.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Apply waiting events within the frame budget. Call once per frame, before [`Self::ui`].
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let Some(explorer) = &mut self.explorer else { return };
+        if explorer.drain(Instant::now() + DRAIN_BUDGET) {
+            ctx.request_repaint();
+        }
+        let state = explorer.session.state();
+        if matches!(state, crate::model::ConnectionState::Reconnecting { .. }) || explorer.session.rate_is_settling() {
+            // Count the retry down, and let the message rate fall to zero when traffic stops.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    /// Draw the window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.update_title(ui.ctx());
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        if let Some(explorer) = &mut self.explorer {
+            let broker = explorer.settings.address.to_string();
+            egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker));
+        }
+        match &mut self.explorer {
+            Some(explorer) if !self.show_form => {
+                egui::Panel::right("message")
+                    .resizable(true)
+                    .default_size(MESSAGE_PANEL_WIDTH)
+                    .min_size(280.0)
+                    .max_size(ui.available_width() - 240.0)
+                    .show(ui, |ui| {
+                        let selected = explorer.tree.selected;
+                        explorer.message.ui(ui, &explorer.session, selected, &self.runtime);
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    explorer.tree.ui(ui, &mut explorer.session);
+                });
+            }
+            _ => {
+                let mut connect = None;
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space((ui.available_height() * 0.12).min(80.0));
+                        egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
+                            ui.set_max_width(560.0);
+                            ui.vertical(|ui| connect = self.form.ui(ui));
+                        });
+                    });
+                });
+                if let Some(settings) = connect {
+                    self.connect(ui.ctx(), settings);
+                }
+            }
+        }
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let mut reconnect = false;
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("mqscope").strong().size(15.0));
+            ui.separator();
+            let Some(explorer) = &self.explorer else {
+                ui.weak("Not connected");
+                return;
+            };
+            ui.label(egui::RichText::new(format!("mqtt://{}", explorer.settings.address)).monospace());
+            if let Some(user) = &explorer.settings.username {
+                ui.weak(format!("as {user}"));
+            }
+            if explorer.is_running() {
+                if ui.button("Disconnect").clicked() {
+                    if let Some(connection) = &explorer.connection {
+                        connection.disconnect();
+                    }
+                }
+            } else if ui.button("Reconnect").clicked() {
+                reconnect = true;
+            }
+            if self.show_form {
+                if ui.button("Back to topics").clicked() {
+                    self.show_form = false;
+                }
+            } else if ui.button("Connection…").on_hover_text("Connect to another broker").clicked() {
+                self.show_form = true;
+            }
+        });
+        if reconnect {
+            self.reconnect(ui.ctx());
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.explorer {
+            Some(explorer) => format!("mqscope — {}", explorer.settings.address),
+            None => "mqscope".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}
+
+/// Wakes the UI when a connection has events: a repaint soon, coalesced by the channel.
+fn waker(ctx: &egui::Context) -> Waker {
+    let ctx = ctx.clone();
+    std::sync::Arc::new(move || ctx.request_repaint_after(Duration::from_millis(16)))
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        App::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shutdown(Duration::from_millis(1500));
+    }
+}
+
+/// Apply the app's look to a context (fonts, spacing).
+pub fn setup(ctx: &egui::Context) {
+    theme::apply(ctx);
+}

@@ -1,0 +1,14 @@
+//! mqscope: a fast native MQTT explorer.
+//!
+//! The crate is split so the heart can be tested without a window:
+//! [`model`] and [`payload`] are pure data and functions, [`mqtt`] talks to
+//! brokers and reports events, [`ui`] and [`app`] draw the window.
+
+pub mod app;
+pub mod cli;
+pub mod model;
+pub mod mqtt;
+pub mod payload;
+pub mod ui;
+
+pub use app::App;

@@ -1,0 +1,68 @@
+//! The mqscope binary: command line, logging, the network runtime, the window.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use eframe::egui;
+use mqscope::App;
+use mqscope::cli::Cli;
+
+const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("mqscope=info,warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let settings = match cli.settings() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("mqscope: {error}");
+            std::process::exit(2);
+        }
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("mqscope-net")
+        .enable_all()
+        .build()
+        .context("starting the network runtime")?;
+
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("mqscope")
+        .with_app_id("mqscope")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0]);
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(error) => tracing::warn!(%error, "the window icon could not be loaded"),
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let handle = runtime.handle().clone();
+    eframe::run_native(
+        "mqscope",
+        options,
+        Box::new(move |cc| {
+            mqscope::app::setup(&cc.egui_ctx);
+            let mut app = App::new(handle);
+            if let Some(settings) = settings {
+                app.connect(&cc.egui_ctx, settings);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! What a connection reports to the model: messages, state changes, and the
+//! outcome of subscriptions. Plain data, so the model needs no network code.
+
+use std::time::{Instant, SystemTime};
+
+use super::message::{Qos, Received};
+
+/// One report from a connection.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// Messages received, in arrival order.
+    Messages(Vec<Received>),
+    /// The connection's state changed.
+    State(ConnectionState),
+    /// The broker answered a subscription request.
+    Subscribed(Vec<SubscriptionOutcome>),
+}
+
+/// A topic filter to subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    /// The filter, wildcards allowed (`#`, `$SYS/#`, `home/+/temp`).
+    pub filter: String,
+    /// The QoS asked for.
+    pub qos: Qos,
+}
+
+impl Subscription {
+    /// A subscription at QoS 0.
+    pub fn new(filter: impl Into<String>) -> Self {
+        Self {
+            filter: filter.into(),
+            qos: Qos::AtMostOnce,
+        }
+    }
+
+    /// What mqscope subscribes to unless told otherwise: everything, and the broker's `$SYS` tree.
+    pub fn defaults() -> Vec<Self> {
+        vec![Self::new("#"), Self::new("$SYS/#")]
+    }
+}
+
+/// The broker's answer to one filter of a subscription request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubscriptionOutcome {
+    /// The filter asked for.
+    pub filter: String,
+    /// The QoS granted, or why the broker refused it.
+    pub granted: Result<Qos, String>,
+}
+
+/// Where a connection stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Opening the connection.
+    Connecting {
+        /// 1 for the first try.
+        attempt: u32,
+    },
+    /// Connected and subscribed (or subscribing).
+    Connected {
+        /// When the connection was made.
+        since: SystemTime,
+    },
+    /// The connection was lost or could not be made; another try is scheduled.
+    Reconnecting {
+        /// Why the last try failed, in words.
+        reason: String,
+        /// When the next try starts.
+        retry_at: Instant,
+        /// How many tries failed in a row.
+        failures: u32,
+    },
+    /// Gave up: trying again would not help until something changes.
+    Failed {
+        /// Why, in words, with what to do about it.
+        reason: String,
+    },
+    /// Closed on request.
+    Disconnected,
+}
+
+impl ConnectionState {
+    /// Whether the connection is up.
+    pub fn is_connected(&self) -> bool {
+        matches!(self, Self::Connected { .. })
+    }
+
+    /// Whether the connection task has ended (nothing more will happen without a new connection).
+    pub fn is_ended(&self) -> bool {
+        matches!(self, Self::Failed { .. } | Self::Disconnected)
+    }
+}

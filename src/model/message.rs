@@ -1,0 +1,96 @@
+//! One received MQTT message, as the model keeps it.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+/// MQTT quality of service level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Qos {
+    /// At most once (0).
+    #[default]
+    AtMostOnce,
+    /// At least once (1).
+    AtLeastOnce,
+    /// Exactly once (2).
+    ExactlyOnce,
+}
+
+impl Qos {
+    /// All levels, lowest first.
+    pub const ALL: [Self; 3] = [Self::AtMostOnce, Self::AtLeastOnce, Self::ExactlyOnce];
+
+    /// The level as its number, 0 to 2.
+    pub fn level(self) -> u8 {
+        match self {
+            Self::AtMostOnce => 0,
+            Self::AtLeastOnce => 1,
+            Self::ExactlyOnce => 2,
+        }
+    }
+
+    /// The level for a number, if it is one.
+    pub fn from_level(level: u8) -> Option<Self> {
+        match level {
+            0 => Some(Self::AtMostOnce),
+            1 => Some(Self::AtLeastOnce),
+            2 => Some(Self::ExactlyOnce),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Qos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.level())
+    }
+}
+
+/// A message as stored under its topic: the payload is shared, never copied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The payload bytes, exactly as received.
+    pub payload: Bytes,
+    /// QoS the message was delivered with.
+    pub qos: Qos,
+    /// Whether the broker delivered it as a retained message.
+    pub retain: bool,
+    /// Wall-clock time it arrived.
+    pub received_at: SystemTime,
+}
+
+impl Message {
+    /// A message with the given payload, QoS 0, not retained, received now.
+    pub fn new(payload: impl Into<Bytes>) -> Self {
+        Self {
+            payload: payload.into(),
+            qos: Qos::AtMostOnce,
+            retain: false,
+            received_at: SystemTime::now(),
+        }
+    }
+
+    /// Payload size in bytes.
+    pub fn size_bytes(&self) -> usize {
+        self.payload.len()
+    }
+}
+
+/// A message together with the topic it was published on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    /// The full topic name.
+    pub topic: String,
+    /// The message.
+    pub message: Message,
+}
+
+impl Received {
+    /// An example for tests and benchmarks.
+    pub fn example(topic: &str, payload: &str) -> Self {
+        Self {
+            topic: topic.to_owned(),
+            message: Message::new(payload.as_bytes().to_vec()),
+        }
+    }
+}

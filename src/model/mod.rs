@@ -1,0 +1,16 @@
+//! The heart of mqscope: what a connection has seen, as plain data.
+//! Nothing here knows about the UI, the network or threads; it is tested and
+//! benchmarked directly.
+
+pub mod event;
+pub mod message;
+pub mod rows;
+pub mod session;
+pub mod stats;
+pub mod tree;
+
+pub use event::{ConnectionState, Event, Subscription, SubscriptionOutcome};
+pub use message::{Message, Qos, Received};
+pub use rows::Row;
+pub use session::Session;
+pub use tree::{Node, NodeId, Tree};

@@ -1,0 +1,83 @@
+//! The tree's visible rows: expanded nodes flattened into a list, rebuilt only
+//! when the shape or the expansion changed, and drawn a screenful at a time.
+
+use super::tree::{NodeId, Tree};
+
+/// One visible line of the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The node shown on this line.
+    pub id: NodeId,
+    /// Indentation level: 0 for a top-level node.
+    pub depth: u16,
+}
+
+/// Flatten the expanded part of `tree` into `rows` (cleared first), children
+/// in natural name order. Costs O(visible rows), not O(tree).
+pub fn flatten(tree: &mut Tree, rows: &mut Vec<Row>) {
+    rows.clear();
+    tree.sort_children(NodeId::ROOT);
+    let mut stack: Vec<Row> = Vec::new();
+    push_children(tree, NodeId::ROOT, 0, &mut stack);
+    while let Some(row) = stack.pop() {
+        rows.push(row);
+        let expanded = tree.get(row.id).is_some_and(|n| n.expanded && n.has_children());
+        if expanded {
+            tree.sort_children(row.id);
+            push_children(tree, row.id, row.depth.saturating_add(1), &mut stack);
+        }
+    }
+}
+
+fn push_children(tree: &Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>) {
+    if let Some(node) = tree.get(parent) {
+        stack.extend(node.children().iter().rev().map(|&id| Row { id, depth }));
+    }
+}
+
+/// The position of `id` in `rows`.
+pub fn position(rows: &[Row], id: NodeId) -> Option<usize> {
+    rows.iter().position(|row| row.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::message::Message;
+
+    fn names(tree: &Tree, rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|r| format!("{}{}", "  ".repeat(r.depth.into()), tree.get(r.id).map_or("?", |n| n.name())))
+            .collect()
+    }
+
+    #[test]
+    fn shows_top_level_sorted_and_collapsed() {
+        let mut tree = Tree::new();
+        for topic in ["zigbee2mqtt/lamp", "$SYS/broker/uptime", "home/temp", "Home2/x"] {
+            tree.insert(topic, Message::new(&b"1"[..]));
+        }
+        let mut rows = Vec::new();
+        flatten(&mut tree, &mut rows);
+        assert_eq!(names(&tree, &rows), ["$SYS", "home", "Home2", "zigbee2mqtt"]);
+    }
+
+    #[test]
+    fn expanded_nodes_show_their_children_indented() {
+        let mut tree = Tree::new();
+        for topic in ["a/b/c", "a/a", "b"] {
+            tree.insert(topic, Message::new(&b"1"[..]));
+        }
+        let a = tree.find("a").expect("a exists");
+        let ab = tree.find("a/b").expect("a/b exists");
+        for id in [a, ab] {
+            if let Some(node) = tree.get_mut(id) {
+                node.expanded = true;
+            }
+        }
+        let mut rows = Vec::new();
+        flatten(&mut tree, &mut rows);
+        assert_eq!(names(&tree, &rows), ["a", "  a", "  b", "    c", "b"]);
+        assert_eq!(position(&rows, ab), Some(2));
+    }
+}

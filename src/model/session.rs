@@ -1,0 +1,137 @@
+//! Everything one connection has seen: the topic tree, counters, the
+//! connection's state and the outcome of its subscriptions.
+
+use std::time::Instant;
+
+use super::event::{ConnectionState, Event, SubscriptionOutcome};
+use super::stats::RateMeter;
+use super::tree::Tree;
+
+/// The model of one connection. Pure data: fed [`Event`]s, read by the UI.
+pub struct Session {
+    /// All topics seen so far.
+    pub tree: Tree,
+    state: ConnectionState,
+    subscriptions: Vec<SubscriptionOutcome>,
+    rate: RateMeter,
+    /// Bumped whenever nodes are added, so views know to rebuild their rows.
+    shape_version: u64,
+    /// Messages that could not be stored (the tree is full), counted, never silently lost.
+    dropped: u64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    /// A session that has seen nothing yet.
+    pub fn new() -> Self {
+        Self {
+            tree: Tree::new(),
+            state: ConnectionState::Connecting { attempt: 1 },
+            subscriptions: Vec::new(),
+            rate: RateMeter::new(),
+            shape_version: 0,
+            dropped: 0,
+        }
+    }
+
+    /// Take in one event from the connection.
+    pub fn apply(&mut self, event: Event, now: Instant) {
+        match event {
+            Event::Messages(batch) => {
+                self.rate.record(now, batch.len() as u64);
+                for received in batch {
+                    match self.tree.insert(&received.topic, received.message) {
+                        Some(inserted) if inserted.created_nodes => self.shape_version += 1,
+                        Some(_) => {}
+                        None => self.dropped += 1,
+                    }
+                }
+            }
+            Event::State(state) => self.state = state,
+            Event::Subscribed(outcomes) => {
+                for outcome in outcomes {
+                    match self.subscriptions.iter_mut().find(|s| s.filter == outcome.filter) {
+                        Some(existing) => *existing = outcome,
+                        None => self.subscriptions.push(outcome),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The connection's current state.
+    pub fn state(&self) -> &ConnectionState {
+        &self.state
+    }
+
+    /// The broker's answers to the subscriptions asked for so far.
+    pub fn subscriptions(&self) -> &[SubscriptionOutcome] {
+        &self.subscriptions
+    }
+
+    /// Messages per second over the last full second.
+    pub fn messages_per_second(&mut self, now: Instant) -> u64 {
+        self.rate.per_second(now)
+    }
+
+    /// Whether the rate shown will still change without new messages.
+    pub fn rate_is_settling(&self) -> bool {
+        self.rate.is_settling()
+    }
+
+    /// Changes whenever the tree gains nodes.
+    pub fn shape_version(&self) -> u64 {
+        self.shape_version
+    }
+
+    /// Messages that could not be stored.
+    pub fn dropped_messages(&self) -> u64 {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Qos, Received};
+
+    #[test]
+    fn applies_messages_states_and_subscription_outcomes() {
+        let mut session = Session::new();
+        let now = Instant::now();
+        session.apply(
+            Event::Messages(vec![Received::example("a/b", "1"), Received::example("a/b", "2")]),
+            now,
+        );
+        let version = session.shape_version();
+        session.apply(Event::Messages(vec![Received::example("a/b", "3")]), now);
+        assert_eq!(session.shape_version(), version, "no new nodes, same shape");
+        assert_eq!(session.tree.topic_count(), 1);
+        assert_eq!(session.tree.message_count(), 3);
+
+        session.apply(
+            Event::Subscribed(vec![SubscriptionOutcome {
+                filter: "#".into(),
+                granted: Ok(Qos::AtMostOnce),
+            }]),
+            now,
+        );
+        session.apply(
+            Event::Subscribed(vec![SubscriptionOutcome {
+                filter: "#".into(),
+                granted: Err("refused".into()),
+            }]),
+            now,
+        );
+        assert_eq!(session.subscriptions().len(), 1);
+        assert!(session.subscriptions()[0].granted.is_err());
+
+        session.apply(Event::State(ConnectionState::Disconnected), now);
+        assert!(session.state().is_ended());
+    }
+}

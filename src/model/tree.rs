@@ -1,0 +1,429 @@
+//! The topic tree: an arena of nodes, one per topic level, with counters kept
+//! up to date along the path of each message, so an update costs O(depth).
+
+use std::cmp::Ordering;
+use std::hash::BuildHasher as _;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use super::message::Message;
+
+/// Index of a node in its [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(u32);
+
+impl NodeId {
+    /// The invisible root; the first topic level hangs below it.
+    pub const ROOT: Self = Self(0);
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One topic level.
+#[derive(Debug)]
+pub struct Node {
+    name: Box<str>,
+    parent: NodeId,
+    children: Vec<NodeId>,
+    /// How many of `children`, from the front, are known to be in order.
+    sorted_prefix: u32,
+    own_messages: u64,
+    subtree_messages: u64,
+    subtree_topics: u32,
+    latest: Option<Message>,
+    /// Whether the UI shows this node's children.
+    pub expanded: bool,
+}
+
+impl Node {
+    fn new(name: Box<str>, parent: NodeId) -> Self {
+        Self {
+            name,
+            parent,
+            children: Vec::new(),
+            sorted_prefix: 0,
+            own_messages: 0,
+            subtree_messages: 0,
+            subtree_topics: 0,
+            latest: None,
+            expanded: false,
+        }
+    }
+
+    /// This level's name (may be empty, as in `a//b`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The parent node (the root is its own parent).
+    pub fn parent(&self) -> NodeId {
+        self.parent
+    }
+
+    /// The children, in arrival order until [`Tree::sort_children`] sorts them.
+    pub fn children(&self) -> &[NodeId] {
+        &self.children
+    }
+
+    /// Whether this node has children.
+    pub fn has_children(&self) -> bool {
+        !self.children.is_empty()
+    }
+
+    /// Messages received on exactly this topic.
+    pub fn own_messages(&self) -> u64 {
+        self.own_messages
+    }
+
+    /// Messages received on this topic and every topic below it.
+    pub fn subtree_messages(&self) -> u64 {
+        self.subtree_messages
+    }
+
+    /// Topics with a message, this one included, at or below this node.
+    pub fn subtree_topics(&self) -> u32 {
+        self.subtree_topics
+    }
+
+    /// The latest message on this topic, if any arrived.
+    pub fn latest(&self) -> Option<&Message> {
+        self.latest.as_ref()
+    }
+}
+
+/// What [`Tree::insert`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inserted {
+    /// The topic's node.
+    pub id: NodeId,
+    /// Whether new nodes were created (the tree's shape changed).
+    pub created_nodes: bool,
+}
+
+/// All topics seen on a connection, as a hierarchy split on `/`.
+pub struct Tree {
+    nodes: Vec<Node>,
+    /// Finds a child by (parent, name) without a map per node.
+    index: HashTable<NodeId>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Default for Tree {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tree {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self {
+            nodes: vec![Node::new(Box::from(""), NodeId::ROOT)],
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    /// Number of nodes, the root included.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Number of topics that received a message.
+    pub fn topic_count(&self) -> u32 {
+        self.root().subtree_topics
+    }
+
+    /// Number of messages received on all topics.
+    pub fn message_count(&self) -> u64 {
+        self.root().subtree_messages
+    }
+
+    /// The invisible root node.
+    pub fn root(&self) -> &Node {
+        &self.nodes[NodeId::ROOT.index()]
+    }
+
+    /// A node, if the id belongs to this tree.
+    pub fn get(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.index())
+    }
+
+    /// A node, mutably, if the id belongs to this tree.
+    pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.nodes.get_mut(id.index())
+    }
+
+    fn hash(hasher: &DefaultHashBuilder, parent: NodeId, name: &str) -> u64 {
+        hasher.hash_one((parent.0, name))
+    }
+
+    /// The child of `parent` called `name`.
+    pub fn find_child(&self, parent: NodeId, name: &str) -> Option<NodeId> {
+        let hash = Self::hash(&self.hasher, parent, name);
+        self.index
+            .find(hash, |&id| {
+                let node = &self.nodes[id.index()];
+                node.parent == parent && *node.name == *name
+            })
+            .copied()
+    }
+
+    /// The node of a full topic name, if it exists.
+    pub fn find(&self, topic: &str) -> Option<NodeId> {
+        topic
+            .split('/')
+            .try_fold(NodeId::ROOT, |id, level| self.find_child(id, level))
+    }
+
+    fn child_or_insert(&mut self, parent: NodeId, name: &str, created: &mut bool) -> Option<NodeId> {
+        let Self {
+            nodes,
+            index,
+            hasher,
+        } = self;
+        let hash = Self::hash(hasher, parent, name);
+        let found = index.find(hash, |&id| {
+            let node = &nodes[id.index()];
+            node.parent == parent && *node.name == *name
+        });
+        if let Some(&id) = found {
+            return Some(id);
+        }
+        let id = NodeId(u32::try_from(nodes.len()).ok()?);
+        nodes.push(Node::new(Box::from(name), parent));
+        nodes[parent.index()].children.push(id);
+        index.insert_unique(hash, id, |&id| {
+            let node = &nodes[id.index()];
+            Self::hash(hasher, node.parent, &node.name)
+        });
+        *created = true;
+        Some(id)
+    }
+
+    /// Store `message` as the latest on `topic`, creating the levels it needs
+    /// and updating the counters of every node on its path.
+    /// Returns `None` only when the tree holds 4 billion nodes.
+    pub fn insert(&mut self, topic: &str, message: Message) -> Option<Inserted> {
+        let mut created_nodes = false;
+        let mut id = NodeId::ROOT;
+        for level in topic.split('/') {
+            id = self.child_or_insert(id, level, &mut created_nodes)?;
+        }
+        let node = &mut self.nodes[id.index()];
+        let new_topic = node.latest.is_none();
+        node.own_messages += 1;
+        node.latest = Some(message);
+        let mut current = id;
+        loop {
+            let node = &mut self.nodes[current.index()];
+            node.subtree_messages += 1;
+            if new_topic {
+                node.subtree_topics += 1;
+            }
+            if current == NodeId::ROOT {
+                break;
+            }
+            current = node.parent;
+        }
+        Some(Inserted { id, created_nodes })
+    }
+
+    /// The full topic name of a node.
+    pub fn topic(&self, id: NodeId) -> String {
+        let mut levels = Vec::new();
+        let mut current = id;
+        while current != NodeId::ROOT {
+            let Some(node) = self.get(current) else { break };
+            levels.push(&*node.name);
+            current = node.parent;
+        }
+        levels.reverse();
+        levels.join("/")
+    }
+
+    /// The nodes from the top level down to `id` (the root excluded).
+    pub fn path(&self, id: NodeId) -> Vec<NodeId> {
+        let mut path = Vec::new();
+        let mut current = id;
+        while current != NodeId::ROOT {
+            let Some(node) = self.get(current) else { break };
+            path.push(current);
+            current = node.parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Depth of a node: 0 for a top-level node.
+    pub fn depth(&self, id: NodeId) -> usize {
+        self.path(id).len().saturating_sub(1)
+    }
+
+    /// Put the children of `id` in natural name order (cheap when already sorted).
+    pub fn sort_children(&mut self, id: NodeId) {
+        let Some(node) = self.nodes.get_mut(id.index()) else {
+            return;
+        };
+        if node.sorted_prefix as usize == node.children.len() {
+            return;
+        }
+        let mut children = std::mem::take(&mut node.children);
+        let nodes = &self.nodes;
+        children.sort_by(|a, b| natural_cmp(&nodes[a.index()].name, &nodes[b.index()].name));
+        let node = &mut self.nodes[id.index()];
+        node.sorted_prefix = u32::try_from(children.len()).unwrap_or(u32::MAX);
+        node.children = children;
+    }
+
+    /// Expand every ancestor of `id`, so it is visible.
+    pub fn reveal(&mut self, id: NodeId) {
+        let path = self.path(id);
+        for ancestor in path.iter().take(path.len().saturating_sub(1)) {
+            self.nodes[ancestor.index()].expanded = true;
+        }
+    }
+}
+
+/// Order names as a person would: case-insensitive, digit runs by value
+/// (`sensor2` before `sensor10`), then by exact bytes so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let mut left = a.chars().peekable();
+    let mut right = b.chars().peekable();
+    loop {
+        match (left.peek().copied(), right.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(l), Some(r)) if l.is_ascii_digit() && r.is_ascii_digit() => {
+                let ln = take_digits(&mut left);
+                let rn = take_digits(&mut right);
+                let lt = ln.trim_start_matches('0');
+                let rt = rn.trim_start_matches('0');
+                let ord = lt.len().cmp(&rt.len()).then_with(|| lt.cmp(rt));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(l), Some(r)) => {
+                let ord = l.to_lowercase().cmp(r.to_lowercase());
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                left.next();
+                right.next();
+            }
+        }
+    }
+}
+
+fn take_digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    let mut digits = String::new();
+    while let Some(c) = chars.peek().copied().filter(char::is_ascii_digit) {
+        digits.push(c);
+        chars.next();
+    }
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree_with(topics: &[&str]) -> Tree {
+        let mut tree = Tree::new();
+        for topic in topics {
+            tree.insert(topic, Message::new(&b"1"[..]));
+        }
+        tree
+    }
+
+    #[test]
+    fn counts_topics_and_messages_along_the_path() {
+        let mut tree = tree_with(&["home/kitchen/temp", "home/kitchen/hum", "home/hall"]);
+        tree.insert("home/kitchen/temp", Message::new(&b"2"[..]));
+        let home = tree.find("home").expect("home exists");
+        let kitchen = tree.find("home/kitchen").expect("kitchen exists");
+        let temp = tree.find("home/kitchen/temp").expect("temp exists");
+        assert_eq!(tree.get(home).map(Node::subtree_topics), Some(3));
+        assert_eq!(tree.get(home).map(Node::subtree_messages), Some(4));
+        assert_eq!(tree.get(kitchen).map(Node::subtree_messages), Some(3));
+        assert_eq!(tree.get(kitchen).map(Node::own_messages), Some(0));
+        assert_eq!(tree.get(temp).map(Node::own_messages), Some(2));
+        assert_eq!(
+            tree.get(temp).and_then(Node::latest).map(|m| m.payload.clone()),
+            Some(bytes::Bytes::from_static(b"2"))
+        );
+        assert_eq!(tree.topic_count(), 3);
+        assert_eq!(tree.message_count(), 4);
+    }
+
+    #[test]
+    fn a_topic_can_have_a_value_and_children() {
+        let tree = tree_with(&["a", "a/b"]);
+        let a = tree.find("a").expect("a exists");
+        assert_eq!(tree.get(a).map(Node::subtree_topics), Some(2));
+        assert!(tree.get(a).is_some_and(|n| n.latest().is_some()));
+    }
+
+    #[test]
+    fn keeps_empty_levels_leading_slash_dollar_and_unicode() {
+        let tree = tree_with(&["a//b", "/leading", "trailing/", "$SYS/broker/uptime", "капуста/🌡"]);
+        for topic in ["a//b", "/leading", "trailing/", "$SYS/broker/uptime", "капуста/🌡"] {
+            let id = tree.find(topic).expect("topic exists");
+            assert_eq!(tree.topic(id), topic);
+        }
+        let empty = tree.find("a/").expect("empty level exists");
+        assert_eq!(tree.get(empty).map(Node::name), Some(""));
+        assert_eq!(tree.topic_count(), 5);
+    }
+
+    #[test]
+    fn same_name_under_different_parents_are_different_nodes() {
+        let tree = tree_with(&["a/x", "b/x"]);
+        assert_ne!(tree.find("a/x"), tree.find("b/x"));
+        assert_eq!(tree.node_count(), 5);
+    }
+
+    #[test]
+    fn reports_when_the_shape_changes() {
+        let mut tree = Tree::new();
+        let first = tree.insert("a/b", Message::new(&b""[..])).expect("inserted");
+        let again = tree.insert("a/b", Message::new(&b""[..])).expect("inserted");
+        assert!(first.created_nodes);
+        assert!(!again.created_nodes);
+        assert_eq!(first.id, again.id);
+    }
+
+    #[test]
+    fn sorts_children_naturally() {
+        let mut tree = tree_with(&["s/sensor10", "s/Sensor2", "s/sensor1", "s/alpha", "s/$x"]);
+        let s = tree.find("s").expect("s exists");
+        tree.sort_children(s);
+        let names: Vec<&str> = tree
+            .get(s)
+            .map(|n| n.children().iter().filter_map(|&c| tree.get(c)).map(Node::name).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["$x", "alpha", "sensor1", "Sensor2", "sensor10"]);
+    }
+
+    #[test]
+    fn natural_order_is_total_and_consistent() {
+        assert_eq!(natural_cmp("a01", "a1"), "a01".cmp("a1"));
+        assert_eq!(natural_cmp("A", "a"), "A".cmp("a"));
+        assert_eq!(natural_cmp("x9", "x10"), Ordering::Less);
+        assert_eq!(natural_cmp("", "a"), Ordering::Less);
+    }
+
+    #[test]
+    fn reveal_expands_ancestors_only() {
+        let mut tree = tree_with(&["a/b/c"]);
+        let c = tree.find("a/b/c").expect("c exists");
+        tree.reveal(c);
+        assert!(tree.find("a").and_then(|id| tree.get(id)).is_some_and(|n| n.expanded));
+        assert!(tree.find("a/b").and_then(|id| tree.get(id)).is_some_and(|n| n.expanded));
+        assert!(tree.get(c).is_some_and(|n| !n.expanded));
+    }
+}

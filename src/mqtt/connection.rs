@@ -1,0 +1,316 @@
+//! One connection to a broker: a tokio task that polls rumqttc's event loop,
+//! turns what arrives into [`Event`]s, reconnects with backoff, resubscribes
+//! on every CONNACK, and never blocks on its own client.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant, SystemTime};
+
+use rumqttc::{AsyncClient, EventLoop, MqttOptions, Outgoing, Packet, SubscribeFilter, SubscribeReasonCode};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::backoff::Backoff;
+use super::channel::{EventReceiver, EventSender, Waker, channel};
+use super::errors::{Retry, describe};
+use super::settings::ConnectionSettings;
+use super::takeover::TakeoverDetector;
+use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
+
+/// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
+pub const MAX_PACKET_BYTES: usize = 268_435_455;
+
+/// Messages sent to the UI in one event at most (keeps latency low under floods).
+const MAX_BATCH: usize = 4096;
+
+/// A connection that stayed up this long counts as healthy: backoff starts over.
+const HEALTHY_AFTER: Duration = Duration::from_secs(10);
+
+/// How long a clean disconnect may take before the task just drops the socket.
+const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
+
+/// Requests from the UI to a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Send DISCONNECT and stop.
+    Disconnect,
+}
+
+/// A running connection: send it commands, drain its events.
+pub struct Connection {
+    commands: UnboundedSender<Command>,
+    events: EventReceiver,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Connection {
+    /// Start connecting on `runtime`. `wake` is called when events are waiting.
+    pub fn spawn(runtime: &tokio::runtime::Handle, settings: ConnectionSettings, wake: Waker) -> Self {
+        let (sender, events) = channel(wake);
+        let (commands, command_rx) = unbounded_channel();
+        let task = runtime.spawn(run(settings, sender, command_rx));
+        Self {
+            commands,
+            events,
+            task,
+        }
+    }
+
+    /// The events this connection reported.
+    pub fn events(&self) -> &EventReceiver {
+        &self.events
+    }
+
+    /// Ask the connection to close cleanly; a [`ConnectionState::Disconnected`] event follows.
+    pub fn disconnect(&self) {
+        // An error means the task already ended, which is what was asked.
+        self.commands.send(Command::Disconnect).ok();
+    }
+
+    /// Whether the task has ended.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+/// The rumqttc options for `settings`.
+pub fn mqtt_options(settings: &ConnectionSettings) -> MqttOptions {
+    let mut options = MqttOptions::new(
+        settings.client_id.clone(),
+        settings.address.host.clone(),
+        settings.address.port,
+    );
+    options.set_keep_alive(Duration::from_secs(u64::from(settings.keep_alive_secs.max(5))));
+    options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
+    options.set_clean_session(true);
+    if let Some(username) = &settings.username {
+        options.set_credentials(username.clone(), settings.password.clone().unwrap_or_default());
+    }
+    options
+}
+
+fn to_rumqttc_qos(qos: Qos) -> rumqttc::QoS {
+    match qos {
+        Qos::AtMostOnce => rumqttc::QoS::AtMostOnce,
+        Qos::AtLeastOnce => rumqttc::QoS::AtLeastOnce,
+        Qos::ExactlyOnce => rumqttc::QoS::ExactlyOnce,
+    }
+}
+
+fn from_rumqttc_qos(qos: rumqttc::QoS) -> Qos {
+    match qos {
+        rumqttc::QoS::AtMostOnce => Qos::AtMostOnce,
+        rumqttc::QoS::AtLeastOnce => Qos::AtLeastOnce,
+        rumqttc::QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+/// The state of one connection task.
+struct Task {
+    settings: ConnectionSettings,
+    events: EventSender,
+    client: AsyncClient,
+    batch: Vec<Received>,
+    /// Subscription requests sent, waiting for rumqttc to give them a packet id.
+    unsent_subscriptions: VecDeque<Vec<Subscription>>,
+    /// Subscription requests waiting for the broker's SUBACK, by packet id.
+    awaiting_suback: HashMap<u16, Vec<Subscription>>,
+}
+
+impl Task {
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(256));
+            self.events.send(Event::Messages(batch));
+        }
+    }
+
+    fn state(&self, state: ConnectionState) {
+        self.events.send(Event::State(state));
+    }
+
+    fn subscribe(&mut self) {
+        let subscriptions = self.settings.subscriptions.clone();
+        if subscriptions.is_empty() {
+            return;
+        }
+        let filters = subscriptions
+            .iter()
+            .map(|s| SubscribeFilter::new(s.filter.clone(), to_rumqttc_qos(s.qos)));
+        match self.client.try_subscribe_many(filters) {
+            Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
+            Err(err) => {
+                let outcomes = subscriptions
+                    .into_iter()
+                    .map(|s| SubscriptionOutcome {
+                        filter: s.filter,
+                        granted: Err(format!("could not be sent: {err}")),
+                    })
+                    .collect();
+                self.events.send(Event::Subscribed(outcomes));
+            }
+        }
+    }
+
+    fn suback(&mut self, ack: &rumqttc::SubAck) {
+        let Some(subscriptions) = self.awaiting_suback.remove(&ack.pkid) else {
+            return;
+        };
+        let outcomes = subscriptions
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| SubscriptionOutcome {
+                granted: match ack.return_codes.get(i) {
+                    Some(SubscribeReasonCode::Success(qos)) => Ok(from_rumqttc_qos(*qos)),
+                    Some(SubscribeReasonCode::Failure) => {
+                        Err("refused by the broker (its access rules may not allow this filter)".to_owned())
+                    }
+                    None => Err("the broker did not answer for this filter".to_owned()),
+                },
+                filter: s.filter,
+            })
+            .collect();
+        self.events.send(Event::Subscribed(outcomes));
+    }
+}
+
+/// Close cleanly: DISCONNECT, then poll until it is written, briefly.
+async fn close(client: &AsyncClient, eventloop: &mut EventLoop, connected: bool) {
+    if !connected || client.try_disconnect().is_err() {
+        return;
+    }
+    let flushed = tokio::time::timeout(DISCONNECT_GRACE, async {
+        loop {
+            match eventloop.poll().await {
+                Ok(rumqttc::Event::Outgoing(Outgoing::Disconnect)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    if flushed.is_err() {
+        tracing::debug!("disconnect not flushed in time; dropping the socket");
+    }
+}
+
+async fn run(settings: ConnectionSettings, events: EventSender, mut commands: UnboundedReceiver<Command>) {
+    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings), 64);
+    eventloop
+        .network_options
+        .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));
+    let mut task = Task {
+        settings,
+        events,
+        client,
+        batch: Vec::with_capacity(256),
+        unsent_subscriptions: VecDeque::new(),
+        awaiting_suback: HashMap::new(),
+    };
+    let mut backoff = Backoff::default();
+    let mut takeover = TakeoverDetector::new();
+    let mut connected_at: Option<Instant> = None;
+    let mut attempt = 1;
+    task.state(ConnectionState::Connecting { attempt });
+    tracing::info!(broker = %task.settings.address, client_id = %task.settings.client_id, "connecting");
+
+    loop {
+        let polled = tokio::select! {
+            biased;
+            command = commands.recv() => match command {
+                Some(Command::Disconnect) | None => {
+                    task.flush();
+                    close(&task.client, &mut eventloop, connected_at.is_some()).await;
+                    task.state(ConnectionState::Disconnected);
+                    return;
+                }
+            },
+            polled = eventloop.poll() => polled,
+        };
+        match polled {
+            Ok(rumqttc::Event::Incoming(Packet::Publish(publish))) => {
+                task.batch.push(Received {
+                    topic: publish.topic,
+                    message: Message {
+                        payload: publish.payload,
+                        qos: from_rumqttc_qos(publish.qos),
+                        retain: publish.retain,
+                        received_at: SystemTime::now(),
+                    },
+                });
+                // rumqttc reads packets in bursts; send when the burst is used up.
+                if eventloop.state.events.is_empty() || task.batch.len() >= MAX_BATCH {
+                    task.flush();
+                }
+            }
+            Ok(rumqttc::Event::Incoming(Packet::ConnAck(_))) => {
+                connected_at = Some(Instant::now());
+                tracing::info!(broker = %task.settings.address, "connected");
+                task.state(ConnectionState::Connected {
+                    since: SystemTime::now(),
+                });
+                // A clean session forgets subscriptions: subscribe on every CONNACK.
+                task.subscribe();
+            }
+            Ok(rumqttc::Event::Outgoing(Outgoing::Subscribe(pkid))) => {
+                if let Some(subscriptions) = task.unsent_subscriptions.pop_front() {
+                    task.awaiting_suback.insert(pkid, subscriptions);
+                }
+            }
+            Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => task.suback(&ack),
+            Ok(rumqttc::Event::Outgoing(Outgoing::Disconnect)) => {
+                task.flush();
+                task.state(ConnectionState::Disconnected);
+                return;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                task.flush();
+                let failure = describe(&error, &task.settings);
+                tracing::warn!(broker = %task.settings.address, %error, "connection failed");
+                let was_up = connected_at.take();
+                match was_up {
+                    Some(since) if since.elapsed() >= HEALTHY_AFTER => {
+                        backoff.reset();
+                        takeover.clear();
+                    }
+                    Some(_) => {}
+                    // A failed attempt means the broker really was away: not a takeover loop.
+                    None => takeover.clear(),
+                }
+                if failure.retry == Retry::Never {
+                    task.state(ConnectionState::Failed {
+                        reason: failure.reason,
+                    });
+                    return;
+                }
+                if was_up.is_some() && failure.closed_by_broker && takeover.closed_by_broker(Instant::now()) {
+                    task.state(ConnectionState::Failed {
+                        reason: format!(
+                            "The broker keeps closing this connection right after it opens: another client is probably \
+                             connected with the same client id \"{}\", and each connection pushes the other out. \
+                             Stopped reconnecting so the other client keeps its connection; change the client id, \
+                             or reconnect to take the id over.",
+                            task.settings.client_id
+                        ),
+                    });
+                    return;
+                }
+                let delay = backoff.next_delay();
+                task.state(ConnectionState::Reconnecting {
+                    reason: failure.reason,
+                    retry_at: Instant::now() + delay,
+                    failures: backoff.failures(),
+                });
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    command = commands.recv() => match command {
+                        Some(Command::Disconnect) | None => {
+                            task.state(ConnectionState::Disconnected);
+                            return;
+                        }
+                    },
+                }
+                attempt += 1;
+                task.state(ConnectionState::Connecting { attempt });
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Talking to brokers. A connection runs as a tokio task and only reports
+//! [`crate::model::Event`]s; it never touches the model.
+
+pub mod backoff;
+pub mod channel;
+pub mod connection;
+pub mod errors;
+pub mod settings;
+pub mod takeover;
+
+pub use channel::{Drained, EventReceiver, Waker};
+pub use connection::{Command, Connection};
+pub use settings::{AddressError, BrokerAddress, ConnectionSettings};

@@ -1,0 +1,397 @@
+//! Payload display: format detection, JSON pretty-printing with syntax
+//! highlighting, text rendering with visible escapes, hex dumps and one-line
+//! previews for the topic tree.
+//!
+//! Everything here works on raw bytes, never panics on any input, and bounds
+//! its work: [`detect`] is a single linear scan, [`render`] looks at no more
+//! than the requested number of input bytes, and [`text::preview`] only looks
+//! at a short prefix of the payload.
+//!
+//! Rendered output is a [`Rendered`]: one `String` plus highlight [`Span`]s and
+//! precomputed display line starts, so a UI can show only the visible lines of
+//! a huge payload.
+
+pub mod hex;
+pub mod json;
+pub mod text;
+
+/// Display lines longer than this many chars are hard-wrapped.
+pub const MAX_LINE_CHARS: usize = 1000;
+
+/// Rendering stops (reporting a cut through [`Rendered::shown_bytes`]) once
+/// [`Rendered::text`] reaches about this size, so its `u32` offsets never
+/// overflow.
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
+/// How a payload is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Pretty-printed, highlighted JSON.
+    Json,
+    /// UTF-8 text with visible escapes for control chars and invalid bytes.
+    Text,
+    /// Hex dump with offsets and an ASCII column.
+    Hex,
+}
+
+impl Format {
+    /// All formats, in the order they are offered to the user.
+    pub const ALL: [Format; 3] = [Format::Json, Format::Text, Format::Hex];
+
+    /// Short human-readable name: `"JSON"`, `"Text"` or `"Hex"`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Text => "Text",
+            Format::Hex => "Hex",
+        }
+    }
+}
+
+/// The format a payload is shown in when the user has not chosen one.
+///
+/// * [`Format::Json`] when the payload (after leading whitespace, an optional
+///   UTF-8 BOM allowed) starts with `{` or `[` and the whole payload is valid
+///   JSON. Validation is a linear scan without per-token allocation.
+/// * [`Format::Text`] when it is valid UTF-8 without control characters other
+///   than `\t`, `\n` and `\r` (see [`text::is_plain_text`]). An empty payload
+///   is text.
+/// * [`Format::Hex`] otherwise.
+#[must_use]
+pub fn detect(bytes: &[u8]) -> Format {
+    let body = bytes.strip_prefix(json::BOM).unwrap_or(bytes);
+    let first = body.iter().find(|&&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if matches!(first, Some(b'{' | b'[')) && json::is_valid(bytes) {
+        Format::Json
+    } else if text::is_plain_text(bytes) {
+        Format::Text
+    } else {
+        Format::Hex
+    }
+}
+
+/// Kind of a highlighted piece of rendered text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Unhighlighted text.
+    Plain,
+    /// A JSON object key (with its quotes).
+    Key,
+    /// A JSON string value (with its quotes).
+    String,
+    /// A JSON number.
+    Number,
+    /// JSON `true` or `false`.
+    Bool,
+    /// JSON `null`.
+    Null,
+    /// JSON punctuation (`{ } [ ] , :`), or the offset column of a hex dump.
+    Punct,
+    /// Replacement marks for invalid bytes and visible escapes for control
+    /// chars in the text view.
+    Escape,
+}
+
+/// A highlighted range of [`Rendered::text`] (byte offsets into the text,
+/// always on char boundaries).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: u32,
+    /// One past the last byte of the range.
+    pub end: u32,
+    /// How the range is highlighted.
+    pub kind: TokenKind,
+}
+
+/// A payload rendered for display as lines of highlighted text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The rendered text.
+    pub text: String,
+    /// Highlighted ranges, sorted, non-overlapping; text not covered is Plain.
+    pub spans: Vec<Span>,
+    /// Byte offset in `text` where each display line starts (first is 0; there
+    /// is always at least one line, even for empty text). Lines are split at
+    /// `'\n'` (the `'\n'` itself is not part of the line's visible content) and
+    /// hard-wrapped at [`MAX_LINE_CHARS`] chars on a char boundary.
+    pub line_starts: Vec<u32>,
+    /// How many input bytes are represented in `text` (== total when nothing
+    /// was cut).
+    pub shown_bytes: usize,
+    /// Total payload size in bytes.
+    pub total_bytes: usize,
+    /// A message for the user when the payload was not shown as asked, e.g.
+    /// "Not valid JSON: expected ',' or '}' at line 3, column 7 (byte 41);
+    /// shown as text". `None` otherwise.
+    pub note: Option<String>,
+}
+
+impl Rendered {
+    /// Builds a `Rendered` from text and spans, computing the display line
+    /// starts. Spans must be sorted, non-overlapping and on char boundaries.
+    #[must_use]
+    pub fn new(text: String, spans: Vec<Span>, shown_bytes: usize, total_bytes: usize, note: Option<String>) -> Self {
+        let line_starts = line_starts(&text);
+        Rendered {
+            text,
+            spans,
+            line_starts,
+            shown_bytes,
+            total_bytes,
+            note,
+        }
+    }
+
+    /// Number of display lines (at least 1).
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len().max(1)
+    }
+
+    /// Byte range in `text` of the visible content of line `i` (without the
+    /// trailing `'\n'`), or `None` when `i` is out of range.
+    fn line_range(&self, i: usize) -> Option<(usize, usize)> {
+        let start = *self.line_starts.get(i)? as usize;
+        let mut end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        Some((start, end.max(start)))
+    }
+
+    /// The visible text of line `i` (without trailing `'\n'`); `""` for an
+    /// out-of-range `i`.
+    #[must_use]
+    pub fn line_text(&self, i: usize) -> &str {
+        self.line_range(i).and_then(|(s, e)| self.text.get(s..e)).unwrap_or("")
+    }
+
+    /// The visible text of line `i` (without trailing `'\n'`), and the spans
+    /// clipped to it with offsets relative to the line start. Returns
+    /// `("", vec![])` for an out-of-range `i`.
+    #[must_use]
+    pub fn line(&self, i: usize) -> (&str, Vec<Span>) {
+        let Some((start, end)) = self.line_range(i) else {
+            return ("", Vec::new());
+        };
+        let text = self.text.get(start..end).unwrap_or("");
+        let (start, end) = (to_u32(start), to_u32(end));
+        let first = self.spans.partition_point(|s| s.end <= start);
+        let spans = self
+            .spans
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|s| s.start < end)
+            .filter_map(|s| {
+                let a = s.start.max(start);
+                let b = s.end.min(end);
+                (a < b).then(|| Span {
+                    start: a - start,
+                    end: b - start,
+                    kind: s.kind,
+                })
+            })
+            .collect();
+        (text, spans)
+    }
+
+    /// True when part of the payload is not shown (`shown_bytes < total_bytes`).
+    #[must_use]
+    pub fn is_cut(&self) -> bool {
+        self.shown_bytes < self.total_bytes
+    }
+}
+
+/// Renders `bytes` in `format`, looking at no more than `limit_bytes` of input
+/// (the rest is cut, and [`Rendered::shown_bytes`] says how much was shown).
+///
+/// * [`Format::Json`]: see [`json::render`]. If the input is not valid JSON it
+///   falls back to the text rendering, and [`Rendered::note`] says where and
+///   why parsing failed. The part of a payload beyond the limit is not looked
+///   at, so it is not validated either.
+/// * [`Format::Text`]: see [`text::render`].
+/// * [`Format::Hex`]: the hex dump lines of the shown bytes, exactly as
+///   [`hex::line`] formats them, joined by `'\n'` (see [`hex::render`]). A UI
+///   showing a large payload should rather virtualize [`hex::line`] itself.
+#[must_use]
+pub fn render(bytes: &[u8], format: Format, limit_bytes: usize) -> Rendered {
+    match format {
+        Format::Json => json::render(bytes, limit_bytes).unwrap_or_else(|err| {
+            let mut rendered = text::render(bytes, limit_bytes);
+            rendered.note = Some(format!("Not valid JSON: {err}; shown as text"));
+            rendered
+        }),
+        Format::Text => text::render(bytes, limit_bytes),
+        Format::Hex => hex::render(bytes, limit_bytes),
+    }
+}
+
+/// Converts a text offset to `u32`. Rendered text is capped at
+/// [`MAX_TEXT_BYTES`], so this never saturates in practice.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Appends a span, merging it into the previous one when they touch and have
+/// the same kind. Empty spans are ignored.
+#[inline]
+fn push_span(spans: &mut Vec<Span>, start: usize, end: usize, kind: TokenKind) {
+    if start >= end {
+        return;
+    }
+    let (start, end) = (to_u32(start), to_u32(end));
+    if let Some(last) = spans.last_mut()
+        && last.end == start
+        && last.kind == kind
+    {
+        last.end = end;
+        return;
+    }
+    spans.push(Span { start, end, kind });
+}
+
+/// Display line starts of `text`: split at `'\n'`, wrapped at
+/// [`MAX_LINE_CHARS`] chars.
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut starts = vec![0];
+    let mut line_start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b'\n' {
+            wrap(text.as_bytes(), line_start, i, &mut starts);
+            starts.push(to_u32(i + 1));
+            line_start = i + 1;
+        }
+    }
+    wrap(text.as_bytes(), line_start, text.len(), &mut starts);
+    starts
+}
+
+/// Pushes the wrap points of the line `text[start..end]` (which holds no
+/// `'\n'`) into `starts`.
+#[inline]
+fn wrap(text: &[u8], start: usize, end: usize, starts: &mut Vec<u32>) {
+    // A line of at most MAX_LINE_CHARS bytes cannot hold more chars than that.
+    if end.saturating_sub(start) <= MAX_LINE_CHARS {
+        return;
+    }
+    let line = text.get(start..end).unwrap_or_default();
+    let mut chars = 0;
+    for (offset, &b) in line.iter().enumerate() {
+        // Count chars by their first byte (anything but a continuation byte).
+        if b & 0xC0 != 0x80 {
+            if chars == MAX_LINE_CHARS {
+                starts.push(to_u32(start + offset));
+                chars = 0;
+            }
+            chars += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_labels() {
+        let labels: Vec<_> = Format::ALL.iter().map(|f| f.label()).collect();
+        assert_eq!(labels, ["JSON", "Text", "Hex"]);
+    }
+
+    #[test]
+    fn detects_formats() {
+        assert_eq!(detect(br#"{"a":1}"#), Format::Json);
+        assert_eq!(detect(b" \r\n\t[1, 2, {\"x\": null}] \n"), Format::Json);
+        assert_eq!(detect(b"\xEF\xBB\xBF {\"a\": []}"), Format::Json);
+        assert_eq!(detect(b"[]"), Format::Json);
+        assert_eq!(detect(br#"{"a":}"#), Format::Text);
+        assert_eq!(detect(b"{\"a\":1} trailing"), Format::Text);
+        assert_eq!(detect(b"21.5"), Format::Text);
+        assert_eq!(detect(b"\"just a string\""), Format::Text);
+        assert_eq!(detect(b"true"), Format::Text);
+        assert_eq!(detect(b""), Format::Text);
+        assert_eq!(detect(b"hello\r\nworld\t\xC3\xA9"), Format::Text);
+        assert_eq!(detect(b"\xEF\xBB\xBFhello"), Format::Text);
+        assert_eq!(detect(b"\xff\xfe"), Format::Hex);
+        assert_eq!(detect(b"ab\xC3"), Format::Hex);
+        assert_eq!(detect(b"a\0b"), Format::Hex);
+        assert_eq!(detect(b"\x1f\x8b\x08\x00"), Format::Hex);
+        assert_eq!(detect(b"bell\x07"), Format::Hex);
+        assert_eq!(detect(b"c1 \xC2\x85"), Format::Hex);
+        assert_eq!(detect(b"{\"a\":\"\xff\"}"), Format::Hex);
+        assert_eq!(detect(b"{\"a\":\"\0\"}"), Format::Hex);
+    }
+
+    #[test]
+    fn empty_text_has_one_line() {
+        let r = render(b"", Format::Text, 100);
+        assert_eq!(r.line_starts, [0]);
+        assert_eq!(r.line_count(), 1);
+        assert_eq!(r.line(0), ("", Vec::new()));
+        assert!(!r.is_cut());
+    }
+
+    #[test]
+    fn wraps_long_lines_on_char_boundaries() {
+        let mut s = "é".repeat(2500);
+        s.push('\n');
+        s.push_str(&"a".repeat(MAX_LINE_CHARS));
+        s.push_str("\nx");
+        let r = Rendered::new(s, Vec::new(), 0, 0, None);
+        let lens: Vec<usize> = (0..r.line_count()).map(|i| r.line_text(i).chars().count()).collect();
+        assert_eq!(lens, [1000, 1000, 500, 1000, 1]);
+        for &start in &r.line_starts {
+            assert!(r.text.is_char_boundary(start as usize));
+        }
+        assert_eq!(r.line_text(2), "é".repeat(500));
+        assert_eq!(r.line_text(4), "x");
+    }
+
+    fn span(start: u32, end: u32, kind: TokenKind) -> Span {
+        Span { start, end, kind }
+    }
+
+    #[test]
+    fn line_clips_spans() {
+        let spans = vec![span(1, 6, TokenKind::Key), span(6, 7, TokenKind::Punct)];
+        let r = Rendered::new("abc\ndef\n".to_owned(), spans, 8, 8, None);
+        assert_eq!(r.line_count(), 3);
+        assert_eq!(r.line(0), ("abc", vec![span(1, 3, TokenKind::Key)]));
+        let both = vec![span(0, 2, TokenKind::Key), span(2, 3, TokenKind::Punct)];
+        assert_eq!(r.line(1), ("def", both));
+        assert_eq!(r.line(2), ("", Vec::new()));
+        assert_eq!(r.line(3), ("", Vec::new()));
+        assert_eq!(r.line_text(99), "");
+        // A span running over a wrap point is split between the two lines.
+        let long = "x".repeat(MAX_LINE_CHARS + 10);
+        let r = Rendered::new(long, vec![span(995, 1005, TokenKind::String)], 0, 0, None);
+        assert_eq!(r.line(0).1, [span(995, 1000, TokenKind::String)]);
+        assert_eq!(r.line(1).1, [span(0, 5, TokenKind::String)]);
+    }
+
+    #[test]
+    fn push_span_merges_neighbours() {
+        let mut spans = Vec::new();
+        push_span(&mut spans, 0, 1, TokenKind::Punct);
+        push_span(&mut spans, 1, 2, TokenKind::Punct);
+        push_span(&mut spans, 2, 2, TokenKind::Key);
+        push_span(&mut spans, 3, 4, TokenKind::Punct);
+        assert_eq!(spans, [span(0, 2, TokenKind::Punct), span(3, 4, TokenKind::Punct)]);
+    }
+
+    #[test]
+    fn render_json_falls_back_with_note() {
+        let r = render(b"{\"a\" 1}", Format::Json, 100);
+        assert_eq!(r.text, "{\"a\" 1}");
+        assert_eq!(
+            r.note.as_deref(),
+            Some("Not valid JSON: expected ':' at line 1, column 6 (byte 5); shown as text")
+        );
+        let r = render(b"[1]", Format::Json, 100);
+        assert_eq!(r.text, "[\n  1\n]");
+        assert_eq!(r.note, None);
+    }
+}

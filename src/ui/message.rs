@@ -1,0 +1,292 @@
+//! The selected topic: its full name, the latest message's metadata, and the
+//! payload in a view chosen automatically and switchable (JSON, text, hex).
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
+
+use super::payload_view;
+use crate::model::{Message, NodeId, Session};
+use crate::payload::{self, Format, Rendered, text::human_bytes};
+
+/// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
+pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// What the message panel remembers between frames.
+#[derive(Default)]
+pub struct MessageView {
+    /// Format picked by the user; `None` means automatic.
+    chosen: Option<Format>,
+    cache: Option<Cached>,
+    save: Option<mpsc::Receiver<Result<PathBuf, String>>>,
+    save_status: Option<Result<String, String>>,
+}
+
+struct Cached {
+    node: NodeId,
+    messages: u64,
+    format: Format,
+    detected: Format,
+    rendered: Option<Rendered>,
+}
+
+impl MessageView {
+    /// Draw the panel for `selected`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        selected: Option<NodeId>,
+        runtime: &tokio::runtime::Handle,
+    ) {
+        self.poll_save(ui);
+        let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
+            ui.add_space(8.0);
+            ui.weak("Select a topic to see its latest message.");
+            return;
+        };
+        let topic = session.tree.topic(id);
+        ui.horizontal(|ui| {
+            ui.heading("Topic");
+            if ui.button("Copy topic").on_hover_text("Copy the full topic name").clicked() {
+                ui.ctx().copy_text(topic.clone());
+            }
+        });
+        ui.add(egui::Label::new(RichText::new(&topic).monospace().strong()).wrap());
+        ui.add_space(4.0);
+
+        let Some(message) = node.latest() else {
+            ui.weak(format!(
+                "No message on this topic itself. Below it: {} topics, {} messages.",
+                node.subtree_topics(),
+                node.subtree_messages()
+            ));
+            return;
+        };
+        metadata_ui(ui, message, node.own_messages());
+        ui.separator();
+
+        let cache = self.render(id, node.own_messages(), message);
+        let (format, detected) = (cache.format, cache.detected);
+        let mut chosen = self.chosen;
+        let mut save_clicked = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("View");
+            let auto_label = format!("Auto ({})", detected.label());
+            if ui.selectable_label(chosen.is_none(), auto_label).clicked() {
+                chosen = None;
+            }
+            for option in Format::ALL {
+                if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
+                    chosen = Some(option);
+                }
+            }
+            ui.separator();
+            if ui.button("Copy payload").on_hover_text("Copy the payload as text").clicked() {
+                ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+            }
+            save_clicked = ui.button("Save payload…").on_hover_text("Save every byte to a file").clicked();
+        });
+        if save_clicked {
+            self.start_save(runtime, &topic, message.payload.clone());
+        }
+        match &self.save_status {
+            Some(Ok(text)) => {
+                ui.label(RichText::new(text).color(super::theme::ok_color(ui)));
+            }
+            Some(Err(text)) => {
+                ui.label(RichText::new(text).color(super::theme::error_color(ui)));
+            }
+            None => {}
+        }
+        let rendered = self.cache.as_ref().and_then(|c| c.rendered.as_ref());
+        if let Some(rendered) = rendered {
+            if let Some(note) = &rendered.note {
+                ui.label(RichText::new(note).color(super::theme::warn_color(ui)));
+            }
+            if rendered.is_cut() {
+                ui.label(
+                    RichText::new(format!(
+                        "Showing {} of {}: save the payload to see all of it, or switch to Hex, which shows every byte",
+                        human_bytes(rendered.shown_bytes as u64),
+                        human_bytes(rendered.total_bytes as u64)
+                    ))
+                    .color(super::theme::warn_color(ui)),
+                );
+            }
+        }
+        ui.add_space(2.0);
+        egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            match (format, rendered) {
+                (Format::Hex, _) => payload_view::hex_ui(ui, &message.payload),
+                (_, Some(rendered)) => payload_view::rendered_ui(ui, rendered),
+                (_, None) => {}
+            }
+        });
+        self.chosen = chosen;
+    }
+
+    /// Render the message for `node` unless the cached rendering is still right.
+    fn render(&mut self, node: NodeId, messages: u64, message: &Message) -> &Cached {
+        let chosen = self.chosen;
+        let cache = match self.cache.take() {
+            Some(c) if c.node == node && c.messages == messages && chosen.unwrap_or(c.detected) == c.format => c,
+            old => {
+                let detected = match old {
+                    Some(c) if c.node == node && c.messages == messages => c.detected,
+                    _ => payload::detect(&message.payload),
+                };
+                let format = chosen.unwrap_or(detected);
+                let rendered = match format {
+                    Format::Hex => None,
+                    other => Some(payload::render(&message.payload, other, RENDER_LIMIT_BYTES)),
+                };
+                Cached {
+                    node,
+                    messages,
+                    format,
+                    detected,
+                    rendered,
+                }
+            }
+        };
+        self.cache.insert(cache)
+    }
+
+    fn start_save(&mut self, runtime: &tokio::runtime::Handle, topic: &str, payload: Bytes) {
+        let (tx, rx) = mpsc::channel();
+        self.save = Some(rx);
+        self.save_status = None;
+        let file_name = suggested_file_name(topic);
+        runtime.spawn(async move {
+            let picked = rfd::AsyncFileDialog::new()
+                .set_title("Save payload")
+                .set_file_name(file_name)
+                .save_file()
+                .await;
+            let result = match picked {
+                None => Err(String::new()),
+                Some(handle) => {
+                    let path = handle.path().to_path_buf();
+                    let target = path.clone();
+                    match tokio::task::spawn_blocking(move || std::fs::write(&target, &payload)).await {
+                        Ok(Ok(())) => Ok(path),
+                        Ok(Err(err)) => Err(format!("Could not save to {}: {err}", path.display())),
+                        Err(err) => Err(format!("Could not save: {err}")),
+                    }
+                }
+            };
+            // The panel may be gone; then nobody needs the answer.
+            tx.send(result).ok();
+        });
+    }
+
+    fn poll_save(&mut self, ui: &egui::Ui) {
+        let Some(rx) = &self.save else { return };
+        match rx.try_recv() {
+            Ok(Ok(path)) => {
+                self.save_status = Some(Ok(format!("Saved to {}", path.display())));
+                self.save = None;
+            }
+            Ok(Err(err)) => {
+                // An empty error is a cancelled dialog: nothing to say.
+                self.save_status = if err.is_empty() { None } else { Some(Err(err)) };
+                self.save = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => ui.ctx().request_repaint_after(std::time::Duration::from_millis(200)),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.save_status = Some(Err("Saving failed: no file dialog is available on this system".into()));
+                self.save = None;
+            }
+        }
+    }
+}
+
+fn suggested_file_name(topic: &str) -> String {
+    let cleaned: String = topic
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .take(80)
+        .collect();
+    let cleaned = cleaned.trim_matches('_');
+    if cleaned.is_empty() {
+        "payload.bin".to_owned()
+    } else {
+        format!("{cleaned}.bin")
+    }
+}
+
+fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
+    egui::Grid::new("message-metadata")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.weak("QoS");
+            ui.label(message.qos.to_string());
+            ui.end_row();
+            ui.weak("Retained");
+            ui.label(if message.retain { "yes" } else { "no" });
+            ui.end_row();
+            ui.weak("Received");
+            ui.label(format_time(message.received_at));
+            ui.end_row();
+            ui.weak("Size");
+            let size = message.size_bytes();
+            ui.label(if size < 1024 {
+                format!("{size} bytes")
+            } else {
+                format!("{} ({size} bytes)", human_bytes(size as u64))
+            });
+            ui.end_row();
+            ui.weak("Messages");
+            ui.label(messages.to_string());
+            ui.end_row();
+        });
+}
+
+/// Local date and time with milliseconds.
+pub fn format_time(time: SystemTime) -> String {
+    let local: chrono::DateTime<chrono::Local> = time.into();
+    local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+}
+
+/// A line of highlighted text as a layout job (used by the payload view).
+pub fn line_job(ui: &egui::Ui, text: &str, spans: &[payload::Span]) -> LayoutJob {
+    let font = TextStyle::Monospace.resolve(ui.style());
+    let mut job = LayoutJob::default();
+    let mut at = 0usize;
+    for span in spans {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start > at {
+            if let Some(plain) = text.get(at..start) {
+                job.append(plain, 0.0, egui::TextFormat::simple(font.clone(), ui.visuals().text_color()));
+            }
+        }
+        if let Some(piece) = text.get(start..end) {
+            let color = super::theme::token_color(ui, span.kind);
+            job.append(piece, 0.0, egui::TextFormat::simple(font.clone(), color));
+        }
+        at = at.max(end);
+    }
+    if let Some(rest) = text.get(at..) {
+        if !rest.is_empty() {
+            job.append(rest, 0.0, egui::TextFormat::simple(font, ui.visuals().text_color()));
+        }
+    }
+    job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_safe_file_names() {
+        assert_eq!(suggested_file_name("home/kitchen/temp"), "home_kitchen_temp.bin");
+        assert_eq!(suggested_file_name("//"), "payload.bin");
+    }
+}

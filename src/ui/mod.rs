@@ -1,0 +1,8 @@
+//! The window's panels, one file each. Panels read the model and never block.
+
+pub mod connection;
+pub mod message;
+pub mod payload_view;
+pub mod status;
+pub mod theme;
+pub mod tree;

@@ -1,0 +1,65 @@
+//! The status bar: where the connection stands, and how much has arrived.
+
+use std::time::Instant;
+
+use eframe::egui::{self, RichText};
+
+use super::theme;
+use crate::model::{ConnectionState, Session};
+
+/// The status line for a connection's state, and its color.
+pub fn state_text(ui: &egui::Ui, state: &ConnectionState, broker: &str, now: Instant) -> (String, egui::Color32) {
+    match state {
+        ConnectionState::Connecting { attempt: 1 } => (format!("Connecting to {broker}…"), theme::warn_color(ui)),
+        ConnectionState::Connecting { attempt } => {
+            (format!("Connecting to {broker}… (attempt {attempt})"), theme::warn_color(ui))
+        }
+        ConnectionState::Connected { .. } => (format!("Connected to {broker}"), theme::ok_color(ui)),
+        ConnectionState::Reconnecting { reason, retry_at, .. } => {
+            let secs = retry_at.saturating_duration_since(now).as_secs_f32().ceil() as u64;
+            (format!("Reconnecting in {secs} s: {reason}"), theme::warn_color(ui))
+        }
+        ConnectionState::Failed { reason } => (format!("Not connected: {reason}"), theme::error_color(ui)),
+        ConnectionState::Disconnected => (format!("Disconnected from {broker}"), ui.visuals().weak_text_color()),
+    }
+}
+
+/// Draw the status bar for `session`.
+pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str) {
+    let now = Instant::now();
+    ui.horizontal(|ui| {
+        let (text, color) = state_text(ui, session.state(), broker, now);
+        let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        ui.painter().circle_filled(dot.center(), 4.5, color);
+        ui.add(egui::Label::new(RichText::new(text).color(color)).truncate());
+        let rate = session.messages_per_second(now);
+        let refused: Vec<&str> = session
+            .subscriptions()
+            .iter()
+            .filter(|s| s.granted.is_err())
+            .map(|s| s.filter.as_str())
+            .collect();
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let dropped = session.dropped_messages();
+            let mut counts = format!(
+                "{rate} msg/s   {} topics   {} messages",
+                session.tree.topic_count(),
+                session.tree.message_count()
+            );
+            if dropped > 0 {
+                counts.push_str(&format!("   {dropped} not stored"));
+            }
+            ui.label(counts);
+            if !refused.is_empty() {
+                let text = format!("Refused: {}", refused.join(", "));
+                let hover: Vec<String> = session
+                    .subscriptions()
+                    .iter()
+                    .filter_map(|s| s.granted.as_ref().err().map(|why| format!("{}: {why}", s.filter)))
+                    .collect();
+                ui.label(RichText::new(text).color(theme::error_color(ui)))
+                    .on_hover_text(hover.join("\n"));
+            }
+        });
+    });
+}

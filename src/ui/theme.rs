@@ -1,0 +1,86 @@
+//! Colors and sizes shared by the panels.
+
+use eframe::egui::{self, Color32};
+
+use crate::payload::TokenKind;
+
+/// Height of one topic tree row, in points.
+pub const TREE_ROW_HEIGHT: f32 = 22.0;
+/// Indentation per tree level, in points.
+pub const TREE_INDENT: f32 = 16.0;
+/// How long a topic stays highlighted after a message, in seconds.
+pub const HIGHLIGHT_SECS: f32 = 1.5;
+
+/// Set up fonts and spacing once at start.
+pub fn apply(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 4.0);
+        style.spacing.button_padding = egui::vec2(8.0, 3.0);
+        style.spacing.interact_size.y = 22.0;
+    });
+}
+
+/// Whether the dark theme is in use.
+fn dark(ui: &egui::Ui) -> bool {
+    ui.visuals().dark_mode
+}
+
+/// Color for a kind of payload token.
+pub fn token_color(ui: &egui::Ui, kind: TokenKind) -> Color32 {
+    let dark = dark(ui);
+    match (kind, dark) {
+        (TokenKind::Key, true) => Color32::from_rgb(0x9c, 0xdc, 0xfe),
+        (TokenKind::Key, false) => Color32::from_rgb(0x00, 0x55, 0xaa),
+        (TokenKind::String, true) => Color32::from_rgb(0xce, 0x91, 0x78),
+        (TokenKind::String, false) => Color32::from_rgb(0xa3, 0x15, 0x15),
+        (TokenKind::Number, true) => Color32::from_rgb(0xb5, 0xce, 0xa8),
+        (TokenKind::Number, false) => Color32::from_rgb(0x09, 0x86, 0x58),
+        (TokenKind::Bool | TokenKind::Null, true) => Color32::from_rgb(0x56, 0x9c, 0xd6),
+        (TokenKind::Bool | TokenKind::Null, false) => Color32::from_rgb(0x00, 0x00, 0xff),
+        (TokenKind::Escape, true) => Color32::from_rgb(0xff, 0x8c, 0x5a),
+        (TokenKind::Escape, false) => Color32::from_rgb(0xc0, 0x40, 0x00),
+        (TokenKind::Punct | TokenKind::Plain, _) => ui.visuals().text_color(),
+    }
+}
+
+/// Color of a topic's inline value in the tree.
+pub fn value_color(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgb(0xb5, 0xce, 0xa8)
+    } else {
+        Color32::from_rgb(0x2b, 0x6a, 0x30)
+    }
+}
+
+/// Background of a row that just received a message, faded by `strength` (0 to 1).
+pub fn highlight(ui: &egui::Ui, strength: f32) -> Color32 {
+    let alpha = (strength.clamp(0.0, 1.0) * 90.0) as u8;
+    if dark(ui) {
+        Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x3c, alpha)
+    } else {
+        Color32::from_rgba_unmultiplied(0xff, 0xb0, 0x00, alpha)
+    }
+}
+
+/// Status colors.
+pub fn ok_color(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgb(0x5c, 0xc8, 0x6e)
+    } else {
+        Color32::from_rgb(0x1e, 0x8a, 0x3a)
+    }
+}
+
+/// Color for a state that needs attention but may fix itself.
+pub fn warn_color(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgb(0xf0, 0xb4, 0x3c)
+    } else {
+        Color32::from_rgb(0xb0, 0x6e, 0x00)
+    }
+}
+
+/// Color for errors.
+pub fn error_color(ui: &egui::Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}

@@ -1,0 +1,344 @@
+//! The live topic tree: a virtualized list of the expanded nodes, with counts,
+//! an inline preview of each topic's latest value, and a fading highlight on
+//! topics that just received a message.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use eframe::egui::{self, Align2, FontId, Key, Sense, TextStyle};
+
+use super::theme;
+use crate::model::{NodeId, Row, Session, rows};
+use crate::payload::text::preview;
+
+/// Rows are rebuilt at most this often while only new topics arrive.
+const REFLATTEN_INTERVAL: Duration = Duration::from_millis(150);
+
+/// State of the tree panel.
+#[derive(Default)]
+pub struct TreeView {
+    rows: Vec<Row>,
+    shape_seen: Option<u64>,
+    expansion_changed: bool,
+    last_flatten: Option<Instant>,
+    /// The selected topic.
+    pub selected: Option<NodeId>,
+    scroll_to_selected: bool,
+    scroll_offset: f32,
+    view_height: f32,
+}
+
+impl TreeView {
+    /// The rows shown, as of the last frame.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Select a node and bring it into view, expanding its ancestors.
+    pub fn select(&mut self, session: &mut Session, id: NodeId) {
+        session.tree.reveal(id);
+        self.selected = Some(id);
+        self.expansion_changed = true;
+        self.scroll_to_selected = true;
+    }
+
+    fn refresh_rows(&mut self, ui: &egui::Ui, session: &mut Session) {
+        let shape = session.shape_version();
+        let shape_changed = self.shape_seen != Some(shape);
+        if !shape_changed && !self.expansion_changed {
+            return;
+        }
+        let now = Instant::now();
+        let recently = self.last_flatten.is_some_and(|t| now.duration_since(t) < REFLATTEN_INTERVAL);
+        if !self.expansion_changed && recently {
+            // Only new topics: pick them up a moment later, in one go.
+            ui.ctx().request_repaint_after(REFLATTEN_INTERVAL);
+            return;
+        }
+        rows::flatten(&mut session.tree, &mut self.rows);
+        self.shape_seen = Some(shape);
+        self.expansion_changed = false;
+        self.last_flatten = Some(now);
+    }
+
+    fn set_expanded(&mut self, session: &mut Session, id: NodeId, expanded: bool) {
+        if let Some(node) = session.tree.get_mut(id) {
+            if node.expanded != expanded && node.has_children() {
+                node.expanded = expanded;
+                self.expansion_changed = true;
+            }
+        }
+    }
+
+    fn toggle(&mut self, session: &mut Session, id: NodeId) {
+        let expanded = session.tree.get(id).is_some_and(|n| n.expanded);
+        self.set_expanded(session, id, !expanded);
+    }
+
+    fn handle_keys(&mut self, ui: &egui::Ui, session: &mut Session) {
+        if ui.ctx().egui_wants_keyboard_input() || self.rows.is_empty() {
+            return;
+        }
+        let pressed = |key| ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
+        let current = self.selected.and_then(|id| rows::position(&self.rows, id));
+        let last = self.rows.len() - 1;
+        let page = ((self.view_height / theme::TREE_ROW_HEIGHT) as usize).max(1);
+        let mut target = None;
+        if pressed(Key::ArrowDown) {
+            target = Some(current.map_or(0, |i| (i + 1).min(last)));
+        } else if pressed(Key::ArrowUp) {
+            target = Some(current.map_or(0, |i| i.saturating_sub(1)));
+        } else if pressed(Key::Home) {
+            target = Some(0);
+        } else if pressed(Key::End) {
+            target = Some(last);
+        } else if pressed(Key::PageDown) {
+            target = Some(current.map_or(0, |i| (i + page).min(last)));
+        } else if pressed(Key::PageUp) {
+            target = Some(current.map_or(0, |i| i.saturating_sub(page)));
+        } else if let Some(id) = self.selected {
+            let node = session.tree.get(id);
+            let expanded = node.is_some_and(|n| n.expanded && n.has_children());
+            let has_children = node.is_some_and(|n| n.has_children());
+            let parent = node.map(crate::model::Node::parent);
+            if pressed(Key::ArrowRight) {
+                if expanded {
+                    target = current.map(|i| (i + 1).min(last));
+                } else if has_children {
+                    self.set_expanded(session, id, true);
+                }
+            } else if pressed(Key::ArrowLeft) {
+                if expanded {
+                    self.set_expanded(session, id, false);
+                } else if let Some(parent) = parent.filter(|&p| p != NodeId::ROOT) {
+                    self.selected = Some(parent);
+                    self.scroll_to_selected = true;
+                }
+            } else if pressed(Key::Enter) || pressed(Key::Space) {
+                self.toggle(session, id);
+            }
+        }
+        if let Some(row) = target.and_then(|i| self.rows.get(i)) {
+            self.selected = Some(row.id);
+            self.scroll_to_selected = true;
+        }
+    }
+
+    /// Draw the tree. Returns true when the selection changed.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> bool {
+        let selected_before = self.selected;
+        self.handle_keys(ui, session);
+        self.refresh_rows(ui, session);
+
+        if self.rows.is_empty() {
+            ui.add_space(8.0);
+            ui.weak(if session.state().is_connected() {
+                "No messages yet. Topics appear here as they arrive."
+            } else {
+                "Topics appear here once connected."
+            });
+            return false;
+        }
+
+        let row_height = theme::TREE_ROW_HEIGHT;
+        let spacing = ui.spacing().item_spacing.y;
+        let mut area = egui::ScrollArea::vertical().auto_shrink(false);
+        if self.scroll_to_selected {
+            if let Some(index) = self.selected.and_then(|id| rows::position(&self.rows, id)) {
+                let top = index as f32 * (row_height + spacing);
+                let bottom = top + row_height;
+                if top < self.scroll_offset {
+                    area = area.vertical_scroll_offset(top);
+                } else if bottom > self.scroll_offset + self.view_height {
+                    area = area.vertical_scroll_offset(bottom - self.view_height);
+                }
+            }
+            self.scroll_to_selected = false;
+        }
+        let now = SystemTime::now();
+        let mut fading = false;
+        let mut clicked = None;
+        let mut toggled = None;
+        let output = area.show_rows(ui, row_height, self.rows.len(), |ui, range| {
+            for row in self.rows.get(range).unwrap_or_default() {
+                let action = row_ui(ui, session, *row, self.selected == Some(row.id), now, &mut fading);
+                match action {
+                    RowAction::None => {}
+                    RowAction::Select => clicked = Some(row.id),
+                    RowAction::Toggle => toggled = Some(row.id),
+                    RowAction::SelectAndToggle => {
+                        clicked = Some(row.id);
+                        toggled = Some(row.id);
+                    }
+                }
+            }
+        });
+        self.scroll_offset = output.state.clamped_offset().y;
+        self.view_height = output.inner_rect.height();
+        if let Some(id) = toggled {
+            self.toggle(session, id);
+        }
+        if let Some(id) = clicked {
+            self.selected = Some(id);
+        }
+        if fading {
+            ui.ctx().request_repaint_after(Duration::from_millis(50));
+        }
+        if self.expansion_changed {
+            ui.ctx().request_repaint();
+        }
+        self.selected != selected_before
+    }
+}
+
+enum RowAction {
+    None,
+    Select,
+    Toggle,
+    SelectAndToggle,
+}
+
+/// Longest node name drawn, in chars (a 64 KiB level name is cut at paint time).
+const MAX_NAME_CHARS: usize = 200;
+const PREVIEW_CHARS: usize = 160;
+
+fn row_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    row: Row,
+    selected: bool,
+    now: SystemTime,
+    fading: &mut bool,
+) -> RowAction {
+    let Some(node) = session.tree.get(row.id) else {
+        return RowAction::None;
+    };
+    let width = ui.available_width().max(200.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::click());
+    let name = if node.name().is_empty() { "(empty)" } else { node.name() };
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+
+    if selected {
+        painter.rect_filled(rect, 2.0, visuals.selection.bg_fill);
+    } else if response.hovered() {
+        painter.rect_filled(rect, 2.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    if let Some(latest) = node.latest() {
+        let age = now.duration_since(latest.received_at).unwrap_or_default().as_secs_f32();
+        if age < theme::HIGHLIGHT_SECS {
+            painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
+            *fading = true;
+        }
+    }
+
+    let text_color = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    let weak = visuals.weak_text_color();
+    let body = FontId::proportional(13.5);
+    let mono = TextStyle::Monospace.resolve(ui.style());
+    let mid_y = rect.center().y;
+    let mut x = rect.left() + 4.0 + f32::from(row.depth) * theme::TREE_INDENT;
+
+    let mut action = RowAction::None;
+    if node.has_children() {
+        let arrow_rect = egui::Rect::from_center_size(egui::pos2(x + 7.0, mid_y), egui::vec2(16.0, 18.0));
+        let arrow = ui.interact(arrow_rect, response.id.with("expander"), Sense::click());
+        let verb = if node.expanded { "Collapse" } else { "Expand" };
+        arrow.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} {name}")));
+        let color = if arrow.hovered() { visuals.strong_text_color() } else { weak };
+        painter.add(expander_shape(arrow_rect.center(), node.expanded, color));
+        if arrow.clicked() {
+            action = RowAction::Toggle;
+        }
+    }
+    x += 18.0;
+
+    let shown_name: String = name.chars().take(MAX_NAME_CHARS).collect();
+    let name_color = if node.name().is_empty() { weak } else { text_color };
+    let name_rect = painter.text(egui::pos2(x, mid_y), Align2::LEFT_CENTER, shown_name, body.clone(), name_color);
+    x = name_rect.right() + 6.0;
+
+    // Counts on the right, then the value in the space between.
+    let counts = if node.has_children() {
+        format!(
+            "{} · {}",
+            plural(u64::from(node.subtree_topics()), "topic", "topics"),
+            plural(node.subtree_messages(), "msg", "msgs")
+        )
+    } else if node.own_messages() > 1 {
+        plural(node.own_messages(), "msg", "msgs")
+    } else {
+        String::new()
+    };
+    let counts_rect = if counts.is_empty() {
+        egui::Rect::from_min_max(egui::pos2(rect.right() - 6.0, rect.top()), rect.right_bottom())
+    } else {
+        painter.text(
+            egui::pos2(rect.right() - 8.0, mid_y),
+            Align2::RIGHT_CENTER,
+            &counts,
+            FontId::proportional(11.5),
+            weak,
+        )
+    };
+
+    if let Some(latest) = node.latest() {
+        let available = counts_rect.left() - 12.0 - x;
+        if available > 30.0 {
+            let value = preview(&latest.payload, PREVIEW_CHARS);
+            let shown = if value.is_empty() { "(empty)".to_owned() } else { value };
+            let color = if latest.payload.is_empty() { weak } else { theme::value_color(ui) };
+            let galley = painter.layout(format!("= {shown}"), mono, color, f32::INFINITY);
+            let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
+            let pos = egui::pos2(x, mid_y - galley.size().y / 2.0);
+            painter.with_clip_rect(clip).galley(pos, galley, color);
+        }
+    }
+
+    // What a screen reader (and a UI test) reads for this row: its name, then counts and value.
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::selected(egui::Role::TreeItem, true, selected, name);
+        let value = node.latest().map(|m| preview(&m.payload, PREVIEW_CHARS));
+        info.current_text_value = Some(match value {
+            Some(value) if counts.is_empty() => format!("= {value}"),
+            Some(value) => format!("= {value} ({counts})"),
+            None => counts.clone(),
+        });
+        info
+    });
+
+    if response.double_clicked() {
+        return RowAction::SelectAndToggle;
+    }
+    if response.clicked() && !matches!(action, RowAction::Toggle) {
+        return RowAction::Select;
+    }
+    action
+}
+
+/// A small filled triangle: pointing right when collapsed, down when expanded.
+fn expander_shape(center: egui::Pos2, expanded: bool, color: egui::Color32) -> egui::Shape {
+    let (w, h) = (4.0, 4.5);
+    let points = if expanded {
+        vec![
+            center + egui::vec2(-h, -w * 0.6),
+            center + egui::vec2(h, -w * 0.6),
+            center + egui::vec2(0.0, w * 1.1),
+        ]
+    } else {
+        vec![
+            center + egui::vec2(-w * 0.6, -h),
+            center + egui::vec2(w * 1.1, 0.0),
+            center + egui::vec2(-w * 0.6, h),
+        ]
+    };
+    egui::Shape::convex_polygon(points, color, egui::Stroke::NONE)
+}
+
+/// "1 topic", "2 topics".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}

@@ -1,0 +1,216 @@
+//! mqscope's connection code against a real Mosquitto: what arrives, how it
+//! is counted, and how failures are reported and recovered from.
+
+mod support;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use mqscope::model::{ConnectionState, Qos, Subscription};
+use support::{Broker, BrokerConfig, Watch};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn payload_of(watch: &Watch, topic: &str) -> Option<Bytes> {
+    let id = watch.session.tree.find(topic)?;
+    watch.session.tree.get(id)?.latest().map(|m| m.payload.clone())
+}
+
+#[test]
+fn retained_and_live_messages_reach_the_model_with_topic_and_message_counts() {
+    let broker = Broker::start();
+    broker.mosquitto_pub("home/kitchen/temp", b"21.5", true);
+    broker.mosquitto_pub("home/kitchen/humidity", b"40", true);
+    broker.mosquitto_pub("home/hall/light", br#"{"state":"ON"}"#, true);
+
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("home/#")];
+    let mut watch = Watch::connect(settings);
+    watch.until("3 retained topics", WAIT, |s| s.tree.topic_count() == 3);
+    let temp = watch.session.tree.find("home/kitchen/temp").expect("topic in tree");
+    let message = watch.session.tree.get(temp).and_then(|n| n.latest()).cloned().expect("a message");
+    assert!(message.retain, "a retained message is marked retained");
+    assert_eq!(message.payload, Bytes::from_static(b"21.5"));
+
+    broker.mosquitto_pub("home/kitchen/temp", b"22.0", false);
+    broker.mosquitto_pub("home/kitchen/temp", b"22.5", false);
+    watch.until("2 live messages", WAIT, |s| s.tree.message_count() == 5);
+    let tree = &watch.session.tree;
+    let node = tree.get(temp).expect("node");
+    assert_eq!(node.own_messages(), 3);
+    let latest = node.latest().expect("latest");
+    assert_eq!(latest.payload, Bytes::from_static(b"22.5"));
+    assert!(!latest.retain, "a live message is not marked retained");
+    assert_eq!(latest.qos, Qos::AtMostOnce, "delivered at the subscription's QoS 0");
+    let kitchen = tree.find("home/kitchen").and_then(|id| tree.get(id)).expect("branch");
+    assert_eq!((kitchen.subtree_topics(), kitchen.subtree_messages()), (2, 4));
+    let home = tree.find("home").and_then(|id| tree.get(id)).expect("branch");
+    assert_eq!((home.subtree_topics(), home.subtree_messages()), (3, 5));
+    watch.disconnect();
+}
+
+#[test]
+fn default_subscriptions_include_sys_topics() {
+    let broker = Broker::start();
+    let mut watch = Watch::connect(broker.settings());
+    watch.until("$SYS/broker/version", WAIT, |s| s.tree.find("$SYS/broker/version").is_some());
+    let version = payload_of(&watch, "$SYS/broker/version").expect("a version");
+    assert!(String::from_utf8_lossy(&version).contains("mosquitto"));
+    assert!(
+        watch.session.subscriptions().iter().all(|s| s.granted.is_ok()),
+        "{:?}",
+        watch.session.subscriptions()
+    );
+    watch.disconnect();
+}
+
+#[test]
+fn a_one_megabyte_retained_payload_arrives_intact() {
+    let broker = Broker::start();
+    let payload: Vec<u8> = (0..1_048_576u32).map(|i| (i % 251) as u8).collect();
+    broker.mosquitto_pub("big/blob", &payload, true);
+    let mut watch = Watch::connect(broker.settings());
+    watch.until("the 1 MiB payload", WAIT, |s| s.tree.find("big/blob").is_some());
+    assert_eq!(payload_of(&watch, "big/blob").as_deref(), Some(payload.as_slice()));
+    // The connection survives it: later messages still arrive.
+    broker.mosquitto_pub("big/after", b"ok", false);
+    watch.until("a message after the big one", WAIT, |s| s.tree.find("big/after").is_some());
+    assert!(watch.session.state().is_connected());
+    watch.disconnect();
+}
+
+#[test]
+fn binary_empty_and_invalid_utf8_payloads_and_odd_topics_arrive_unchanged() {
+    let broker = Broker::start();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("bin/zeros", vec![0, 0, 0, 255, 254, 1]),
+        ("bin/invalid-utf8", vec![b'a', 0xC3, 0x28, 0xFF]),
+        ("odd//empty-level", b"x".to_vec()),
+        ("/leading", b"y".to_vec()),
+        ("trailing/", b"z".to_vec()),
+        ("ünïcødé/温度", "21 °C".as_bytes().to_vec()),
+    ];
+    let messages: Vec<(String, Vec<u8>, bool)> =
+        cases.iter().map(|(t, p)| ((*t).to_owned(), p.clone(), true)).collect();
+    broker.publish_all(&messages);
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("#")];
+    let mut watch = Watch::connect(settings);
+    watch.until("every odd topic", WAIT, |s| s.tree.topic_count() as usize == cases.len());
+    // An empty retained message would delete the topic's retained message: send it live.
+    broker.mosquitto_pub("bin/empty", b"", false);
+    watch.until("the empty payload", WAIT, |s| s.tree.find("bin/empty").is_some());
+    assert_eq!(payload_of(&watch, "bin/empty").as_deref(), Some(&b""[..]));
+    for (topic, payload) in &cases {
+        assert_eq!(payload_of(&watch, topic).as_deref(), Some(payload.as_slice()), "{topic}");
+        let id = watch.session.tree.find(topic).expect("topic");
+        assert_eq!(watch.session.tree.topic(id), *topic);
+    }
+    watch.disconnect();
+}
+
+#[test]
+fn reconnects_and_resubscribes_after_a_broker_restart_keeping_the_tree() {
+    let mut broker = Broker::start();
+    broker.mosquitto_pub("plant/line1/speed", b"10", true);
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("plant/#")];
+    let mut watch = Watch::connect(settings);
+    watch.until("the retained topic", WAIT, |s| s.tree.topic_count() == 1);
+
+    broker.stop();
+    watch.until("the loss to be reported", WAIT, |s| {
+        matches!(s.state(), ConnectionState::Reconnecting { .. })
+    });
+    assert!(Watch::reason_contains(&watch.session, "closed the connection")
+        || Watch::reason_contains(&watch.session, "refused"));
+    assert_eq!(watch.session.tree.topic_count(), 1, "the tree is kept while away");
+
+    broker.restart();
+    watch.until("the reconnection", Duration::from_secs(40), |s| s.state().is_connected());
+    // Resubscribed: a message published after the restart arrives.
+    let deadline = std::time::Instant::now() + WAIT;
+    while watch.session.tree.find("plant/line2/speed").is_none() {
+        broker.mosquitto_pub("plant/line2/speed", b"20", false);
+        watch.until("the next publish", Duration::from_millis(500), |_| true);
+        assert!(std::time::Instant::now() < deadline, "no message after reconnecting");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(watch.session.tree.find("plant/line1/speed").is_some(), "old topics kept");
+    watch.disconnect();
+}
+
+#[test]
+fn a_closed_port_is_reported_as_refused_and_retried() {
+    let port = support::free_port();
+    let settings = mqscope::mqtt::ConnectionSettings::new(
+        mqscope::mqtt::BrokerAddress::parse(&format!("127.0.0.1:{port}")).expect("valid"),
+    );
+    let mut watch = Watch::connect(settings);
+    watch.until("the refusal", WAIT, |s| Watch::reason_contains(s, "Connection refused"));
+    assert!(matches!(watch.session.state(), ConnectionState::Reconnecting { .. }));
+    assert!(Watch::reason_contains(&watch.session, &port.to_string()));
+    watch.disconnect();
+}
+
+#[test]
+fn wrong_credentials_report_the_brokers_reason_and_stop_retrying() {
+    let broker = Broker::start_with(BrokerConfig {
+        users: vec![("alice".into(), "correct horse".into())],
+        ..BrokerConfig::default()
+    });
+    let mut settings = broker.settings();
+    settings.username = Some("alice".into());
+    settings.password = Some("wrong".into());
+    let mut watch = Watch::connect(settings);
+    watch.until("the rejection", WAIT, |s| s.state().is_ended());
+    match watch.session.state() {
+        ConnectionState::Failed { reason } => {
+            assert!(reason.contains("alice") && reason.contains("password"), "{reason}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+
+    let mut settings = broker.settings();
+    settings.username = Some("alice".into());
+    settings.password = Some("correct horse".into());
+    let mut watch = Watch::connect(settings);
+    watch.until_connected();
+    watch.disconnect();
+}
+
+#[test]
+fn a_client_id_takeover_loop_is_detected_and_named() {
+    let broker = Broker::start();
+    let mut settings = broker.settings();
+    settings.client_id = "shared-id".into();
+    let mut first = Watch::connect(settings.clone());
+    first.until_connected();
+    let mut second = Watch::connect(settings);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        first.until("a moment", Duration::from_millis(200), |_| true);
+        second.until("a moment", Duration::from_millis(200), |_| true);
+        let named = [&first, &second]
+            .iter()
+            .any(|w| Watch::reason_contains(&w.session, "same client id \"shared-id\""));
+        if named {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no takeover loop detected");
+    }
+    let stopped = [&first, &second]
+        .iter()
+        .filter(|w| matches!(w.session.state(), ConnectionState::Failed { .. }))
+        .count();
+    assert_eq!(stopped, 1, "one side stops so the other keeps its connection");
+}
+
+#[test]
+fn disconnecting_is_clean() {
+    let broker = Broker::start();
+    let mut watch = Watch::connect(broker.settings());
+    watch.until_connected();
+    watch.disconnect();
+    assert!(!broker.log().contains("exceeded timeout"));
+}

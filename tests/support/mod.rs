@@ -1,0 +1,300 @@
+//! Real parts for tests: a Mosquitto broker started on a free port with its
+//! own config in a temp dir, a client to publish test data, and a way to
+//! watch what mqscope's connection code reports.
+
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mqscope::model::{ConnectionState, Session};
+use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
+
+/// What the test broker allows.
+#[derive(Clone, Debug, Default)]
+pub struct BrokerConfig {
+    /// Users (name, password); when not empty, anonymous clients are refused.
+    pub users: Vec<(String, String)>,
+    /// Extra lines for mosquitto.conf.
+    pub extra: Vec<String>,
+}
+
+/// A Mosquitto process that lives as long as this value.
+pub struct Broker {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+    binary: PathBuf,
+}
+
+fn find_binary(name: &str) -> PathBuf {
+    for dir in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] {
+        let path = Path::new(dir).join(name);
+        if path.exists() {
+            return path;
+        }
+    }
+    panic!(
+        "`{name}` is not installed. Install Mosquitto with `sudo apt-get install -y mosquitto mosquitto-clients` \
+         (the README's test command, `.ci/run`, does this for you)"
+    );
+}
+
+/// A TCP port nobody listens on right now.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local address").port()
+}
+
+impl Broker {
+    /// A broker that lets anyone in.
+    pub fn start() -> Self {
+        Self::start_with(BrokerConfig::default())
+    }
+
+    /// A broker with `config`.
+    pub fn start_with(config: BrokerConfig) -> Self {
+        let binary = find_binary("mosquitto");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let mut conf = vec![
+            // Started as root, Mosquitto would drop to its own user and lose access to this dir.
+            "user root".to_owned(),
+            format!("listener {port} 127.0.0.1"),
+            "persistence false".to_owned(),
+            "log_dest stderr".to_owned(),
+            "log_type error".to_owned(),
+            "log_type warning".to_owned(),
+            "log_type notice".to_owned(),
+            "sys_interval 1".to_owned(),
+            "max_queued_messages 0".to_owned(),
+        ];
+        if config.users.is_empty() {
+            conf.push("allow_anonymous true".to_owned());
+        } else {
+            let passwd = dir.path().join("passwd");
+            for (i, (user, password)) in config.users.iter().enumerate() {
+                let mut cmd = Command::new(find_binary("mosquitto_passwd"));
+                cmd.arg("-b");
+                if i == 0 {
+                    cmd.arg("-c");
+                }
+                let status = cmd.arg(&passwd).arg(user).arg(password).status().expect("run mosquitto_passwd");
+                assert!(status.success(), "mosquitto_passwd failed");
+            }
+            conf.push("allow_anonymous false".to_owned());
+            conf.push(format!("password_file {}", passwd.display()));
+        }
+        conf.extend(config.extra);
+        let conf_path = dir.path().join("mosquitto.conf");
+        std::fs::write(&conf_path, conf.join("\n") + "\n").expect("write mosquitto.conf");
+        let mut broker = Self {
+            child: None,
+            port,
+            dir,
+            binary,
+        };
+        broker.spawn();
+        broker
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("mosquitto.log"))
+            .expect("open broker log");
+        let child = Command::new(&self.binary)
+            .arg("-c")
+            .arg(self.dir.path().join("mosquitto.conf"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start mosquitto");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            if let Some(child) = &mut self.child {
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("mosquitto exited with {status} at start:\n{}", self.log());
+                }
+            }
+            assert!(Instant::now() < deadline, "mosquitto did not listen on port {} in time:\n{}", self.port, self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The broker's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("mosquitto.log")).unwrap_or_default()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `mqtt://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("mqtt://127.0.0.1:{}", self.port)
+    }
+
+    /// Connection settings for this broker, with mqscope's defaults.
+    pub fn settings(&self) -> ConnectionSettings {
+        ConnectionSettings::new(BrokerAddress::parse(&self.url()).expect("valid address"))
+    }
+
+    /// Kill the broker (as a crash or power cut would).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+
+    /// Start it again on the same port, with the same config (retained messages are gone).
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    /// Publish with `mosquitto_pub`, a client independent of mqscope.
+    pub fn mosquitto_pub(&self, topic: &str, payload: &[u8], retain: bool) {
+        let file = self.dir.path().join(format!("payload-{}", fastrand::u64(..)));
+        std::fs::File::create(&file)
+            .and_then(|mut f| f.write_all(payload))
+            .expect("write payload file");
+        let mut cmd = Command::new(find_binary("mosquitto_pub"));
+        cmd.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-q", "1", "-t", topic, "-f"])
+            .arg(&file);
+        if retain {
+            cmd.arg("-r");
+        }
+        let output = cmd.output().expect("run mosquitto_pub");
+        assert!(
+            output.status.success(),
+            "mosquitto_pub failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::remove_file(file).ok();
+    }
+
+    /// Publish many messages at QoS 1 and wait until the broker acknowledged all of them.
+    pub fn publish_all(&self, messages: &[(String, Vec<u8>, bool)]) {
+        let mut options = rumqttc::MqttOptions::new(format!("loader-{}", fastrand::u32(..)), "127.0.0.1", self.port);
+        options.set_max_packet_size(1 << 28, 1 << 28);
+        options.set_keep_alive(Duration::from_secs(30));
+        options.set_inflight(1000);
+        let (client, mut connection) = rumqttc::Client::new(options, 1000);
+        let total = messages.len();
+        let pump = std::thread::spawn(move || {
+            let mut acked = 0;
+            for event in connection.iter() {
+                match event {
+                    Ok(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_))) => {
+                        acked += 1;
+                        if acked == total {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => panic!("loader connection failed: {error}"),
+                }
+            }
+        });
+        for (topic, payload, retain) in messages {
+            client
+                .publish(topic.clone(), rumqttc::QoS::AtLeastOnce, *retain, payload.clone())
+                .expect("queue publish");
+        }
+        if total > 0 {
+            pump.join().expect("loader thread");
+        }
+        client.disconnect().ok();
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// mqscope's connection code running against a broker, feeding a model, as the window does.
+pub struct Watch {
+    runtime: tokio::runtime::Runtime,
+    connection: Connection,
+    /// What the connection reported so far.
+    pub session: Session,
+}
+
+impl Watch {
+    /// Connect with `settings`.
+    pub fn connect(settings: ConnectionSettings) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let connection = Connection::spawn(runtime.handle(), settings, Arc::new(|| {}));
+        Self {
+            runtime,
+            connection,
+            session: Session::new(),
+        }
+    }
+
+    /// Apply events until `done` holds; fail the test after `timeout` saying what was awaited.
+    pub fn until(&mut self, what: &str, timeout: Duration, done: impl Fn(&Session) -> bool) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let session = &mut self.session;
+            let drained = self
+                .connection
+                .events()
+                .drain(Instant::now() + Duration::from_millis(50), |event| session.apply(event, Instant::now()));
+            if done(&self.session) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; connection state: {:?}; {} topics, {} messages",
+                self.session.state(),
+                self.session.tree.topic_count(),
+                self.session.tree.message_count()
+            );
+            if drained != Drained::MoreWaiting {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    /// Wait for the connection to be up.
+    pub fn until_connected(&mut self) {
+        self.until("the connection", Duration::from_secs(10), |s| s.state().is_connected());
+    }
+
+    /// Whether the state is `Reconnecting` or `Failed` and its reason contains `text`.
+    pub fn reason_contains(session: &Session, text: &str) -> bool {
+        match session.state() {
+            ConnectionState::Reconnecting { reason, .. } | ConnectionState::Failed { reason } => reason.contains(text),
+            _ => false,
+        }
+    }
+
+    /// Close the connection cleanly.
+    pub fn disconnect(mut self) {
+        self.connection.disconnect();
+        self.until("a clean disconnect", Duration::from_secs(5), |s| {
+            matches!(s.state(), ConnectionState::Disconnected)
+        });
+        drop(self.runtime);
+    }
+}

@@ -1,0 +1,185 @@
+//! The window, driven as a person would: egui_kittest clicks and types on the
+//! real widgets while a real Mosquitto feeds the tree.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Key};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mqscope::App;
+use mqscope::model::Subscription;
+use support::Broker;
+
+struct Fixture {
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            runtime: tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime"),
+        }
+    }
+
+    fn harness(&self) -> Harness<'static, App> {
+        let app = App::new(self.runtime.handle().clone());
+        Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .with_max_steps(10_000)
+            .build_ui_state(
+                |ui, app: &mut App| {
+                    let ctx = ui.ctx().clone();
+                    app.logic(&ctx);
+                    app.ui(ui);
+                },
+                app,
+            )
+    }
+}
+
+/// Run frames until `done` holds, as the window would while events arrive.
+fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn has_label(harness: &Harness<'_, App>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+fn has_label_containing(harness: &Harness<'_, App>, label: &str) -> bool {
+    harness.query_by_label_contains(label).is_some()
+}
+
+/// Whether a tree row's text after its name (value, counts) contains `text`.
+fn row_value_contains(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness
+        .query_by(|node| node.role() == egui::Role::TreeItem && node.value().is_some_and(|v| v.contains(text)))
+        .is_some()
+}
+
+fn retained_home(broker: &Broker) {
+    broker.mosquitto_pub("home/kitchen/sensor", br#"{"temperature":21.5,"humidity":40,"ok":true}"#, true);
+    broker.mosquitto_pub("home/kitchen/light", b"ON", true);
+    broker.mosquitto_pub("home/hall/light", b"OFF", true);
+    broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
+}
+
+fn connect(harness: &mut Harness<'_, App>, broker: &Broker) {
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("home/#"), Subscription::new("garden/#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+}
+
+#[test]
+fn topics_that_arrive_appear_in_the_tree() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "the top-level topics", |h| has_label(h, "home") && has_label(h, "garden"));
+    step_until(&mut harness, "the status bar", |h| has_label_containing(h, "Connected to 127.0.0.1"));
+    // Counts of the collapsed branch are shown.
+    step_until(&mut harness, "the branch counts", |h| row_value_contains(h, "3 topics · 3 msgs"));
+    // Topics show their latest value inline.
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "the inline value", |h| row_value_contains(h, "= 0x 00 01 ff (3 bytes)"));
+
+    broker.mosquitto_pub("garden/tap", b"open", false);
+    step_until(&mut harness, "a live topic", |h| has_label(h, "tap") && row_value_contains(h, "= open"));
+}
+
+#[test]
+fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
+    harness.get_by_label("Expand home").click();
+    step_until(&mut harness, "the kitchen branch", |h| has_label(h, "Expand kitchen"));
+    harness.get_by_label("Expand kitchen").click();
+    step_until(&mut harness, "the sensor topic", |h| has_label(h, "sensor"));
+    harness.get_by_label("sensor").click();
+    step_until(&mut harness, "the payload", |h| has_label_containing(h, "\"temperature\": 21.5"));
+    assert!(has_label(&harness, "home/kitchen/sensor"), "the full topic is shown");
+    assert!(has_label_containing(&harness, "\"humidity\": 40"), "one key per line");
+    assert!(has_label(&harness, "Auto (JSON)"), "the view was chosen automatically");
+
+    // Switch to the hex view: every byte, with offsets.
+    harness.get_by_label("Hex").click();
+    step_until(&mut harness, "the hex dump", |h| has_label_containing(h, "00000000  7b 22 74 65"));
+}
+
+#[test]
+fn the_keyboard_moves_through_the_tree() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "both branches", |h| has_label(h, "home") && has_label(h, "garden"));
+    harness.key_press(Key::Home); // first row: garden
+    harness.key_press(Key::ArrowRight); // expand it
+    harness.key_press(Key::ArrowDown); // garden/pump
+    step_until(&mut harness, "the pump topic selected", |h| has_label(h, "garden/pump"));
+    // Binary payloads are shown as hex automatically.
+    step_until(&mut harness, "the hex view", |h| has_label(h, "Auto (Hex)"));
+    harness.key_press(Key::ArrowLeft); // to the parent
+    harness.key_press(Key::ArrowLeft); // collapse it
+    step_until(&mut harness, "garden collapsed", |h| !has_label(h, "pump") && has_label(h, "Expand garden"));
+    harness.key_press(Key::End);
+    step_until(&mut harness, "the last row selected", |h| has_label_containing(h, "Below it: 3 topics"));
+}
+
+#[test]
+fn the_connect_form_connects() {
+    let broker = Broker::start();
+    broker.mosquitto_pub("form/check", b"hello", true);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    let field = harness.get_by_label("Broker");
+    field.click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Broker").type_text(&broker.url());
+    harness.step();
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, &format!("Connected to 127.0.0.1:{}", broker.port()))
+    });
+    step_until(&mut harness, "the retained topic", |h| has_label(h, "form"));
+}
+
+#[test]
+fn a_bad_address_in_the_form_is_explained() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    harness.get_by_label("Broker").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Broker").type_text("localhost:99999");
+    harness.step();
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the explanation", |h| has_label_containing(h, "is not a port number"));
+    assert!(harness.state().explorer().is_none(), "nothing was started");
+}
+
