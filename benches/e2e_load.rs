@@ -31,7 +31,16 @@ fn load(broker: &Broker) {
 fn mosquitto_sub(broker: &Broker) -> Duration {
     let start = Instant::now();
     let status = Command::new("mosquitto_sub")
-        .args(["-h", "127.0.0.1", "-p", &broker.port().to_string(), "-t", "#", "-C", &TOPICS.to_string()])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-t",
+            "#",
+            "-C",
+            &TOPICS.to_string(),
+        ])
         .stdout(Stdio::null())
         .status()
         .expect("run mosquitto_sub");
@@ -44,7 +53,9 @@ fn mqscope(broker: &Broker) -> Duration {
     settings.subscriptions = vec![Subscription::new("#")];
     let start = Instant::now();
     let mut watch = Watch::connect(settings);
-    watch.until("100k topics", Duration::from_secs(120), |s| s.tree.topic_count() as usize >= TOPICS);
+    watch.until("100k topics", Duration::from_secs(120), |s| {
+        s.tree.topic_count() as usize >= TOPICS
+    });
     let elapsed = start.elapsed();
     watch.disconnect();
     elapsed

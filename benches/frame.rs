@@ -14,7 +14,17 @@ use mqscope::mqtt::{BrokerAddress, ConnectionSettings};
 fn fleet() -> Vec<Received> {
     let mut messages = Vec::with_capacity(100_000);
     for device in 0..10_000 {
-        for metric in ["temperature", "humidity", "power", "state", "battery", "rssi", "voltage", "energy", "uptime"] {
+        for metric in [
+            "temperature",
+            "humidity",
+            "power",
+            "state",
+            "battery",
+            "rssi",
+            "voltage",
+            "energy",
+            "uptime",
+        ] {
             messages.push(Received {
                 topic: format!("fleet/device{device}/{metric}"),
                 message: Message::new(Bytes::from(format!("{{\"value\":{device}.5,\"unit\":\"x\"}}"))),
@@ -42,16 +52,14 @@ fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
     let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
     let mut app = App::new(runtime.handle().clone());
     app.open_session(settings, session);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, app: &mut App| {
-                let ctx = ui.ctx().clone();
-                app.logic(&ctx);
-                app.ui(ui);
-            },
-            app,
-        );
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(
+        |ui, app: &mut App| {
+            let ctx = ui.ctx().clone();
+            app.logic(&ctx);
+            app.ui(ui);
+        },
+        app,
+    );
     let selected = harness
         .state()
         .explorer()

@@ -13,7 +13,18 @@ fn topics() -> Vec<String> {
     for site in 0..10 {
         for building in 0..10 {
             for device in 0..100 {
-                for metric in ["temperature", "humidity", "power", "state", "battery", "rssi", "voltage", "energy", "uptime", "status"] {
+                for metric in [
+                    "temperature",
+                    "humidity",
+                    "power",
+                    "state",
+                    "battery",
+                    "rssi",
+                    "voltage",
+                    "energy",
+                    "uptime",
+                    "status",
+                ] {
                     topics.push(format!("site{site}/building{building}/device{device}/{metric}"));
                 }
             }

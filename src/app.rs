@@ -87,10 +87,10 @@ impl App {
 
     /// Close the current connection, if any, and connect with `settings` into a fresh tree.
     pub fn connect(&mut self, ctx: &egui::Context, settings: ConnectionSettings) {
-        if let Some(old) = self.explorer.take() {
-            if let Some(connection) = old.connection {
-                connection.disconnect();
-            }
+        if let Some(old) = self.explorer.take()
+            && let Some(connection) = old.connection
+        {
+            connection.disconnect();
         }
         self.form = ConnectForm::from_settings(&settings);
         let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
@@ -119,11 +119,11 @@ impl App {
     }
 
     fn reconnect(&mut self, ctx: &egui::Context) {
-        if let Some(explorer) = &mut self.explorer {
-            if explorer.connection.is_none() {
-                let connection = Connection::spawn(&self.runtime, explorer.settings.clone(), waker(ctx));
-                explorer.connection = Some(connection);
-            }
+        if let Some(explorer) = &mut self.explorer
+            && explorer.connection.is_none()
+        {
+            let connection = Connection::spawn(&self.runtime, explorer.settings.clone(), waker(ctx));
+            explorer.connection = Some(connection);
         }
     }
 
@@ -144,8 +144,11 @@ impl App {
         if explorer.drain(Instant::now() + DRAIN_BUDGET) {
             ctx.request_repaint();
         }
-        let state = explorer.session.state();
-        if matches!(state, crate::model::ConnectionState::Reconnecting { .. }) || explorer.session.rate_is_settling() {
+        let reconnecting = matches!(
+            explorer.session.state(),
+            crate::model::ConnectionState::Reconnecting { .. }
+        );
+        if reconnecting || explorer.session.rate_is_settling(Instant::now()) {
             // Count the retry down, and let the message rate fall to zero when traffic stops.
             ctx.request_repaint_after(Duration::from_secs(1));
         }
@@ -165,7 +168,6 @@ impl App {
                     .resizable(true)
                     .default_size(MESSAGE_PANEL_WIDTH)
                     .min_size(280.0)
-                    .max_size(ui.available_width() - 240.0)
                     .show(ui, |ui| {
                         let selected = explorer.tree.selected;
                         explorer.message.ui(ui, &explorer.session, selected, &self.runtime);
@@ -206,10 +208,10 @@ impl App {
                 ui.weak(format!("as {user}"));
             }
             if explorer.is_running() {
-                if ui.button("Disconnect").clicked() {
-                    if let Some(connection) = &explorer.connection {
-                        connection.disconnect();
-                    }
+                if ui.button("Disconnect").clicked()
+                    && let Some(connection) = &explorer.connection
+                {
+                    connection.disconnect();
                 }
             } else if ui.button("Reconnect").clicked() {
                 reconnect = true;
@@ -218,7 +220,11 @@ impl App {
                 if ui.button("Back to topics").clicked() {
                     self.show_form = false;
                 }
-            } else if ui.button("Connection…").on_hover_text("Connect to another broker").clicked() {
+            } else if ui
+                .button("Connection…")
+                .on_hover_text("Connect to another broker")
+                .clicked()
+            {
                 self.show_form = true;
             }
         });

@@ -64,8 +64,18 @@ mod tests {
 
     #[test]
     fn broker_and_login_become_settings() {
-        let cli = Cli::try_parse_from(["mqscope", "--broker", "mqtt://pi:1884", "-u", "bob", "-P", "pw", "-t", "a/#"])
-            .expect("parses");
+        let cli = Cli::try_parse_from([
+            "mqscope",
+            "--broker",
+            "mqtt://pi:1884",
+            "-u",
+            "bob",
+            "-P",
+            "pw",
+            "-t",
+            "a/#",
+        ])
+        .expect("parses");
         let settings = cli.settings().expect("valid").expect("has a broker");
         assert_eq!(settings.address.port, 1884);
         assert_eq!(settings.username.as_deref(), Some("bob"));
@@ -75,6 +85,6 @@ mod tests {
     #[test]
     fn a_bad_broker_is_explained() {
         let cli = Cli::try_parse_from(["mqscope", "--broker", "pi:nope"]).expect("parses");
-        assert!(cli.settings().unwrap_err().contains("port"));
+        assert!(cli.settings().expect_err("a bad port").contains("port"));
     }
 }

@@ -28,7 +28,13 @@ fn retained_and_live_messages_reach_the_model_with_topic_and_message_counts() {
     let mut watch = Watch::connect(settings);
     watch.until("3 retained topics", WAIT, |s| s.tree.topic_count() == 3);
     let temp = watch.session.tree.find("home/kitchen/temp").expect("topic in tree");
-    let message = watch.session.tree.get(temp).and_then(|n| n.latest()).cloned().expect("a message");
+    let message = watch
+        .session
+        .tree
+        .get(temp)
+        .and_then(|n| n.latest())
+        .cloned()
+        .expect("a message");
     assert!(message.retain, "a retained message is marked retained");
     assert_eq!(message.payload, Bytes::from_static(b"21.5"));
 
@@ -53,7 +59,9 @@ fn retained_and_live_messages_reach_the_model_with_topic_and_message_counts() {
 fn default_subscriptions_include_sys_topics() {
     let broker = Broker::start();
     let mut watch = Watch::connect(broker.settings());
-    watch.until("$SYS/broker/version", WAIT, |s| s.tree.find("$SYS/broker/version").is_some());
+    watch.until("$SYS/broker/version", WAIT, |s| {
+        s.tree.find("$SYS/broker/version").is_some()
+    });
     let version = payload_of(&watch, "$SYS/broker/version").expect("a version");
     assert!(String::from_utf8_lossy(&version).contains("mosquitto"));
     assert!(
@@ -74,7 +82,9 @@ fn a_one_megabyte_retained_payload_arrives_intact() {
     assert_eq!(payload_of(&watch, "big/blob").as_deref(), Some(payload.as_slice()));
     // The connection survives it: later messages still arrive.
     broker.mosquitto_pub("big/after", b"ok", false);
-    watch.until("a message after the big one", WAIT, |s| s.tree.find("big/after").is_some());
+    watch.until("a message after the big one", WAIT, |s| {
+        s.tree.find("big/after").is_some()
+    });
     assert!(watch.session.state().is_connected());
     watch.disconnect();
 }
@@ -96,13 +106,19 @@ fn binary_empty_and_invalid_utf8_payloads_and_odd_topics_arrive_unchanged() {
     let mut settings = broker.settings();
     settings.subscriptions = vec![Subscription::new("#")];
     let mut watch = Watch::connect(settings);
-    watch.until("every odd topic", WAIT, |s| s.tree.topic_count() as usize == cases.len());
+    watch.until("every odd topic", WAIT, |s| {
+        s.tree.topic_count() as usize == cases.len()
+    });
     // An empty retained message would delete the topic's retained message: send it live.
     broker.mosquitto_pub("bin/empty", b"", false);
     watch.until("the empty payload", WAIT, |s| s.tree.find("bin/empty").is_some());
     assert_eq!(payload_of(&watch, "bin/empty").as_deref(), Some(&b""[..]));
     for (topic, payload) in &cases {
-        assert_eq!(payload_of(&watch, topic).as_deref(), Some(payload.as_slice()), "{topic}");
+        assert_eq!(
+            payload_of(&watch, topic).as_deref(),
+            Some(payload.as_slice()),
+            "{topic}"
+        );
         let id = watch.session.tree.find(topic).expect("topic");
         assert_eq!(watch.session.tree.topic(id), *topic);
     }
@@ -122,12 +138,16 @@ fn reconnects_and_resubscribes_after_a_broker_restart_keeping_the_tree() {
     watch.until("the loss to be reported", WAIT, |s| {
         matches!(s.state(), ConnectionState::Reconnecting { .. })
     });
-    assert!(Watch::reason_contains(&watch.session, "closed the connection")
-        || Watch::reason_contains(&watch.session, "refused"));
+    assert!(
+        Watch::reason_contains(&watch.session, "closed the connection")
+            || Watch::reason_contains(&watch.session, "refused")
+    );
     assert_eq!(watch.session.tree.topic_count(), 1, "the tree is kept while away");
 
     broker.restart();
-    watch.until("the reconnection", Duration::from_secs(40), |s| s.state().is_connected());
+    watch.until("the reconnection", Duration::from_secs(40), |s| {
+        s.state().is_connected()
+    });
     // Resubscribed: a message published after the restart arrives.
     let deadline = std::time::Instant::now() + WAIT;
     while watch.session.tree.find("plant/line2/speed").is_none() {
@@ -136,7 +156,10 @@ fn reconnects_and_resubscribes_after_a_broker_restart_keeping_the_tree() {
         assert!(std::time::Instant::now() < deadline, "no message after reconnecting");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(watch.session.tree.find("plant/line1/speed").is_some(), "old topics kept");
+    assert!(
+        watch.session.tree.find("plant/line1/speed").is_some(),
+        "old topics kept"
+    );
     watch.disconnect();
 }
 
@@ -213,4 +236,32 @@ fn disconnecting_is_clean() {
     watch.until_connected();
     watch.disconnect();
     assert!(!broker.log().contains("exceeded timeout"));
+}
+
+#[test]
+fn a_single_message_at_qos_1_shows_at_once() {
+    let broker = Broker::start();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription {
+        filter: "alarm/#".into(),
+        qos: Qos::AtLeastOnce,
+    }];
+    let mut watch = Watch::connect(settings);
+    watch.until("the subscription", WAIT, |s| !s.subscriptions().is_empty());
+    assert_eq!(watch.session.subscriptions()[0].granted, Ok(Qos::AtLeastOnce));
+    // One message and then silence: it must not wait for a next one to be shown.
+    broker.mosquitto_pub("alarm/door", b"open", false);
+    watch.until("the one message", Duration::from_secs(5), |s| {
+        s.tree.find("alarm/door").is_some()
+    });
+    let id = watch.session.tree.find("alarm/door").expect("topic");
+    let message = watch
+        .session
+        .tree
+        .get(id)
+        .and_then(|n| n.latest())
+        .cloned()
+        .expect("message");
+    assert_eq!(message.qos, Qos::AtLeastOnce);
+    watch.disconnect();
 }

@@ -72,7 +72,11 @@ fn row_value_contains(harness: &Harness<'_, App>, text: &str) -> bool {
 }
 
 fn retained_home(broker: &Broker) {
-    broker.mosquitto_pub("home/kitchen/sensor", br#"{"temperature":21.5,"humidity":40,"ok":true}"#, true);
+    broker.mosquitto_pub(
+        "home/kitchen/sensor",
+        br#"{"temperature":21.5,"humidity":40,"ok":true}"#,
+        true,
+    );
     broker.mosquitto_pub("home/kitchen/light", b"ON", true);
     broker.mosquitto_pub("home/hall/light", b"OFF", true);
     broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
@@ -92,16 +96,26 @@ fn topics_that_arrive_appear_in_the_tree() {
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
     connect(&mut harness, &broker);
-    step_until(&mut harness, "the top-level topics", |h| has_label(h, "home") && has_label(h, "garden"));
-    step_until(&mut harness, "the status bar", |h| has_label_containing(h, "Connected to 127.0.0.1"));
+    step_until(&mut harness, "the top-level topics", |h| {
+        has_label(h, "home") && has_label(h, "garden")
+    });
+    step_until(&mut harness, "the status bar", |h| {
+        has_label_containing(h, "Connected to 127.0.0.1")
+    });
     // Counts of the collapsed branch are shown.
-    step_until(&mut harness, "the branch counts", |h| row_value_contains(h, "3 topics · 3 msgs"));
+    step_until(&mut harness, "the branch counts", |h| {
+        row_value_contains(h, "3 topics · 3 msgs")
+    });
     // Topics show their latest value inline.
     harness.get_by_label("Expand garden").click();
-    step_until(&mut harness, "the inline value", |h| row_value_contains(h, "= 0x 00 01 ff (3 bytes)"));
+    step_until(&mut harness, "the inline value", |h| {
+        row_value_contains(h, "= 0x 00 01 ff (3 bytes)")
+    });
 
     broker.mosquitto_pub("garden/tap", b"open", false);
-    step_until(&mut harness, "a live topic", |h| has_label(h, "tap") && row_value_contains(h, "= open"));
+    step_until(&mut harness, "a live topic", |h| {
+        has_label(h, "tap") && row_value_contains(h, "= open")
+    });
 }
 
 #[test]
@@ -117,14 +131,18 @@ fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
     harness.get_by_label("Expand kitchen").click();
     step_until(&mut harness, "the sensor topic", |h| has_label(h, "sensor"));
     harness.get_by_label("sensor").click();
-    step_until(&mut harness, "the payload", |h| has_label_containing(h, "\"temperature\": 21.5"));
+    step_until(&mut harness, "the payload", |h| {
+        has_label_containing(h, "\"temperature\": 21.5")
+    });
     assert!(has_label(&harness, "home/kitchen/sensor"), "the full topic is shown");
     assert!(has_label_containing(&harness, "\"humidity\": 40"), "one key per line");
     assert!(has_label(&harness, "Auto (JSON)"), "the view was chosen automatically");
 
     // Switch to the hex view: every byte, with offsets.
     harness.get_by_label("Hex").click();
-    step_until(&mut harness, "the hex dump", |h| has_label_containing(h, "00000000  7b 22 74 65"));
+    step_until(&mut harness, "the hex dump", |h| {
+        has_label_containing(h, "00000000  7b 22 74 65")
+    });
 }
 
 #[test]
@@ -134,7 +152,9 @@ fn the_keyboard_moves_through_the_tree() {
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
     connect(&mut harness, &broker);
-    step_until(&mut harness, "both branches", |h| has_label(h, "home") && has_label(h, "garden"));
+    step_until(&mut harness, "both branches", |h| {
+        has_label(h, "home") && has_label(h, "garden")
+    });
     harness.key_press(Key::Home); // first row: garden
     harness.key_press(Key::ArrowRight); // expand it
     harness.key_press(Key::ArrowDown); // garden/pump
@@ -143,9 +163,13 @@ fn the_keyboard_moves_through_the_tree() {
     step_until(&mut harness, "the hex view", |h| has_label(h, "Auto (Hex)"));
     harness.key_press(Key::ArrowLeft); // to the parent
     harness.key_press(Key::ArrowLeft); // collapse it
-    step_until(&mut harness, "garden collapsed", |h| !has_label(h, "pump") && has_label(h, "Expand garden"));
+    step_until(&mut harness, "garden collapsed", |h| {
+        !has_label(h, "pump") && has_label(h, "Expand garden")
+    });
     harness.key_press(Key::End);
-    step_until(&mut harness, "the last row selected", |h| has_label_containing(h, "Below it: 3 topics"));
+    step_until(&mut harness, "the last row selected", |h| {
+        has_label_containing(h, "Below it: 3 topics")
+    });
 }
 
 #[test]
@@ -179,7 +203,8 @@ fn a_bad_address_in_the_form_is_explained() {
     harness.get_by_label("Broker").type_text("localhost:99999");
     harness.step();
     harness.get_by_label("Connect").click();
-    step_until(&mut harness, "the explanation", |h| has_label_containing(h, "is not a port number"));
+    step_until(&mut harness, "the explanation", |h| {
+        has_label_containing(h, "is not a port number")
+    });
     assert!(harness.state().explorer().is_none(), "nothing was started");
 }
-

@@ -47,7 +47,13 @@ mod tests {
 
     fn names(tree: &Tree, rows: &[Row]) -> Vec<String> {
         rows.iter()
-            .map(|r| format!("{}{}", "  ".repeat(r.depth.into()), tree.get(r.id).map_or("?", |n| n.name())))
+            .map(|r| {
+                format!(
+                    "{}{}",
+                    "  ".repeat(r.depth.into()),
+                    tree.get(r.id).map_or("?", |n| n.name())
+                )
+            })
             .collect()
     }
 

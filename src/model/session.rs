@@ -80,8 +80,8 @@ impl Session {
     }
 
     /// Whether the rate shown will still change without new messages.
-    pub fn rate_is_settling(&self) -> bool {
-        self.rate.is_settling()
+    pub fn rate_is_settling(&mut self, now: Instant) -> bool {
+        self.rate.is_settling(now)
     }
 
     /// Changes whenever the tree gains nodes.

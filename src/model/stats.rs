@@ -48,7 +48,12 @@ impl RateMeter {
         // A window that ended more than one window ago saw nothing since.
         self.last_rate = if elapsed < WINDOW * 2 { self.in_window } else { 0 };
         self.in_window = 0;
-        self.window_start = if elapsed < WINDOW * 2 { Some(start + WINDOW) } else { None };
+        // Keep ticking only while messages arrive; an empty window stops the meter.
+        self.window_start = if elapsed < WINDOW * 2 && self.last_rate > 0 {
+            Some(start + WINDOW)
+        } else {
+            None
+        };
     }
 
     /// Messages per second over the last full second before `now`.
@@ -58,8 +63,9 @@ impl RateMeter {
     }
 
     /// Whether the rate shown may still change without new messages (so the
-    /// UI needs one more repaint to show it fall to zero).
-    pub fn is_settling(&self) -> bool {
+    /// UI needs one more repaint to show it fall to zero). Rolls the window first.
+    pub fn is_settling(&mut self, now: Instant) -> bool {
+        self.roll(now);
         self.window_start.is_some() || self.last_rate > 0
     }
 }
@@ -78,6 +84,6 @@ mod tests {
         assert_eq!(meter.per_second(t0 + Duration::from_millis(1100)), 15);
         assert_eq!(meter.per_second(t0 + Duration::from_millis(2500)), 0);
         assert_eq!(meter.per_second(t0 + Duration::from_secs(10)), 0);
-        assert!(!meter.is_settling());
+        assert!(!meter.is_settling(t0 + Duration::from_secs(10)));
     }
 }

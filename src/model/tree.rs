@@ -179,11 +179,7 @@ impl Tree {
     }
 
     fn child_or_insert(&mut self, parent: NodeId, name: &str, created: &mut bool) -> Option<NodeId> {
-        let Self {
-            nodes,
-            index,
-            hasher,
-        } = self;
+        let Self { nodes, index, hasher } = self;
         let hash = Self::hash(hasher, parent, name);
         let found = index.find(hash, |&id| {
             let node = &nodes[id.index()];
@@ -262,20 +258,42 @@ impl Tree {
         self.path(id).len().saturating_sub(1)
     }
 
-    /// Put the children of `id` in natural name order (cheap when already sorted).
+    /// Put the children of `id` in natural name order. Only the children added
+    /// since the last call are sorted; they are then merged into the rest.
     pub fn sort_children(&mut self, id: NodeId) {
         let Some(node) = self.nodes.get_mut(id.index()) else {
             return;
         };
-        if node.sorted_prefix as usize == node.children.len() {
+        let sorted = node.sorted_prefix as usize;
+        if sorted >= node.children.len() {
             return;
         }
         let mut children = std::mem::take(&mut node.children);
         let nodes = &self.nodes;
-        children.sort_by(|a, b| natural_cmp(&nodes[a.index()].name, &nodes[b.index()].name));
+        let order = |a: &NodeId, b: &NodeId| natural_cmp(&nodes[a.index()].name, &nodes[b.index()].name);
+        let (head, tail) = children.split_at_mut(sorted);
+        tail.sort_by(order);
+        let merged = if head.is_empty() {
+            children
+        } else {
+            let mut merged = Vec::with_capacity(head.len() + tail.len());
+            let (mut i, mut j) = (0, 0);
+            while let (Some(h), Some(t)) = (head.get(i), tail.get(j)) {
+                if order(t, h) == Ordering::Less {
+                    merged.push(*t);
+                    j += 1;
+                } else {
+                    merged.push(*h);
+                    i += 1;
+                }
+            }
+            merged.extend_from_slice(head.get(i..).unwrap_or_default());
+            merged.extend_from_slice(tail.get(j..).unwrap_or_default());
+            merged
+        };
         let node = &mut self.nodes[id.index()];
-        node.sorted_prefix = u32::try_from(children.len()).unwrap_or(u32::MAX);
-        node.children = children;
+        node.sorted_prefix = u32::try_from(merged.len()).unwrap_or(u32::MAX);
+        node.children = merged;
     }
 
     /// Expand every ancestor of `id`, so it is visible.
@@ -290,42 +308,43 @@ impl Tree {
 /// Order names as a person would: case-insensitive, digit runs by value
 /// (`sensor2` before `sensor10`), then by exact bytes so the order is total.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let mut left = a.chars().peekable();
-    let mut right = b.chars().peekable();
+    let (mut left, mut right) = (a, b);
     loop {
-        match (left.peek().copied(), right.peek().copied()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(l), Some(r)) if l.is_ascii_digit() && r.is_ascii_digit() => {
-                let ln = take_digits(&mut left);
-                let rn = take_digits(&mut right);
-                let lt = ln.trim_start_matches('0');
-                let rt = rn.trim_start_matches('0');
-                let ord = lt.len().cmp(&rt.len()).then_with(|| lt.cmp(rt));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
+        let (Some(l), Some(r)) = (left.chars().next(), right.chars().next()) else {
+            return match (left.is_empty(), right.is_empty()) {
+                (true, true) => a.cmp(b),
+                (true, false) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+        };
+        if l.is_ascii_digit() && r.is_ascii_digit() {
+            let (ln, rest_l) = split_digits(left);
+            let (rn, rest_r) = split_digits(right);
+            let (ln, rn) = (ln.trim_start_matches('0'), rn.trim_start_matches('0'));
+            let ord = ln.len().cmp(&rn.len()).then_with(|| ln.cmp(rn));
+            if ord != Ordering::Equal {
+                return ord;
             }
-            (Some(l), Some(r)) => {
-                let ord = l.to_lowercase().cmp(r.to_lowercase());
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                left.next();
-                right.next();
+            (left, right) = (rest_l, rest_r);
+        } else {
+            let ord = if l.is_ascii() && r.is_ascii() {
+                l.to_ascii_lowercase().cmp(&r.to_ascii_lowercase())
+            } else {
+                l.to_lowercase().cmp(r.to_lowercase())
+            };
+            if ord != Ordering::Equal {
+                return ord;
             }
+            left = left.get(l.len_utf8()..).unwrap_or_default();
+            right = right.get(r.len_utf8()..).unwrap_or_default();
         }
     }
 }
 
-fn take_digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
-    let mut digits = String::new();
-    while let Some(c) = chars.peek().copied().filter(char::is_ascii_digit) {
-        digits.push(c);
-        chars.next();
-    }
-    digits
+/// The leading ASCII digits of `s`, and the rest.
+fn split_digits(s: &str) -> (&str, &str) {
+    let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    s.split_at(end)
 }
 
 #[cfg(test)]
@@ -404,13 +423,44 @@ mod tests {
         tree.sort_children(s);
         let names: Vec<&str> = tree
             .get(s)
-            .map(|n| n.children().iter().filter_map(|&c| tree.get(c)).map(Node::name).collect())
+            .map(|n| {
+                n.children()
+                    .iter()
+                    .filter_map(|&c| tree.get(c))
+                    .map(Node::name)
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(names, ["$x", "alpha", "sensor1", "Sensor2", "sensor10"]);
     }
 
     #[test]
+    fn sorting_again_merges_new_children_in_order() {
+        let mut tree = tree_with(&["s/b", "s/d"]);
+        let s = tree.find("s").expect("s exists");
+        tree.sort_children(s);
+        for topic in ["s/c", "s/a", "s/e"] {
+            tree.insert(topic, Message::new(&b"1"[..]));
+        }
+        tree.sort_children(s);
+        let names: Vec<&str> = tree
+            .get(s)
+            .map(|n| {
+                n.children()
+                    .iter()
+                    .filter_map(|&c| tree.get(c))
+                    .map(Node::name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(names, ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
     fn natural_order_is_total_and_consistent() {
+        assert_eq!(natural_cmp("Ärger", "ärger"), "Ärger".cmp("ärger"));
+        assert_eq!(natural_cmp("a2b", "a10a"), Ordering::Less);
+        assert_eq!(natural_cmp("a", "a0"), Ordering::Less);
         assert_eq!(natural_cmp("a01", "a1"), "a01".cmp("a1"));
         assert_eq!(natural_cmp("A", "a"), "A".cmp("a"));
         assert_eq!(natural_cmp("x9", "x10"), Ordering::Less);

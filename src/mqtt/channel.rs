@@ -53,6 +53,15 @@ impl EventSender {
     }
 }
 
+impl Drop for EventSender {
+    /// The receiver learns the sender is gone only by draining: make sure it drains again.
+    fn drop(&mut self) {
+        if !self.pending.swap(true, Ordering::AcqRel) {
+            (self.wake)();
+        }
+    }
+}
+
 /// How a drain ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Drained {

@@ -47,11 +47,7 @@ impl Connection {
         let (sender, events) = channel(wake);
         let (commands, command_rx) = unbounded_channel();
         let task = runtime.spawn(run(settings, sender, command_rx));
-        Self {
-            commands,
-            events,
-            task,
-        }
+        Self { commands, events, task }
     }
 
     /// The events this connection reported.
@@ -207,6 +203,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
     let mut backoff = Backoff::default();
     let mut takeover = TakeoverDetector::new();
     let mut connected_at: Option<Instant> = None;
+    let mut subscribed = false;
     let mut attempt = 1;
     task.state(ConnectionState::Connecting { attempt });
     tracing::info!(broker = %task.settings.address, client_id = %task.settings.client_id, "connecting");
@@ -235,13 +232,10 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                         received_at: SystemTime::now(),
                     },
                 });
-                // rumqttc reads packets in bursts; send when the burst is used up.
-                if eventloop.state.events.is_empty() || task.batch.len() >= MAX_BATCH {
-                    task.flush();
-                }
             }
             Ok(rumqttc::Event::Incoming(Packet::ConnAck(_))) => {
                 connected_at = Some(Instant::now());
+                subscribed = false;
                 tracing::info!(broker = %task.settings.address, "connected");
                 task.state(ConnectionState::Connected {
                     since: SystemTime::now(),
@@ -254,7 +248,10 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     task.awaiting_suback.insert(pkid, subscriptions);
                 }
             }
-            Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => task.suback(&ack),
+            Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => {
+                subscribed = true;
+                task.suback(&ack);
+            }
             Ok(rumqttc::Event::Outgoing(Outgoing::Disconnect)) => {
                 task.flush();
                 task.state(ConnectionState::Disconnected);
@@ -263,6 +260,9 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
             Ok(_) => {}
             Err(error) => {
                 task.flush();
+                // Requests not yet answered are gone with the connection (the session is clean).
+                task.unsent_subscriptions.clear();
+                task.awaiting_suback.clear();
                 let failure = describe(&error, &task.settings);
                 tracing::warn!(broker = %task.settings.address, %error, "connection failed");
                 let was_up = connected_at.take();
@@ -276,12 +276,16 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     None => takeover.clear(),
                 }
                 if failure.retry == Retry::Never {
-                    task.state(ConnectionState::Failed {
-                        reason: failure.reason,
-                    });
+                    task.state(ConnectionState::Failed { reason: failure.reason });
                     return;
                 }
-                if was_up.is_some() && failure.closed_by_broker && takeover.closed_by_broker(Instant::now()) {
+                // A takeover kicks a connection that was fully up (subscribed); a broker that
+                // closes right after a denied SUBSCRIBE is something else.
+                let kicked = was_up.is_some() && subscribed && failure.closed_by_broker;
+                if !kicked {
+                    takeover.clear();
+                }
+                if kicked && takeover.closed_by_broker(Instant::now()) {
                     task.state(ConnectionState::Failed {
                         reason: format!(
                             "The broker keeps closing this connection right after it opens: another client is probably \
@@ -311,6 +315,11 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 attempt += 1;
                 task.state(ConnectionState::Connecting { attempt });
             }
+        }
+        // rumqttc reads packets in bursts and hands them out one per poll (acks and
+        // pings among them): send once the burst is used up.
+        if !task.batch.is_empty() && (eventloop.state.events.is_empty() || task.batch.len() >= MAX_BATCH) {
+            task.flush();
         }
     }
 }

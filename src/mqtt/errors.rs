@@ -55,7 +55,9 @@ pub fn describe(error: &ConnectionError, settings: &ConnectionSettings) -> Failu
             rumqttc::mqttbytes::Error::PayloadSizeLimitExceeded(size) => never(format!(
                 "The broker sent a packet of {size} bytes, over the maximum this connection accepts"
             )),
-            other => later(format!("The broker at {broker} sent data that is not valid MQTT: {other}")),
+            other => later(format!(
+                "The broker at {broker} sent data that is not valid MQTT: {other}"
+            )),
         },
         ConnectionError::MqttState(other) => later(format!("MQTT protocol error with {broker}: {other}")),
         ConnectionError::NetworkTimeout => later(format!(
@@ -96,10 +98,9 @@ fn refused(code: ConnectReturnCode, settings: &ConnectionSettings) -> Failure {
             format!("{broker} rejected the client id \"{}\"", settings.client_id),
             Retry::Never,
         ),
-        ConnectReturnCode::RefusedProtocolVersion => (
-            format!("{broker} does not accept MQTT 3.1.1 connections"),
-            Retry::Never,
-        ),
+        ConnectReturnCode::RefusedProtocolVersion => {
+            (format!("{broker} does not accept MQTT 3.1.1 connections"), Retry::Never)
+        }
         ConnectReturnCode::ServiceUnavailable => (
             format!("{broker} is unavailable right now (it refused the connection)"),
             Retry::Later,
@@ -159,7 +160,10 @@ mod tests {
     fn bad_credentials_stop_retrying_and_say_why() {
         let mut s = settings();
         s.username = Some("alice".into());
-        let failure = describe(&ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword), &s);
+        let failure = describe(
+            &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+            &s,
+        );
         assert_eq!(failure.retry, Retry::Never);
         assert!(failure.reason.contains("alice"), "{}", failure.reason);
     }

@@ -48,13 +48,13 @@ pub fn write_line(out: &mut String, bytes: &[u8], i: usize) -> Option<usize> {
     let chunk = chunk.get(..BYTES_PER_LINE).unwrap_or(chunk);
     let before = out.len();
     // Writing to a String cannot fail.
-    let _ = write!(out, "{start:08x}");
+    write!(out, "{start:08x}").ok();
     let offset_len = out.len() - before;
     out.push_str("  ");
     for j in 0..BYTES_PER_LINE {
         match chunk.get(j) {
             Some(b) => {
-                let _ = write!(out, "{b:02x} ");
+                write!(out, "{b:02x} ").ok();
             }
             None => out.push_str("   "),
         }

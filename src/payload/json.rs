@@ -29,6 +29,8 @@ pub struct JsonError {
     pub line: usize,
     /// Column of the error in chars (1-based).
     pub column: usize,
+    /// Whether the input ended where more was needed (a cut document, not a broken one).
+    pub at_end: bool,
 }
 
 impl fmt::Display for JsonError {
@@ -245,6 +247,7 @@ impl Stop {
             byte: before.len(),
             line,
             column: 1 + current.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
+            at_end: self.at_end,
         }
     }
 }

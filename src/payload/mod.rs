@@ -71,6 +71,36 @@ pub fn detect(bytes: &[u8]) -> Format {
     }
 }
 
+/// [`detect`] for a payload that may be huge: looks at no more than
+/// `limit_bytes`. A longer payload whose first `limit_bytes` are JSON so far
+/// (cut, not broken) counts as JSON, and one whose prefix is plain text (a
+/// character cut at the end allowed) as text.
+#[must_use]
+pub fn detect_prefix(bytes: &[u8], limit_bytes: usize) -> Format {
+    let Some(prefix) = bytes.get(..limit_bytes).filter(|_| bytes.len() > limit_bytes) else {
+        return detect(bytes);
+    };
+    let body = prefix.strip_prefix(json::BOM).unwrap_or(prefix);
+    let first = body.iter().find(|&&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if matches!(first, Some(b'{' | b'[')) {
+        // A document cut short fails only for want of more input (or a UTF-8 sequence cut at the end).
+        match json::validate(prefix) {
+            Ok(()) => return Format::Json,
+            Err(error) if error.at_end || error.byte + 4 >= prefix.len() => return Format::Json,
+            Err(_) => {}
+        }
+    }
+    let whole_chars = match std::str::from_utf8(prefix) {
+        Err(error) if error.error_len().is_none() => prefix.get(..error.valid_up_to()).unwrap_or_default(),
+        _ => prefix,
+    };
+    if text::is_plain_text(whole_chars) {
+        Format::Text
+    } else {
+        Format::Hex
+    }
+}
+
 /// Kind of a highlighted piece of rendered text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -294,6 +324,25 @@ fn wrap(text: &[u8], start: usize, end: usize, starts: &mut Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detects_huge_payloads_from_their_start() {
+        let mut json = b"{\"items\":[".to_vec();
+        while json.len() < 10_000 {
+            json.extend_from_slice("{\"name\":\"é\",\"v\":12.5},".as_bytes());
+        }
+        for limit in 100..140 {
+            assert_eq!(detect_prefix(&json, limit), Format::Json, "cut at {limit}");
+        }
+        let text = "température ".repeat(1000);
+        for limit in 100..110 {
+            assert_eq!(detect_prefix(text.as_bytes(), limit), Format::Text, "cut at {limit}");
+        }
+        let broken = b"{\"a\":1}} and more text that goes on".repeat(10);
+        assert_eq!(detect_prefix(&broken, 30), Format::Text);
+        assert_eq!(detect_prefix(&[0u8; 100], 10), Format::Hex);
+        assert_eq!(detect_prefix(b"{\"a\":1}", 1000), Format::Json);
+    }
 
     #[test]
     fn format_labels() {

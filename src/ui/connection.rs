@@ -106,8 +106,12 @@ impl ConnectForm {
                 ui.end_row();
 
                 let label = ui.label("User name");
-                ui.add(egui::TextEdit::singleline(&mut self.username).hint_text("optional").desired_width(320.0))
-                    .labelled_by(label.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.username)
+                        .hint_text("optional")
+                        .desired_width(320.0),
+                )
+                .labelled_by(label.id);
                 ui.end_row();
 
                 let label = ui.label("Password");
@@ -130,7 +134,10 @@ impl ConnectForm {
         if let Some(error) = &self.error {
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
         }
-        if ui.add(egui::Button::new(RichText::new("Connect").strong()).min_size(egui::vec2(120.0, 28.0))).clicked() {
+        if ui
+            .add(egui::Button::new(RichText::new("Connect").strong()).min_size(egui::vec2(120.0, 28.0)))
+            .clicked()
+        {
             submit = true;
         }
         if !submit {
@@ -157,7 +164,9 @@ impl ConnectForm {
                         .desired_width(220.0)
                         .hint_text("topic filter"),
                 )
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1)));
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1))
+                });
                 let combo = egui::ComboBox::from_id_salt(("subscription-qos", i))
                     .width(60.0)
                     .selected_text(format!("QoS {}", subscription.qos))
@@ -221,7 +230,7 @@ mod tests {
         assert!(form.settings().is_err());
         form.broker = "host".into();
         form.subscriptions = vec![Subscription::new("a/#/b")];
-        assert!(form.settings().unwrap_err().contains("last"));
+        assert!(form.settings().expect_err("a misplaced #").contains("last"));
         form.subscriptions = vec![Subscription::new("   ")];
         assert!(form.settings().is_err());
     }

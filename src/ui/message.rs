@@ -42,7 +42,7 @@ impl MessageView {
         selected: Option<NodeId>,
         runtime: &tokio::runtime::Handle,
     ) {
-        self.poll_save(ui);
+        self.poll_save();
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
@@ -51,7 +51,11 @@ impl MessageView {
         let topic = session.tree.topic(id);
         ui.horizontal(|ui| {
             ui.heading("Topic");
-            if ui.button("Copy topic").on_hover_text("Copy the full topic name").clicked() {
+            if ui
+                .button("Copy topic")
+                .on_hover_text("Copy the full topic name")
+                .clicked()
+            {
                 ui.ctx().copy_text(topic.clone());
             }
         });
@@ -85,13 +89,21 @@ impl MessageView {
                 }
             }
             ui.separator();
-            if ui.button("Copy payload").on_hover_text("Copy the payload as text").clicked() {
-                ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+            if ui
+                .button("Copy payload")
+                .on_hover_text("Copy the payload as text")
+                .clicked()
+            {
+                ui.ctx()
+                    .copy_text(String::from_utf8_lossy(&message.payload).into_owned());
             }
-            save_clicked = ui.button("Save payload…").on_hover_text("Save every byte to a file").clicked();
+            save_clicked = ui
+                .button("Save payload…")
+                .on_hover_text("Save every byte to a file")
+                .clicked();
         });
         if save_clicked {
-            self.start_save(runtime, &topic, message.payload.clone());
+            self.start_save(ui.ctx(), runtime, &topic, message.payload.clone());
         }
         match &self.save_status {
             Some(Ok(text)) => {
@@ -138,7 +150,7 @@ impl MessageView {
             old => {
                 let detected = match old {
                     Some(c) if c.node == node && c.messages == messages => c.detected,
-                    _ => payload::detect(&message.payload),
+                    _ => payload::detect_prefix(&message.payload, RENDER_LIMIT_BYTES),
                 };
                 let format = chosen.unwrap_or(detected);
                 let rendered = match format {
@@ -157,7 +169,8 @@ impl MessageView {
         self.cache.insert(cache)
     }
 
-    fn start_save(&mut self, runtime: &tokio::runtime::Handle, topic: &str, payload: Bytes) {
+    fn start_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: &str, payload: Bytes) {
+        let ctx = ctx.clone();
         let (tx, rx) = mpsc::channel();
         self.save = Some(rx);
         self.save_status = None;
@@ -182,10 +195,11 @@ impl MessageView {
             };
             // The panel may be gone; then nobody needs the answer.
             tx.send(result).ok();
+            ctx.request_repaint();
         });
     }
 
-    fn poll_save(&mut self, ui: &egui::Ui) {
+    fn poll_save(&mut self) {
         let Some(rx) = &self.save else { return };
         match rx.try_recv() {
             Ok(Ok(path)) => {
@@ -197,7 +211,8 @@ impl MessageView {
                 self.save_status = if err.is_empty() { None } else { Some(Err(err)) };
                 self.save = None;
             }
-            Err(mpsc::TryRecvError::Empty) => ui.ctx().request_repaint_after(std::time::Duration::from_millis(200)),
+            Err(mpsc::TryRecvError::Empty) => {}
+
             Err(mpsc::TryRecvError::Disconnected) => {
                 self.save_status = Some(Err("Saving failed: no file dialog is available on this system".into()));
                 self.save = None;
@@ -209,7 +224,13 @@ impl MessageView {
 fn suggested_file_name(topic: &str) -> String {
     let cleaned: String = topic
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     let cleaned = cleaned.trim_matches('_');
@@ -261,10 +282,14 @@ pub fn line_job(ui: &egui::Ui, text: &str, spans: &[payload::Span]) -> LayoutJob
     let mut at = 0usize;
     for span in spans {
         let (start, end) = (span.start as usize, span.end as usize);
-        if start > at {
-            if let Some(plain) = text.get(at..start) {
-                job.append(plain, 0.0, egui::TextFormat::simple(font.clone(), ui.visuals().text_color()));
-            }
+        if start > at
+            && let Some(plain) = text.get(at..start)
+        {
+            job.append(
+                plain,
+                0.0,
+                egui::TextFormat::simple(font.clone(), ui.visuals().text_color()),
+            );
         }
         if let Some(piece) = text.get(start..end) {
             let color = super::theme::token_color(ui, span.kind);
@@ -272,10 +297,10 @@ pub fn line_job(ui: &egui::Ui, text: &str, spans: &[payload::Span]) -> LayoutJob
         }
         at = at.max(end);
     }
-    if let Some(rest) = text.get(at..) {
-        if !rest.is_empty() {
-            job.append(rest, 0.0, egui::TextFormat::simple(font, ui.visuals().text_color()));
-        }
+    if let Some(rest) = text.get(at..)
+        && !rest.is_empty()
+    {
+        job.append(rest, 0.0, egui::TextFormat::simple(font, ui.visuals().text_color()));
     }
     job
 }

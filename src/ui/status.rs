@@ -11,9 +11,10 @@ use crate::model::{ConnectionState, Session};
 pub fn state_text(ui: &egui::Ui, state: &ConnectionState, broker: &str, now: Instant) -> (String, egui::Color32) {
     match state {
         ConnectionState::Connecting { attempt: 1 } => (format!("Connecting to {broker}…"), theme::warn_color(ui)),
-        ConnectionState::Connecting { attempt } => {
-            (format!("Connecting to {broker}… (attempt {attempt})"), theme::warn_color(ui))
-        }
+        ConnectionState::Connecting { attempt } => (
+            format!("Connecting to {broker}… (attempt {attempt})"),
+            theme::warn_color(ui),
+        ),
         ConnectionState::Connected { .. } => (format!("Connected to {broker}"), theme::ok_color(ui)),
         ConnectionState::Reconnecting { reason, retry_at, .. } => {
             let secs = retry_at.saturating_duration_since(now).as_secs_f32().ceil() as u64;

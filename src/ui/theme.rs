@@ -54,7 +54,7 @@ pub fn value_color(ui: &egui::Ui) -> Color32 {
 
 /// Background of a row that just received a message, faded by `strength` (0 to 1).
 pub fn highlight(ui: &egui::Ui, strength: f32) -> Color32 {
-    let alpha = (strength.clamp(0.0, 1.0) * 90.0) as u8;
+    let alpha = (strength.clamp(0.0, 1.0) * 70.0) as u8;
     if dark(ui) {
         Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x3c, alpha)
     } else {

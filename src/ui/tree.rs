@@ -48,7 +48,9 @@ impl TreeView {
             return;
         }
         let now = Instant::now();
-        let recently = self.last_flatten.is_some_and(|t| now.duration_since(t) < REFLATTEN_INTERVAL);
+        let recently = self
+            .last_flatten
+            .is_some_and(|t| now.duration_since(t) < REFLATTEN_INTERVAL);
         if !self.expansion_changed && recently {
             // Only new topics: pick them up a moment later, in one go.
             ui.ctx().request_repaint_after(REFLATTEN_INTERVAL);
@@ -61,11 +63,12 @@ impl TreeView {
     }
 
     fn set_expanded(&mut self, session: &mut Session, id: NodeId, expanded: bool) {
-        if let Some(node) = session.tree.get_mut(id) {
-            if node.expanded != expanded && node.has_children() {
-                node.expanded = expanded;
-                self.expansion_changed = true;
-            }
+        if let Some(node) = session.tree.get_mut(id)
+            && node.expanded != expanded
+            && node.has_children()
+        {
+            node.expanded = expanded;
+            self.expansion_changed = true;
         }
     }
 
@@ -78,10 +81,27 @@ impl TreeView {
         if ui.ctx().egui_wants_keyboard_input() || self.rows.is_empty() {
             return;
         }
+        const KEYS: [Key; 10] = [
+            Key::ArrowDown,
+            Key::ArrowUp,
+            Key::ArrowLeft,
+            Key::ArrowRight,
+            Key::Home,
+            Key::End,
+            Key::PageDown,
+            Key::PageUp,
+            Key::Enter,
+            Key::Space,
+        ];
+        if !ui.input(|i| KEYS.iter().any(|&key| i.key_pressed(key))) {
+            return;
+        }
         let pressed = |key| ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
         let current = self.selected.and_then(|id| rows::position(&self.rows, id));
         let last = self.rows.len() - 1;
-        let page = ((self.view_height / theme::TREE_ROW_HEIGHT) as usize).max(1);
+        let pitch = theme::TREE_ROW_HEIGHT + ui.spacing().item_spacing.y;
+        // A page keeps one row of context.
+        let page = ((self.view_height / pitch) as usize).saturating_sub(1).max(1);
         let mut target = None;
         if pressed(Key::ArrowDown) {
             target = Some(current.map_or(0, |i| (i + 1).min(last)));
@@ -213,7 +233,9 @@ fn row_ui(
         return RowAction::None;
     };
     let width = ui.available_width().max(200.0);
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::click());
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::hover());
+    // An id tied to the node, not to the position, so hover and double-click survive scrolling and new rows.
+    let response = ui.interact(rect, ui.id().with(("topic-row", row.id)), Sense::click());
     let name = if node.name().is_empty() { "(empty)" } else { node.name() };
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -224,7 +246,10 @@ fn row_ui(
         painter.rect_filled(rect, 2.0, visuals.widgets.hovered.weak_bg_fill);
     }
     if let Some(latest) = node.latest() {
-        let age = now.duration_since(latest.received_at).unwrap_or_default().as_secs_f32();
+        // A clock that stepped back makes the message look old, never forever new.
+        let age = now
+            .duration_since(latest.received_at)
+            .map_or(f32::INFINITY, |age| age.as_secs_f32());
         if age < theme::HIGHLIGHT_SECS {
             painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
             *fading = true;
@@ -248,7 +273,11 @@ fn row_ui(
         let arrow = ui.interact(arrow_rect, response.id.with("expander"), Sense::click());
         let verb = if node.expanded { "Collapse" } else { "Expand" };
         arrow.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} {name}")));
-        let color = if arrow.hovered() { visuals.strong_text_color() } else { weak };
+        let color = if arrow.hovered() {
+            visuals.strong_text_color()
+        } else {
+            weak
+        };
         painter.add(expander_shape(arrow_rect.center(), node.expanded, color));
         if arrow.clicked() {
             action = RowAction::Toggle;
@@ -256,9 +285,18 @@ fn row_ui(
     }
     x += 18.0;
 
-    let shown_name: String = name.chars().take(MAX_NAME_CHARS).collect();
+    let shown_name = match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((cut, _)) => name.get(..cut).unwrap_or(name),
+        None => name,
+    };
     let name_color = if node.name().is_empty() { weak } else { text_color };
-    let name_rect = painter.text(egui::pos2(x, mid_y), Align2::LEFT_CENTER, shown_name, body.clone(), name_color);
+    let name_rect = painter.text(
+        egui::pos2(x, mid_y),
+        Align2::LEFT_CENTER,
+        shown_name,
+        body.clone(),
+        name_color,
+    );
     x = name_rect.right() + 6.0;
 
     // Counts on the right, then the value in the space between.
@@ -288,10 +326,19 @@ fn row_ui(
     if let Some(latest) = node.latest() {
         let available = counts_rect.left() - 12.0 - x;
         if available > 30.0 {
-            let value = preview(&latest.payload, PREVIEW_CHARS);
-            let shown = if value.is_empty() { "(empty)".to_owned() } else { value };
-            let color = if latest.payload.is_empty() { weak } else { theme::value_color(ui) };
-            let galley = painter.layout(format!("= {shown}"), mono, color, f32::INFINITY);
+            let mut value = String::with_capacity(PREVIEW_CHARS + 2);
+            value.push_str("= ");
+            if latest.payload.is_empty() {
+                value.push_str("(empty)");
+            } else {
+                value.push_str(&preview(&latest.payload, PREVIEW_CHARS));
+            }
+            let color = if latest.payload.is_empty() {
+                weak
+            } else {
+                theme::value_color(ui)
+            };
+            let galley = painter.layout(value, mono, color, f32::INFINITY);
             let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
             let pos = egui::pos2(x, mid_y - galley.size().y / 2.0);
             painter.with_clip_rect(clip).galley(pos, galley, color);
@@ -340,5 +387,9 @@ fn expander_shape(center: egui::Pos2, expanded: bool, color: egui::Color32) -> e
 
 /// "1 topic", "2 topics".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }

@@ -83,7 +83,12 @@ impl Broker {
                 if i == 0 {
                     cmd.arg("-c");
                 }
-                let status = cmd.arg(&passwd).arg(user).arg(password).status().expect("run mosquitto_passwd");
+                let status = cmd
+                    .arg(&passwd)
+                    .arg(user)
+                    .arg(password)
+                    .status()
+                    .expect("run mosquitto_passwd");
                 assert!(status.success(), "mosquitto_passwd failed");
             }
             conf.push("allow_anonymous false".to_owned());
@@ -121,12 +126,17 @@ impl Broker {
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
             }
-            if let Some(child) = &mut self.child {
-                if let Ok(Some(status)) = child.try_wait() {
-                    panic!("mosquitto exited with {status} at start:\n{}", self.log());
-                }
+            if let Some(child) = &mut self.child
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                panic!("mosquitto exited with {status} at start:\n{}", self.log());
             }
-            assert!(Instant::now() < deadline, "mosquitto did not listen on port {} in time:\n{}", self.port, self.log());
+            assert!(
+                Instant::now() < deadline,
+                "mosquitto did not listen on port {} in time:\n{}",
+                self.port,
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -172,8 +182,18 @@ impl Broker {
             .and_then(|mut f| f.write_all(payload))
             .expect("write payload file");
         let mut cmd = Command::new(find_binary("mosquitto_pub"));
-        cmd.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-q", "1", "-t", topic, "-f"])
-            .arg(&file);
+        cmd.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-q",
+            "1",
+            "-t",
+            topic,
+            "-f",
+        ])
+        .arg(&file);
         if retain {
             cmd.arg("-r");
         }
@@ -259,7 +279,9 @@ impl Watch {
             let drained = self
                 .connection
                 .events()
-                .drain(Instant::now() + Duration::from_millis(50), |event| session.apply(event, Instant::now()));
+                .drain(Instant::now() + Duration::from_millis(50), |event| {
+                    session.apply(event, Instant::now())
+                });
             if done(&self.session) {
                 return;
             }
