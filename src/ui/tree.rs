@@ -235,7 +235,7 @@ fn row_ui(
     let width = ui.available_width().max(200.0);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::hover());
     // An id tied to the node, not to the position, so hover and double-click survive scrolling and new rows.
-    let response = ui.interact(rect, ui.id().with(("topic-row", row.id)), Sense::click());
+    let response = ui.interact(rect, ui.scope_id().with(("topic-row", row.id)), Sense::click());
     let name = if node.name().is_empty() { "(empty)" } else { node.name() };
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
