@@ -16,7 +16,7 @@ use crate::ui::{status, theme};
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
 /// Width of the message panel when the window opens, in points.
-const MESSAGE_PANEL_WIDTH: f32 = 560.0;
+const MESSAGE_PANEL_WIDTH: f32 = 620.0;
 
 /// One connection and everything seen on it.
 pub struct Explorer {
@@ -169,6 +169,8 @@ impl App {
                     .default_size(MESSAGE_PANEL_WIDTH)
                     .min_size(280.0)
                     .show(ui, |ui| {
+                        // Fill the panel, so it keeps its width whatever the content.
+                        ui.set_min_width(ui.available_width());
                         let selected = explorer.tree.selected;
                         explorer.message.ui(ui, &explorer.session, selected, &self.runtime);
                     });

@@ -208,3 +208,24 @@ fn a_bad_address_in_the_form_is_explained() {
     });
     assert!(harness.state().explorer().is_none(), "nothing was started");
 }
+
+#[test]
+fn after_a_click_the_arrow_keys_move_through_the_tree() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "the home branch", |h| has_label(h, "home"));
+    harness.get_by_label("home").click();
+    step_until(&mut harness, "home selected", |h| {
+        has_label_containing(h, "Below it: 3 topics")
+    });
+    harness.key_press(Key::ArrowRight); // expand home
+    step_until(&mut harness, "home expanded", |h| has_label(h, "Collapse home"));
+    harness.key_press(Key::ArrowDown); // home/hall
+    harness.key_press(Key::ArrowDown); // home/kitchen
+    harness.key_press(Key::Enter); // expand kitchen
+    harness.key_press(Key::ArrowDown); // home/kitchen/light
+    step_until(&mut harness, "the light topic", |h| has_label(h, "home/kitchen/light"));
+}

@@ -78,7 +78,22 @@ impl TreeView {
     }
 
     fn handle_keys(&mut self, ui: &egui::Ui, session: &mut Session) {
-        if ui.ctx().egui_wants_keyboard_input() || self.rows.is_empty() {
+        // The tree takes the keys when it has keyboard focus, or when nothing has.
+        let focus = focus_id();
+        let ours = ui.memory_mut(|m| {
+            m.interested_in_focus(focus, ui.layer_id());
+            // Arrows move through the tree, not between widgets.
+            m.set_focus_lock_filter(
+                focus,
+                egui::EventFilter {
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    ..Default::default()
+                },
+            );
+            m.has_focus(focus) || m.focused().is_none()
+        });
+        if !ours || self.rows.is_empty() {
             return;
         }
         const KEYS: [Key; 10] = [
@@ -200,6 +215,9 @@ impl TreeView {
         if let Some(id) = clicked {
             self.selected = Some(id);
         }
+        if clicked.is_some() || toggled.is_some() {
+            ui.memory_mut(|m| m.request_focus(focus_id()));
+        }
         if fading {
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
@@ -208,6 +226,11 @@ impl TreeView {
         }
         self.selected != selected_before
     }
+}
+
+/// The keyboard focus of the tree as a whole (rows themselves never keep it).
+fn focus_id() -> egui::Id {
+    egui::Id::new("mqscope-topic-tree")
 }
 
 enum RowAction {
