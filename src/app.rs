@@ -15,8 +15,11 @@ use crate::ui::{status, theme};
 /// Time spent applying events per frame at most; the rest waits for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
+/// Width of the connect form's card content, in points.
+const FORM_WIDTH: f32 = 440.0;
+
 /// Width of the message panel when the window opens, in points.
-const MESSAGE_PANEL_WIDTH: f32 = 620.0;
+const MESSAGE_PANEL_WIDTH: f32 = 640.0;
 
 /// One connection and everything seen on it.
 pub struct Explorer {
@@ -181,10 +184,13 @@ impl App {
             _ => {
                 let mut connect = None;
                 egui::CentralPanel::default().show(ui, |ui| {
-                    ui.vertical_centered(|ui| {
-                        ui.add_space((ui.available_height() * 0.12).min(80.0));
+                    ui.add_space((ui.available_height() * 0.12).min(80.0));
+                    ui.horizontal(|ui| {
+                        // Center the card: its width is the form's plus the frame's margins.
+                        let card_width = FORM_WIDTH + 2.0 * 20.0;
+                        ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
                         egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
-                            ui.set_max_width(560.0);
+                            ui.set_width(FORM_WIDTH);
                             ui.vertical(|ui| connect = self.form.ui(ui));
                         });
                     });

@@ -134,10 +134,10 @@ impl ConnectForm {
         if let Some(error) = &self.error {
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
         }
-        if ui
-            .add(egui::Button::new(RichText::new("Connect").strong()).min_size(egui::vec2(120.0, 28.0)))
-            .clicked()
-        {
+        let connect = egui::Button::new(RichText::new("Connect").strong().color(egui::Color32::WHITE))
+            .fill(ui.visuals().selection.bg_fill)
+            .min_size(egui::vec2(120.0, 28.0));
+        if ui.add(connect).clicked() {
             submit = true;
         }
         if !submit {
