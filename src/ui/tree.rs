@@ -230,7 +230,7 @@ impl TreeView {
 
 /// The keyboard focus of the tree as a whole (rows themselves never keep it).
 fn focus_id() -> egui::Id {
-    egui::Id::new("mqscope-topic-tree")
+    egui::Id::unique("mqscope-topic-tree")
 }
 
 enum RowAction {
