@@ -9,6 +9,7 @@ use crate::model::Session;
 use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::ui::connection::ConnectForm;
 use crate::ui::message::MessageView;
+use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
 use crate::ui::{status, theme};
 
@@ -31,6 +32,8 @@ pub struct Explorer {
     /// The topic tree panel.
     pub tree: TreeView,
     message: MessageView,
+    /// The publish pane.
+    pub publish: PublishPane,
 }
 
 impl Explorer {
@@ -103,6 +106,7 @@ impl App {
             connection: Some(connection),
             tree: TreeView::default(),
             message: MessageView::default(),
+            publish: PublishPane::default(),
         });
         self.show_form = false;
     }
@@ -117,6 +121,7 @@ impl App {
             connection: None,
             tree: TreeView::default(),
             message: MessageView::default(),
+            publish: PublishPane::default(),
         });
         self.show_form = false;
     }
@@ -160,6 +165,11 @@ impl App {
     /// Draw the window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.update_title(ui.ctx());
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::P))
+            && let Some(explorer) = &mut self.explorer
+        {
+            explorer.publish.open = !explorer.publish.open;
+        }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         if let Some(explorer) = &mut self.explorer {
             let broker = explorer.settings.address.to_string();
@@ -175,6 +185,19 @@ impl App {
                         // Fill the panel, so it keeps its width whatever the content.
                         ui.set_min_width(ui.available_width());
                         let selected = explorer.tree.selected;
+                        if explorer.publish.open {
+                            egui::Panel::bottom("publish")
+                                .resizable(true)
+                                .default_size(330.0)
+                                .min_size(220.0)
+                                .show(ui, |ui| {
+                                    let connected = explorer.session.state().is_connected();
+                                    let request = explorer.publish.ui(ui, &explorer.session, selected, connected);
+                                    if let (Some(request), Some(connection)) = (request, &explorer.connection) {
+                                        connection.publish(request);
+                                    }
+                                });
+                        }
                         explorer.message.ui(ui, &explorer.session, selected, &self.runtime);
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -223,6 +246,16 @@ impl App {
                 }
             } else if ui.button("Reconnect").clicked() {
                 reconnect = true;
+            }
+            if let Some(explorer) = &mut self.explorer {
+                let open = explorer.publish.open;
+                if ui
+                    .selectable_label(open, "Publish")
+                    .on_hover_text("Show or hide the publish pane (Ctrl+P)")
+                    .clicked()
+                {
+                    explorer.publish.open = !open;
+                }
             }
             if self.show_form {
                 if ui.button("Back to topics").clicked() {

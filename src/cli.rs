@@ -50,7 +50,7 @@ impl Cli {
         if let Some(error) = settings
             .subscriptions
             .iter()
-            .find_map(|s| crate::ui::connection::filter_error(&s.filter))
+            .find_map(|s| crate::model::topic::filter_error(&s.filter))
         {
             return Err(format!("--topic {error}"));
         }

@@ -229,3 +229,68 @@ fn after_a_click_the_arrow_keys_move_through_the_tree() {
     harness.key_press(Key::ArrowDown); // home/kitchen/light
     step_until(&mut harness, "the light topic", |h| has_label(h, "home/kitchen/light"));
 }
+
+#[test]
+fn publish_pane_sends_with_ctrl_enter_and_the_message_appears_in_the_tree() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(&mut harness, "the publish pane", |h| {
+        has_label(h, "Topic") && has_label(h, "Payload")
+    });
+
+    harness.get_by_label("Topic").click();
+    harness.step();
+    harness.get_by_label("Topic").type_text("lab/lamp/set");
+    harness.step();
+    harness.get_by_label("Payload").click();
+    harness.step();
+    harness.get_by_label("Payload").type_text("{\"state\": \"ON\"}");
+    harness.step();
+    step_until(&mut harness, "the JSON check", |h| has_label(h, "Valid JSON"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    harness.run_steps(3);
+    step_until(&mut harness, "the outcome", |h| {
+        has_label_containing(h, "Sent 15 bytes to lab/lamp/set")
+    });
+    step_until(&mut harness, "the message in the tree", |h| has_label(h, "lab"));
+    let explorer = harness.state().explorer().expect("connected");
+    let id = explorer.session.tree.find("lab/lamp/set").expect("topic in the tree");
+    let payload = explorer
+        .session
+        .tree
+        .get(id)
+        .and_then(|n| n.latest())
+        .map(|m| m.payload.clone());
+    assert_eq!(payload.as_deref(), Some(&b"{\"state\": \"ON\"}"[..]));
+}
+
+#[test]
+fn publish_to_a_wildcard_topic_is_refused_with_a_reason() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
+    harness.run_steps(2); // the form's grid lays itself out on its first frame
+    harness.get_by_label("Topic").click();
+    harness.step();
+    harness.get_by_label("Topic").type_text("lab/+/set");
+    harness.step();
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the reason", |h| {
+        has_label_containing(h, "cannot contain the wildcards")
+    });
+}

@@ -14,6 +14,27 @@ pub enum Event {
     State(ConnectionState),
     /// The broker answered a subscription request.
     Subscribed(Vec<SubscriptionOutcome>),
+    /// What became of a message this client published.
+    Published {
+        /// The id the publish request was given.
+        id: u64,
+        /// Its outcome.
+        outcome: PublishOutcome,
+    },
+}
+
+/// What became of a published message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// Written to the connection (QoS 0: the broker sends no acknowledgement).
+    Sent,
+    /// The broker acknowledged it: PUBACK (QoS 1) or PUBCOMP (QoS 2).
+    Acknowledged {
+        /// The acknowledging packet's name.
+        packet: &'static str,
+    },
+    /// It was not delivered to the broker, and why.
+    Failed(String),
 }
 
 /// A topic filter to subscribe to.

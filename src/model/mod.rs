@@ -7,9 +7,10 @@ pub mod message;
 pub mod rows;
 pub mod session;
 pub mod stats;
+pub mod topic;
 pub mod tree;
 
-pub use event::{ConnectionState, Event, Subscription, SubscriptionOutcome};
+pub use event::{ConnectionState, Event, PublishOutcome, Subscription, SubscriptionOutcome};
 pub use message::{Message, Qos, Received};
 pub use rows::Row;
 pub use session::Session;

@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
-use super::event::{ConnectionState, Event, SubscriptionOutcome};
+use std::collections::VecDeque;
+
+use super::event::{ConnectionState, Event, PublishOutcome, SubscriptionOutcome};
 use super::stats::RateMeter;
 use super::tree::Tree;
 
@@ -18,7 +20,12 @@ pub struct Session {
     shape_version: u64,
     /// Messages that could not be stored (the tree is full), counted, never silently lost.
     dropped: u64,
+    /// Outcomes of the latest publish requests, oldest first.
+    published: VecDeque<(u64, PublishOutcome)>,
 }
+
+/// How many publish outcomes a session remembers.
+const PUBLISH_OUTCOMES_KEPT: usize = 64;
 
 impl Default for Session {
     fn default() -> Self {
@@ -36,6 +43,7 @@ impl Session {
             rate: RateMeter::new(),
             shape_version: 0,
             dropped: 0,
+            published: VecDeque::new(),
         }
     }
 
@@ -53,6 +61,12 @@ impl Session {
                 }
             }
             Event::State(state) => self.state = state,
+            Event::Published { id, outcome } => {
+                if self.published.len() >= PUBLISH_OUTCOMES_KEPT {
+                    self.published.pop_front();
+                }
+                self.published.push_back((id, outcome));
+            }
             Event::Subscribed(outcomes) => {
                 for outcome in outcomes {
                     match self.subscriptions.iter_mut().find(|s| s.filter == outcome.filter) {
@@ -87,6 +101,15 @@ impl Session {
     /// Changes whenever the tree gains nodes.
     pub fn shape_version(&self) -> u64 {
         self.shape_version
+    }
+
+    /// The outcome of publish request `id`, once known.
+    pub fn publish_outcome(&self, id: u64) -> Option<&PublishOutcome> {
+        self.published
+            .iter()
+            .rev()
+            .find(|(i, _)| *i == id)
+            .map(|(_, outcome)| outcome)
     }
 
     /// Messages that could not be stored.

@@ -13,7 +13,7 @@ use super::channel::{EventReceiver, EventSender, Waker, channel};
 use super::errors::{Retry, describe};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
-use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
+use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
 
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
@@ -27,9 +27,26 @@ const HEALTHY_AFTER: Duration = Duration::from_secs(10);
 /// How long a clean disconnect may take before the task just drops the socket.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
 
+/// A message to publish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishRequest {
+    /// Chosen by the caller; the [`Event::Published`] outcome carries it back.
+    pub id: u64,
+    /// Topic name (no wildcards).
+    pub topic: String,
+    /// Payload bytes.
+    pub payload: bytes::Bytes,
+    /// Delivery QoS.
+    pub qos: Qos,
+    /// Whether the broker should retain it.
+    pub retain: bool,
+}
+
 /// Requests from the UI to a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
+    /// Publish a message; an [`Event::Published`] reports the outcome.
+    Publish(PublishRequest),
     /// Send DISCONNECT and stop.
     Disconnect,
 }
@@ -59,6 +76,15 @@ impl Connection {
     pub fn disconnect(&self) {
         // An error means the task already ended, which is what was asked.
         self.commands.send(Command::Disconnect).ok();
+    }
+
+    /// Publish a message; an [`Event::Published`] with the request's id reports the outcome.
+    pub fn publish(&self, request: PublishRequest) {
+        let id = request.id;
+        if self.commands.send(Command::Publish(request)).is_err() {
+            // The task is gone: say so through the same channel the outcome would take.
+            tracing::debug!(id, "publish after the connection ended");
+        }
     }
 
     /// Whether the task has ended.
@@ -109,6 +135,10 @@ struct Task {
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
     awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Publish requests handed to rumqttc, waiting for their packet id, in order.
+    unsent_publishes: VecDeque<(u64, Qos)>,
+    /// QoS 1 and 2 publishes waiting for PUBACK or PUBCOMP, by packet id.
+    awaiting_ack: HashMap<u16, u64>,
 }
 
 impl Task {
@@ -146,6 +176,47 @@ impl Task {
         }
     }
 
+    fn published(&self, id: u64, outcome: PublishOutcome) {
+        self.events.send(Event::Published { id, outcome });
+    }
+
+    fn publish(&mut self, request: PublishRequest, connected: bool) {
+        if !connected {
+            self.published(
+                request.id,
+                PublishOutcome::Failed("Not connected: the message was not sent".to_owned()),
+            );
+            return;
+        }
+        let PublishRequest {
+            id,
+            topic,
+            payload,
+            qos,
+            retain,
+        } = request;
+        match self.client.try_publish(topic, to_rumqttc_qos(qos), retain, payload) {
+            Ok(()) => self.unsent_publishes.push_back((id, qos)),
+            Err(err) => self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}"))),
+        }
+    }
+
+    /// The connection is gone: whatever was not acknowledged will not be.
+    fn fail_unacknowledged(&mut self, reason: &str) {
+        let ids: Vec<u64> = self
+            .unsent_publishes
+            .drain(..)
+            .map(|(id, _)| id)
+            .chain(self.awaiting_ack.drain().map(|(_, id)| id))
+            .collect();
+        for id in ids {
+            self.published(
+                id,
+                PublishOutcome::Failed(format!("Not acknowledged: the connection was lost ({reason})")),
+            );
+        }
+    }
+
     fn suback(&mut self, ack: &rumqttc::SubAck) {
         let Some(subscriptions) = self.awaiting_suback.remove(&ack.pkid) else {
             return;
@@ -166,6 +237,12 @@ impl Task {
             .collect();
         self.events.send(Event::Subscribed(outcomes));
     }
+}
+
+/// A few words on why a connection ended, for the outcome of unacknowledged publishes.
+fn failure_reason_short(error: &rumqttc::ConnectionError) -> String {
+    let text = error.to_string();
+    text.chars().take(120).collect()
 }
 
 /// Close cleanly: DISCONNECT, then poll until it is written, briefly.
@@ -199,6 +276,8 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         batch: Vec::with_capacity(256),
         unsent_subscriptions: VecDeque::new(),
         awaiting_suback: HashMap::new(),
+        unsent_publishes: VecDeque::new(),
+        awaiting_ack: HashMap::new(),
     };
     let mut backoff = Backoff::default();
     let mut takeover = TakeoverDetector::new();
@@ -212,9 +291,14 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         let polled = tokio::select! {
             biased;
             command = commands.recv() => match command {
+                Some(Command::Publish(request)) => {
+                    task.publish(request, connected_at.is_some());
+                    continue;
+                }
                 Some(Command::Disconnect) | None => {
                     task.flush();
                     close(&task.client, &mut eventloop, connected_at.is_some()).await;
+                    task.fail_unacknowledged("disconnected");
                     task.state(ConnectionState::Disconnected);
                     return;
                 }
@@ -248,6 +332,25 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     task.awaiting_suback.insert(pkid, subscriptions);
                 }
             }
+            Ok(rumqttc::Event::Outgoing(Outgoing::Publish(pkid))) => {
+                if let Some((id, qos)) = task.unsent_publishes.pop_front() {
+                    if qos == Qos::AtMostOnce {
+                        task.published(id, PublishOutcome::Sent);
+                    } else {
+                        task.awaiting_ack.insert(pkid, id);
+                    }
+                }
+            }
+            Ok(rumqttc::Event::Incoming(Packet::PubAck(ack))) => {
+                if let Some(id) = task.awaiting_ack.remove(&ack.pkid) {
+                    task.published(id, PublishOutcome::Acknowledged { packet: "PUBACK" });
+                }
+            }
+            Ok(rumqttc::Event::Incoming(Packet::PubComp(ack))) => {
+                if let Some(id) = task.awaiting_ack.remove(&ack.pkid) {
+                    task.published(id, PublishOutcome::Acknowledged { packet: "PUBCOMP" });
+                }
+            }
             Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => {
                 subscribed = true;
                 task.suback(&ack);
@@ -263,6 +366,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 // Requests not yet answered are gone with the connection (the session is clean).
                 task.unsent_subscriptions.clear();
                 task.awaiting_suback.clear();
+                task.fail_unacknowledged(&failure_reason_short(&error));
                 let failure = describe(&error, &task.settings);
                 tracing::warn!(broker = %task.settings.address, %error, "connection failed");
                 let was_up = connected_at.take();
@@ -303,14 +407,18 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     retry_at: Instant::now() + delay,
                     failures: backoff.failures(),
                 });
-                tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
-                    command = commands.recv() => match command {
-                        Some(Command::Disconnect) | None => {
-                            task.state(ConnectionState::Disconnected);
-                            return;
-                        }
-                    },
+                let wake_at = tokio::time::Instant::now() + delay;
+                loop {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(wake_at) => break,
+                        command = commands.recv() => match command {
+                            Some(Command::Publish(request)) => task.publish(request, false),
+                            Some(Command::Disconnect) | None => {
+                                task.state(ConnectionState::Disconnected);
+                                return;
+                            }
+                        },
+                    }
                 }
                 attempt += 1;
                 task.state(ConnectionState::Connecting { attempt });

@@ -9,5 +9,5 @@ pub mod settings;
 pub mod takeover;
 
 pub use channel::{Drained, EventReceiver, Waker};
-pub use connection::{Command, Connection};
+pub use connection::{Command, Connection, PublishRequest};
 pub use settings::{AddressError, BrokerAddress, ConnectionSettings};

@@ -2,6 +2,7 @@
 
 use eframe::egui::{self, RichText};
 
+use crate::model::topic::filter_error;
 use crate::model::{Qos, Subscription};
 use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, random_client_id};
 
@@ -192,23 +193,6 @@ impl ConnectForm {
     }
 }
 
-/// What is wrong with a topic filter, if anything (MQTT 3.1.1 rules).
-pub fn filter_error(filter: &str) -> Option<String> {
-    let levels: Vec<&str> = filter.split('/').collect();
-    for (i, level) in levels.iter().enumerate() {
-        if level.contains('#') && (*level != "#" || i + 1 != levels.len()) {
-            return Some(format!("\"{filter}\": # must be a whole level, and the last one"));
-        }
-        if level.contains('+') && *level != "+" {
-            return Some(format!("\"{filter}\": + must be a whole level"));
-        }
-    }
-    if filter.len() > 65_535 {
-        return Some("A topic filter can be at most 65,535 bytes".to_owned());
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,13 +217,5 @@ mod tests {
         assert!(form.settings().expect_err("a misplaced #").contains("last"));
         form.subscriptions = vec![Subscription::new("   ")];
         assert!(form.settings().is_err());
-    }
-
-    #[test]
-    fn checks_filters() {
-        assert_eq!(filter_error("#"), None);
-        assert_eq!(filter_error("a/+/c/#"), None);
-        assert!(filter_error("a#").is_some());
-        assert!(filter_error("a/b+").is_some());
     }
 }

@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod message;
 pub mod payload_view;
+pub mod publish;
 pub mod status;
 pub mod theme;
 pub mod tree;

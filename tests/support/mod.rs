@@ -175,6 +175,30 @@ impl Broker {
         self.spawn();
     }
 
+    /// Start `mosquitto_sub -v` on `filter` for `count` messages; wait for its output with
+    /// [`std::process::Child::wait_with_output`]. Gives it a moment to subscribe.
+    pub fn mosquitto_sub(&self, filter: &str, count: usize) -> Child {
+        let child = Command::new(find_binary("mosquitto_sub"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-v",
+                "-W",
+                "10",
+                "-t",
+                filter,
+            ])
+            .args(["-C", &count.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start mosquitto_sub");
+        std::thread::sleep(Duration::from_millis(300));
+        child
+    }
+
     /// Publish with `mosquitto_pub`, a client independent of mqscope.
     pub fn mosquitto_pub(&self, topic: &str, payload: &[u8], retain: bool) {
         let file = self.dir.path().join(format!("payload-{}", fastrand::u64(..)));
@@ -309,6 +333,11 @@ impl Watch {
             ConnectionState::Reconnecting { reason, .. } | ConnectionState::Failed { reason } => reason.contains(text),
             _ => false,
         }
+    }
+
+    /// Publish through mqscope's connection.
+    pub fn publish(&self, request: mqscope::mqtt::PublishRequest) {
+        self.connection.publish(request);
     }
 
     /// Close the connection cleanly.

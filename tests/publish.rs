@@ -1,0 +1,91 @@
+//! Publishing through mqscope's connection, observed by independent clients.
+
+mod support;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use mqscope::model::{PublishOutcome, Qos, Subscription};
+use mqscope::mqtt::PublishRequest;
+use support::{Broker, Watch};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn request(id: u64, topic: &str, payload: &str, qos: Qos, retain: bool) -> PublishRequest {
+    PublishRequest {
+        id,
+        topic: topic.to_owned(),
+        payload: Bytes::from(payload.as_bytes().to_vec()),
+        qos,
+        retain,
+    }
+}
+
+#[test]
+fn publish_with_each_qos_reaches_another_client_and_reports_the_ack() {
+    let broker = Broker::start();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("nothing/here")];
+    let mut watch = Watch::connect(settings);
+    watch.until_connected();
+    let expected = [
+        (Qos::AtMostOnce, PublishOutcome::Sent),
+        (Qos::AtLeastOnce, PublishOutcome::Acknowledged { packet: "PUBACK" }),
+        (Qos::ExactlyOnce, PublishOutcome::Acknowledged { packet: "PUBCOMP" }),
+    ];
+    for (i, (qos, outcome)) in expected.into_iter().enumerate() {
+        let id = i as u64 + 1;
+        let topic = format!("lab/qos{}", qos.level());
+        let subscriber = broker.mosquitto_sub(&topic, 1);
+        watch.publish(request(id, &topic, "ping", qos, false));
+        watch.until("the outcome", WAIT, |s| s.publish_outcome(id).is_some());
+        assert_eq!(watch.session.publish_outcome(id), Some(&outcome));
+        let output = subscriber.wait_with_output().expect("mosquitto_sub output");
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("{topic} ping"));
+    }
+    watch.disconnect();
+}
+
+#[test]
+fn publish_retained_is_kept_by_the_broker() {
+    let broker = Broker::start();
+    let mut watch = Watch::connect(broker.settings());
+    watch.until_connected();
+    watch.publish(request(
+        7,
+        "lab/lamp/state",
+        r#"{"state":"ON"}"#,
+        Qos::AtLeastOnce,
+        true,
+    ));
+    watch.until("the ack", WAIT, |s| s.publish_outcome(7).is_some());
+    // A client that subscribes afterwards gets it: the broker retained it.
+    let output = broker
+        .mosquitto_sub("lab/lamp/state", 1)
+        .wait_with_output()
+        .expect("output");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        r#"lab/lamp/state {"state":"ON"}"#
+    );
+    // And mqscope's own subscription to # shows it in the tree.
+    watch.until("the echo", WAIT, |s| s.tree.find("lab/lamp/state").is_some());
+    watch.disconnect();
+}
+
+#[test]
+fn publish_while_not_connected_says_so() {
+    let port = support::free_port();
+    let settings = mqscope::mqtt::ConnectionSettings::new(
+        mqscope::mqtt::BrokerAddress::parse(&format!("127.0.0.1:{port}")).expect("valid"),
+    );
+    let mut watch = Watch::connect(settings);
+    watch.until("the first failure", WAIT, |s| Watch::reason_contains(s, "refused"));
+    watch.publish(request(3, "lab/x", "1", Qos::AtLeastOnce, false));
+    watch.until("the outcome", WAIT, |s| s.publish_outcome(3).is_some());
+    match watch.session.publish_outcome(3) {
+        Some(PublishOutcome::Failed(why)) => assert!(why.contains("Not connected"), "{why}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    watch.disconnect();
+}
