@@ -8,6 +8,7 @@ use eframe::egui;
 use crate::model::Session;
 use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::ui::connection::ConnectForm;
+use crate::ui::delete::DeleteJob;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
@@ -34,6 +35,8 @@ pub struct Explorer {
     message: MessageView,
     /// The publish pane.
     pub publish: PublishPane,
+    /// A clearing of retained messages under way.
+    delete: Option<DeleteJob>,
 }
 
 impl Explorer {
@@ -107,6 +110,7 @@ impl App {
             tree: TreeView::default(),
             message: MessageView::default(),
             publish: PublishPane::default(),
+            delete: None,
         });
         self.show_form = false;
     }
@@ -122,6 +126,7 @@ impl App {
             tree: TreeView::default(),
             message: MessageView::default(),
             publish: PublishPane::default(),
+            delete: None,
         });
         self.show_form = false;
     }
@@ -151,6 +156,15 @@ impl App {
         let Some(explorer) = &mut self.explorer else { return };
         if explorer.drain(Instant::now() + DRAIN_BUDGET) {
             ctx.request_repaint();
+        }
+        if let Some(job) = &mut explorer.delete {
+            job.pump(
+                &mut explorer.session,
+                explorer.connection.as_ref(),
+                &explorer.settings,
+                &self.runtime,
+                ctx,
+            );
         }
         let reconnecting = matches!(
             explorer.session.state(),
@@ -198,11 +212,18 @@ impl App {
                                     }
                                 });
                         }
-                        explorer.message.ui(ui, &explorer.session, selected, &self.runtime);
+                        if let Some(clear) = explorer.message.ui(ui, &explorer.session, selected, &self.runtime) {
+                            explorer.delete = Some(DeleteJob::new(&explorer.session, clear.id, clear.recursive));
+                        }
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
                     explorer.tree.ui(ui, &mut explorer.session);
                 });
+                if let Some(job) = &mut explorer.delete
+                    && !job.ui(ui.ctx())
+                {
+                    explorer.delete = None;
+                }
             }
             _ => {
                 let mut connect = None;

@@ -89,3 +89,27 @@ fn publish_while_not_connected_says_so() {
     }
     watch.disconnect();
 }
+
+#[test]
+fn publish_of_thousands_at_once_are_all_acknowledged() {
+    let broker = Broker::start();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("nothing/here")];
+    let mut watch = Watch::connect(settings);
+    watch.until_connected();
+    // Far more than rumqttc's request queue holds: the rest must wait, not fail.
+    for id in 1..=2000u64 {
+        watch.publish(request(id, &format!("bulk/{id}"), "x", Qos::AtLeastOnce, true));
+    }
+    watch.until("2000 acknowledgements", WAIT, |s| {
+        (1..=2000).all(|id| s.publish_outcome(id).is_some())
+    });
+    for id in 1..=2000u64 {
+        assert_eq!(
+            watch.session.publish_outcome(id),
+            Some(&PublishOutcome::Acknowledged { packet: "PUBACK" }),
+            "message {id}"
+        );
+    }
+    watch.disconnect();
+}

@@ -51,7 +51,20 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness
         if done(harness) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            let shown = std::cell::RefCell::new(Vec::new());
+            let _ = harness
+                .query_all_by(|n| {
+                    if let Some(text) = n.value().or_else(|| n.label()) {
+                        shown.borrow_mut().push(text.to_string());
+                    }
+                    false
+                })
+                .count();
+            let mut shown = shown.into_inner();
+            shown.dedup();
+            panic!("timed out waiting for {what}; the window shows: {shown:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -293,4 +306,70 @@ fn publish_to_a_wildcard_topic_is_refused_with_a_reason() {
     step_until(&mut harness, "the reason", |h| {
         has_label_containing(h, "cannot contain the wildcards")
     });
+}
+
+#[test]
+fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
+    let broker = Broker::start();
+    let mut messages: Vec<(String, Vec<u8>, bool)> = (0..1000)
+        .map(|i| {
+            (
+                format!("stale/device{}/state", i),
+                format!("{{\"n\":{i}}}").into_bytes(),
+                true,
+            )
+        })
+        .collect();
+    messages.push(("keep/me".to_owned(), b"1".to_vec(), true));
+    broker.publish_all(&messages);
+
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(&mut harness, "the stale branch", |h| {
+        h.state()
+            .explorer()
+            .is_some_and(|e| e.session.tree.topic_count() == 1001)
+            && has_label(h, "stale")
+    });
+    harness.get_by_label("stale").click();
+    step_until(&mut harness, "the branch selected", |h| {
+        has_label(h, "Clear retained below…")
+    });
+    harness.get_by_label("Clear retained below…").click();
+    step_until(&mut harness, "the confirmation", |h| {
+        has_label_containing(h, "Clear the retained messages of 1000 topics under stale?")
+    });
+    harness.get_by_label("Clear 1000").click();
+    step_until(&mut harness, "the broker's confirmation", |h| {
+        has_label_containing(
+            h,
+            "Cleared 1000 retained messages under stale: the broker confirmed they are gone.",
+        )
+    });
+    harness.get_by_label("Close").click();
+    step_until(&mut harness, "the branch gone from the tree", |h| {
+        !has_label(h, "stale") && has_label(h, "keep")
+    });
+
+    // A fresh subscriber sees nothing retained under the branch, and the rest untouched.
+    let output = std::process::Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-t",
+            "#",
+            "-v",
+            "-W",
+            "2",
+        ])
+        .output()
+        .expect("mosquitto_sub");
+    let seen = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(seen.trim(), "keep/me 1");
 }

@@ -24,8 +24,8 @@ pub struct Session {
     published: VecDeque<(u64, PublishOutcome)>,
 }
 
-/// How many publish outcomes a session remembers.
-const PUBLISH_OUTCOMES_KEPT: usize = 64;
+/// How many publish outcomes a session remembers (more than a deletion keeps outstanding).
+const PUBLISH_OUTCOMES_KEPT: usize = 4096;
 
 impl Default for Session {
     fn default() -> Self {
@@ -101,6 +101,15 @@ impl Session {
     /// Changes whenever the tree gains nodes.
     pub fn shape_version(&self) -> u64 {
         self.shape_version
+    }
+
+    /// Forget topics whose retained messages the broker confirmed deleted.
+    pub fn remove_topics(&mut self, ids: &[crate::model::NodeId]) {
+        for &id in ids {
+            if self.tree.remove_topic(id) {
+                self.shape_version += 1;
+            }
+        }
     }
 
     /// The outcome of publish request `id`, once known.

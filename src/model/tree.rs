@@ -33,6 +33,11 @@ pub struct Node {
     subtree_messages: u64,
     subtree_topics: u32,
     latest: Option<Message>,
+    /// Whether the broker holds a retained message for this topic, as far as seen:
+    /// set by a retained delivery, cleared by an empty payload (which deletes it).
+    retained: bool,
+    /// A node whose topic was removed: unreachable, its slot unused.
+    removed: bool,
     /// Whether the UI shows this node's children.
     pub expanded: bool,
 }
@@ -48,6 +53,8 @@ impl Node {
             subtree_messages: 0,
             subtree_topics: 0,
             latest: None,
+            retained: false,
+            removed: false,
             expanded: false,
         }
     }
@@ -90,6 +97,11 @@ impl Node {
     /// The latest message on this topic, if any arrived.
     pub fn latest(&self) -> Option<&Message> {
         self.latest.as_ref()
+    }
+
+    /// Whether the broker holds a retained message for this topic, as far as seen.
+    pub fn is_retained(&self) -> bool {
+        self.retained
     }
 }
 
@@ -146,14 +158,14 @@ impl Tree {
         &self.nodes[NodeId::ROOT.index()]
     }
 
-    /// A node, if the id belongs to this tree.
+    /// A node, if the id belongs to this tree and its topic was not removed.
     pub fn get(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id.index())
+        self.nodes.get(id.index()).filter(|n| !n.removed)
     }
 
-    /// A node, mutably, if the id belongs to this tree.
+    /// A node, mutably, if the id belongs to this tree and its topic was not removed.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
-        self.nodes.get_mut(id.index())
+        self.nodes.get_mut(id.index()).filter(|n| !n.removed)
     }
 
     fn hash(hasher: &DefaultHashBuilder, parent: NodeId, name: &str) -> u64 {
@@ -211,6 +223,11 @@ impl Tree {
         let node = &mut self.nodes[id.index()];
         let new_topic = node.latest.is_none();
         node.own_messages += 1;
+        if message.payload.is_empty() {
+            node.retained = false;
+        } else if message.retain {
+            node.retained = true;
+        }
         node.latest = Some(message);
         let mut current = id;
         loop {
@@ -225,6 +242,82 @@ impl Tree {
             current = node.parent;
         }
         Some(Inserted { id, created_nodes })
+    }
+
+    /// The topics at or below `id` that hold a retained message, as far as seen,
+    /// in tree order. Walks the branch: for user actions, not per message.
+    pub fn retained_topics(&self, id: NodeId) -> Vec<NodeId> {
+        let mut found = Vec::new();
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            let Some(node) = self.get(current) else { continue };
+            if node.retained {
+                found.push(current);
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        found
+    }
+
+    /// Forget the message of topic `id` (its retained message was deleted):
+    /// the counters on its path drop by what it held, and the node goes away
+    /// with any ancestors left without a message or children.
+    /// Returns true when nodes were removed (the tree's shape changed).
+    pub fn remove_topic(&mut self, id: NodeId) -> bool {
+        if id == NodeId::ROOT || self.get(id).is_none() {
+            return false;
+        }
+        let node = &mut self.nodes[id.index()];
+        let had_value = node.latest.take().is_some();
+        let messages = std::mem::take(&mut node.own_messages);
+        node.retained = false;
+        let mut current = id;
+        loop {
+            let node = &mut self.nodes[current.index()];
+            node.subtree_messages = node.subtree_messages.saturating_sub(messages);
+            if had_value {
+                node.subtree_topics = node.subtree_topics.saturating_sub(1);
+            }
+            if current == NodeId::ROOT {
+                break;
+            }
+            current = node.parent;
+        }
+        let mut removed_any = false;
+        let mut current = id;
+        while current != NodeId::ROOT {
+            let node = &self.nodes[current.index()];
+            if node.latest.is_some() || !node.children.is_empty() {
+                break;
+            }
+            let parent = node.parent;
+            self.detach(current);
+            removed_any = true;
+            current = parent;
+        }
+        removed_any
+    }
+
+    /// Take a childless node out of its parent and the index, leaving a tombstone.
+    fn detach(&mut self, id: NodeId) {
+        let Self { nodes, index, hasher } = self;
+        let node = &nodes[id.index()];
+        let (parent, hash) = (node.parent, Self::hash(hasher, node.parent, &node.name));
+        if let Ok(entry) = index.find_entry(hash, |&candidate| candidate == id) {
+            entry.remove();
+        }
+        let siblings = &mut nodes[parent.index()];
+        if let Some(position) = siblings.children.iter().position(|&c| c == id) {
+            siblings.children.remove(position);
+            if position < siblings.sorted_prefix as usize {
+                siblings.sorted_prefix -= 1;
+            }
+        }
+        let node = &mut nodes[id.index()];
+        node.removed = true;
+        node.name = Box::from("");
+        node.children = Vec::new();
+        node.expanded = false;
     }
 
     /// The full topic name of a node.
@@ -432,6 +525,55 @@ mod tests {
             })
             .unwrap_or_default();
         assert_eq!(names, ["$x", "alpha", "sensor1", "Sensor2", "sensor10"]);
+    }
+
+    #[test]
+    fn tracks_which_topics_hold_a_retained_message() {
+        let mut tree = Tree::new();
+        let retained = |payload: &'static [u8]| Message {
+            retain: true,
+            ..Message::new(payload)
+        };
+        tree.insert("a/x", retained(b"1"));
+        tree.insert("a/y", Message::new(&b"live"[..]));
+        tree.insert("a/z/deep", retained(b"2"));
+        let a = tree.find("a").expect("a exists");
+        let topics: Vec<String> = tree.retained_topics(a).into_iter().map(|id| tree.topic(id)).collect();
+        assert_eq!(topics, ["a/x", "a/z/deep"]);
+        // An empty payload deletes a retained message.
+        tree.insert("a/x", Message::new(&b""[..]));
+        assert_eq!(tree.retained_topics(a).len(), 1);
+    }
+
+    #[test]
+    fn removing_a_topic_updates_counts_and_prunes_empty_branches() {
+        let mut tree = tree_with(&["a/b/c", "a/d"]);
+        tree.insert("a/b/c", Message::new(&b"2"[..]));
+        let c = tree.find("a/b/c").expect("c exists");
+        assert!(tree.remove_topic(c), "c and the empty b go away");
+        assert_eq!(tree.find("a/b"), None);
+        assert!(tree.get(c).is_none());
+        let a = tree.find("a").expect("a stays: it has d");
+        assert_eq!(
+            tree.get(a).map(|n| (n.subtree_topics(), n.subtree_messages())),
+            Some((1, 1))
+        );
+        assert_eq!((tree.topic_count(), tree.message_count()), (1, 1));
+        // The same topic can come back.
+        tree.insert("a/b/c", Message::new(&b"3"[..]));
+        assert_eq!(tree.topic_count(), 2);
+        let d = tree.find("a/d").expect("d exists");
+        assert!(tree.remove_topic(d));
+        assert_eq!(tree.get(a).map(|n| n.children().len()), Some(1));
+    }
+
+    #[test]
+    fn removing_a_topic_with_children_keeps_the_children() {
+        let mut tree = tree_with(&["a", "a/b"]);
+        let a = tree.find("a").expect("a exists");
+        assert!(!tree.remove_topic(a), "a stays as a branch");
+        assert!(tree.get(a).is_some_and(|n| n.latest().is_none()));
+        assert_eq!(tree.topic_count(), 1);
     }
 
     #[test]

@@ -18,6 +18,9 @@ use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Receive
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
 
+/// Requests (publish, subscribe) rumqttc queues at most; more wait in the task's backlog.
+const REQUEST_QUEUE: usize = 256;
+
 /// Messages sent to the UI in one event at most (keeps latency low under floods).
 const MAX_BATCH: usize = 4096;
 
@@ -135,6 +138,8 @@ struct Task {
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
     awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Publish requests not yet handed to rumqttc (its request queue was full), in order.
+    backlog: VecDeque<PublishRequest>,
     /// Publish requests handed to rumqttc, waiting for their packet id, in order.
     unsent_publishes: VecDeque<(u64, Qos)>,
     /// QoS 1 and 2 publishes waiting for PUBACK or PUBCOMP, by packet id.
@@ -188,16 +193,42 @@ impl Task {
             );
             return;
         }
-        let PublishRequest {
-            id,
-            topic,
-            payload,
-            qos,
-            retain,
-        } = request;
-        match self.client.try_publish(topic, to_rumqttc_qos(qos), retain, payload) {
-            Ok(()) => self.unsent_publishes.push_back((id, qos)),
-            Err(err) => self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}"))),
+        self.backlog.push_back(request);
+        self.pump_backlog();
+    }
+
+    /// Hand waiting publishes to rumqttc until its request queue is full;
+    /// the rest go after the event loop has taken some.
+    fn pump_backlog(&mut self) {
+        while let Some(request) = self.backlog.front() {
+            // rumqttc refuses an invalid topic with the same error as a full queue: tell them apart first.
+            if !rumqttc::valid_topic(&request.topic) {
+                let id = request.id;
+                self.backlog.pop_front();
+                self.published(
+                    id,
+                    PublishOutcome::Failed("Not a valid topic to publish to (no + or # allowed)".to_owned()),
+                );
+                continue;
+            }
+            let sent = self.client.try_publish(
+                request.topic.clone(),
+                to_rumqttc_qos(request.qos),
+                request.retain,
+                request.payload.clone(),
+            );
+            match sent {
+                Ok(()) => {
+                    self.unsent_publishes.push_back((request.id, request.qos));
+                    self.backlog.pop_front();
+                }
+                Err(rumqttc::ClientError::TryRequest(_)) => break,
+                Err(err) => {
+                    let id = request.id;
+                    self.backlog.pop_front();
+                    self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}")));
+                }
+            }
         }
     }
 
@@ -208,6 +239,7 @@ impl Task {
             .drain(..)
             .map(|(id, _)| id)
             .chain(self.awaiting_ack.drain().map(|(_, id)| id))
+            .chain(self.backlog.drain(..).map(|request| request.id))
             .collect();
         for id in ids {
             self.published(
@@ -265,7 +297,7 @@ async fn close(client: &AsyncClient, eventloop: &mut EventLoop, connected: bool)
 }
 
 async fn run(settings: ConnectionSettings, events: EventSender, mut commands: UnboundedReceiver<Command>) {
-    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings), 64);
+    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings), REQUEST_QUEUE);
     eventloop
         .network_options
         .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));
@@ -276,6 +308,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         batch: Vec::with_capacity(256),
         unsent_subscriptions: VecDeque::new(),
         awaiting_suback: HashMap::new(),
+        backlog: VecDeque::new(),
         unsent_publishes: VecDeque::new(),
         awaiting_ack: HashMap::new(),
     };
@@ -428,6 +461,9 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         // pings among them): send once the burst is used up.
         if !task.batch.is_empty() && (eventloop.state.events.is_empty() || task.batch.len() >= MAX_BATCH) {
             task.flush();
+        }
+        if !task.backlog.is_empty() && connected_at.is_some() {
+            task.pump_backlog();
         }
     }
 }

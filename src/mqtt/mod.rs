@@ -5,6 +5,7 @@ pub mod backoff;
 pub mod channel;
 pub mod connection;
 pub mod errors;
+pub mod retained;
 pub mod settings;
 pub mod takeover;
 

@@ -15,6 +15,15 @@ use crate::payload::{self, Format, Rendered, text::human_bytes};
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
 pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
+/// A request to clear retained messages, from the message panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClearRetained {
+    /// The topic (or branch).
+    pub id: NodeId,
+    /// Whether every topic below it is cleared too.
+    pub recursive: bool,
+}
+
 /// What the message panel remembers between frames.
 #[derive(Default)]
 pub struct MessageView {
@@ -34,22 +43,23 @@ struct Cached {
 }
 
 impl MessageView {
-    /// Draw the panel for `selected`.
+    /// Draw the panel for `selected`. Returns what the user asked to clear, if anything.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         session: &Session,
         selected: Option<NodeId>,
         runtime: &tokio::runtime::Handle,
-    ) {
+    ) -> Option<ClearRetained> {
         self.poll_save();
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
-            return;
+            return None;
         };
         let topic = session.tree.topic(id);
-        ui.horizontal(|ui| {
+        let mut clear = None;
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Topic");
             if ui
                 .button("Copy topic")
@@ -58,10 +68,38 @@ impl MessageView {
             {
                 ui.ctx().copy_text(topic.clone());
             }
+            if node.is_retained()
+                && ui
+                    .button("Clear retained…")
+                    .on_hover_text("Delete this topic's retained message from the broker")
+                    .clicked()
+            {
+                clear = Some(ClearRetained { id, recursive: false });
+            }
+            if node.has_children()
+                && ui
+                    .button("Clear retained below…")
+                    .on_hover_text("Delete the retained messages of this topic and every topic below it")
+                    .clicked()
+            {
+                clear = Some(ClearRetained { id, recursive: true });
+            }
         });
         ui.add(egui::Label::new(RichText::new(&topic).monospace().strong()).wrap());
         ui.add_space(4.0);
+        self.message_ui(ui, session, id, &topic, runtime);
+        clear
+    }
 
+    fn message_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        id: NodeId,
+        topic: &str,
+        runtime: &tokio::runtime::Handle,
+    ) {
+        let Some(node) = session.tree.get(id) else { return };
         let Some(message) = node.latest() else {
             ui.weak(format!(
                 "No message on this topic itself. Below it: {} topics, {} messages.",
@@ -103,7 +141,7 @@ impl MessageView {
                 .clicked();
         });
         if save_clicked {
-            self.start_save(ui.ctx(), runtime, &topic, message.payload.clone());
+            self.start_save(ui.ctx(), runtime, topic, message.payload.clone());
         }
         match &self.save_status {
             Some(Ok(text)) => {
