@@ -343,7 +343,7 @@ fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
     step_until(&mut harness, "the confirmation", |h| {
         has_label_containing(h, "Clear the retained messages of 1000 topics under stale?")
     });
-    harness.get_by_label("Clear 1000").click();
+    harness.get_by_label("Clear 1000 retained messages").click();
     step_until(&mut harness, "the broker's confirmation", |h| {
         has_label_containing(
             h,

@@ -272,7 +272,8 @@ impl DeleteJob {
                     );
                     ui.add_space(8.0);
                     ui.horizontal(|ui| {
-                        let label = format!("Clear {}", self.topics.len());
+                        let n = self.topics.len();
+                        let label = format!("Clear {n} retained message{}", if n == 1 { "" } else { "s" });
                         let clear = egui::Button::new(RichText::new(label).strong().color(egui::Color32::WHITE))
                             .fill(theme::error_color(ui));
                         if ui.add(clear).clicked() {
