@@ -95,6 +95,16 @@ fn retained_home(broker: &Broker) {
     broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
 }
 
+/// A broker with the home topics retained, and a window connected to it.
+fn home_explorer() -> (Broker, Fixture, Harness<'static, App>) {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    (broker, fixture, harness)
+}
+
 fn connect(harness: &mut Harness<'_, App>, broker: &Broker) {
     let mut settings = broker.settings();
     settings.subscriptions = vec![Subscription::new("home/#"), Subscription::new("garden/#")];
@@ -104,11 +114,7 @@ fn connect(harness: &mut Harness<'_, App>, broker: &Broker) {
 
 #[test]
 fn topics_that_arrive_appear_in_the_tree() {
-    let broker = Broker::start();
-    retained_home(&broker);
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect(&mut harness, &broker);
+    let (broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "the top-level topics", |h| {
         has_label(h, "home") && has_label(h, "garden")
     });
@@ -133,11 +139,7 @@ fn topics_that_arrive_appear_in_the_tree() {
 
 #[test]
 fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
-    let broker = Broker::start();
-    retained_home(&broker);
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect(&mut harness, &broker);
+    let (_broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
     harness.get_by_label("Expand home").click();
     step_until(&mut harness, "the kitchen branch", |h| has_label(h, "Expand kitchen"));
@@ -160,11 +162,7 @@ fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
 
 #[test]
 fn the_keyboard_moves_through_the_tree() {
-    let broker = Broker::start();
-    retained_home(&broker);
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect(&mut harness, &broker);
+    let (_broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "both branches", |h| {
         has_label(h, "home") && has_label(h, "garden")
     });
@@ -224,11 +222,7 @@ fn a_bad_address_in_the_form_is_explained() {
 
 #[test]
 fn after_a_click_the_arrow_keys_move_through_the_tree() {
-    let broker = Broker::start();
-    retained_home(&broker);
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect(&mut harness, &broker);
+    let (_broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "the home branch", |h| has_label(h, "home"));
     harness.get_by_label("home").click();
     step_until(&mut harness, "home selected", |h| {
@@ -356,20 +350,6 @@ fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
     });
 
     // A fresh subscriber sees nothing retained under the branch, and the rest untouched.
-    let output = std::process::Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port().to_string(),
-            "-t",
-            "#",
-            "-v",
-            "-W",
-            "2",
-        ])
-        .output()
-        .expect("mosquitto_sub");
-    let seen = String::from_utf8_lossy(&output.stdout);
+    let seen = broker.retained_now("#");
     assert_eq!(seen.trim(), "keep/me 1");
 }

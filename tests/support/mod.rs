@@ -199,6 +199,26 @@ impl Broker {
         child
     }
 
+    /// What a fresh `mosquitto_sub -v` on `filter` receives within 2 s: the
+    /// retained messages, one `topic payload` line each.
+    pub fn retained_now(&self, filter: &str) -> String {
+        let output = Command::new(find_binary("mosquitto_sub"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-v",
+                "-W",
+                "2",
+                "-t",
+                filter,
+            ])
+            .output()
+            .expect("run mosquitto_sub");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     /// Publish with `mosquitto_pub`, a client independent of mqscope.
     pub fn mosquitto_pub(&self, topic: &str, payload: &[u8], retain: bool) {
         let file = self.dir.path().join(format!("payload-{}", fastrand::u64(..)));
