@@ -92,16 +92,16 @@ fn flatten(c: &mut Criterion) {
     let mut rows_out = Vec::new();
     group.bench_function("top level only (10 rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, &mut rows_out);
+            rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
             black_box(rows_out.len())
         });
     });
     expand_all(&mut tree);
-    rows::flatten(&mut tree, &mut rows_out);
+    rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
     group.throughput(Throughput::Elements(rows_out.len() as u64));
     group.bench_function("everything expanded (111k rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, &mut rows_out);
+            rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
             black_box(rows_out.len())
         });
     });

@@ -9,7 +9,7 @@ use crate::model::Session;
 use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::ui::connection::ConnectForm;
 use crate::ui::delete::DeleteJob;
-use crate::ui::message::MessageView;
+use crate::ui::message::{MessageAction, MessageView};
 use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
 use crate::ui::{status, theme};
@@ -157,6 +157,16 @@ impl App {
         if explorer.drain(Instant::now() + DRAIN_BUDGET) {
             ctx.request_repaint();
         }
+        let now = Instant::now();
+        let connected = explorer.session.state().is_connected();
+        if let Some(request) = explorer.publish.tick(now, connected)
+            && let Some(connection) = &explorer.connection
+        {
+            connection.publish(request);
+        }
+        if let Some(wait) = explorer.publish.next_tick(now) {
+            ctx.request_repaint_after(wait);
+        }
         if let Some(job) = &mut explorer.delete {
             job.pump(
                 &mut explorer.session,
@@ -212,8 +222,20 @@ impl App {
                                     }
                                 });
                         }
-                        if let Some(clear) = explorer.message.ui(ui, &explorer.session, selected, &self.runtime) {
-                            explorer.delete = Some(DeleteJob::new(&explorer.session, clear.id, clear.recursive));
+                        match explorer.message.ui(ui, &explorer.session, selected, &self.runtime) {
+                            Some(MessageAction::ClearRetained { id, recursive }) => {
+                                explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
+                            }
+                            Some(MessageAction::Resend { id }) => {
+                                let tree = &explorer.session.tree;
+                                if let Some(message) = tree.get(id).and_then(|n| n.latest()) {
+                                    let topic = tree.topic(id);
+                                    explorer
+                                        .publish
+                                        .load(&topic, &message.payload, message.qos, message.retain);
+                                }
+                            }
+                            None => {}
                         }
                     });
                 egui::CentralPanel::default().show(ui, |ui| {

@@ -353,3 +353,93 @@ fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
     let seen = broker.retained_now("#");
     assert_eq!(seen.trim(), "keep/me 1");
 }
+
+#[test]
+fn retained_only_hides_branches_without_retained_messages() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(&mut harness, "both branches", |h| {
+        has_label(h, "home") && has_label(h, "garden")
+    });
+    broker.mosquitto_pub("gate/live", b"open", false);
+    step_until(&mut harness, "the live-only branch", |h| has_label(h, "gate"));
+    harness.get_by_label("Retained only").click();
+    step_until(&mut harness, "the live-only branch hidden", |h| {
+        !has_label(h, "gate") && has_label(h, "home") && has_label(h, "garden")
+    });
+    harness.get_by_label("Retained only").click();
+    step_until(&mut harness, "everything back", |h| has_label(h, "gate"));
+}
+
+#[test]
+fn edit_and_resend_puts_the_message_in_the_publish_pane() {
+    let (_broker, _fixture, mut harness) = home_explorer();
+    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
+    harness.get_by_label("pump").click();
+    step_until(&mut harness, "the pump message", |h| has_label(h, "Edit and resend"));
+    harness.get_by_label("Edit and resend").click();
+    harness.run_steps(3);
+    // The binary payload is loaded as hex, the topic pinned.
+    step_until(&mut harness, "the loaded message", |h| {
+        h.query_by_label("Topic").and_then(|n| n.value()).as_deref() == Some("garden/pump")
+            && h.query_by_label("Payload").and_then(|n| n.value()).as_deref() == Some("00 01 ff")
+    });
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the resent message", |h| {
+        h.state()
+            .explorer()
+            .and_then(|e| e.session.tree.find("garden/pump").and_then(|id| e.session.tree.get(id)))
+            .is_some_and(|n| n.own_messages() == 2 && n.latest().is_some_and(|m| m.payload.as_ref() == [0, 1, 0xff]))
+    });
+}
+
+#[test]
+fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("lab/#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
+    harness.run_steps(2);
+    harness.get_by_label("Topic").click();
+    harness.step();
+    harness.get_by_label("Topic").type_text("lab/tick");
+    harness.get_by_label("Payload").click();
+    harness.step();
+    harness.get_by_label("Payload").type_text("n={{counter}}");
+    harness.get_by_label("Repeat every").click();
+    harness.step();
+    harness.get_by_label("Send").click();
+    let count = |h: &Harness<'_, App>| {
+        h.state()
+            .explorer()
+            .and_then(|e| e.session.tree.find("lab/tick").and_then(|id| e.session.tree.get(id)))
+            .map_or(0, |n| n.own_messages())
+    };
+    step_until(&mut harness, "two repeated sends", |h| count(h) >= 2);
+    harness.get_by_label("Stop").click();
+    harness.run_steps(2);
+    let stopped_at = count(&harness);
+    let explorer = harness.state().explorer().expect("connected");
+    let id = explorer.session.tree.find("lab/tick").expect("topic");
+    let latest = explorer.session.tree.get(id).and_then(|n| n.latest()).expect("message");
+    assert_eq!(latest.payload.as_ref(), format!("n={stopped_at}").as_bytes());
+    std::thread::sleep(Duration::from_millis(1500));
+    harness.run_steps(3);
+    assert!(count(&harness) <= stopped_at + 1, "the repeat stopped");
+}

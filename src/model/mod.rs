@@ -7,11 +7,12 @@ pub mod message;
 pub mod rows;
 pub mod session;
 pub mod stats;
+pub mod template;
 pub mod topic;
 pub mod tree;
 
 pub use event::{ConnectionState, Event, PublishOutcome, Subscription, SubscriptionOutcome};
 pub use message::{Message, Qos, Received};
-pub use rows::Row;
+pub use rows::{Row, RowFilter};
 pub use session::Session;
 pub use tree::{Node, NodeId, Tree};

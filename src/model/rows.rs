@@ -12,26 +12,40 @@ pub struct Row {
     pub depth: u16,
 }
 
+/// Which nodes the rows show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowFilter {
+    /// Only branches that hold retained messages.
+    pub retained_only: bool,
+}
+
+impl RowFilter {
+    fn shows(self, tree: &Tree, id: NodeId) -> bool {
+        !self.retained_only || tree.get(id).is_some_and(|n| n.subtree_retained() > 0)
+    }
+}
+
 /// Flatten the expanded part of `tree` into `rows` (cleared first), children
-/// in natural name order. Costs O(visible rows), not O(tree).
-pub fn flatten(tree: &mut Tree, rows: &mut Vec<Row>) {
+/// in natural name order, keeping what `filter` shows. Costs O(visible rows), not O(tree).
+pub fn flatten(tree: &mut Tree, filter: RowFilter, rows: &mut Vec<Row>) {
     rows.clear();
     tree.sort_children(NodeId::ROOT);
     let mut stack: Vec<Row> = Vec::new();
-    push_children(tree, NodeId::ROOT, 0, &mut stack);
+    push_children(tree, filter, NodeId::ROOT, 0, &mut stack);
     while let Some(row) = stack.pop() {
         rows.push(row);
         let expanded = tree.get(row.id).is_some_and(|n| n.expanded && n.has_children());
         if expanded {
             tree.sort_children(row.id);
-            push_children(tree, row.id, row.depth.saturating_add(1), &mut stack);
+            push_children(tree, filter, row.id, row.depth.saturating_add(1), &mut stack);
         }
     }
 }
 
-fn push_children(tree: &Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>) {
+fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, stack: &mut Vec<Row>) {
     if let Some(node) = tree.get(parent) {
-        stack.extend(node.children().iter().rev().map(|&id| Row { id, depth }));
+        let shown = node.children().iter().rev().filter(|&&id| filter.shows(tree, id));
+        stack.extend(shown.map(|&id| Row { id, depth }));
     }
 }
 
@@ -64,8 +78,30 @@ mod tests {
             tree.insert(topic, Message::new(&b"1"[..]));
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, &mut rows);
+        flatten(&mut tree, RowFilter::default(), &mut rows);
         assert_eq!(names(&tree, &rows), ["$SYS", "home", "Home2", "zigbee2mqtt"]);
+    }
+
+    #[test]
+    fn retained_only_hides_branches_without_retained_messages() {
+        let mut tree = Tree::new();
+        tree.insert(
+            "a/kept",
+            Message {
+                retain: true,
+                ..Message::new(&b"1"[..])
+            },
+        );
+        tree.insert("a/live", Message::new(&b"1"[..]));
+        tree.insert("b/live", Message::new(&b"1"[..]));
+        if let Some(node) = tree.find("a").and_then(|id| tree.get_mut(id)) {
+            node.expanded = true;
+        }
+        let mut rows = Vec::new();
+        flatten(&mut tree, RowFilter { retained_only: true }, &mut rows);
+        assert_eq!(names(&tree, &rows), ["a", "  kept"]);
+        flatten(&mut tree, RowFilter::default(), &mut rows);
+        assert_eq!(names(&tree, &rows), ["a", "  kept", "  live", "b"]);
     }
 
     #[test]
@@ -82,7 +118,7 @@ mod tests {
             }
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, &mut rows);
+        flatten(&mut tree, RowFilter::default(), &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  a", "  b", "    c", "b"]);
         assert_eq!(position(&rows, ab), Some(2));
     }

@@ -32,6 +32,8 @@ pub struct Node {
     own_messages: u64,
     subtree_messages: u64,
     subtree_topics: u32,
+    /// Topics at or below this node that hold a retained message.
+    subtree_retained: u32,
     latest: Option<Message>,
     /// Whether the broker holds a retained message for this topic, as far as seen:
     /// set by a retained delivery, cleared by an empty payload (which deletes it).
@@ -52,6 +54,7 @@ impl Node {
             own_messages: 0,
             subtree_messages: 0,
             subtree_topics: 0,
+            subtree_retained: 0,
             latest: None,
             retained: false,
             removed: false,
@@ -92,6 +95,11 @@ impl Node {
     /// Topics with a message, this one included, at or below this node.
     pub fn subtree_topics(&self) -> u32 {
         self.subtree_topics
+    }
+
+    /// Topics at or below this node that hold a retained message, as far as seen.
+    pub fn subtree_retained(&self) -> u32 {
+        self.subtree_retained
     }
 
     /// The latest message on this topic, if any arrived.
@@ -223,11 +231,13 @@ impl Tree {
         let node = &mut self.nodes[id.index()];
         let new_topic = node.latest.is_none();
         node.own_messages += 1;
+        let was_retained = node.retained;
         if message.payload.is_empty() {
             node.retained = false;
         } else if message.retain {
             node.retained = true;
         }
+        let retained_delta = i64::from(node.retained) - i64::from(was_retained);
         node.latest = Some(message);
         let mut current = id;
         loop {
@@ -236,6 +246,7 @@ impl Tree {
             if new_topic {
                 node.subtree_topics += 1;
             }
+            node.subtree_retained = node.subtree_retained.saturating_add_signed(retained_delta as i32);
             if current == NodeId::ROOT {
                 break;
             }
@@ -270,11 +281,14 @@ impl Tree {
         let node = &mut self.nodes[id.index()];
         let had_value = node.latest.take().is_some();
         let messages = std::mem::take(&mut node.own_messages);
-        node.retained = false;
+        let was_retained = std::mem::take(&mut node.retained);
         let mut current = id;
         loop {
             let node = &mut self.nodes[current.index()];
             node.subtree_messages = node.subtree_messages.saturating_sub(messages);
+            if was_retained {
+                node.subtree_retained = node.subtree_retained.saturating_sub(1);
+            }
             if had_value {
                 node.subtree_topics = node.subtree_topics.saturating_sub(1);
             }
@@ -540,9 +554,17 @@ mod tests {
         let a = tree.find("a").expect("a exists");
         let topics: Vec<String> = tree.retained_topics(a).into_iter().map(|id| tree.topic(id)).collect();
         assert_eq!(topics, ["a/x", "a/z/deep"]);
+        assert_eq!(tree.get(a).map(Node::subtree_retained), Some(2));
         // An empty payload deletes a retained message.
         tree.insert("a/x", Message::new(&b""[..]));
         assert_eq!(tree.retained_topics(a).len(), 1);
+        assert_eq!(tree.get(a).map(Node::subtree_retained), Some(1));
+        // A live message on a retained topic does not say the retained one is gone.
+        tree.insert("a/z/deep", Message::new(&b"3"[..]));
+        assert_eq!(tree.get(a).map(Node::subtree_retained), Some(1));
+        let deep = tree.find("a/z/deep").expect("deep exists");
+        tree.remove_topic(deep);
+        assert_eq!(tree.get(a).map(Node::subtree_retained), Some(0));
     }
 
     #[test]

@@ -15,13 +15,21 @@ use crate::payload::{self, Format, Rendered, text::human_bytes};
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
 pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
-/// A request to clear retained messages, from the message panel.
+/// What the user asked for in the message panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ClearRetained {
-    /// The topic (or branch).
-    pub id: NodeId,
-    /// Whether every topic below it is cleared too.
-    pub recursive: bool,
+pub enum MessageAction {
+    /// Clear the retained message of a topic, or of a whole branch.
+    ClearRetained {
+        /// The topic (or branch).
+        id: NodeId,
+        /// Whether every topic below it is cleared too.
+        recursive: bool,
+    },
+    /// Put the topic's latest message in the publish pane, to edit and send again.
+    Resend {
+        /// The topic.
+        id: NodeId,
+    },
 }
 
 /// What the message panel remembers between frames.
@@ -43,14 +51,14 @@ struct Cached {
 }
 
 impl MessageView {
-    /// Draw the panel for `selected`. Returns what the user asked to clear, if anything.
+    /// Draw the panel for `selected`. Returns what the user asked for, if anything.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         session: &Session,
         selected: Option<NodeId>,
         runtime: &tokio::runtime::Handle,
-    ) -> Option<ClearRetained> {
+    ) -> Option<MessageAction> {
         self.poll_save();
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
@@ -58,9 +66,9 @@ impl MessageView {
             return None;
         };
         let topic = session.tree.topic(id);
-        let mut clear = None;
+        let mut action = None;
+        ui.add(egui::Label::new(RichText::new(&topic).monospace().strong().size(14.0)).wrap());
         ui.horizontal_wrapped(|ui| {
-            ui.heading("Topic");
             if ui
                 .button("Copy topic")
                 .on_hover_text("Copy the full topic name")
@@ -68,13 +76,21 @@ impl MessageView {
             {
                 ui.ctx().copy_text(topic.clone());
             }
+            if node.latest().is_some()
+                && ui
+                    .button("Edit and resend")
+                    .on_hover_text("Put this message in the publish pane, to change it and send it again")
+                    .clicked()
+            {
+                action = Some(MessageAction::Resend { id });
+            }
             if node.is_retained()
                 && ui
                     .button("Clear retained…")
                     .on_hover_text("Delete this topic's retained message from the broker")
                     .clicked()
             {
-                clear = Some(ClearRetained { id, recursive: false });
+                action = Some(MessageAction::ClearRetained { id, recursive: false });
             }
             if node.has_children()
                 && ui
@@ -82,13 +98,12 @@ impl MessageView {
                     .on_hover_text("Delete the retained messages of this topic and every topic below it")
                     .clicked()
             {
-                clear = Some(ClearRetained { id, recursive: true });
+                action = Some(MessageAction::ClearRetained { id, recursive: true });
             }
         });
-        ui.add(egui::Label::new(RichText::new(&topic).monospace().strong()).wrap());
         ui.add_space(4.0);
         self.message_ui(ui, session, id, &topic, runtime);
-        clear
+        action
     }
 
     fn message_ui(

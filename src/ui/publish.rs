@@ -1,12 +1,47 @@
-//! The publish pane: inject a message as if a device had sent it.
+//! The publish pane: inject a message as if a device had sent it, once or
+//! repeatedly, typed as text (JSON checked), hex or base64.
+
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use eframe::egui::{self, Key, Modifiers, RichText};
 
 use super::theme;
+use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
 use crate::mqtt::PublishRequest;
-use crate::payload::{self, Format, json};
+use crate::payload::{self, Format, encode, json};
+
+/// How the payload editor's text becomes bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 text (JSON is checked when the text looks like JSON); placeholders are filled in.
+    #[default]
+    Text,
+    /// Hex digits, two a byte.
+    Hex,
+    /// Base64.
+    Base64,
+}
+
+impl Encoding {
+    const ALL: [Self; 3] = [Self::Text, Self::Hex, Self::Base64];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Text => "Text",
+            Self::Hex => "Hex",
+            Self::Base64 => "Base64",
+        }
+    }
+}
+
+/// A repeated publish under way.
+#[derive(Clone, Copy, Debug)]
+struct Running {
+    next_at: Instant,
+    sent: u64,
+}
 
 /// What the publish pane holds between frames.
 #[derive(Debug)]
@@ -18,8 +53,14 @@ pub struct PublishPane {
     pinned: bool,
     followed: Option<NodeId>,
     payload: String,
+    encoding: Encoding,
     qos: Qos,
     retain: bool,
+    repeat: bool,
+    interval_ms: u32,
+    /// How many sends a repeat makes; 0 repeats until stopped.
+    times: u32,
+    running: Option<Running>,
     next_id: u64,
     /// The last request sent: its id and a short description.
     last: Option<(u64, String)>,
@@ -34,8 +75,13 @@ impl Default for PublishPane {
             pinned: false,
             followed: None,
             payload: String::new(),
+            encoding: Encoding::Text,
             qos: Qos::AtMostOnce,
             retain: false,
+            repeat: false,
+            interval_ms: 1000,
+            times: 10,
+            running: None,
             next_id: 1,
             last: None,
             error: None,
@@ -49,24 +95,109 @@ fn looks_like_json(text: &str) -> bool {
 }
 
 impl PublishPane {
-    /// The request the form describes, or what is wrong with it.
-    fn request(&mut self) -> Result<PublishRequest, String> {
-        if let Some(error) = topic::name_error(&self.topic) {
+    /// Put a message in the editor to edit and send again: its topic (pinned),
+    /// payload (as text when it is text, else as hex), QoS and retain flag.
+    pub fn load(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
+        self.open = true;
+        self.pinned = true;
+        topic.clone_into(&mut self.topic);
+        match std::str::from_utf8(payload) {
+            Ok(text) if payload::text::is_plain_text(payload) => {
+                self.encoding = Encoding::Text;
+                text.clone_into(&mut self.payload);
+            }
+            _ => {
+                self.encoding = Encoding::Hex;
+                self.payload = encode::to_hex(payload);
+            }
+        }
+        self.qos = qos;
+        self.retain = retain;
+        self.error = None;
+    }
+
+    /// The payload bytes for send number `counter`, or what is wrong with the editor's text.
+    fn payload_bytes(&self, counter: u64) -> Result<Vec<u8>, String> {
+        match self.encoding {
+            Encoding::Text if template::has_placeholders(&self.payload) => {
+                Ok(template::fill(&self.payload, Values::now(counter), template::random_between).into_bytes())
+            }
+            Encoding::Text => Ok(self.payload.clone().into_bytes()),
+            Encoding::Hex => encode::parse_hex(&self.payload),
+            Encoding::Base64 => encode::parse_base64(&self.payload),
+        }
+    }
+
+    /// The request the form describes for send number `counter`, or what is wrong with it.
+    fn request(&mut self, counter: u64) -> Result<PublishRequest, String> {
+        let topic = if template::has_placeholders(&self.topic) {
+            template::fill(&self.topic, Values::now(counter), template::random_between)
+        } else {
+            self.topic.clone()
+        };
+        if let Some(error) = topic::name_error(&topic) {
             return Err(error);
         }
+        let payload = self.payload_bytes(counter)?;
         let id = self.next_id;
         self.next_id += 1;
         Ok(PublishRequest {
             id,
-            topic: self.topic.clone(),
-            payload: Bytes::from(self.payload.clone().into_bytes()),
+            topic,
+            payload: Bytes::from(payload),
             qos: self.qos,
             retain: self.retain,
         })
     }
 
-    /// Draw the pane. Returns a request when the user publishes (button or Ctrl+Enter)
-    /// and the form is valid; `connected` says whether it can be sent now.
+    fn sent(&mut self, request: &PublishRequest) {
+        self.error = None;
+        let what = format!(
+            "{} bytes to {} at QoS {}{}",
+            request.payload.len(),
+            request.topic,
+            request.qos,
+            if request.retain { ", retained" } else { "" }
+        );
+        self.last = Some((request.id, what));
+    }
+
+    /// Send the next message of a repeat when it is due. Call every frame.
+    pub fn tick(&mut self, now: Instant, connected: bool) -> Option<PublishRequest> {
+        let running = self.running?;
+        if now < running.next_at {
+            return None;
+        }
+        if !connected {
+            self.running = None;
+            self.error = Some(format!("Repeat stopped after {} sends: not connected", running.sent));
+            return None;
+        }
+        let counter = running.sent + 1;
+        match self.request(counter) {
+            Ok(request) => {
+                self.sent(&request);
+                let done = self.times > 0 && counter >= u64::from(self.times);
+                // Keep the rhythm, but after a stall (a hidden window) do not send a burst to catch up.
+                let next_at = (running.next_at + Duration::from_millis(u64::from(self.interval_ms.max(1)))).max(now);
+                self.running = (!done).then_some(Running { next_at, sent: counter });
+                Some(request)
+            }
+            Err(error) => {
+                self.running = None;
+                self.error = Some(format!("Repeat stopped: {error}"));
+                None
+            }
+        }
+    }
+
+    /// How long until the next repeated send, while a repeat runs.
+    pub fn next_tick(&self, now: Instant) -> Option<Duration> {
+        self.running.map(|r| r.next_at.saturating_duration_since(now))
+    }
+
+    /// Draw the pane. Returns a request when the user publishes once (button or
+    /// Ctrl+Enter) and the form is valid; a repeat's sends come from [`Self::tick`].
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -116,65 +247,93 @@ impl PublishPane {
                 ui.end_row();
             });
 
-        let label = ui.label("Payload");
-        let rows = ((ui.available_height() - 70.0) / 16.0).clamp(2.0, 20.0) as usize;
-        ui.add(
+        let mut label_id = None;
+        ui.horizontal(|ui| {
+            label_id = Some(ui.label("Payload").id);
+            ui.add_space(8.0);
+            for encoding in Encoding::ALL {
+                ui.selectable_value(&mut self.encoding, encoding, encoding.label());
+            }
+        });
+        let rows = ((ui.available_height() - 100.0) / 16.0).clamp(2.0, 20.0) as usize;
+        let hint = match self.encoding {
+            Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
+            Encoding::Hex => "01 02 ff",
+            Encoding::Base64 => "aGVsbG8=",
+        };
+        let editor = ui.add(
             egui::TextEdit::multiline(&mut self.payload)
                 .code_editor()
-                .hint_text("{\"state\": \"ON\"}")
+                .hint_text(hint)
                 .desired_rows(rows)
                 .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
+        );
+        if let Some(id) = label_id {
+            editor.labelled_by(id);
+        }
 
         ui.horizontal(|ui| {
-            let send = egui::Button::new(RichText::new("Send").strong().color(egui::Color32::WHITE))
-                .fill(ui.visuals().selection.bg_fill);
-            if ui.add(send).clicked() {
-                submit = true;
-            }
-            if looks_like_json(&self.payload) {
-                match json::validate(self.payload.as_bytes()) {
-                    Ok(()) => {
-                        if ui.button("Format JSON").clicked() {
-                            let rendered = payload::render(self.payload.as_bytes(), Format::Json, usize::MAX);
-                            self.payload = rendered.text;
-                        }
-                        ui.label(RichText::new("Valid JSON").color(theme::ok_color(ui)));
-                    }
-                    Err(error) => {
-                        ui.label(
-                            RichText::new(format!(
-                                "JSON error at line {}, column {}: {}",
-                                error.line, error.column, error.message
-                            ))
-                            .color(theme::warn_color(ui)),
-                        );
-                    }
+            if let Some(running) = self.running {
+                ui.spinner();
+                let of = if self.times > 0 {
+                    format!(" of {}", self.times)
+                } else {
+                    String::new()
+                };
+                ui.label(format!("Repeating: {} sent{of}", running.sent));
+                if ui.button("Stop").clicked() {
+                    self.running = None;
+                }
+            } else {
+                let send = egui::Button::new(RichText::new("Send").strong().color(egui::Color32::WHITE))
+                    .fill(ui.visuals().selection.bg_fill);
+                if ui.add(send).clicked() {
+                    submit = true;
                 }
             }
+            self.check_ui(ui);
+        });
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.repeat, "Repeat every");
+            ui.add(
+                egui::DragValue::new(&mut self.interval_ms)
+                    .range(10..=3_600_000)
+                    .suffix(" ms"),
+            );
+            ui.label("for");
+            ui.add(egui::DragValue::new(&mut self.times).range(0..=1_000_000));
+            ui.label("sends");
+            ui.weak("(0: until stopped)").on_hover_text(
+                "Placeholders in the topic or text payload are filled in at each send: \
+                 {{counter}}, {{timestamp}} (ms since 1970), {{random(1,100)}}",
+            );
         });
 
         self.outcome_ui(ui, session);
 
-        if !submit {
+        if !submit || self.running.is_some() {
             return None;
         }
         if !connected {
             self.error = Some("Not connected: connect to a broker to publish".to_owned());
             return None;
         }
-        match self.request() {
+        if self.repeat {
+            // Check the form once now, so a mistake shows at once rather than stopping the repeat.
+            if let Err(error) = self.payload_bytes(1) {
+                self.error = Some(error);
+                return None;
+            }
+            self.running = Some(Running {
+                next_at: Instant::now(),
+                sent: 0,
+            });
+            ui.ctx().request_repaint();
+            return None;
+        }
+        match self.request(1) {
             Ok(request) => {
-                self.error = None;
-                let what = format!(
-                    "{} bytes to {} at QoS {}{}",
-                    request.payload.len(),
-                    request.topic,
-                    request.qos,
-                    if request.retain { ", retained" } else { "" }
-                );
-                self.last = Some((request.id, what));
+                self.sent(&request);
                 Some(request)
             }
             Err(error) => {
@@ -182,6 +341,50 @@ impl PublishPane {
                 None
             }
         }
+    }
+
+    /// Says whether the editor's text will make a valid payload.
+    fn check_ui(&mut self, ui: &mut egui::Ui) {
+        match self.encoding {
+            Encoding::Text if looks_like_json(&self.payload) => match json::validate(self.payload.as_bytes()) {
+                Ok(()) => {
+                    if ui.button("Format JSON").clicked() {
+                        let rendered = payload::render(self.payload.as_bytes(), Format::Json, usize::MAX);
+                        self.payload = rendered.text;
+                    }
+                    ui.label(RichText::new("Valid JSON").color(theme::ok_color(ui)));
+                }
+                Err(error) if template::has_placeholders(&self.payload) => {
+                    // `{{counter}}` is not JSON until it is filled in: check the filled-in text.
+                    let filled = template::fill(&self.payload, Values::now(1), template::random_between);
+                    if json::validate(filled.as_bytes()).is_ok() {
+                        ui.label(RichText::new("Valid JSON with placeholders").color(theme::ok_color(ui)));
+                    } else {
+                        self.json_error_ui(ui, &error);
+                    }
+                }
+                Err(error) => self.json_error_ui(ui, &error),
+            },
+            Encoding::Text => {}
+            Encoding::Hex | Encoding::Base64 => match self.payload_bytes(1) {
+                Ok(bytes) => {
+                    ui.weak(format!("{} bytes", bytes.len()));
+                }
+                Err(error) => {
+                    ui.label(RichText::new(error).color(theme::warn_color(ui)));
+                }
+            },
+        }
+    }
+
+    fn json_error_ui(&self, ui: &mut egui::Ui, error: &json::JsonError) {
+        ui.label(
+            RichText::new(format!(
+                "JSON error at line {}, column {}: {}",
+                error.line, error.column, error.message
+            ))
+            .color(theme::warn_color(ui)),
+        );
     }
 
     fn outcome_ui(&self, ui: &mut egui::Ui, session: &Session) {
@@ -213,15 +416,87 @@ mod tests {
             topic: "home/+/set".into(),
             ..PublishPane::default()
         };
-        assert!(pane.request().expect_err("wildcard").contains("wildcards"));
+        assert!(pane.request(1).expect_err("wildcard").contains("wildcards"));
         pane.topic = "home/lamp/set".into();
         pane.payload = "ON".into();
-        let request = pane.request().expect("valid");
+        let request = pane.request(1).expect("valid");
         assert_eq!(request.payload, Bytes::from_static(b"ON"));
         assert_ne!(
-            pane.request().expect("valid").id,
+            pane.request(1).expect("valid").id,
             request.id,
             "each request has its own id"
         );
+    }
+
+    #[test]
+    fn hex_and_base64_payloads_become_bytes() {
+        let mut pane = PublishPane {
+            topic: "dev/raw".into(),
+            payload: "01 ff".into(),
+            encoding: Encoding::Hex,
+            ..PublishPane::default()
+        };
+        assert_eq!(pane.request(1).expect("valid").payload, Bytes::from_static(&[1, 0xff]));
+        pane.encoding = Encoding::Base64;
+        pane.payload = "aGk=".into();
+        assert_eq!(pane.request(1).expect("valid").payload, Bytes::from_static(b"hi"));
+        pane.payload = "a$".into();
+        assert!(pane.request(1).is_err());
+    }
+
+    #[test]
+    fn a_loaded_binary_message_round_trips_through_hex() {
+        let mut pane = PublishPane::default();
+        pane.load("dev/raw", &[0, 1, 0xfe], Qos::AtLeastOnce, true);
+        assert_eq!(pane.encoding, Encoding::Hex);
+        let request = pane.request(1).expect("valid");
+        assert_eq!(request.payload, Bytes::from_static(&[0, 1, 0xfe]));
+        assert_eq!(
+            (request.qos, request.retain, request.topic.as_str()),
+            (Qos::AtLeastOnce, true, "dev/raw")
+        );
+    }
+
+    #[test]
+    fn a_repeat_sends_the_asked_number_with_counters_then_stops() {
+        let mut pane = PublishPane {
+            topic: "lab/tick".into(),
+            payload: "n={{counter}}".into(),
+            interval_ms: 100,
+            times: 3,
+            ..PublishPane::default()
+        };
+        let start = Instant::now();
+        pane.running = Some(Running {
+            next_at: start,
+            sent: 0,
+        });
+        let mut payloads = Vec::new();
+        let mut now = start;
+        for _ in 0..10 {
+            if let Some(request) = pane.tick(now, true) {
+                payloads.push(String::from_utf8_lossy(&request.payload).into_owned());
+            }
+            now += Duration::from_millis(100);
+        }
+        assert_eq!(payloads, ["n=1", "n=2", "n=3"]);
+        assert!(pane.running.is_none());
+        assert!(pane.next_tick(now).is_none(), "no more wake-ups once done");
+    }
+
+    #[test]
+    fn a_repeat_stops_when_the_connection_is_lost() {
+        let mut pane = PublishPane {
+            topic: "lab/tick".into(),
+            times: 0,
+            ..PublishPane::default()
+        };
+        pane.running = Some(Running {
+            next_at: Instant::now(),
+            sent: 0,
+        });
+        assert!(pane.tick(Instant::now(), false).is_none());
+        assert!(pane.running.is_none());
+        assert!(pane.error.as_deref().is_some_and(|e| e.contains("not connected")));
     }
 }

@@ -25,6 +25,10 @@ pub struct TreeView {
     scroll_to_selected: bool,
     scroll_offset: f32,
     view_height: f32,
+    /// Show only branches that hold retained messages.
+    pub retained_only: bool,
+    /// The tree's retained count when the rows were built (retained-only rows follow it).
+    retained_seen: u32,
 }
 
 impl TreeView {
@@ -43,7 +47,8 @@ impl TreeView {
 
     fn refresh_rows(&mut self, ui: &egui::Ui, session: &mut Session) {
         let shape = session.shape_version();
-        let shape_changed = self.shape_seen != Some(shape);
+        let retained = session.tree.root().subtree_retained();
+        let shape_changed = self.shape_seen != Some(shape) || (self.retained_only && retained != self.retained_seen);
         if !shape_changed && !self.expansion_changed {
             return;
         }
@@ -56,8 +61,12 @@ impl TreeView {
             ui.ctx().request_repaint_after(REFLATTEN_INTERVAL);
             return;
         }
-        rows::flatten(&mut session.tree, &mut self.rows);
+        let filter = rows::RowFilter {
+            retained_only: self.retained_only,
+        };
+        rows::flatten(&mut session.tree, filter, &mut self.rows);
         self.shape_seen = Some(shape);
+        self.retained_seen = retained;
         self.expansion_changed = false;
         self.last_flatten = Some(now);
     }
@@ -161,6 +170,18 @@ impl TreeView {
     /// Draw the tree. Returns true when the selection changed.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> bool {
         let selected_before = self.selected;
+        ui.horizontal(|ui| {
+            ui.strong("Topics");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .checkbox(&mut self.retained_only, "Retained only")
+                    .on_hover_text("Show only topics that hold a retained message, and their branches")
+                    .changed()
+                {
+                    self.expansion_changed = true;
+                }
+            });
+        });
         self.handle_keys(ui, session);
         self.refresh_rows(ui, session);
 
@@ -321,6 +342,23 @@ fn row_ui(
         name_color,
     );
     x = name_rect.right() + 6.0;
+    if node.is_retained() {
+        // A small "R": the broker holds a retained message for this topic.
+        let badge = painter.text(
+            egui::pos2(x + 3.0, mid_y),
+            Align2::LEFT_CENTER,
+            "R",
+            FontId::proportional(10.0),
+            weak,
+        );
+        painter.rect_stroke(
+            badge.expand2(egui::vec2(3.0, 1.0)),
+            3.0,
+            egui::Stroke::new(1.0, weak),
+            egui::StrokeKind::Outside,
+        );
+        x = badge.right() + 9.0;
+    }
 
     // Counts on the right, then the value in the space between.
     let counts = if node.has_children() {
@@ -372,9 +410,10 @@ fn row_ui(
     response.widget_info(|| {
         let mut info = egui::WidgetInfo::selected(egui::Role::TreeItem, true, selected, name);
         let value = node.latest().map(|m| preview(&m.payload, PREVIEW_CHARS));
+        let retained = if node.is_retained() { "retained " } else { "" };
         info.current_text_value = Some(match value {
-            Some(value) if counts.is_empty() => format!("= {value}"),
-            Some(value) => format!("= {value} ({counts})"),
+            Some(value) if counts.is_empty() => format!("{retained}= {value}"),
+            Some(value) => format!("{retained}= {value} ({counts})"),
             None => counts.clone(),
         });
         info
