@@ -212,7 +212,7 @@ impl App {
                         if explorer.publish.open {
                             egui::Panel::bottom("publish")
                                 .resizable(true)
-                                .default_size(330.0)
+                                .default_size(390.0)
                                 .min_size(220.0)
                                 .show(ui, |ui| {
                                     let connected = explorer.session.state().is_connected();
