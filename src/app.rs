@@ -7,6 +7,8 @@ use eframe::egui;
 
 use crate::model::Session;
 use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
+use crate::profiles::Store;
+use crate::profiles::messages::{self, MessagesFile};
 use crate::ui::connection::ConnectForm;
 use crate::ui::delete::DeleteJob;
 use crate::ui::message::{MessageAction, MessageView};
@@ -66,6 +68,11 @@ impl Explorer {
 /// The mqscope application state.
 pub struct App {
     runtime: tokio::runtime::Handle,
+    /// Where saved messages and history live (none when there is no config directory).
+    store: Option<Store>,
+    messages: MessagesFile,
+    /// A problem to show until dismissed (a damaged file, a failed save).
+    notice: Option<String>,
     form: ConnectForm,
     show_form: bool,
     explorer: Option<Explorer>,
@@ -73,10 +80,31 @@ pub struct App {
 }
 
 impl App {
-    /// An app that shows the connect form; connections run on `runtime`.
+    /// An app that shows the connect form; connections run on `runtime`;
+    /// saved messages live in the OS's config directory.
     pub fn new(runtime: tokio::runtime::Handle) -> Self {
+        match Store::open_default() {
+            Ok(store) => Self::with_store(runtime, Some(store)),
+            Err(problem) => {
+                let mut app = Self::with_store(runtime, None);
+                app.notice = Some(problem);
+                app
+            }
+        }
+    }
+
+    /// An app keeping its files in `store` (or nowhere).
+    pub fn with_store(runtime: tokio::runtime::Handle, store: Option<Store>) -> Self {
+        let loaded = store.as_ref().map(|s| s.load::<MessagesFile>(messages::FILE));
+        let (messages, notice) = match loaded {
+            Some(loaded) => (loaded.value, loaded.problem),
+            None => (MessagesFile::default(), None),
+        };
         Self {
             runtime,
+            store,
+            messages,
+            notice,
             form: ConnectForm::default(),
             show_form: true,
             explorer: None,
@@ -103,13 +131,14 @@ impl App {
         }
         self.form = ConnectForm::from_settings(&settings);
         let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
+        let saved = self.saved_messages(&settings);
         self.explorer = Some(Explorer {
             session: Session::new(),
             settings,
             connection: Some(connection),
             tree: TreeView::default(),
             message: MessageView::default(),
-            publish: PublishPane::default(),
+            publish: PublishPane::with_messages(saved),
             delete: None,
         });
         self.show_form = false;
@@ -119,13 +148,14 @@ impl App {
     /// Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
         self.form = ConnectForm::from_settings(&settings);
+        let saved = self.saved_messages(&settings);
         self.explorer = Some(Explorer {
             session,
             settings,
             connection: None,
             tree: TreeView::default(),
             message: MessageView::default(),
-            publish: PublishPane::default(),
+            publish: PublishPane::with_messages(saved),
             delete: None,
         });
         self.show_form = false;
@@ -184,6 +214,33 @@ impl App {
             // Count the retry down, and let the message rate fall to zero when traffic stops.
             ctx.request_repaint_after(Duration::from_secs(1));
         }
+    }
+
+    /// The saved messages and history of the broker `settings` connect to.
+    fn saved_messages(&self, settings: &ConnectionSettings) -> messages::BrokerMessages {
+        self.messages
+            .brokers
+            .get(&broker_key(settings))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Keep the publish pane's saved messages and history, off the UI thread.
+    fn save_messages(&mut self) {
+        let Some(explorer) = &mut self.explorer else { return };
+        if !explorer.publish.take_changed() {
+            return;
+        }
+        self.messages
+            .brokers
+            .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
+        let Some(store) = self.store.clone() else { return };
+        let file = self.messages.clone();
+        self.runtime.spawn_blocking(move || {
+            if let Err(error) = store.save(messages::FILE, &file) {
+                tracing::warn!(%error, "saved messages not written");
+            }
+        });
     }
 
     /// Draw the window.
@@ -266,13 +323,22 @@ impl App {
                 }
             }
         }
+        self.save_messages();
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let mut reconnect = false;
+        let mut dismiss = false;
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("mqscope").strong().size(15.0));
             ui.separator();
+            if let Some(notice) = &self.notice {
+                ui.label(egui::RichText::new(notice).color(theme::warn_color(ui)));
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = true;
+                }
+                ui.separator();
+            }
             let Some(explorer) = &self.explorer else {
                 ui.weak("Not connected");
                 return;
@@ -315,6 +381,9 @@ impl App {
         if reconnect {
             self.reconnect(ui.ctx());
         }
+        if dismiss {
+            self.notice = None;
+        }
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
@@ -327,6 +396,11 @@ impl App {
             self.title = title;
         }
     }
+}
+
+/// The key of a broker's saved messages.
+fn broker_key(settings: &ConnectionSettings) -> String {
+    settings.address.to_string()
 }
 
 /// Wakes the UI when a connection has events: a repaint soon, coalesced by the channel.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod model;
 pub mod mqtt;
 pub mod payload;
+pub mod profiles;
 pub mod ui;
 
 pub use app::App;

@@ -10,10 +10,13 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 use mqscope::model::Subscription;
+use mqscope::profiles::Store;
 use support::Broker;
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
+    /// The app's config directory: the test's own, never the user's.
+    config: tempfile::TempDir,
 }
 
 impl Fixture {
@@ -24,11 +27,13 @@ impl Fixture {
                 .enable_all()
                 .build()
                 .expect("runtime"),
+            config: tempfile::tempdir().expect("temp dir"),
         }
     }
 
     fn harness(&self) -> Harness<'static, App> {
-        let app = App::new(self.runtime.handle().clone());
+        let store = Store::at(self.config.path());
+        let app = App::with_store(self.runtime.handle().clone(), Some(store));
         Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
             .with_max_steps(10_000)
@@ -442,4 +447,92 @@ fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
     std::thread::sleep(Duration::from_millis(1500));
     harness.run_steps(3);
     assert!(count(&harness) <= stopped_at + 1, "the repeat stopped");
+}
+
+#[test]
+fn publish_history_and_saved_messages_survive_a_restart() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    {
+        let mut harness = fixture.harness();
+        let mut settings = broker.settings();
+        settings.subscriptions = vec![Subscription::new("lab/#")];
+        let ctx = harness.ctx.clone();
+        harness.state_mut().connect(&ctx, settings);
+        step_until(&mut harness, "the connection", |h| {
+            has_label_containing(h, "Connected to")
+        });
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+        step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
+        harness.run_steps(2);
+        harness.get_by_label("Topic").click();
+        harness.step();
+        harness.get_by_label("Topic").type_text("lab/lamp/set");
+        harness.get_by_label("Payload").click();
+        harness.step();
+        harness.get_by_label("Payload").type_text("ON");
+        harness.get_by_label("Send").click();
+        step_until(&mut harness, "the publish", |h| {
+            has_label_containing(h, "Sent 2 bytes to lab/lamp/set")
+        });
+        harness.get_by_label("Save as").click();
+        harness.step();
+        harness.get_by_label("Save as").type_text("lamp on");
+        harness.step();
+        harness.get_by_label("Save").click();
+        step_until(&mut harness, "the saved message", |h| {
+            h.state().explorer().is_some_and(|e| {
+                let messages = e.publish.messages();
+                messages.saved.len() == 1 && messages.history.len() == 1
+            })
+        });
+    }
+    // The file is written off the UI thread: wait for it.
+    let file = fixture.config.path().join("messages.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("lamp on")) {
+        assert!(Instant::now() < deadline, "messages.json was not written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A new app with the same config directory, on the same broker.
+    let mut harness = fixture.harness();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, broker.settings());
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    let messages = harness
+        .state()
+        .explorer()
+        .expect("connected")
+        .publish
+        .messages()
+        .clone();
+    assert_eq!(messages.saved.len(), 1);
+    assert_eq!(
+        (messages.saved[0].name.as_str(), messages.saved[0].topic.as_str()),
+        ("lamp on", "lab/lamp/set")
+    );
+    assert_eq!(messages.history.len(), 1);
+    assert_eq!(messages.history[0].payload, "ON");
+}
+
+#[test]
+fn a_damaged_messages_file_is_reported_and_kept() {
+    let fixture = Fixture::new();
+    std::fs::write(fixture.config.path().join("messages.json"), b"{ damaged").expect("write");
+    let mut harness = fixture.harness();
+    harness.step();
+    assert!(has_label_containing(&harness, "is damaged"), "the problem is shown");
+    assert!(
+        std::fs::read_dir(fixture.config.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with("messages.bad-")),
+        "the damaged file is kept as a backup"
+    );
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(!has_label_containing(&harness, "is damaged"));
 }

@@ -11,28 +11,17 @@ use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
 use crate::mqtt::PublishRequest;
 use crate::payload::{self, Format, encode, json};
+use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 
-/// How the payload editor's text becomes bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Encoding {
-    /// UTF-8 text (JSON is checked when the text looks like JSON); placeholders are filled in.
-    #[default]
-    Text,
-    /// Hex digits, two a byte.
-    Hex,
-    /// Base64.
-    Base64,
-}
+mod library;
 
-impl Encoding {
-    const ALL: [Self; 3] = [Self::Text, Self::Hex, Self::Base64];
+const ENCODINGS: [Encoding; 3] = [Encoding::Text, Encoding::Hex, Encoding::Base64];
 
-    fn label(self) -> &'static str {
-        match self {
-            Self::Text => "Text",
-            Self::Hex => "Hex",
-            Self::Base64 => "Base64",
-        }
+fn encoding_label(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Text => "Text",
+        Encoding::Hex => "Hex",
+        Encoding::Base64 => "Base64",
     }
 }
 
@@ -65,6 +54,12 @@ pub struct PublishPane {
     /// The last request sent: its id and a short description.
     last: Option<(u64, String)>,
     error: Option<String>,
+    /// Saved messages and history of the connected broker.
+    messages: BrokerMessages,
+    /// Whether `messages` changed since [`Self::take_changed`] was last asked.
+    changed: bool,
+    /// The name typed to save the message under.
+    save_name: String,
 }
 
 impl Default for PublishPane {
@@ -85,6 +80,9 @@ impl Default for PublishPane {
             next_id: 1,
             last: None,
             error: None,
+            messages: BrokerMessages::default(),
+            changed: false,
+            save_name: String::new(),
         }
     }
 }
@@ -95,6 +93,47 @@ fn looks_like_json(text: &str) -> bool {
 }
 
 impl PublishPane {
+    /// A pane with the saved messages and history of the broker it publishes to.
+    pub fn with_messages(messages: BrokerMessages) -> Self {
+        Self {
+            messages,
+            ..Self::default()
+        }
+    }
+
+    /// The saved messages and history.
+    pub fn messages(&self) -> &BrokerMessages {
+        &self.messages
+    }
+
+    /// Whether the saved messages or history changed since last asked (then they need saving).
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The form as a message to keep.
+    fn stored(&self, name: String) -> StoredMessage {
+        StoredMessage {
+            name,
+            topic: self.topic.clone(),
+            payload: self.payload.clone(),
+            encoding: self.encoding,
+            qos: self.qos.level(),
+            retain: self.retain,
+        }
+    }
+
+    /// Fill the form from a kept message (the topic is pinned).
+    fn restore(&mut self, message: &StoredMessage) {
+        self.topic.clone_from(&message.topic);
+        self.payload.clone_from(&message.payload);
+        self.encoding = message.encoding;
+        self.qos = Qos::from_level(message.qos).unwrap_or_default();
+        self.retain = message.retain;
+        self.pinned = true;
+        self.error = None;
+    }
+
     /// Put a message in the editor to edit and send again: its topic (pinned),
     /// payload (as text when it is text, else as hex), QoS and retain flag.
     pub fn load(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
@@ -218,6 +257,7 @@ impl PublishPane {
             ui.heading("Publish a message");
             ui.weak("Ctrl+Enter sends");
         });
+        self.library_ui(ui);
         egui::Grid::new("publish-form")
             .num_columns(2)
             .spacing([10.0, 6.0])
@@ -251,8 +291,8 @@ impl PublishPane {
         ui.horizontal(|ui| {
             label_id = Some(ui.label("Payload").id);
             ui.add_space(8.0);
-            for encoding in Encoding::ALL {
-                ui.selectable_value(&mut self.encoding, encoding, encoding.label());
+            for encoding in ENCODINGS {
+                ui.selectable_value(&mut self.encoding, encoding, encoding_label(encoding));
             }
         });
         let rows = ((ui.available_height() - 100.0) / 16.0).clamp(2.0, 20.0) as usize;
@@ -324,6 +364,8 @@ impl PublishPane {
                 self.error = Some(error);
                 return None;
             }
+            self.messages.record(self.stored(String::new()));
+            self.changed = true;
             self.running = Some(Running {
                 next_at: Instant::now(),
                 sent: 0,
@@ -334,6 +376,8 @@ impl PublishPane {
         match self.request(1) {
             Ok(request) => {
                 self.sent(&request);
+                self.messages.record(self.stored(String::new()));
+                self.changed = true;
                 Some(request)
             }
             Err(error) => {

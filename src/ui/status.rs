@@ -5,6 +5,7 @@ use std::time::Instant;
 use eframe::egui::{self, RichText};
 
 use super::theme;
+use super::tree::plural;
 use crate::model::{ConnectionState, Session};
 
 /// The status line for a connection's state, and its color.
@@ -43,9 +44,9 @@ pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let dropped = session.dropped_messages();
             let mut counts = format!(
-                "{rate} msg/s   {} topics   {} messages",
-                session.tree.topic_count(),
-                session.tree.message_count()
+                "{rate} msg/s   {}   {}",
+                plural(u64::from(session.tree.topic_count()), "topic", "topics"),
+                plural(session.tree.message_count(), "message", "messages")
             );
             if dropped > 0 {
                 counts.push_str(&format!("   {dropped} not stored"));

@@ -1,0 +1,172 @@
+//! Saved messages and the publish history, per broker, kept across restarts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The store file name.
+pub const FILE: &str = "messages";
+/// Format version of the file.
+pub const VERSION: u32 = 1;
+/// Publishes remembered per broker.
+pub const HISTORY_KEPT: usize = 50;
+
+/// How a payload's text becomes bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// UTF-8 text; placeholders are filled in.
+    #[default]
+    Text,
+    /// Hex digits, two a byte.
+    Hex,
+    /// Base64.
+    Base64,
+}
+
+/// A message as typed in the publish pane.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// The name it was saved under (empty in the history).
+    #[serde(default)]
+    pub name: String,
+    /// Topic.
+    pub topic: String,
+    /// Payload as typed.
+    #[serde(default)]
+    pub payload: String,
+    /// How the payload text is read.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// QoS 0, 1 or 2.
+    #[serde(default)]
+    pub qos: u8,
+    /// Retain flag.
+    #[serde(default)]
+    pub retain: bool,
+}
+
+impl StoredMessage {
+    fn same_content(&self, other: &Self) -> bool {
+        (&self.topic, &self.payload, self.encoding, self.qos, self.retain)
+            == (&other.topic, &other.payload, other.encoding, other.qos, other.retain)
+    }
+}
+
+/// Saved messages and history of one broker.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerMessages {
+    /// Named messages, in the user's order.
+    #[serde(default)]
+    pub saved: Vec<StoredMessage>,
+    /// What was published, newest first.
+    #[serde(default)]
+    pub history: Vec<StoredMessage>,
+}
+
+impl BrokerMessages {
+    /// Remember a publish: newest first, no repeats of the same message, bounded.
+    pub fn record(&mut self, message: StoredMessage) {
+        self.history.retain(|m| !m.same_content(&message));
+        self.history.insert(
+            0,
+            StoredMessage {
+                name: String::new(),
+                ..message
+            },
+        );
+        self.history.truncate(HISTORY_KEPT);
+    }
+
+    /// Save `message` under its name, replacing one of the same name.
+    pub fn save(&mut self, message: StoredMessage) {
+        match self.saved.iter_mut().find(|m| m.name == message.name) {
+            Some(existing) => *existing = message,
+            None => self.saved.push(message),
+        }
+    }
+
+    /// Move saved message `index` one place up (towards the start) or down.
+    pub fn move_saved(&mut self, index: usize, up: bool) {
+        let other = if up { index.checked_sub(1) } else { Some(index + 1) };
+        if let Some(other) = other.filter(|&o| o < self.saved.len() && index < self.saved.len()) {
+            self.saved.swap(index, other);
+        }
+    }
+}
+
+/// The whole file: every broker's messages, by broker address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagesFile {
+    /// Format version.
+    pub version: u32,
+    /// By broker address (`host:port`).
+    #[serde(default)]
+    pub brokers: BTreeMap<String, BrokerMessages>,
+}
+
+impl Default for MessagesFile {
+    fn default() -> Self {
+        Self {
+            version: VERSION,
+            brokers: BTreeMap::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(topic: &str, payload: &str) -> StoredMessage {
+        StoredMessage {
+            topic: topic.into(),
+            payload: payload.into(),
+            ..StoredMessage::default()
+        }
+    }
+
+    #[test]
+    fn history_is_newest_first_without_repeats_and_bounded() {
+        let mut messages = BrokerMessages::default();
+        messages.record(message("a", "1"));
+        messages.record(message("b", "2"));
+        messages.record(message("a", "1"));
+        let topics: Vec<&str> = messages.history.iter().map(|m| m.topic.as_str()).collect();
+        assert_eq!(topics, ["a", "b"]);
+        for i in 0..100 {
+            messages.record(message("x", &i.to_string()));
+        }
+        assert_eq!(messages.history.len(), HISTORY_KEPT);
+    }
+
+    #[test]
+    fn saved_messages_replace_by_name_and_reorder() {
+        let mut messages = BrokerMessages::default();
+        for name in ["on", "off", "toggle"] {
+            messages.save(StoredMessage {
+                name: name.into(),
+                ..message("lamp/set", name)
+            });
+        }
+        messages.save(StoredMessage {
+            name: "off".into(),
+            ..message("lamp/set", "OFF")
+        });
+        messages.move_saved(2, true);
+        messages.move_saved(0, true); // already first: nothing happens
+        let names: Vec<&str> = messages.saved.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["on", "toggle", "off"]);
+        assert_eq!(messages.saved[2].payload, "OFF");
+    }
+
+    #[test]
+    fn reads_a_file_with_missing_fields() {
+        let file: MessagesFile =
+            serde_json::from_str(r#"{"version":1,"brokers":{"pi:1883":{"saved":[{"name":"x","topic":"t"}]}}}"#)
+                .expect("parses");
+        let broker = &file.brokers["pi:1883"];
+        assert_eq!(broker.saved[0].encoding, Encoding::Text);
+        assert!(broker.history.is_empty());
+    }
+}

@@ -1,0 +1,6 @@
+//! What mqscope keeps between runs, in the OS's config directory.
+
+pub mod messages;
+pub mod store;
+
+pub use store::{Loaded, Store};
