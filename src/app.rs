@@ -272,6 +272,8 @@ impl App {
                                 .default_size(390.0)
                                 .min_size(220.0)
                                 .show(ui, |ui| {
+                                    // Fill the panel, so it keeps its height whatever the content.
+                                    ui.set_min_height(ui.available_height());
                                     let connected = explorer.session.state().is_connected();
                                     let request = explorer.publish.ui(ui, &explorer.session, selected, connected);
                                     if let (Some(request), Some(connection)) = (request, &explorer.connection) {
