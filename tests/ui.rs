@@ -536,3 +536,24 @@ fn a_damaged_messages_file_is_reported_and_kept() {
     harness.run_steps(2);
     assert!(!has_label_containing(&harness, "is damaged"));
 }
+
+#[test]
+fn publish_topic_completes_from_the_tree() {
+    let (_broker, _fixture, mut harness) = home_explorer();
+    step_until(&mut harness, "the tree", |h| has_label(h, "home"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
+    harness.run_steps(2);
+    harness.get_by_label("Topic").click();
+    harness.step();
+    harness.get_by_label("Topic").type_text("home/ki");
+    step_until(&mut harness, "the completion", |h| has_label(h, "kitchen/"));
+    harness.get_by_label("kitchen/").click();
+    step_until(&mut harness, "the next level", |h| {
+        has_label(h, "sensor") && has_label(h, "light")
+    });
+    harness.get_by_label("light").click();
+    step_until(&mut harness, "the completed topic", |h| {
+        h.query_by_label("Topic").and_then(|n| n.value()).as_deref() == Some("home/kitchen/light")
+    });
+}

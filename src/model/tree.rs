@@ -334,6 +334,36 @@ impl Tree {
         node.expanded = false;
     }
 
+    /// Completions for a topic being typed: the known topics that continue
+    /// `typed` by one level (its last level a case-insensitive prefix of theirs),
+    /// in natural order, at most `limit`, each with whether it has children.
+    /// Costs O(children of one node).
+    pub fn complete(&self, typed: &str, limit: usize) -> Vec<(String, bool)> {
+        let (parent, partial) = match typed.rsplit_once('/') {
+            Some((parent, partial)) => (self.find(parent), partial),
+            None => (Some(NodeId::ROOT), typed),
+        };
+        let Some(parent) = parent.and_then(|id| self.get(id)) else {
+            return Vec::new();
+        };
+        let partial = partial.to_lowercase();
+        let mut matches: Vec<&Node> = parent
+            .children
+            .iter()
+            .filter_map(|&id| self.get(id))
+            .filter(|n| n.name.to_lowercase().starts_with(&partial))
+            .collect();
+        matches.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+        let base = typed
+            .rsplit_once('/')
+            .map_or(String::new(), |(parent, _)| format!("{parent}/"));
+        matches
+            .into_iter()
+            .take(limit)
+            .map(|n| (format!("{base}{}", n.name), n.has_children()))
+            .collect()
+    }
+
     /// The full topic name of a node.
     pub fn topic(&self, id: NodeId) -> String {
         let mut levels = Vec::new();
@@ -596,6 +626,26 @@ mod tests {
         assert!(!tree.remove_topic(a), "a stays as a branch");
         assert!(tree.get(a).is_some_and(|n| n.latest().is_none()));
         assert_eq!(tree.topic_count(), 1);
+    }
+
+    #[test]
+    fn completes_a_topic_one_level_at_a_time() {
+        let tree = tree_with(&[
+            "zigbee2mqtt/Kitchen/set",
+            "zigbee2mqtt/kettle",
+            "zigbee2mqtt/hall",
+            "tele/x",
+        ]);
+        assert_eq!(
+            tree.complete("zigbee2mqtt/k", 10),
+            [
+                ("zigbee2mqtt/kettle".to_owned(), false),
+                ("zigbee2mqtt/Kitchen".to_owned(), true)
+            ]
+        );
+        assert_eq!(tree.complete("te", 10), [("tele".to_owned(), true)]);
+        assert_eq!(tree.complete("zigbee2mqtt/", 1).len(), 1);
+        assert!(tree.complete("nothing/here/x", 10).is_empty());
     }
 
     #[test]

@@ -32,6 +32,10 @@ struct Running {
     sent: u64,
 }
 
+/// Known topics continuing the typed one (topic, has children), for the text
+/// and the tree shape version they were made for.
+type Completions = (String, u64, Vec<(String, bool)>);
+
 /// What the publish pane holds between frames.
 #[derive(Debug)]
 pub struct PublishPane {
@@ -60,6 +64,8 @@ pub struct PublishPane {
     changed: bool,
     /// The name typed to save the message under.
     save_name: String,
+    /// Completions of the topic, for the text and tree shape they were made for.
+    completions: Option<Completions>,
 }
 
 impl Default for PublishPane {
@@ -83,6 +89,7 @@ impl Default for PublishPane {
             messages: BrokerMessages::default(),
             changed: false,
             save_name: String::new(),
+            completions: None,
         }
     }
 }
@@ -263,17 +270,25 @@ impl PublishPane {
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label("Topic");
-                ui.horizontal(|ui| {
-                    let width = (ui.available_width() - 70.0).max(120.0);
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.topic)
-                            .hint_text("home/kitchen/light/set")
-                            .font(egui::TextStyle::Monospace)
-                            .desired_width(width),
-                    )
-                    .labelled_by(label.id);
-                    ui.checkbox(&mut self.pinned, "Pin")
-                        .on_hover_text("Keep this topic when another topic is selected");
+                ui.vertical(|ui| {
+                    ui.horizontal(|ui| {
+                        let width = (ui.available_width() - 70.0).max(120.0);
+                        let field = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut self.topic)
+                                    .hint_text("home/kitchen/light/set")
+                                    .font(egui::TextStyle::Monospace)
+                                    .desired_width(width),
+                            )
+                            .labelled_by(label.id);
+                        if field.changed() {
+                            // Typing a topic is choosing it: stop following the selection.
+                            self.pinned = true;
+                        }
+                        ui.checkbox(&mut self.pinned, "Pin")
+                            .on_hover_text("Keep this topic when another topic is selected");
+                    });
+                    self.completions_ui(ui, session);
                 });
                 ui.end_row();
 
@@ -385,6 +400,39 @@ impl PublishPane {
                 None
             }
         }
+    }
+
+    /// Known topics that continue what is typed, to click instead of typing on.
+    fn completions_ui(&mut self, ui: &mut egui::Ui, session: &Session) {
+        let shape = session.shape_version();
+        let fresh = self
+            .completions
+            .as_ref()
+            .is_some_and(|(topic, seen, _)| *topic == self.topic && *seen == shape);
+        if !fresh {
+            // Only when the text or the tree's shape changed: a level can hold 100k topics.
+            let list = session.tree.complete(&self.topic, 8);
+            self.completions = Some((self.topic.clone(), shape, list));
+        }
+        let completions = self
+            .completions
+            .as_ref()
+            .map(|(_, _, list)| list.clone())
+            .unwrap_or_default();
+        if completions.is_empty() || completions.iter().any(|(t, children)| *t == self.topic && !children) {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Known:");
+            for (topic, has_children) in completions {
+                let last = topic.rsplit('/').next().unwrap_or(&topic).to_owned();
+                let label = if has_children { format!("{last}/") } else { last };
+                if ui.small_button(label).on_hover_text(&topic).clicked() {
+                    self.topic = if has_children { format!("{topic}/") } else { topic };
+                    self.pinned = true;
+                }
+            }
+        });
     }
 
     /// Says whether the editor's text will make a valid payload.
