@@ -340,13 +340,13 @@ fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
     });
     harness.get_by_label("Clear retained below…").click();
     step_until(&mut harness, "the confirmation", |h| {
-        has_label_containing(h, "Clear the retained messages of 1000 topics under stale?")
+        has_label_containing(h, "Clear the retained messages of 1,000 topics under stale?")
     });
-    harness.get_by_label("Clear 1000 retained messages").click();
+    harness.get_by_label("Clear 1,000 retained messages").click();
     step_until(&mut harness, "the broker's confirmation", |h| {
         has_label_containing(
             h,
-            "Cleared 1000 retained messages under stale: the broker confirmed they are gone.",
+            "Cleared 1,000 retained messages under stale: the broker confirmed they are gone.",
         )
     });
     harness.get_by_label("Close").click();

@@ -234,6 +234,19 @@ fn hex_preview(bytes: &[u8], max_chars: usize) -> String {
     out
 }
 
+/// A count with thousands separators: `1234567` → `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Human size: "0 B", "999 B", "1.0 KiB", "20.5 KiB", "1.0 MiB", "3.2 GiB".
 #[must_use]
 pub fn human_bytes(n: u64) -> String {
@@ -258,6 +271,14 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_digits_by_thousands() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+    }
 
     fn escapes(r: &Rendered) -> Vec<&str> {
         r.spans

@@ -12,8 +12,10 @@ use bytes::Bytes;
 use eframe::egui::{self, RichText};
 
 use super::theme;
+use super::tree::plural;
 use crate::model::{NodeId, PublishOutcome, Qos, Session};
 use crate::mqtt::{Connection, ConnectionSettings, PublishRequest, retained};
+use crate::payload::text::group_digits;
 
 /// Deletions in flight at most (the broker acknowledges each).
 const WINDOW: usize = 100;
@@ -210,9 +212,8 @@ impl DeleteJob {
                     .collect();
                 session.remove_topics(&gone_ids);
                 let mut text = format!(
-                    "Cleared {} retained message{} {} {}: the broker confirmed {} gone.",
-                    gone.len(),
-                    if gone.len() == 1 { "" } else { "s" },
+                    "Cleared {} {} {}: the broker confirmed {} gone.",
+                    plural(gone.len() as u64, "retained message", "retained messages"),
                     if self.recursive { "under" } else { "of" },
                     self.scope,
                     if gone.len() == 1 { "it is" } else { "they are" },
@@ -257,9 +258,8 @@ impl DeleteJob {
                 Phase::Confirm => {
                     let question = if self.recursive {
                         format!(
-                            "Clear the retained messages of {} topic{} under {}?",
-                            self.topics.len(),
-                            if self.topics.len() == 1 { "" } else { "s" },
+                            "Clear the retained messages of {} under {}?",
+                            plural(self.topics.len() as u64, "topic", "topics"),
                             self.scope
                         )
                     } else {
@@ -272,8 +272,8 @@ impl DeleteJob {
                     );
                     ui.add_space(8.0);
                     ui.horizontal(|ui| {
-                        let n = self.topics.len();
-                        let label = format!("Clear {n} retained message{}", if n == 1 { "" } else { "s" });
+                        let n = self.topics.len() as u64;
+                        let label = format!("Clear {}", plural(n, "retained message", "retained messages"));
                         let clear = egui::Button::new(RichText::new(label).strong().color(egui::Color32::WHITE))
                             .fill(theme::error_color(ui));
                         if ui.add(clear).clicked() {
@@ -289,9 +289,11 @@ impl DeleteJob {
                     let done = self.sent.len() - self.outstanding.len();
                     let total = self.topics.len();
                     ui.label(format!("Clearing retained messages under {}…", self.scope));
-                    ui.add(
-                        egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("{done} of {total}")),
-                    );
+                    ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!(
+                        "{} of {}",
+                        group_digits(done as u64),
+                        group_digits(total as u64)
+                    )));
                     if ui.add_enabled(!self.cancelled, egui::Button::new("Cancel")).clicked() {
                         self.cancelled = true;
                     }

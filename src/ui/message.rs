@@ -117,9 +117,9 @@ impl MessageView {
         let Some(node) = session.tree.get(id) else { return };
         let Some(message) = node.latest() else {
             ui.weak(format!(
-                "No message on this topic itself. Below it: {} topics, {} messages.",
-                node.subtree_topics(),
-                node.subtree_messages()
+                "No message on this topic itself. Below it: {}, {}.",
+                super::tree::plural(u64::from(node.subtree_topics()), "topic", "topics"),
+                super::tree::plural(node.subtree_messages(), "message", "messages")
             ));
             return;
         };
@@ -317,7 +317,7 @@ fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
             });
             ui.end_row();
             ui.weak("Messages");
-            ui.label(messages.to_string());
+            ui.label(payload::text::group_digits(messages));
             ui.end_row();
         });
 }

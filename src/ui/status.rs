@@ -44,7 +44,8 @@ pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let dropped = session.dropped_messages();
             let mut counts = format!(
-                "{rate} msg/s   {}   {}",
+                "{} msg/s   {}   {}",
+                crate::payload::text::group_digits(rate),
                 plural(u64::from(session.tree.topic_count()), "topic", "topics"),
                 plural(session.tree.message_count(), "message", "messages")
             );

@@ -447,11 +447,11 @@ fn expander_shape(center: egui::Pos2, expanded: bool, color: egui::Color32) -> e
     egui::Shape::convex_polygon(points, color, egui::Stroke::NONE)
 }
 
-/// "1 topic", "2 topics".
+/// "1 topic", "2 topics", "12,345 topics".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", crate::payload::text::group_digits(n))
     }
 }
