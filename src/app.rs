@@ -285,9 +285,14 @@ impl App {
                             Some(MessageAction::ClearRetained { id, recursive }) => {
                                 explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
                             }
-                            Some(MessageAction::Resend { id }) => {
+                            Some(MessageAction::Resend { id, seq }) => {
                                 let tree = &explorer.session.tree;
-                                if let Some(message) = tree.get(id).and_then(|n| n.latest()) {
+                                let from_history = seq.and_then(|seq| {
+                                    let entries = explorer.session.history.topic(id)?.entries();
+                                    entries.iter().find(|e| e.seq == seq).map(|e| &e.message)
+                                });
+                                let message = from_history.or_else(|| tree.get(id).and_then(|n| n.latest()));
+                                if let Some(message) = message {
                                     let topic = tree.topic(id);
                                     explorer
                                         .publish

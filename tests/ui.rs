@@ -557,3 +557,35 @@ fn publish_topic_completes_from_the_tree() {
         h.query_by_label("Topic").and_then(|n| n.value()).as_deref() == Some("home/kitchen/light")
     });
 }
+
+#[test]
+fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
+    let (broker, _fixture, mut harness) = home_explorer();
+    for value in ["20.5", "21.0", "21.5"] {
+        broker.mosquitto_pub("home/hall/temp", value.as_bytes(), false);
+    }
+    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
+    harness.get_by_label("Expand home").click();
+    step_until(&mut harness, "the hall branch", |h| has_label(h, "Expand hall"));
+    harness.get_by_label("Expand hall").click();
+    step_until(&mut harness, "the temp topic", |h| has_label(h, "temp"));
+    harness.get_by_label("temp").click();
+    step_until(&mut harness, "the history", |h| {
+        has_label_containing(h, "History: 3 messages")
+    });
+    // Newest first: the oldest is the last row.
+    step_until(&mut harness, "the oldest row", |h| has_label_containing(h, "20.5"));
+    harness.get_by_label_contains("  20.5").click();
+    step_until(&mut harness, "the oldest message shown", |h| {
+        has_label(h, "Back to the latest message")
+    });
+    assert!(has_label(&harness, "20.5"), "the payload view shows the picked message");
+    harness.get_by_label("Edit and resend").click();
+    step_until(&mut harness, "the old message in the pane", |h| {
+        h.query_by_label("Payload").and_then(|n| n.value()).as_deref() == Some("20.5")
+    });
+    harness.get_by_label("Back to the latest message").click();
+    step_until(&mut harness, "the latest shown again", |h| {
+        !has_label(h, "Back to the latest message")
+    });
+}

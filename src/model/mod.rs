@@ -3,6 +3,7 @@
 //! benchmarked directly.
 
 pub mod event;
+pub mod history;
 pub mod message;
 pub mod rows;
 pub mod session;

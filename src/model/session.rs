@@ -6,6 +6,7 @@ use std::time::Instant;
 use std::collections::VecDeque;
 
 use super::event::{ConnectionState, Event, PublishOutcome, SubscriptionOutcome};
+use super::history::History;
 use super::stats::RateMeter;
 use super::tree::Tree;
 
@@ -13,6 +14,8 @@ use super::tree::Tree;
 pub struct Session {
     /// All topics seen so far.
     pub tree: Tree,
+    /// Every topic's recent messages, within their bounds.
+    pub history: History,
     state: ConnectionState,
     subscriptions: Vec<SubscriptionOutcome>,
     rate: RateMeter,
@@ -38,6 +41,7 @@ impl Session {
     pub fn new() -> Self {
         Self {
             tree: Tree::new(),
+            history: History::default(),
             state: ConnectionState::Connecting { attempt: 1 },
             subscriptions: Vec::new(),
             rate: RateMeter::new(),
@@ -53,9 +57,14 @@ impl Session {
             Event::Messages(batch) => {
                 self.rate.record(now, batch.len() as u64);
                 for received in batch {
+                    let kept = received.message.clone();
                     match self.tree.insert(&received.topic, received.message) {
-                        Some(inserted) if inserted.created_nodes => self.shape_version += 1,
-                        Some(_) => {}
+                        Some(inserted) => {
+                            if inserted.created_nodes {
+                                self.shape_version += 1;
+                            }
+                            self.history.push(inserted.id, kept);
+                        }
                         None => self.dropped += 1,
                     }
                 }
@@ -106,6 +115,7 @@ impl Session {
     /// Forget topics whose retained messages the broker confirmed deleted.
     pub fn remove_topics(&mut self, ids: &[crate::model::NodeId]) {
         for &id in ids {
+            self.history.remove_topic(id);
             if self.tree.remove_topic(id) {
                 self.shape_version += 1;
             }

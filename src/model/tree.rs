@@ -16,8 +16,14 @@ impl NodeId {
     /// The invisible root; the first topic level hangs below it.
     pub const ROOT: Self = Self(0);
 
-    fn index(self) -> usize {
+    /// The arena slot of this node.
+    pub fn index(self) -> usize {
         self.0 as usize
+    }
+
+    /// The node in arena slot `index` (saturating past `u32::MAX`; for tests and side tables).
+    pub fn from_index(index: usize) -> Self {
+        Self(u32::try_from(index).unwrap_or(u32::MAX))
     }
 }
 

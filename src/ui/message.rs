@@ -9,6 +9,7 @@ use bytes::Bytes;
 use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
 
 use super::payload_view;
+use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId, Session};
 use crate::payload::{self, Format, Rendered, text::human_bytes};
 
@@ -25,10 +26,12 @@ pub enum MessageAction {
         /// Whether every topic below it is cleared too.
         recursive: bool,
     },
-    /// Put the topic's latest message in the publish pane, to edit and send again.
+    /// Put a message of the topic in the publish pane, to edit and send again.
     Resend {
         /// The topic.
         id: NodeId,
+        /// The history entry shown, or `None` for the latest message.
+        seq: Option<u64>,
     },
 }
 
@@ -40,6 +43,8 @@ pub struct MessageView {
     cache: Option<Cached>,
     save: Option<mpsc::Receiver<Result<PathBuf, String>>>,
     save_status: Option<Result<String, String>>,
+    /// A message picked from the history (topic, sequence number); `None` shows the latest.
+    viewing: Option<(NodeId, u64)>,
 }
 
 struct Cached {
@@ -82,7 +87,8 @@ impl MessageView {
                     .on_hover_text("Put this message in the publish pane, to change it and send it again")
                     .clicked()
             {
-                action = Some(MessageAction::Resend { id });
+                let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
+                action = Some(MessageAction::Resend { id, seq });
             }
             if node.is_retained()
                 && ui
@@ -115,7 +121,7 @@ impl MessageView {
         runtime: &tokio::runtime::Handle,
     ) {
         let Some(node) = session.tree.get(id) else { return };
-        let Some(message) = node.latest() else {
+        let Some(latest) = node.latest() else {
             ui.weak(format!(
                 "No message on this topic itself. Below it: {}, {}.",
                 super::tree::plural(u64::from(node.subtree_topics()), "topic", "topics"),
@@ -123,10 +129,31 @@ impl MessageView {
             ));
             return;
         };
+        // The message shown: one picked from the history, or the latest.
+        let history = session.history.topic(id);
+        let picked = self
+            .viewing
+            .filter(|(topic, _)| *topic == id)
+            .and_then(|(_, seq)| history.and_then(|h| h.entries().iter().find(|e| e.seq == seq)));
+        if picked.is_none() {
+            self.viewing = None;
+        }
+        let (message, key) = match picked {
+            Some(entry) => (&entry.message, entry.seq),
+            None => (
+                latest,
+                history
+                    .and_then(|h| h.entries().back())
+                    .map_or(node.own_messages(), |e| e.seq),
+            ),
+        };
         metadata_ui(ui, message, node.own_messages());
+        if let Some(history) = history {
+            self.history_ui(ui, id, history, picked.map(|e| e.seq));
+        }
         ui.separator();
 
-        let cache = self.render(id, node.own_messages(), message);
+        let cache = self.render(id, key, message);
         let (format, detected) = (cache.format, cache.detected);
         let mut chosen = self.chosen;
         let mut save_clicked = false;
@@ -220,6 +247,54 @@ impl MessageView {
             }
         };
         self.cache.insert(cache)
+    }
+
+    /// The topic's kept messages, newest first; clicking one shows it.
+    fn history_ui(&mut self, ui: &mut egui::Ui, id: NodeId, history: &TopicHistory, picked: Option<u64>) {
+        let kept = history.entries().len();
+        let mut title = format!("History: {}", super::tree::plural(kept as u64, "message", "messages"));
+        if history.dropped() > 0 {
+            title.push_str(&format!(
+                " ({} older not kept)",
+                payload::text::group_digits(history.dropped())
+            ));
+        }
+        egui::CollapsingHeader::new(title)
+            .id_salt("message-history")
+            .default_open(true)
+            .show(ui, |ui| {
+                if picked.is_some() && ui.button("Back to the latest message").clicked() {
+                    self.viewing = None;
+                }
+                let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+                egui::ScrollArea::vertical()
+                    .id_salt("message-history-rows")
+                    .max_height(row_height * 6.0 + 24.0)
+                    .auto_shrink([false, true])
+                    .show_rows(ui, row_height, kept, |ui, range| {
+                        for i in range {
+                            // Newest first.
+                            let Some(entry) = kept.checked_sub(i + 1).and_then(|k| history.entries().get(k)) else {
+                                continue;
+                            };
+                            let message = &entry.message;
+                            let local: chrono::DateTime<chrono::Local> = message.received_at.into();
+                            let line = format!(
+                                "{}  QoS {}  {}  {:>9}  {}",
+                                local.format("%H:%M:%S%.3f"),
+                                message.qos,
+                                if message.retain { "R" } else { " " },
+                                human_bytes(message.payload.len() as u64),
+                                payload::text::preview(&message.payload, 60)
+                            );
+                            let shown = picked == Some(entry.seq) || (picked.is_none() && i == 0);
+                            let label = egui::RichText::new(line).monospace();
+                            if ui.selectable_label(shown, label).clicked() {
+                                self.viewing = (i != 0).then_some((id, entry.seq));
+                            }
+                        }
+                    });
+            });
     }
 
     fn start_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: &str, payload: Bytes) {
