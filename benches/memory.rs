@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use bytes::Bytes;
-use mqscope::model::{Event, Message, Received, Session};
+use mqscope::model::{Event, Message, Received, Session, Tree};
 
 const TOPICS: usize = 100_000;
 
@@ -28,6 +28,25 @@ fn main() {
         println!("memory: /proc/self/statm is not available on this system");
         return;
     };
+    // The tree alone: what every topic costs.
+    let mut tree = Tree::new();
+    for start in (0..TOPICS).step_by(1000) {
+        for i in start..start + 1000 {
+            tree.insert(&topic(i), Message::new(payload.clone()));
+        }
+    }
+    let after_tree = resident_bytes().unwrap_or(before);
+    let tree_bytes = after_tree.saturating_sub(before);
+    println!(
+        "memory: tree of {} topics ({} nodes): {:.1} MiB resident, {} bytes per topic (names average {} bytes; budget 256)",
+        tree.topic_count(),
+        tree.node_count(),
+        tree_bytes as f64 / (1024.0 * 1024.0),
+        tree_bytes / TOPICS as u64,
+        topic_bytes / TOPICS
+    );
+
+    // A session: the tree plus one kept message per topic in the history.
     let mut session = Session::new();
     // In batches as a connection delivers them, so freed batches are reused rather than counted.
     for start in (0..TOPICS).step_by(1000) {
@@ -39,14 +58,39 @@ fn main() {
             .collect();
         session.apply(Event::Messages(batch), Instant::now());
     }
-    let after = resident_bytes().unwrap_or(before);
-    let grown = after.saturating_sub(before);
+    let after_session = resident_bytes().unwrap_or(after_tree);
+    let session_bytes = after_session.saturating_sub(after_tree);
     println!(
-        "memory: {} topics ({} nodes) added {:.1} MiB resident: {} bytes per topic (topic names average {} bytes; budget 256)",
+        "memory: session (tree + history) of {} topics: {} bytes per topic; the history counts {} bytes against its budget",
         session.tree.topic_count(),
-        session.tree.node_count(),
-        grown as f64 / (1024.0 * 1024.0),
-        grown / TOPICS as u64,
-        topic_bytes / TOPICS
+        session_bytes / TOPICS as u64,
+        session.history.bytes()
+    );
+    drop(tree);
+    drop(session);
+
+    // A flood far larger than the history's budget: 1,000,000 messages of 1 KiB on
+    // 10,000 topics (about 1 GiB) into a 64 MiB budget.
+    let budget = 64 * 1024 * 1024;
+    let before_flood = resident_bytes().unwrap_or(0);
+    let mut flood = Session::new();
+    flood.history.set_limits(1000, budget);
+    for start in (0..1_000_000usize).step_by(1000) {
+        let batch: Vec<Received> = (start..start + 1000)
+            .map(|i| Received {
+                topic: format!("flood/device{}/data", i % 10_000),
+                message: Message::new(vec![b'x'; 1024]),
+            })
+            .collect();
+        flood.apply(Event::Messages(batch), Instant::now());
+    }
+    let after_flood = resident_bytes().unwrap_or(before_flood);
+    println!(
+        "memory: flood of 1,000,000 × 1 KiB into a {} MiB history budget: {:.1} MiB resident added \
+         (tree included), {} messages kept, history counts {:.1} MiB",
+        budget / (1024 * 1024),
+        after_flood.saturating_sub(before_flood) as f64 / (1024.0 * 1024.0),
+        flood.history.len(),
+        flood.history.bytes() as f64 / (1024.0 * 1024.0)
     );
 }

@@ -12,7 +12,7 @@ pub const DEFAULT_PER_TOPIC: usize = 1000;
 /// Bytes kept for all topics together unless set otherwise (512 MiB).
 pub const DEFAULT_BUDGET_BYTES: usize = 512 * 1024 * 1024;
 /// What one kept message costs beyond its payload (entry, queue slots), for the budget.
-pub const ENTRY_OVERHEAD_BYTES: usize = 96;
+pub const ENTRY_OVERHEAD_BYTES: usize = 128;
 
 /// One kept message and its place in arrival order.
 #[derive(Clone, Debug)]
@@ -124,7 +124,13 @@ impl History {
         self.bytes += cost(&message);
         self.live_entries += 1;
         self.order.push_back((id, seq));
-        let topic = self.topics[index].get_or_insert_with(Box::default);
+        // Most topics keep few messages: start small and let busy ones grow.
+        let topic = self.topics[index].get_or_insert_with(|| {
+            Box::new(TopicHistory {
+                entries: VecDeque::with_capacity(1),
+                dropped: 0,
+            })
+        });
         topic.entries.push_back(Entry { seq, message });
         if topic.entries.len() > self.per_topic {
             self.pop_oldest_of(id);
