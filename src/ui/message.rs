@@ -266,12 +266,17 @@ impl MessageView {
                 if picked.is_some() && ui.button("Back to the latest message").clicked() {
                     self.viewing = None;
                 }
-                let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+                // A selectable row is as tall as any interactive widget.
+                let row_height = ui
+                    .text_style_height(&egui::TextStyle::Monospace)
+                    .max(ui.spacing().interact_size.y);
                 egui::ScrollArea::vertical()
                     .id_salt("message-history-rows")
                     .max_height(row_height * 6.0 + 24.0)
                     .auto_shrink([false, true])
                     .show_rows(ui, row_height, kept, |ui, range| {
+                        // One line a row, cut at the panel's edge: the rows have a fixed height.
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                         for i in range {
                             // Newest first.
                             let Some(entry) = kept.checked_sub(i + 1).and_then(|k| history.entries().get(k)) else {
