@@ -1,6 +1,8 @@
 //! The application: owns the connection and its model, drains events in
 //! `logic` within a time budget, and lays out the panels in `ui`.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -71,6 +73,8 @@ pub struct App {
     /// Where saved messages and history live (none when there is no config directory).
     store: Option<Store>,
     messages: MessagesFile,
+    /// Saves of `messages` started so far (the newest one's number).
+    saves_started: Arc<AtomicU64>,
     /// A problem to show until dismissed (a damaged file, a failed save).
     notice: Option<String>,
     form: ConnectForm,
@@ -96,14 +100,15 @@ impl App {
     /// An app keeping its files in `store` (or nowhere).
     pub fn with_store(runtime: tokio::runtime::Handle, store: Option<Store>) -> Self {
         let loaded = store.as_ref().map(|s| s.load::<MessagesFile>(messages::FILE));
-        let (messages, notice) = match loaded {
-            Some(loaded) => (loaded.value, loaded.problem),
-            None => (MessagesFile::default(), None),
+        let (messages, notice, store) = match loaded {
+            Some(loaded) => (loaded.value, loaded.problem, store.filter(|_| loaded.may_save)),
+            None => (MessagesFile::default(), None, store),
         };
         Self {
             runtime,
             store,
             messages,
+            saves_started: Arc::new(AtomicU64::new(0)),
             notice,
             form: ConnectForm::default(),
             show_form: true,
@@ -236,7 +241,13 @@ impl App {
             .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
         let Some(store) = self.store.clone() else { return };
         let file = self.messages.clone();
+        // Saves run off the UI thread and may start out of order: only the newest writes.
+        let generation = self.saves_started.fetch_add(1, Ordering::AcqRel) + 1;
+        let newest = Arc::clone(&self.saves_started);
         self.runtime.spawn_blocking(move || {
+            if generation < newest.load(Ordering::Acquire) {
+                return;
+            }
             if let Err(error) = store.save(messages::FILE, &file) {
                 tracing::warn!(%error, "saved messages not written");
             }

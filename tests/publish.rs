@@ -113,3 +113,39 @@ fn publish_of_thousands_at_once_are_all_acknowledged() {
     }
     watch.disconnect();
 }
+
+#[test]
+fn publish_of_mixed_qos_gets_each_its_own_acknowledgement() {
+    let broker = Broker::start();
+    let mut settings = broker.settings();
+    settings.subscriptions = vec![Subscription::new("nothing/here")];
+    let mut watch = Watch::connect(settings);
+    watch.until_connected();
+    // QoS 0 and 1 in flight together, past the 100 packet ids rumqttc cycles through.
+    let qos_of = |id: u64| if id % 2 == 0 { Qos::AtMostOnce } else { Qos::AtLeastOnce };
+    for id in 1..=300u64 {
+        watch.publish(request(id, &format!("mixed/{id}"), "x", qos_of(id), false));
+    }
+    watch.until("300 outcomes", WAIT, |s| {
+        (1..=300).all(|id| s.publish_outcome(id).is_some())
+    });
+    for id in 1..=300u64 {
+        let expected = match qos_of(id) {
+            Qos::AtMostOnce => PublishOutcome::Sent,
+            _ => PublishOutcome::Acknowledged { packet: "PUBACK" },
+        };
+        assert_eq!(watch.session.publish_outcome(id), Some(&expected), "message {id}");
+    }
+    // QoS 2, one after the other, between them.
+    for id in 301..=305u64 {
+        watch.publish(request(id, "mixed/exactly-once", "x", Qos::ExactlyOnce, false));
+        watch.until("the PUBCOMP", WAIT, |s| s.publish_outcome(id).is_some());
+        assert_eq!(
+            watch.session.publish_outcome(id),
+            Some(&PublishOutcome::Acknowledged { packet: "PUBCOMP" }),
+            "message {id}; broker log:\n{}",
+            broker.log()
+        );
+    }
+    watch.disconnect();
+}

@@ -18,6 +18,9 @@ use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Receive
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
 
+/// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
+const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
+
 /// Requests (publish, subscribe) rumqttc queues at most; more wait in the task's backlog.
 const REQUEST_QUEUE: usize = 256;
 
@@ -142,8 +145,11 @@ struct Task {
     backlog: VecDeque<PublishRequest>,
     /// Publish requests handed to rumqttc, waiting for their packet id, in order.
     unsent_publishes: VecDeque<(u64, Qos)>,
-    /// QoS 1 and 2 publishes waiting for PUBACK or PUBCOMP, by packet id.
-    awaiting_ack: HashMap<u16, u64>,
+    /// QoS 1 publishes waiting for PUBACK, by packet id.
+    awaiting_puback: HashMap<u16, u64>,
+    /// QoS 2 publishes waiting for PUBCOMP, by packet id (rumqttc reuses an id once
+    /// PUBREC came, so the two kinds must not share a map).
+    awaiting_pubcomp: HashMap<u16, u64>,
 }
 
 impl Task {
@@ -238,7 +244,8 @@ impl Task {
             .unsent_publishes
             .drain(..)
             .map(|(id, _)| id)
-            .chain(self.awaiting_ack.drain().map(|(_, id)| id))
+            .chain(self.awaiting_puback.drain().map(|(_, id)| id))
+            .chain(self.awaiting_pubcomp.drain().map(|(_, id)| id))
             .chain(self.backlog.drain(..).map(|request| request.id))
             .collect();
         for id in ids {
@@ -310,7 +317,8 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         awaiting_suback: HashMap::new(),
         backlog: VecDeque::new(),
         unsent_publishes: VecDeque::new(),
-        awaiting_ack: HashMap::new(),
+        awaiting_puback: HashMap::new(),
+        awaiting_pubcomp: HashMap::new(),
     };
     let mut backoff = Backoff::default();
     let mut takeover = TakeoverDetector::new();
@@ -321,29 +329,42 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
     tracing::info!(broker = %task.settings.address, client_id = %task.settings.client_id, "connecting");
 
     loop {
-        let polled = tokio::select! {
-            biased;
-            command = commands.recv() => match command {
-                Some(Command::Publish(request)) => {
-                    task.publish(request, connected_at.is_some());
-                    continue;
+        // One poll runs to completion while commands are handled beside it: dropping a poll
+        // half-way (for instance while it writes) could lose a packet rumqttc already took.
+        let polled = {
+            let poll = eventloop.poll();
+            tokio::pin!(poll);
+            loop {
+                tokio::select! {
+                    biased;
+                    command = commands.recv() => match command {
+                        Some(Command::Publish(request)) => task.publish(request, connected_at.is_some()),
+                        Some(Command::Disconnect) | None => break None,
+                    },
+                    polled = &mut poll => break Some(polled),
                 }
-                Some(Command::Disconnect) | None => {
-                    task.flush();
-                    close(&task.client, &mut eventloop, connected_at.is_some()).await;
-                    task.fail_unacknowledged("disconnected");
-                    task.state(ConnectionState::Disconnected);
-                    return;
-                }
-            },
-            polled = eventloop.poll() => polled,
+            }
+        };
+        let Some(polled) = polled else {
+            task.flush();
+            close(&task.client, &mut eventloop, connected_at.is_some()).await;
+            task.fail_unacknowledged("disconnected");
+            task.state(ConnectionState::Disconnected);
+            return;
         };
         match polled {
             Ok(rumqttc::Event::Incoming(Packet::Publish(publish))) => {
+                // A small payload is a slice of rumqttc's read buffer and would keep the whole
+                // buffer alive for as long as it is kept: copy it out (large ones are kept as they are).
+                let payload = if publish.payload.len() < SHARE_PAYLOADS_FROM_BYTES {
+                    bytes::Bytes::copy_from_slice(&publish.payload)
+                } else {
+                    publish.payload
+                };
                 task.batch.push(Received {
                     topic: publish.topic,
                     message: Message {
-                        payload: publish.payload,
+                        payload,
                         qos: from_rumqttc_qos(publish.qos),
                         retain: publish.retain,
                         received_at: SystemTime::now(),
@@ -365,22 +386,23 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     task.awaiting_suback.insert(pkid, subscriptions);
                 }
             }
-            Ok(rumqttc::Event::Outgoing(Outgoing::Publish(pkid))) => {
-                if let Some((id, qos)) = task.unsent_publishes.pop_front() {
-                    if qos == Qos::AtMostOnce {
-                        task.published(id, PublishOutcome::Sent);
-                    } else {
-                        task.awaiting_ack.insert(pkid, id);
-                    }
+            Ok(rumqttc::Event::Outgoing(Outgoing::Publish(pkid))) => match task.unsent_publishes.pop_front() {
+                Some((id, Qos::AtMostOnce)) => task.published(id, PublishOutcome::Sent),
+                Some((id, Qos::AtLeastOnce)) => {
+                    task.awaiting_puback.insert(pkid, id);
                 }
-            }
+                Some((id, Qos::ExactlyOnce)) => {
+                    task.awaiting_pubcomp.insert(pkid, id);
+                }
+                None => {}
+            },
             Ok(rumqttc::Event::Incoming(Packet::PubAck(ack))) => {
-                if let Some(id) = task.awaiting_ack.remove(&ack.pkid) {
+                if let Some(id) = task.awaiting_puback.remove(&ack.pkid) {
                     task.published(id, PublishOutcome::Acknowledged { packet: "PUBACK" });
                 }
             }
             Ok(rumqttc::Event::Incoming(Packet::PubComp(ack))) => {
-                if let Some(id) = task.awaiting_ack.remove(&ack.pkid) {
+                if let Some(id) = task.awaiting_pubcomp.remove(&ack.pkid) {
                     task.published(id, PublishOutcome::Acknowledged { packet: "PUBCOMP" });
                 }
             }
@@ -400,6 +422,13 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 task.unsent_subscriptions.clear();
                 task.awaiting_suback.clear();
                 task.fail_unacknowledged(&failure_reason_short(&error));
+                // rumqttc keeps a stuck collision across reconnects and then sends nothing more;
+                // the session is clean, so nothing of the old one is worth keeping.
+                eventloop.state.collision = None;
+                eventloop
+                    .state
+                    .events
+                    .retain(|event| matches!(event, rumqttc::Event::Incoming(Packet::Publish(_))));
                 let failure = describe(&error, &task.settings);
                 tracing::warn!(broker = %task.settings.address, %error, "connection failed");
                 let was_up = connected_at.take();

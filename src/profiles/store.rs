@@ -3,6 +3,8 @@
 //! it is kept aside as a backup and the reason is reported.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -11,7 +13,12 @@ use serde::de::DeserializeOwned;
 #[derive(Clone, Debug)]
 pub struct Store {
     dir: PathBuf,
+    /// Writes one at a time, so two saves never interleave on one file.
+    writing: Arc<Mutex<()>>,
 }
+
+/// Distinguishes the temp files of saves in flight.
+static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
 /// A value read from the store, and what went wrong reading it, if anything.
 #[derive(Debug)]
@@ -20,6 +27,9 @@ pub struct Loaded<T> {
     pub value: T,
     /// A message for the user when the file could not be used.
     pub problem: Option<String>,
+    /// Whether saving may replace the file: false when it exists but could not be
+    /// read (saving would destroy what could not be read).
+    pub may_save: bool,
 }
 
 impl Store {
@@ -32,7 +42,10 @@ impl Store {
 
     /// A store in `dir` (created when first written).
     pub fn at(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            writing: Arc::new(Mutex::new(())),
+        }
     }
 
     /// Where the store keeps its files.
@@ -55,30 +68,43 @@ impl Store {
                 return Loaded {
                     value: T::default(),
                     problem: None,
+                    may_save: true,
                 };
             }
             Err(error) => {
                 return Loaded {
                     value: T::default(),
-                    problem: Some(format!("Could not read {}: {error}", path.display())),
+                    problem: Some(format!(
+                        "Could not read {}: {error}; changes will not be saved over it",
+                        path.display()
+                    )),
+                    may_save: false,
                 };
             }
         };
         match serde_json::from_slice(&text) {
-            Ok(value) => Loaded { value, problem: None },
+            Ok(value) => Loaded {
+                value,
+                problem: None,
+                may_save: true,
+            },
             Err(error) => {
                 let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
                 let backup = self.dir.join(format!("{name}.bad-{stamp}.json"));
-                let kept = match std::fs::rename(&path, &backup) {
-                    Ok(()) => format!("it was kept as {}", backup.display()),
-                    Err(rename_error) => format!("it could not be set aside ({rename_error})"),
+                let (kept, may_save) = match std::fs::rename(&path, &backup) {
+                    Ok(()) => (
+                        format!("it was kept as {}, and a fresh one is used", backup.display()),
+                        true,
+                    ),
+                    Err(rename_error) => (
+                        format!("it could not be set aside ({rename_error}), so changes will not be saved over it"),
+                        false,
+                    ),
                 };
                 Loaded {
                     value: T::default(),
-                    problem: Some(format!(
-                        "{} is damaged ({error}); {kept}, and a fresh one is used",
-                        path.display()
-                    )),
+                    problem: Some(format!("{} is damaged ({error}); {kept}", path.display())),
+                    may_save,
                 }
             }
         }
@@ -91,7 +117,12 @@ impl Store {
             |what: &str, error: &dyn std::fmt::Display| format!("Could not {what} {}: {error}", path.display());
         std::fs::create_dir_all(&self.dir).map_err(|e| failed("create the folder of", &e))?;
         let json = serde_json::to_vec_pretty(value).map_err(|e| failed("encode", &e))?;
-        let temp = self.dir.join(format!(".{name}.json.tmp-{}", std::process::id()));
+        // A panicked writer left nothing half-done that matters: the file is replaced whole or not at all.
+        let _writing = self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let serial = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
+        let temp = self
+            .dir
+            .join(format!(".{name}.json.tmp-{}-{serial}", std::process::id()));
         let written = (|| {
             use std::io::Write as _;
             let mut file = std::fs::File::create(&temp)?;
