@@ -122,7 +122,13 @@ fn publish_of_mixed_qos_gets_each_its_own_acknowledgement() {
     let mut watch = Watch::connect(settings);
     watch.until_connected();
     // QoS 0 and 1 in flight together, past the 100 packet ids rumqttc cycles through.
-    let qos_of = |id: u64| if id.is_multiple_of(2) { Qos::AtMostOnce } else { Qos::AtLeastOnce };
+    let qos_of = |id: u64| {
+        if id.is_multiple_of(2) {
+            Qos::AtMostOnce
+        } else {
+            Qos::AtLeastOnce
+        }
+    };
     for id in 1..=300u64 {
         watch.publish(request(id, &format!("mixed/{id}"), "x", qos_of(id), false));
     }

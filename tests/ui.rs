@@ -561,10 +561,11 @@ fn publish_topic_completes_from_the_tree() {
 #[test]
 fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
     let (broker, _fixture, mut harness) = home_explorer();
+    // Live messages: publish them once the subscription stands (the retained ones are in).
+    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
     for value in ["20.5", "21.0", "21.5"] {
         broker.mosquitto_pub("home/hall/temp", value.as_bytes(), false);
     }
-    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
     harness.get_by_label("Expand home").click();
     step_until(&mut harness, "the hall branch", |h| has_label(h, "Expand hall"));
     harness.get_by_label("Expand hall").click();
