@@ -100,6 +100,30 @@ fn retained_home(broker: &Broker) {
     broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
 }
 
+/// Connect the window to `broker` with these subscriptions, and wait for the connection.
+fn connect_to(harness: &mut Harness<'_, App>, broker: &Broker, filters: &[&str]) {
+    let mut settings = broker.settings();
+    settings.subscriptions = filters.iter().map(|f| Subscription::new(*f)).collect();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(harness, "the connection", |h| has_label_containing(h, "Connected to"));
+}
+
+/// Open the publish pane with Ctrl+P and let its form lay itself out (a grid's first frame sizes it).
+fn open_publish_pane(harness: &mut Harness<'_, App>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(harness, "the publish pane", |h| has_label(h, "Payload"));
+    harness.run_steps(2);
+}
+
+/// Click into the field labelled `label` and type `text`.
+fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.get_by_label(label).type_text(text);
+    harness.step();
+}
+
 /// A broker with the home topics retained, and a window connected to it.
 fn home_explorer() -> (Broker, Fixture, Harness<'static, App>) {
     let broker = Broker::start();
@@ -111,10 +135,7 @@ fn home_explorer() -> (Broker, Fixture, Harness<'static, App>) {
 }
 
 fn connect(harness: &mut Harness<'_, App>, broker: &Broker) {
-    let mut settings = broker.settings();
-    settings.subscriptions = vec![Subscription::new("home/#"), Subscription::new("garden/#")];
-    let ctx = harness.ctx.clone();
-    harness.state_mut().connect(&ctx, settings);
+    connect_to(harness, broker, &["home/#", "garden/#"]);
 }
 
 #[test]
@@ -247,10 +268,7 @@ fn publish_pane_sends_with_ctrl_enter_and_the_message_appears_in_the_tree() {
     let broker = Broker::start();
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
-    let mut settings = broker.settings();
-    settings.subscriptions = vec![Subscription::new("#")];
-    let ctx = harness.ctx.clone();
-    harness.state_mut().connect(&ctx, settings);
+    connect_to(&mut harness, &broker, &["#"]);
     step_until(&mut harness, "the connection", |h| {
         has_label_containing(h, "Connected to")
     });
@@ -259,13 +277,9 @@ fn publish_pane_sends_with_ctrl_enter_and_the_message_appears_in_the_tree() {
         has_label(h, "Topic") && has_label(h, "Payload")
     });
 
-    harness.get_by_label("Topic").click();
+    type_into(&mut harness, "Topic", "lab/lamp/set");
     harness.step();
-    harness.get_by_label("Topic").type_text("lab/lamp/set");
-    harness.step();
-    harness.get_by_label("Payload").click();
-    harness.step();
-    harness.get_by_label("Payload").type_text("{\"state\": \"ON\"}");
+    type_into(&mut harness, "Payload", "{\"state\": \"ON\"}");
     harness.step();
     step_until(&mut harness, "the JSON check", |h| has_label(h, "Valid JSON"));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
@@ -297,9 +311,7 @@ fn publish_to_a_wildcard_topic_is_refused_with_a_reason() {
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
     harness.run_steps(2); // the form's grid lays itself out on its first frame
-    harness.get_by_label("Topic").click();
-    harness.step();
-    harness.get_by_label("Topic").type_text("lab/+/set");
+    type_into(&mut harness, "Topic", "lab/+/set");
     harness.step();
     harness.get_by_label("Send").click();
     step_until(&mut harness, "the reason", |h| {
@@ -324,10 +336,7 @@ fn clearing_a_retained_branch_of_1000_topics_is_checked_with_the_broker() {
 
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
-    let mut settings = broker.settings();
-    settings.subscriptions = vec![Subscription::new("#")];
-    let ctx = harness.ctx.clone();
-    harness.state_mut().connect(&ctx, settings);
+    connect_to(&mut harness, &broker, &["#"]);
     step_until(&mut harness, "the stale branch", |h| {
         h.state()
             .explorer()
@@ -365,10 +374,7 @@ fn retained_only_hides_branches_without_retained_messages() {
     retained_home(&broker);
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
-    let mut settings = broker.settings();
-    settings.subscriptions = vec![Subscription::new("#")];
-    let ctx = harness.ctx.clone();
-    harness.state_mut().connect(&ctx, settings);
+    connect_to(&mut harness, &broker, &["#"]);
     step_until(&mut harness, "both branches", |h| {
         has_label(h, "home") && has_label(h, "garden")
     });
@@ -411,22 +417,13 @@ fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
     let broker = Broker::start();
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
-    let mut settings = broker.settings();
-    settings.subscriptions = vec![Subscription::new("lab/#")];
-    let ctx = harness.ctx.clone();
-    harness.state_mut().connect(&ctx, settings);
+    connect_to(&mut harness, &broker, &["lab/#"]);
     step_until(&mut harness, "the connection", |h| {
         has_label_containing(h, "Connected to")
     });
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
-    step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
-    harness.run_steps(2);
-    harness.get_by_label("Topic").click();
-    harness.step();
-    harness.get_by_label("Topic").type_text("lab/tick");
-    harness.get_by_label("Payload").click();
-    harness.step();
-    harness.get_by_label("Payload").type_text("n={{counter}}");
+    open_publish_pane(&mut harness);
+    type_into(&mut harness, "Topic", "lab/tick");
+    type_into(&mut harness, "Payload", "n={{counter}}");
     harness.get_by_label("Repeat every").click();
     harness.step();
     harness.get_by_label("Send").click();
@@ -455,29 +452,18 @@ fn publish_history_and_saved_messages_survive_a_restart() {
     let fixture = Fixture::new();
     {
         let mut harness = fixture.harness();
-        let mut settings = broker.settings();
-        settings.subscriptions = vec![Subscription::new("lab/#")];
-        let ctx = harness.ctx.clone();
-        harness.state_mut().connect(&ctx, settings);
+        connect_to(&mut harness, &broker, &["lab/#"]);
         step_until(&mut harness, "the connection", |h| {
             has_label_containing(h, "Connected to")
         });
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
-        step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
-        harness.run_steps(2);
-        harness.get_by_label("Topic").click();
-        harness.step();
-        harness.get_by_label("Topic").type_text("lab/lamp/set");
-        harness.get_by_label("Payload").click();
-        harness.step();
-        harness.get_by_label("Payload").type_text("ON");
+        open_publish_pane(&mut harness);
+        type_into(&mut harness, "Topic", "lab/lamp/set");
+        type_into(&mut harness, "Payload", "ON");
         harness.get_by_label("Send").click();
         step_until(&mut harness, "the publish", |h| {
             has_label_containing(h, "Sent 2 bytes to lab/lamp/set")
         });
-        harness.get_by_label("Save as").click();
-        harness.step();
-        harness.get_by_label("Save as").type_text("lamp on");
+        type_into(&mut harness, "Save as", "lamp on");
         harness.step();
         harness.get_by_label("Save").click();
         step_until(&mut harness, "the saved message", |h| {
@@ -541,12 +527,8 @@ fn a_damaged_messages_file_is_reported_and_kept() {
 fn publish_topic_completes_from_the_tree() {
     let (_broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "the tree", |h| has_label(h, "home"));
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
-    step_until(&mut harness, "the publish pane", |h| has_label(h, "Payload"));
-    harness.run_steps(2);
-    harness.get_by_label("Topic").click();
-    harness.step();
-    harness.get_by_label("Topic").type_text("home/ki");
+    open_publish_pane(&mut harness);
+    type_into(&mut harness, "Topic", "home/ki");
     step_until(&mut harness, "the completion", |h| has_label(h, "kitchen/"));
     harness.get_by_label("kitchen/").click();
     step_until(&mut harness, "the next level", |h| {
