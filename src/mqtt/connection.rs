@@ -18,6 +18,9 @@ use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Receive
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
 
+/// QoS 1 and 2 publishes in flight at most (Mosquitto's default `max_inflight_messages`).
+const MAX_INFLIGHT: u16 = 20;
+
 /// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
 const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
 
@@ -109,6 +112,10 @@ pub fn mqtt_options(settings: &ConnectionSettings) -> MqttOptions {
     options.set_keep_alive(Duration::from_secs(u64::from(settings.keep_alive_secs.max(5))));
     options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
     options.set_clean_session(true);
+    // MQTT 3.1.1 has no receive maximum to negotiate; Mosquitto allows 20 QoS 1 and 2
+    // messages in flight from a client by default and drops a client that sends more
+    // (PUBREC "quota exceeded", then the socket). Stay within it.
+    options.set_inflight(MAX_INFLIGHT);
     if let Some(username) = &settings.username {
         options.set_credentials(username.clone(), settings.password.clone().unwrap_or_default());
     }
@@ -147,9 +154,10 @@ struct Task {
     unsent_publishes: VecDeque<(u64, Qos)>,
     /// QoS 1 publishes waiting for PUBACK, by packet id.
     awaiting_puback: HashMap<u16, u64>,
-    /// QoS 2 publishes waiting for PUBCOMP, by packet id (rumqttc reuses an id once
-    /// PUBREC came, so the two kinds must not share a map).
-    awaiting_pubcomp: HashMap<u16, u64>,
+    /// QoS 2 publishes waiting for PUBCOMP, by packet id, oldest first: rumqttc reuses an
+    /// id as soon as PUBREC came, so one id can wait for two PUBCOMPs (they come in order),
+    /// and QoS 1 and 2 must not share a map.
+    awaiting_pubcomp: HashMap<u16, VecDeque<u64>>,
 }
 
 impl Task {
@@ -245,7 +253,7 @@ impl Task {
             .drain(..)
             .map(|(id, _)| id)
             .chain(self.awaiting_puback.drain().map(|(_, id)| id))
-            .chain(self.awaiting_pubcomp.drain().map(|(_, id)| id))
+            .chain(self.awaiting_pubcomp.drain().flat_map(|(_, ids)| ids))
             .chain(self.backlog.drain(..).map(|request| request.id))
             .collect();
         for id in ids {
@@ -392,7 +400,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     task.awaiting_puback.insert(pkid, id);
                 }
                 Some((id, Qos::ExactlyOnce)) => {
-                    task.awaiting_pubcomp.insert(pkid, id);
+                    task.awaiting_pubcomp.entry(pkid).or_default().push_back(id);
                 }
                 None => {}
             },
@@ -402,7 +410,8 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 }
             }
             Ok(rumqttc::Event::Incoming(Packet::PubComp(ack))) => {
-                if let Some(id) = task.awaiting_pubcomp.remove(&ack.pkid) {
+                let waiting = task.awaiting_pubcomp.get_mut(&ack.pkid);
+                if let Some(id) = waiting.and_then(VecDeque::pop_front) {
                     task.published(id, PublishOutcome::Acknowledged { packet: "PUBCOMP" });
                 }
             }
