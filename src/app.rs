@@ -280,7 +280,7 @@ impl App {
                         if explorer.publish.open {
                             egui::Panel::bottom("publish")
                                 .resizable(true)
-                                .default_size(390.0)
+                                .default_size(340.0)
                                 .min_size(220.0)
                                 .show(ui, |ui| {
                                     // Fill the panel, so it keeps its height whatever the content.
@@ -292,7 +292,13 @@ impl App {
                                     }
                                 });
                         }
-                        match explorer.message.ui(ui, &explorer.session, selected, &self.runtime) {
+                        // The message view takes what the publish pane leaves, and no more.
+                        let action = egui::CentralPanel::no_frame()
+                            .show(ui, |ui| {
+                                explorer.message.ui(ui, &explorer.session, selected, &self.runtime)
+                            })
+                            .inner;
+                        match action {
                             Some(MessageAction::ClearRetained { id, recursive }) => {
                                 explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
                             }

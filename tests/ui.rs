@@ -74,12 +74,14 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness
     }
 }
 
+/// Whether some widget is labelled `label` (several may be).
 fn has_label(harness: &Harness<'_, App>, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
+    harness.query_all_by_label(label).next().is_some()
 }
 
+/// Whether some widget's label contains `label` (several may).
 fn has_label_containing(harness: &Harness<'_, App>, label: &str) -> bool {
-    harness.query_by_label_contains(label).is_some()
+    harness.query_all_by_label_contains(label).next().is_some()
 }
 
 /// Whether a tree row's text after its name (value, counts) contains `text`.

@@ -272,7 +272,7 @@ impl MessageView {
                     .max(ui.spacing().interact_size.y);
                 egui::ScrollArea::vertical()
                     .id_salt("message-history-rows")
-                    .max_height(row_height * 6.0 + 24.0)
+                    .max_height(row_height * 4.0 + 12.0)
                     .auto_shrink([false, true])
                     .show_rows(ui, row_height, kept, |ui, range| {
                         // One line a row, cut at the panel's edge: the rows have a fixed height.
