@@ -134,19 +134,11 @@ impl App {
         {
             connection.disconnect();
         }
-        self.form = ConnectForm::from_settings(&settings);
         let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
-        let saved = self.saved_messages(&settings);
-        self.explorer = Some(Explorer {
-            session: Session::new(),
-            settings,
-            connection: Some(connection),
-            tree: TreeView::default(),
-            message: MessageView::default(),
-            publish: PublishPane::with_messages(saved),
-            delete: None,
-        });
-        self.show_form = false;
+        self.open_session(settings, Session::new());
+        if let Some(explorer) = &mut self.explorer {
+            explorer.connection = Some(connection);
+        }
     }
 
     /// Show `session` without a live connection (a capture, a benchmark's fixture);

@@ -175,21 +175,21 @@ impl Broker {
         self.spawn();
     }
 
+    /// `mosquitto_sub -v` on `filter`, giving up after `wait_secs`.
+    fn mosquitto_sub_command(&self, filter: &str, wait_secs: u32) -> Command {
+        let mut command = Command::new(find_binary("mosquitto_sub"));
+        command
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-v", "-W"])
+            .arg(wait_secs.to_string())
+            .args(["-t", filter]);
+        command
+    }
+
     /// Start `mosquitto_sub -v` on `filter` for `count` messages; wait for its output with
     /// [`std::process::Child::wait_with_output`]. Gives it a moment to subscribe.
     pub fn mosquitto_sub(&self, filter: &str, count: usize) -> Child {
-        let child = Command::new(find_binary("mosquitto_sub"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-v",
-                "-W",
-                "10",
-                "-t",
-                filter,
-            ])
+        let child = self
+            .mosquitto_sub_command(filter, 10)
             .args(["-C", &count.to_string()])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -202,18 +202,8 @@ impl Broker {
     /// What a fresh `mosquitto_sub -v` on `filter` receives within 2 s: the
     /// retained messages, one `topic payload` line each.
     pub fn retained_now(&self, filter: &str) -> String {
-        let output = Command::new(find_binary("mosquitto_sub"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-v",
-                "-W",
-                "2",
-                "-t",
-                filter,
-            ])
+        let output = self
+            .mosquitto_sub_command(filter, 2)
             .output()
             .expect("run mosquitto_sub");
         String::from_utf8_lossy(&output.stdout).into_owned()
