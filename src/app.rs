@@ -359,7 +359,7 @@ impl App {
                 ui.weak("Not connected");
                 return;
             };
-            ui.label(egui::RichText::new(format!("mqtt://{}", explorer.settings.address)).monospace());
+            ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
             if let Some(user) = &explorer.settings.username {
                 ui.weak(format!("as {user}"));
             }
@@ -414,9 +414,9 @@ impl App {
     }
 }
 
-/// The key of a broker's saved messages.
+/// The key of a broker's saved messages: `host:port`, shared by every transport to that port.
 fn broker_key(settings: &ConnectionSettings) -> String {
-    settings.address.to_string()
+    settings.address.authority()
 }
 
 /// Wakes the UI when a connection has events: a repaint soon, coalesced by the channel.

@@ -1,16 +1,19 @@
 //! Command-line options.
 
+use std::path::PathBuf;
+
 use clap::Parser;
 
 use crate::model::Subscription;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions};
 
 /// mqscope: a fast native MQTT explorer. Shows every topic on a broker as a
 /// live tree, with each message's payload pretty-printed.
 #[derive(Debug, Parser)]
 #[command(name = "mqscope", version, about)]
 pub struct Cli {
-    /// Broker to connect to at start, such as mqtt://localhost:1883 (without it, a connect form opens)
+    /// Broker to connect to at start: mqtt://host:1883, mqtts://host:8883, ws://host:9001/mqtt or
+    /// wss://host/mqtt (without it, the connection manager opens)
     #[arg(short, long, env = "MQSCOPE_BROKER", value_name = "URL")]
     pub broker: Option<String>,
 
@@ -29,6 +32,30 @@ pub struct Cli {
     /// Topic filter to subscribe to; repeat for several (default: # and $SYS/#)
     #[arg(short = 't', long = "topic", value_name = "FILTER")]
     pub topics: Vec<String>,
+
+    /// TLS: trust the CAs in this PEM file instead of the system's trust store
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// TLS: client certificate (PEM), for brokers that require one
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// TLS: the client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// TLS: check the broker's certificate for this name instead of the host connected to
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+
+    /// TLS: ALPN protocol to offer; repeat for several
+    #[arg(long, value_name = "PROTOCOL")]
+    pub alpn: Vec<String>,
+
+    /// TLS: do not verify the broker's certificate (dangerous)
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 impl Cli {
@@ -46,6 +73,20 @@ impl Cli {
         settings.password.clone_from(&self.password);
         if !self.topics.is_empty() {
             settings.subscriptions = self.topics.iter().map(Subscription::new).collect();
+        }
+        settings.tls = TlsOptions {
+            ca_file: self.ca.clone(),
+            client_cert_file: self.cert.clone(),
+            client_key_file: self.key.clone(),
+            alpn: self.alpn.clone(),
+            server_name: self.server_name.clone(),
+            insecure: self.insecure,
+        };
+        let tls_given = settings.tls != TlsOptions::default();
+        if tls_given && !settings.address.scheme.is_tls() {
+            return Err(format!(
+                "--broker {broker}: TLS options need an mqtts:// or wss:// address"
+            ));
         }
         if let Some(error) = settings
             .subscriptions
@@ -80,6 +121,45 @@ mod tests {
         assert_eq!(settings.address.port, 1884);
         assert_eq!(settings.username.as_deref(), Some("bob"));
         assert_eq!(settings.subscriptions, vec![Subscription::new("a/#")]);
+    }
+
+    #[test]
+    fn tls_options_go_with_a_tls_address() {
+        let cli = Cli::try_parse_from([
+            "mqscope",
+            "-b",
+            "mqtts://broker.lan",
+            "--ca",
+            "ca.pem",
+            "--cert",
+            "me.crt",
+            "--key",
+            "me.key",
+            "--server-name",
+            "broker.internal",
+            "--alpn",
+            "mqtt",
+        ])
+        .expect("parses");
+        let settings = cli.settings().expect("valid").expect("has a broker");
+        assert_eq!(settings.address.port, 8883);
+        assert_eq!(settings.tls.ca_file.as_deref(), Some(std::path::Path::new("ca.pem")));
+        assert_eq!(
+            settings.tls.client_key_file.as_deref(),
+            Some(std::path::Path::new("me.key"))
+        );
+        assert_eq!(settings.tls.server_name.as_deref(), Some("broker.internal"));
+        assert_eq!(settings.tls.alpn, ["mqtt"]);
+        assert!(!settings.tls.insecure);
+
+        let plain = Cli::try_parse_from(["mqscope", "-b", "mqtt://broker.lan", "--insecure"]).expect("parses");
+        assert!(
+            plain
+                .settings()
+                .expect_err("TLS options on plain TCP")
+                .contains("mqtts://")
+        );
+        assert!(Cli::try_parse_from(["mqscope", "-b", "mqtts://x", "--key", "k.pem"]).is_err());
     }
 
     #[test]

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # mqscope's test command: installs what the tests need (Mosquitto), then runs
 # the format check, clippy and every test. Usage: tests/run.sh
+# (mosquitto_ctrl comes with mosquitto, mosquitto_pub/sub with mosquitto-clients; openssl
+# rewrites test keys into the older PEM formats.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} for the tests"
   sudo=""

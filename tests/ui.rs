@@ -147,7 +147,7 @@ fn topics_that_arrive_appear_in_the_tree() {
         has_label(h, "home") && has_label(h, "garden")
     });
     step_until(&mut harness, "the status bar", |h| {
-        has_label_containing(h, "Connected to 127.0.0.1")
+        has_label_containing(h, "Connected to mqtt://127.0.0.1")
     });
     // Counts of the collapsed branch are shown.
     step_until(&mut harness, "the branch counts", |h| {
@@ -226,7 +226,7 @@ fn the_connect_form_connects() {
     harness.step();
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the connection", |h| {
-        has_label_containing(h, &format!("Connected to 127.0.0.1:{}", broker.port()))
+        has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
     });
     step_until(&mut harness, "the retained topic", |h| has_label(h, "form"));
 }

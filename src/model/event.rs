@@ -38,11 +38,12 @@ pub enum PublishOutcome {
 }
 
 /// A topic filter to subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
     /// The filter, wildcards allowed (`#`, `$SYS/#`, `home/+/temp`).
     pub filter: String,
     /// The QoS asked for.
+    #[serde(default)]
     pub qos: Qos,
 }
 

@@ -4,8 +4,9 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
-/// MQTT quality of service level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// MQTT quality of service level (0, 1 or 2 in files).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(into = "u8", try_from = "u8")]
 pub enum Qos {
     /// At most once (0).
     #[default]
@@ -37,6 +38,20 @@ impl Qos {
             2 => Some(Self::ExactlyOnce),
             _ => None,
         }
+    }
+}
+
+impl From<Qos> for u8 {
+    fn from(qos: Qos) -> Self {
+        qos.level()
+    }
+}
+
+impl TryFrom<u8> for Qos {
+    type Error = String;
+
+    fn try_from(level: u8) -> Result<Self, Self::Error> {
+        Self::from_level(level).ok_or_else(|| format!("QoS {level} does not exist (0, 1 or 2)"))
     }
 }
 

@@ -5,14 +5,18 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 
-use rumqttc::{AsyncClient, EventLoop, MqttOptions, Outgoing, Packet, SubscribeFilter, SubscribeReasonCode};
+use rumqttc::{
+    AsyncClient, EventLoop, MqttOptions, Outgoing, Packet, SubscribeFilter, SubscribeReasonCode, TlsConfiguration,
+    Transport,
+};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::backoff::Backoff;
 use super::channel::{EventReceiver, EventSender, Waker, channel};
 use super::errors::{Retry, describe};
-use super::settings::ConnectionSettings;
+use super::settings::{ConnectionSettings, Scheme};
 use super::takeover::TakeoverDetector;
+use super::tls::{SetupError, client_config};
 use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
 
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
@@ -102,13 +106,23 @@ impl Connection {
     }
 }
 
-/// The rumqttc options for `settings`.
-pub fn mqtt_options(settings: &ConnectionSettings) -> MqttOptions {
-    let mut options = MqttOptions::new(
-        settings.client_id.clone(),
-        settings.address.host.clone(),
-        settings.address.port,
-    );
+/// The rumqttc options for `settings`; fails when the TLS files cannot be used.
+pub fn mqtt_options(settings: &ConnectionSettings) -> Result<MqttOptions, SetupError> {
+    let address = &settings.address;
+    // For WebSockets rumqttc takes the whole URL as the host (and ignores the port).
+    let host = if address.scheme.is_websocket() {
+        address.to_string()
+    } else {
+        address.host.clone()
+    };
+    let mut options = MqttOptions::new(settings.client_id.clone(), host, address.port);
+    let tls = || client_config(&settings.tls).map(TlsConfiguration::Rustls);
+    options.set_transport(match address.scheme {
+        Scheme::Mqtt => Transport::Tcp,
+        Scheme::Mqtts => Transport::Tls(tls()?),
+        Scheme::Ws => Transport::Ws,
+        Scheme::Wss => Transport::Wss(tls()?),
+    });
     options.set_keep_alive(Duration::from_secs(u64::from(settings.keep_alive_secs.max(5))));
     options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
     options.set_clean_session(true);
@@ -119,7 +133,7 @@ pub fn mqtt_options(settings: &ConnectionSettings) -> MqttOptions {
     if let Some(username) = &settings.username {
         options.set_credentials(username.clone(), settings.password.clone().unwrap_or_default());
     }
-    options
+    Ok(options)
 }
 
 fn to_rumqttc_qos(qos: Qos) -> rumqttc::QoS {
@@ -312,7 +326,17 @@ async fn close(client: &AsyncClient, eventloop: &mut EventLoop, connected: bool)
 }
 
 async fn run(settings: ConnectionSettings, events: EventSender, mut commands: UnboundedReceiver<Command>) {
-    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings), REQUEST_QUEUE);
+    let options = match mqtt_options(&settings) {
+        Ok(options) => options,
+        Err(error) => {
+            tracing::warn!(broker = %settings.address, %error, "cannot connect");
+            events.send(Event::State(ConnectionState::Failed {
+                reason: error.to_string(),
+            }));
+            return;
+        }
+    };
+    let (client, mut eventloop) = AsyncClient::new(options, REQUEST_QUEUE);
     eventloop
         .network_options
         .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));

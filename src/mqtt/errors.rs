@@ -5,6 +5,7 @@ use std::io;
 use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
 
 use super::settings::ConnectionSettings;
+use super::tls::{explain, find_rustls_error};
 
 /// What to do after a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +40,34 @@ pub fn describe(error: &ConnectionError, settings: &ConnectionSettings) -> Failu
         retry: Retry::Never,
         closed_by_broker: false,
     };
+    if let Some(tls) = find_rustls_error(error) {
+        // A certificate problem stays until someone changes a setting or a certificate.
+        let lasting = matches!(
+            tls,
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::InvalidMessage(_)
+                | rustls::Error::AlertReceived(
+                    rustls::AlertDescription::CertificateRequired
+                        | rustls::AlertDescription::UnknownCA
+                        | rustls::AlertDescription::BadCertificate
+                        | rustls::AlertDescription::CertificateExpired
+                        | rustls::AlertDescription::CertificateRevoked
+                        | rustls::AlertDescription::NoApplicationProtocol
+                )
+        );
+        let reason = format!("TLS with {broker} failed: {}", explain(tls));
+        return if lasting { never(reason) } else { later(reason) };
+    }
     match error {
         ConnectionError::ConnectionRefused(code) => refused(*code, settings),
+        ConnectionError::Websocket(err) => describe_websocket(err, settings),
+        ConnectionError::WsConnect(err) => never(format!("{broker} is not a usable WebSockets address: {err}")),
+        ConnectionError::InvalidUrl(err) => never(format!("{broker} is not a usable WebSockets address: {err}")),
+        ConnectionError::ResponseValidation(_) => never(format!(
+            "{broker} accepted the WebSocket but does not speak MQTT over it (no \"mqtt\" subprotocol): \
+             is this the broker's WebSockets port and path?"
+        )),
         ConnectionError::Io(err) => describe_io(err, &broker),
         ConnectionError::MqttState(StateError::Io(err)) => describe_io(err, &broker),
         ConnectionError::MqttState(StateError::ConnectionAborted) => Failure {
@@ -65,11 +92,66 @@ pub fn describe(error: &ConnectionError, settings: &ConnectionSettings) -> Failu
             settings.connect_timeout_secs
         )),
         ConnectionError::FlushTimeout => later(format!("Sending to {broker} timed out")),
+        ConnectionError::Tls(rumqttc::TlsError::Io(io)) => {
+            let mut failure = describe_io(io, &broker);
+            if failure.closed_by_broker {
+                failure.reason = format!(
+                    "{broker} closed the connection during the TLS handshake: is this the broker's TLS port (often 8883)?"
+                );
+                failure.closed_by_broker = false;
+            }
+            failure
+        }
         ConnectionError::Tls(err) => later(format!("TLS error with {broker}: {err}")),
         ConnectionError::NotConnAck(packet) => never(format!(
             "{broker} answered the connection request with {packet:?} instead of CONNACK: is this an MQTT broker?"
         )),
         ConnectionError::RequestsDone => never("The connection was closed".to_owned()),
+    }
+}
+
+fn describe_websocket(err: &tungstenite::Error, settings: &ConnectionSettings) -> Failure {
+    let broker = settings.address.to_string();
+    match err {
+        // A WebSockets error comes only while opening the connection: a socket closed then
+        // usually means the port speaks something else.
+        tungstenite::Error::Io(io) => {
+            let mut failure = describe_io(io, &broker);
+            if failure.closed_by_broker {
+                failure.reason = format!(
+                    "{broker} closed the connection during the WebSockets handshake: is this the broker's WebSockets port?"
+                );
+                failure.closed_by_broker = false;
+            }
+            failure
+        }
+        tungstenite::Error::Http(response) => Failure {
+            reason: format!(
+                "{broker} answered HTTP {} instead of opening a WebSocket: check the path (brokers often use /mqtt)",
+                response.status()
+            ),
+            retry: Retry::Never,
+            closed_by_broker: false,
+        },
+        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => Failure {
+            reason: format!(
+                "{broker} closed the connection during the WebSockets handshake: is this the broker's WebSockets port?"
+            ),
+            retry: Retry::Later,
+            closed_by_broker: false,
+        },
+        tungstenite::Error::HttpFormat(_) | tungstenite::Error::Protocol(_) => Failure {
+            reason: format!(
+                "{broker} did not answer as a WebSockets server: is this the broker's WebSockets port? ({err})"
+            ),
+            retry: Retry::Never,
+            closed_by_broker: false,
+        },
+        other => Failure {
+            reason: format!("WebSockets error with {broker}: {other}"),
+            retry: Retry::Later,
+            closed_by_broker: false,
+        },
     }
 }
 

@@ -8,7 +8,8 @@ pub mod errors;
 pub mod retained;
 pub mod settings;
 pub mod takeover;
+pub mod tls;
 
 pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::{Command, Connection, PublishRequest};
-pub use settings::{AddressError, BrokerAddress, ConnectionSettings};
+pub use settings::{AddressError, BrokerAddress, ConnectionSettings, Scheme, TlsOptions};

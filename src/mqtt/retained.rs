@@ -25,7 +25,7 @@ pub async fn retained_topics(
 ) -> Result<Vec<String>, String> {
     let mut settings = settings.clone();
     settings.client_id = random_client_id();
-    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings), 16);
+    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings).map_err(|e| e.to_string())?, 16);
     eventloop
         .network_options
         .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));

@@ -1,17 +1,82 @@
 //! What a connection needs to know: where the broker is and how to log in.
 
+use std::path::PathBuf;
+
 use crate::model::Subscription;
+
+/// Keep-alive interval of a new connection, in seconds.
+pub const DEFAULT_KEEP_ALIVE_SECS: u16 = 30;
+/// How long a new connection waits for the broker, in seconds.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u16 = 5;
 
 /// Default MQTT port over TCP.
 pub const DEFAULT_PORT: u16 = 1883;
 
-/// A broker address: host and port, from `mqtt://host:port`, `host:port` or `host`.
+/// How the connection is carried.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// MQTT over plain TCP (`mqtt://`).
+    #[default]
+    Mqtt,
+    /// MQTT over TLS (`mqtts://`).
+    Mqtts,
+    /// MQTT over WebSockets (`ws://`).
+    Ws,
+    /// MQTT over WebSockets over TLS (`wss://`).
+    Wss,
+}
+
+impl Scheme {
+    /// Every scheme, in the order a menu shows them.
+    pub const ALL: [Self; 4] = [Self::Mqtt, Self::Mqtts, Self::Ws, Self::Wss];
+
+    /// The URL scheme, without `://`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mqtt => "mqtt",
+            Self::Mqtts => "mqtts",
+            Self::Ws => "ws",
+            Self::Wss => "wss",
+        }
+    }
+
+    /// The port brokers usually listen on for this scheme.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Mqtt => DEFAULT_PORT,
+            Self::Mqtts => 8883,
+            Self::Ws => 80,
+            Self::Wss => 443,
+        }
+    }
+
+    /// Whether the connection is encrypted.
+    pub fn is_tls(self) -> bool {
+        matches!(self, Self::Mqtts | Self::Wss)
+    }
+
+    /// Whether MQTT travels inside WebSocket frames.
+    pub fn is_websocket(self) -> bool {
+        matches!(self, Self::Ws | Self::Wss)
+    }
+}
+
+/// The path a WebSockets address gets when none is written (the usual one: EMQX, HiveMQ, VerneMQ).
+pub const DEFAULT_WS_PATH: &str = "/mqtt";
+
+/// A broker address: `mqtt://host:port`, `mqtts://host`, `ws://host:9001/mqtt`, `wss://host/mqtt`,
+/// or just `host:port` (plain TCP).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrokerAddress {
+    /// How the connection is carried.
+    pub scheme: Scheme,
     /// Host name or IP address (IPv6 without brackets).
     pub host: String,
     /// TCP port.
     pub port: u16,
+    /// The HTTP path of a WebSockets address, starting with `/`; empty for TCP.
+    pub path: String,
 }
 
 /// Why a broker address could not be read.
@@ -20,11 +85,8 @@ pub enum AddressError {
     /// Nothing was given.
     #[error("Enter the broker's address, such as localhost:1883")]
     Empty,
-    /// A scheme this version cannot connect with.
-    #[error("\"{0}://\" is not supported yet: use mqtt://HOST:PORT (plain TCP)")]
-    UnsupportedScheme(String),
     /// A scheme that is not MQTT at all.
-    #[error("\"{0}://\" is not an MQTT address: use mqtt://HOST:PORT")]
+    #[error("\"{0}://\" is not an MQTT address: use mqtt://, mqtts://, ws:// or wss://")]
     UnknownScheme(String),
     /// The port is not a number from 1 to 65535.
     #[error("\"{0}\" is not a port number (1 to 65535)")]
@@ -32,6 +94,9 @@ pub enum AddressError {
     /// No host before the port.
     #[error("The address has no host name")]
     NoHost,
+    /// Characters a host name cannot hold.
+    #[error("\"{0}\" is not a host name")]
+    BadHost(String),
 }
 
 impl BrokerAddress {
@@ -41,18 +106,23 @@ impl BrokerAddress {
         if text.is_empty() {
             return Err(AddressError::Empty);
         }
-        let rest = match text.split_once("://") {
-            Some((scheme, rest)) => match scheme.to_ascii_lowercase().as_str() {
-                "mqtt" | "tcp" => rest,
-                "mqtts" | "ssl" | "tls" | "ws" | "wss" => {
-                    return Err(AddressError::UnsupportedScheme(scheme.to_owned()));
-                }
-                _ => return Err(AddressError::UnknownScheme(scheme.to_owned())),
-            },
-            None => text,
+        let (scheme, rest) = match text.split_once("://") {
+            Some((scheme, rest)) => (
+                match scheme.to_ascii_lowercase().as_str() {
+                    "mqtt" | "tcp" => Scheme::Mqtt,
+                    "mqtts" | "ssl" | "tls" | "tcps" => Scheme::Mqtts,
+                    "ws" => Scheme::Ws,
+                    "wss" => Scheme::Wss,
+                    _ => return Err(AddressError::UnknownScheme(scheme.to_owned())),
+                },
+                rest,
+            ),
+            None => (Scheme::Mqtt, text),
         };
-        // Drop a trailing path such as "/mqtt" (meaningless for plain TCP).
-        let authority = rest.split('/').next().unwrap_or_default();
+        let (authority, path) = match rest.find('/') {
+            Some(slash) => (&rest[..slash], &rest[slash..]),
+            None => (rest, ""),
+        };
         let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
             // [::1]:1883
             let (host, after) = bracketed.split_once(']').ok_or(AddressError::NoHost)?;
@@ -70,28 +140,62 @@ impl BrokerAddress {
         if host.is_empty() {
             return Err(AddressError::NoHost);
         }
+        if host.chars().any(|c| c.is_whitespace() || "@?#/\\".contains(c)) {
+            return Err(AddressError::BadHost(host.to_owned()));
+        }
         let port = match port {
-            None | Some("") => DEFAULT_PORT,
+            None | Some("") => scheme.default_port(),
             Some(port) => match port.parse::<u16>() {
                 Ok(port) if port > 0 => port,
                 _ => return Err(AddressError::BadPort(port.to_owned())),
             },
         };
+        // A path means something only to WebSockets; plain TCP ignores a trailing "/...".
+        let path = if scheme.is_websocket() {
+            if path.is_empty() { DEFAULT_WS_PATH } else { path }
+        } else {
+            ""
+        };
         Ok(Self {
+            scheme,
             host: host.to_owned(),
             port,
+            path: path.to_owned(),
         })
+    }
+
+    /// `host:port` (IPv6 in brackets): the broker, whatever the transport.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 }
 
 impl std::fmt::Display for BrokerAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
-        }
+        write!(f, "{}://{}{}", self.scheme.as_str(), self.authority(), self.path)
     }
+}
+
+/// TLS choices for `mqtts://` and `wss://`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TlsOptions {
+    /// Trust exactly the CAs in this PEM file instead of the operating system's trust store.
+    pub ca_file: Option<PathBuf>,
+    /// The client's certificate (PEM), for brokers that ask for one.
+    pub client_cert_file: Option<PathBuf>,
+    /// The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); may be in the certificate file.
+    pub client_key_file: Option<PathBuf>,
+    /// ALPN protocols to offer, such as `mqtt` or `x-amzn-mqtt-ca`.
+    pub alpn: Vec<String>,
+    /// Check the server's certificate for this name instead of the host connected to.
+    pub server_name: Option<String>,
+    /// Accept any server certificate (dangerous: anyone in between can read and change everything).
+    pub insecure: bool,
 }
 
 /// Everything needed to open one connection.
@@ -111,6 +215,8 @@ pub struct ConnectionSettings {
     pub keep_alive_secs: u16,
     /// How long to wait for the broker to accept a connection, in seconds.
     pub connect_timeout_secs: u16,
+    /// TLS choices, used by `mqtts://` and `wss://`.
+    pub tls: TlsOptions,
 }
 
 impl std::fmt::Debug for ConnectionSettings {
@@ -123,6 +229,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("subscriptions", &self.subscriptions)
             .field("keep_alive_secs", &self.keep_alive_secs)
             .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -136,8 +243,9 @@ impl ConnectionSettings {
             username: None,
             password: None,
             subscriptions: Subscription::defaults(),
-            keep_alive_secs: 30,
-            connect_timeout_secs: 5,
+            keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
+            connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
+            tls: TlsOptions::default(),
         }
     }
 }
@@ -168,6 +276,30 @@ mod tests {
         assert_eq!(parse("tcp://broker.lan:1999/"), Ok(("broker.lan".into(), 1999)));
         assert_eq!(parse("[::1]:1885"), Ok(("::1".into(), 1885)));
         assert_eq!(parse("::1"), Ok(("::1".into(), 1883)));
+        assert_eq!(parse("mqtts://broker.lan"), Ok(("broker.lan".into(), 8883)));
+        assert_eq!(parse("wss://broker.lan"), Ok(("broker.lan".into(), 443)));
+    }
+
+    #[test]
+    fn reads_every_transport_and_writes_it_back() {
+        let cases = [
+            ("broker.lan", "mqtt://broker.lan:1883"),
+            ("tcp://broker.lan:1999/ignored", "mqtt://broker.lan:1999"),
+            ("ssl://broker.lan", "mqtts://broker.lan:8883"),
+            ("ws://broker.lan:9001", "ws://broker.lan:9001/mqtt"),
+            ("ws://broker.lan:9001/", "ws://broker.lan:9001/"),
+            ("WSS://[::1]:8084/mqtt/v1?x=1", "wss://[::1]:8084/mqtt/v1?x=1"),
+        ];
+        for (typed, shown) in cases {
+            let address = BrokerAddress::parse(typed).expect(typed);
+            assert_eq!(address.to_string(), shown);
+            assert_eq!(BrokerAddress::parse(shown).as_ref(), Ok(&address), "{shown} reads back");
+        }
+        let ws = BrokerAddress::parse("ws://h:9001/mqtt").expect("valid");
+        assert_eq!(
+            (ws.scheme, ws.path.as_str(), ws.authority()),
+            (Scheme::Ws, "/mqtt", "h:9001".to_owned())
+        );
     }
 
     #[test]
@@ -177,7 +309,11 @@ mod tests {
         assert_eq!(parse("host:0"), Err(AddressError::BadPort("0".into())));
         assert_eq!(parse(":1883"), Err(AddressError::NoHost));
         assert_eq!(parse("http://x"), Err(AddressError::UnknownScheme("http".into())));
-        assert!(matches!(parse("wss://x"), Err(AddressError::UnsupportedScheme(_))));
+        assert_eq!(parse("mqtt://bro ker"), Err(AddressError::BadHost("bro ker".into())));
+        assert_eq!(
+            parse("mqtt://user@host"),
+            Err(AddressError::BadHost("user@host".into()))
+        );
     }
 
     #[test]

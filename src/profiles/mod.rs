@@ -1,6 +1,7 @@
 //! What mqscope keeps between runs, in the OS's config directory.
 
 pub mod messages;
+pub mod profile;
 pub mod store;
 
 pub use store::{Loaded, Store};

@@ -39,7 +39,7 @@ impl ConnectForm {
     /// A form showing `settings`, to edit them.
     pub fn from_settings(settings: &ConnectionSettings) -> Self {
         Self {
-            broker: format!("mqtt://{}", settings.address),
+            broker: settings.address.to_string(),
             client_id: settings.client_id.clone(),
             username: settings.username.clone().unwrap_or_default(),
             password: settings.password.clone().unwrap_or_default(),

@@ -14,11 +14,46 @@ use std::time::{Duration, Instant};
 use mqscope::model::{ConnectionState, Session};
 use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
 
+pub mod pki;
+
+/// A listener beside the plain TCP one (which the test harness uses to see the broker is up).
+#[derive(Clone, Debug)]
+pub enum Listener {
+    /// MQTT over TLS with this certificate and key; `require_client_cert` asks clients for one
+    /// issued by `ca`.
+    Tls {
+        /// CA file (PEM) for client certificates.
+        ca: PathBuf,
+        /// Server certificate (PEM).
+        cert: PathBuf,
+        /// Server key (PEM).
+        key: PathBuf,
+        /// Whether a client certificate is required.
+        require_client_cert: bool,
+    },
+    /// MQTT over WebSockets.
+    Ws,
+    /// MQTT over WebSockets over TLS.
+    Wss {
+        /// Server certificate (PEM).
+        cert: PathBuf,
+        /// Server key (PEM).
+        key: PathBuf,
+    },
+}
+
 /// What the test broker allows.
 #[derive(Clone, Debug, Default)]
 pub struct BrokerConfig {
     /// Users (name, password); when not empty, anonymous clients are refused.
     pub users: Vec<(String, String)>,
+    /// Extra listeners; their ports are in [`Broker::ports`], in the same order.
+    pub listeners: Vec<Listener>,
+    /// An ACL file's lines (`acl_file`).
+    pub acl: Vec<String>,
+    /// Use the dynamic security plugin (users, roles, and ACLs checked at SUBSCRIBE), with an
+    /// `admin` user; configure it with [`Broker::dynsec`].
+    pub dynsec: bool,
     /// Extra lines for mosquitto.conf.
     pub extra: Vec<String>,
 }
@@ -27,6 +62,7 @@ pub struct BrokerConfig {
 pub struct Broker {
     child: Option<Child>,
     port: u16,
+    ports: Vec<u16>,
     dir: tempfile::TempDir,
     binary: PathBuf,
 }
@@ -42,6 +78,24 @@ fn find_binary(name: &str) -> PathBuf {
         "`{name}` is not installed. Install Mosquitto with `sudo apt-get install -y mosquitto mosquitto-clients` \
          (the README's test command, `.ci/run`, does this for you)"
     );
+}
+
+/// The dynamic security plugin's admin password in test brokers.
+const DYNSEC_ADMIN_PASSWORD: &str = "admin-pw";
+
+fn find_plugin(name: &str) -> PathBuf {
+    for dir in [
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+        "/usr/lib",
+        "/usr/local/lib",
+    ] {
+        let path = Path::new(dir).join(name);
+        if path.exists() {
+            return path;
+        }
+    }
+    panic!("the Mosquitto plugin {name} is not installed (it comes with Debian's mosquitto package)");
 }
 
 /// A TCP port nobody listens on right now.
@@ -73,7 +127,23 @@ impl Broker {
             "sys_interval 1".to_owned(),
             "max_queued_messages 0".to_owned(),
         ];
-        if config.users.is_empty() {
+        if config.dynsec {
+            let file = dir.path().join("dynsec.json");
+            let status = Command::new(find_binary("mosquitto_ctrl"))
+                .args(["dynsec", "init"])
+                .arg(&file)
+                .args(["admin", DYNSEC_ADMIN_PASSWORD])
+                .stdout(Stdio::null())
+                .status()
+                .expect("run mosquitto_ctrl");
+            assert!(status.success() && file.exists(), "mosquitto_ctrl dynsec init failed");
+            conf.push("allow_anonymous false".to_owned());
+            conf.push(format!(
+                "plugin {}",
+                find_plugin("mosquitto_dynamic_security.so").display()
+            ));
+            conf.push(format!("plugin_opt_config_file {}", file.display()));
+        } else if config.users.is_empty() {
             conf.push("allow_anonymous true".to_owned());
         } else {
             let passwd = dir.path().join("passwd");
@@ -94,12 +164,43 @@ impl Broker {
             conf.push("allow_anonymous false".to_owned());
             conf.push(format!("password_file {}", passwd.display()));
         }
+        let mut ports = Vec::new();
+        for listener in &config.listeners {
+            let port = free_port();
+            ports.push(port);
+            conf.push(format!("listener {port} 127.0.0.1"));
+            match listener {
+                Listener::Tls {
+                    ca,
+                    cert,
+                    key,
+                    require_client_cert,
+                } => {
+                    conf.push(format!("cafile {}", ca.display()));
+                    conf.push(format!("certfile {}", cert.display()));
+                    conf.push(format!("keyfile {}", key.display()));
+                    conf.push(format!("require_certificate {require_client_cert}"));
+                }
+                Listener::Ws => conf.push("protocol websockets".to_owned()),
+                Listener::Wss { cert, key } => {
+                    conf.push("protocol websockets".to_owned());
+                    conf.push(format!("certfile {}", cert.display()));
+                    conf.push(format!("keyfile {}", key.display()));
+                }
+            }
+        }
+        if !config.acl.is_empty() {
+            let acl = dir.path().join("acl");
+            std::fs::write(&acl, config.acl.join("\n") + "\n").expect("write the ACL file");
+            conf.push(format!("acl_file {}", acl.display()));
+        }
         conf.extend(config.extra);
         let conf_path = dir.path().join("mosquitto.conf");
         std::fs::write(&conf_path, conf.join("\n") + "\n").expect("write mosquitto.conf");
         let mut broker = Self {
             child: None,
             port,
+            ports,
             dir,
             binary,
         };
@@ -149,6 +250,26 @@ impl Broker {
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Run `mosquitto_ctrl dynsec ARGS` as the admin (the broker needs [`BrokerConfig::dynsec`]).
+    pub fn dynsec(&self, args: &[&str]) {
+        let output = Command::new(find_binary("mosquitto_ctrl"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-u", "admin", "-P", DYNSEC_ADMIN_PASSWORD, "dynsec"])
+            .args(args)
+            .output()
+            .expect("run mosquitto_ctrl");
+        assert!(
+            output.status.success(),
+            "mosquitto_ctrl dynsec {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// The ports of the extra listeners, in the order of [`BrokerConfig::listeners`].
+    pub fn ports(&self) -> &[u16] {
+        &self.ports
     }
 
     /// `mqtt://127.0.0.1:PORT`

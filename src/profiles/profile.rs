@@ -1,0 +1,404 @@
+//! Saved connection profiles: everything needed to reach a broker again,
+//! under a name, in `profiles.json` (versioned; older versions are read and
+//! upgraded, newer ones are used without being overwritten).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Subscription;
+use crate::mqtt::settings::{
+    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, TlsOptions,
+    random_client_id,
+};
+
+/// The store file name.
+pub const FILE: &str = "profiles";
+/// Format version written by this build.
+pub const VERSION: u32 = 1;
+
+/// Where a profile's password is kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordStorage {
+    /// Not kept: typed before each connection.
+    #[default]
+    Ask,
+    /// In `profiles.json`, as plain text.
+    PlainText,
+}
+
+/// One saved connection.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// Stable identity (names can change and repeat).
+    pub id: String,
+    /// What the user calls it.
+    pub name: String,
+    /// Broker address as typed: `mqtt://`, `mqtts://`, `ws://` or `wss://`.
+    pub broker: String,
+    /// MQTT client id.
+    pub client_id: String,
+    /// User name (empty: none).
+    pub username: String,
+    /// Where the password is kept.
+    pub password_storage: PasswordStorage,
+    /// The password, when `password_storage` is `PlainText` (never written otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// TLS choices for `mqtts://` and `wss://`.
+    pub tls: TlsOptions,
+    /// Keep-alive interval in seconds.
+    pub keep_alive_secs: u16,
+    /// How long to wait for CONNACK, in seconds.
+    pub connect_timeout_secs: u16,
+    /// Filters to subscribe to.
+    pub subscriptions: Vec<Subscription>,
+    /// Connect to it when mqscope starts.
+    pub connect_on_start: bool,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("broker", &self.broker)
+            .field("username", &self.username)
+            .field("password_storage", &self.password_storage)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            id: new_id(),
+            name: "Local broker".to_owned(),
+            broker: "mqtt://localhost:1883".to_owned(),
+            client_id: random_client_id(),
+            username: String::new(),
+            password_storage: PasswordStorage::Ask,
+            password: None,
+            tls: TlsOptions::default(),
+            keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
+            connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
+            subscriptions: Subscription::defaults(),
+            connect_on_start: false,
+        }
+    }
+}
+
+/// A fresh profile id.
+pub fn new_id() -> String {
+    format!("{:016x}", fastrand::u64(..))
+}
+
+impl Profile {
+    /// The connection settings this profile describes, with `password` typed for this
+    /// connection (used when the profile keeps none), or what is wrong with them.
+    pub fn settings(&self, password: Option<&str>) -> Result<ConnectionSettings, String> {
+        let address = BrokerAddress::parse(&self.broker).map_err(|e| e.to_string())?;
+        let mut settings = ConnectionSettings::new(address);
+        let client_id = self.client_id.trim();
+        if client_id.is_empty() {
+            return Err("Enter a client id, or press New to make one".to_owned());
+        }
+        client_id.clone_into(&mut settings.client_id);
+        settings.username = Some(self.username.clone()).filter(|u| !u.is_empty());
+        let password = match self.password_storage {
+            PasswordStorage::PlainText => self.password.as_deref(),
+            PasswordStorage::Ask => password,
+        };
+        settings.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
+        if settings.password.is_some() && settings.username.is_none() {
+            return Err("A password needs a user name (MQTT 3.1.1)".to_owned());
+        }
+        settings.keep_alive_secs = self.keep_alive_secs.max(5);
+        settings.connect_timeout_secs = self.connect_timeout_secs.max(1);
+        settings.subscriptions = self
+            .subscriptions
+            .iter()
+            .filter(|s| !s.filter.trim().is_empty())
+            .cloned()
+            .collect();
+        if let Some(bad) = settings
+            .subscriptions
+            .iter()
+            .find_map(|s| crate::model::topic::filter_error(&s.filter))
+        {
+            return Err(bad);
+        }
+        if settings.subscriptions.is_empty() {
+            return Err("Add at least one subscription, such as #".to_owned());
+        }
+        // TLS settings stay in the profile when the scheme changes, but apply only to TLS.
+        if settings.address.scheme.is_tls() {
+            settings.tls = self.tls.clone();
+        }
+        Ok(settings)
+    }
+
+    /// Whether connecting needs a password typed first: a user name, and no password kept.
+    pub fn needs_password(&self) -> bool {
+        self.password_storage == PasswordStorage::Ask && !self.username.is_empty()
+    }
+
+    /// The profile with its password removed (for exports without secrets).
+    pub fn without_password(&self) -> Self {
+        Self {
+            password: None,
+            password_storage: PasswordStorage::Ask,
+            ..self.clone()
+        }
+    }
+}
+
+/// The whole file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfilesFile {
+    /// Format version.
+    pub version: u32,
+    /// The profile used last, by id.
+    pub last_used: Option<String>,
+    /// Every profile, in the user's order.
+    pub profiles: Vec<Profile>,
+}
+
+impl Default for ProfilesFile {
+    fn default() -> Self {
+        Self {
+            version: VERSION,
+            last_used: None,
+            profiles: Vec::new(),
+        }
+    }
+}
+
+/// How a profiles file was read.
+#[derive(Debug)]
+pub enum Read {
+    /// Read, and upgraded if it was an older version.
+    Current(ProfilesFile),
+    /// Written by a newer mqscope: usable, but saving over it would lose what this build does not know.
+    Newer(ProfilesFile, u32),
+}
+
+impl ProfilesFile {
+    /// Read a profiles file of any version.
+    pub fn from_json(value: serde_json::Value) -> Result<Read, String> {
+        let version = value
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or("it has no format version")?;
+        let version = u32::try_from(version).map_err(|_| format!("format version {version} is not valid"))?;
+        let mut file: ProfilesFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        // Every profile needs an id that no other has.
+        let mut seen = std::collections::HashSet::new();
+        for profile in &mut file.profiles {
+            if profile.id.is_empty() || !seen.insert(profile.id.clone()) {
+                profile.id = new_id();
+                seen.insert(profile.id.clone());
+            }
+            if profile.password_storage == PasswordStorage::Ask {
+                profile.password = None;
+            }
+        }
+        if version > VERSION {
+            return Ok(Read::Newer(file, version));
+        }
+        file.version = VERSION;
+        Ok(Read::Current(file))
+    }
+
+    /// The profile with `id`.
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// The profile named `name` (ignoring case), or with that id.
+    pub fn find(&self, name: &str) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .or_else(|| self.profiles.iter().find(|p| p.name.eq_ignore_ascii_case(name)))
+            .or_else(|| self.get(name))
+    }
+
+    /// A name like `base` that no profile has yet: `base`, `base (2)`, `base (3)`…
+    pub fn unique_name(&self, base: &str) -> String {
+        let taken = |name: &str| self.profiles.iter().any(|p| p.name == name);
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base} ({n})"))
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| base.to_owned())
+    }
+
+    /// Add imported profiles: each gets a new id and, if its name is taken, a new name.
+    /// Returns how many were added.
+    pub fn import(&mut self, profiles: Vec<Profile>) -> usize {
+        let count = profiles.len();
+        for mut profile in profiles {
+            profile.id = new_id();
+            profile.name = self.unique_name(profile.name.trim());
+            profile.connect_on_start = false;
+            self.profiles.push(profile);
+        }
+        count
+    }
+}
+
+/// An export file: profiles to hand to another machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// What this file is.
+    pub format: String,
+    /// Format version of the profiles in it.
+    pub version: u32,
+    /// The profiles.
+    pub profiles: Vec<Profile>,
+}
+
+/// The `format` of export files.
+pub const EXPORT_FORMAT: &str = "mqscope-profiles";
+
+impl Export {
+    /// An export of `profiles`, with their passwords only if `with_passwords`.
+    pub fn new(profiles: &[Profile], with_passwords: bool) -> Self {
+        Self {
+            format: EXPORT_FORMAT.to_owned(),
+            version: VERSION,
+            profiles: profiles
+                .iter()
+                .map(|p| {
+                    if with_passwords {
+                        p.clone()
+                    } else {
+                        p.without_password()
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Read an export file (or a whole `profiles.json`).
+    pub fn parse(bytes: &[u8]) -> Result<Vec<Profile>, String> {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("it is not a profiles file: {e}"))?;
+        if value.get("profiles").is_none() {
+            return Err("it is not a profiles file (it has no \"profiles\")".to_owned());
+        }
+        match ProfilesFile::from_json(value)? {
+            Read::Current(file) | Read::Newer(file, _) => Ok(file.profiles),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::Scheme;
+
+    fn profile(name: &str, broker: &str) -> Profile {
+        Profile {
+            name: name.into(),
+            broker: broker.into(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn a_profile_becomes_connection_settings() {
+        let mut p = profile("Pi", "mqtts://pi.lan");
+        p.username = "bob".into();
+        p.tls.ca_file = Some("ca.pem".into());
+        assert!(p.needs_password());
+        let settings = p.settings(Some("typed")).expect("valid");
+        assert_eq!(settings.address.scheme, Scheme::Mqtts);
+        assert_eq!(settings.password.as_deref(), Some("typed"));
+        assert_eq!(settings.tls.ca_file.as_deref(), Some(std::path::Path::new("ca.pem")));
+
+        p.password_storage = PasswordStorage::PlainText;
+        p.password = Some("kept".into());
+        assert!(!p.needs_password());
+        assert_eq!(
+            p.settings(Some("typed")).expect("valid").password.as_deref(),
+            Some("kept")
+        );
+
+        p.broker = "pi.lan:99999".into();
+        assert!(p.settings(None).is_err());
+    }
+
+    #[test]
+    fn passwords_are_written_only_when_kept_in_the_file() {
+        let mut file = ProfilesFile::default();
+        let mut ask = profile("Ask", "x");
+        ask.password = Some("typed-once".into());
+        let mut kept = profile("Kept", "y");
+        kept.password_storage = PasswordStorage::PlainText;
+        kept.password = Some("in-file".into());
+        file.profiles = vec![ask.without_password(), kept.clone()];
+        let json = serde_json::to_string(&file).expect("json");
+        assert!(!json.contains("typed-once"));
+        assert!(json.contains("in-file"));
+        assert!(!format!("{kept:?}").contains("in-file"), "Debug hides it");
+
+        let export = serde_json::to_string(&Export::new(&file.profiles, false)).expect("json");
+        assert!(!export.contains("in-file"), "exports leave passwords out unless asked");
+        let export = serde_json::to_string(&Export::new(&file.profiles, true)).expect("json");
+        assert!(export.contains("in-file"));
+    }
+
+    #[test]
+    fn reads_back_what_it_writes_and_repairs_ids() {
+        let mut file = ProfilesFile {
+            profiles: vec![profile("A", "a"), profile("B", "b")],
+            ..ProfilesFile::default()
+        };
+        file.profiles[1].id = file.profiles[0].id.clone();
+        file.last_used = Some(file.profiles[0].id.clone());
+        let value = serde_json::to_value(&file).expect("json");
+        let Read::Current(read) = ProfilesFile::from_json(value).expect("reads") else {
+            panic!("current version")
+        };
+        assert_eq!(read.profiles.len(), 2);
+        assert_ne!(read.profiles[0].id, read.profiles[1].id, "a repeated id is replaced");
+        assert_eq!(read.profiles[0], file.profiles[0]);
+    }
+
+    #[test]
+    fn missing_fields_get_defaults_and_newer_versions_are_flagged() {
+        let value = serde_json::json!({"version": 1, "profiles": [{"name": "Old", "broker": "mqtt://old:1883"}]});
+        let Read::Current(file) = ProfilesFile::from_json(value).expect("reads") else {
+            panic!("current")
+        };
+        let p = &file.profiles[0];
+        assert_eq!((p.name.as_str(), p.keep_alive_secs), ("Old", 30));
+        assert!(!p.id.is_empty() && p.client_id.starts_with("mqscope-"));
+        assert_eq!(p.subscriptions.len(), 2);
+
+        let newer = serde_json::json!({"version": 7, "profiles": [], "future": true});
+        assert!(matches!(ProfilesFile::from_json(newer), Ok(Read::Newer(_, 7))));
+        assert!(ProfilesFile::from_json(serde_json::json!({"profiles": []})).is_err());
+    }
+
+    #[test]
+    fn names_stay_unique_on_import() {
+        let mut file = ProfilesFile {
+            profiles: vec![profile("Pi", "a")],
+            ..ProfilesFile::default()
+        };
+        let added = file.import(vec![profile("Pi", "b"), profile("Pi", "c"), profile("Cloud", "d")]);
+        let names: Vec<&str> = file.profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(added, 3);
+        assert_eq!(names, ["Pi", "Pi (2)", "Pi (3)", "Cloud"]);
+        assert_eq!(file.find("cloud").map(|p| p.broker.as_str()), Some("d"));
+        assert!(Export::parse(b"{\"x\":1}").is_err());
+        assert!(Export::parse(b"not json").is_err());
+    }
+}
