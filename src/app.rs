@@ -11,7 +11,8 @@ use crate::model::Session;
 use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::profiles::Store;
 use crate::profiles::messages::{self, MessagesFile};
-use crate::ui::connection::ConnectForm;
+use crate::profiles::profile::ProfilesFile;
+use crate::ui::connection::ConnectionManager;
 use crate::ui::delete::DeleteJob;
 use crate::ui::message::{MessageAction, MessageView};
 use crate::ui::publish::PublishPane;
@@ -21,8 +22,8 @@ use crate::ui::{status, theme};
 /// Time spent applying events per frame at most; the rest waits for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
-/// Width of the connect form's card content, in points.
-const FORM_WIDTH: f32 = 440.0;
+/// Width of the connection manager's card content, in points.
+const FORM_WIDTH: f32 = 700.0;
 
 /// Width of the message panel when the window opens, in points.
 const MESSAGE_PANEL_WIDTH: f32 = 640.0;
@@ -70,14 +71,20 @@ impl Explorer {
 /// The mqscope application state.
 pub struct App {
     runtime: tokio::runtime::Handle,
-    /// Where saved messages and history live (none when there is no config directory).
+    /// Where saved messages and history live (none when there is no config directory,
+    /// or the file could not be read and must not be overwritten).
     store: Option<Store>,
     messages: MessagesFile,
     /// Saves of `messages` started so far (the newest one's number).
     saves_started: Arc<AtomicU64>,
+    /// Where profiles are saved (none when they must not be).
+    profiles_store: Option<Store>,
+    /// Saves of the profiles started so far.
+    profile_saves_started: Arc<AtomicU64>,
     /// A problem to show until dismissed (a damaged file, a failed save).
     notice: Option<String>,
-    form: ConnectForm,
+    /// The connection manager: saved profiles and their editor.
+    pub manager: ConnectionManager,
     show_form: bool,
     explorer: Option<Explorer>,
     title: String,
@@ -99,18 +106,32 @@ impl App {
 
     /// An app keeping its files in `store` (or nowhere).
     pub fn with_store(runtime: tokio::runtime::Handle, store: Option<Store>) -> Self {
-        let loaded = store.as_ref().map(|s| s.load::<MessagesFile>(messages::FILE));
-        let (messages, notice, store) = match loaded {
-            Some(loaded) => (loaded.value, loaded.problem, store.filter(|_| loaded.may_save)),
-            None => (MessagesFile::default(), None, store),
+        let mut problems = Vec::new();
+        let (profiles, profiles_store) = match &store {
+            Some(store) => {
+                let loaded = ProfilesFile::load(store);
+                problems.extend(loaded.problem);
+                (loaded.value, Some(store.clone()).filter(|_| loaded.may_save))
+            }
+            None => (ProfilesFile::default(), None),
+        };
+        let (messages, store) = match store {
+            Some(store) => {
+                let loaded = store.load::<MessagesFile>(messages::FILE);
+                problems.extend(loaded.problem);
+                (loaded.value, Some(store).filter(|_| loaded.may_save))
+            }
+            None => (MessagesFile::default(), None),
         };
         Self {
             runtime,
             store,
             messages,
             saves_started: Arc::new(AtomicU64::new(0)),
-            notice,
-            form: ConnectForm::default(),
+            profiles_store,
+            profile_saves_started: Arc::new(AtomicU64::new(0)),
+            notice: (!problems.is_empty()).then(|| problems.join(". ")),
+            manager: ConnectionManager::new(profiles),
             show_form: true,
             explorer: None,
             title: String::new(),
@@ -144,7 +165,6 @@ impl App {
     /// Show `session` without a live connection (a capture, a benchmark's fixture);
     /// Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
-        self.form = ConnectForm::from_settings(&settings);
         let saved = self.saved_messages(&settings);
         self.explorer = Some(Explorer {
             session,
@@ -156,6 +176,41 @@ impl App {
             delete: None,
         });
         self.show_form = false;
+    }
+
+    /// Connect with the saved profile named `name` (or with that id); `password` is used when
+    /// the profile keeps none.
+    pub fn connect_profile(&mut self, ctx: &egui::Context, name: &str, password: Option<&str>) -> Result<(), String> {
+        let id = self.manager.profiles.find(name).map(|p| p.id.clone()).ok_or_else(|| {
+            let names: Vec<&str> = self.manager.profiles.profiles.iter().map(|p| p.name.as_str()).collect();
+            format!(
+                "No connection profile is named \"{name}\" (there are: {})",
+                names.join(", ")
+            )
+        })?;
+        self.manager.select(&id);
+        let settings = self
+            .manager
+            .settings_for(&id, password)
+            .map_err(|e| format!("Profile \"{name}\": {e}"))?;
+        self.connect(ctx, settings);
+        Ok(())
+    }
+
+    /// Connect with the profile marked "connect on start", if there is one.
+    pub fn connect_on_start(&mut self, ctx: &egui::Context) {
+        let Some(profile) = self.manager.profiles.profiles.iter().find(|p| p.connect_on_start) else {
+            return;
+        };
+        let id = profile.id.clone();
+        if let Err(error) = self.connect_profile(ctx, &id, None) {
+            self.notice = Some(error);
+        }
+    }
+
+    /// Show a problem in the toolbar until dismissed.
+    pub fn set_notice(&mut self, notice: impl Into<String>) {
+        self.notice = Some(notice.into());
     }
 
     fn reconnect(&mut self, ctx: &egui::Context) {
@@ -231,19 +286,27 @@ impl App {
         self.messages
             .brokers
             .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
-        let Some(store) = self.store.clone() else { return };
-        let file = self.messages.clone();
-        // Saves run off the UI thread and may start out of order: only the newest writes.
-        let generation = self.saves_started.fetch_add(1, Ordering::AcqRel) + 1;
-        let newest = Arc::clone(&self.saves_started);
-        self.runtime.spawn_blocking(move || {
-            if generation < newest.load(Ordering::Acquire) {
-                return;
-            }
-            if let Err(error) = store.save(messages::FILE, &file) {
-                tracing::warn!(%error, "saved messages not written");
-            }
-        });
+        if let Some(store) = &self.store {
+            save_in_background(
+                &self.runtime,
+                store,
+                messages::FILE,
+                self.messages.clone(),
+                &self.saves_started,
+            );
+        }
+    }
+
+    /// Keep the connection profiles, off the UI thread.
+    fn save_profiles(&mut self) {
+        if !self.manager.take_changed() {
+            return;
+        }
+        if let Some(store) = &self.profiles_store {
+            let file = self.manager.profiles.clone();
+            let file_name = crate::profiles::profile::FILE;
+            save_in_background(&self.runtime, store, file_name, file, &self.profile_saves_started);
+        }
     }
 
     /// Draw the window.
@@ -323,14 +386,16 @@ impl App {
             _ => {
                 let mut connect = None;
                 egui::CentralPanel::default().show(ui, |ui| {
-                    ui.add_space((ui.available_height() * 0.12).min(80.0));
+                    let top = (ui.available_height() * 0.08).min(48.0);
+                    ui.add_space(top);
+                    let height = (ui.available_height() - top - 40.0).clamp(300.0, 760.0);
                     ui.horizontal(|ui| {
                         // Center the card: its width is the form's plus the frame's margins.
                         let card_width = FORM_WIDTH + 2.0 * 20.0;
                         ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
                         egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
                             ui.set_width(FORM_WIDTH);
-                            ui.vertical(|ui| connect = self.form.ui(ui));
+                            connect = self.manager.ui(ui, &self.runtime, height);
                         });
                     });
                 });
@@ -340,6 +405,7 @@ impl App {
             }
         }
         self.save_messages();
+        self.save_profiles();
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
@@ -387,8 +453,8 @@ impl App {
                     self.show_form = false;
                 }
             } else if ui
-                .button("Connection…")
-                .on_hover_text("Connect to another broker")
+                .button("Connections…")
+                .on_hover_text("Saved connection profiles: edit them, or connect to another broker")
                 .clicked()
             {
                 self.show_form = true;
@@ -412,6 +478,28 @@ impl App {
             self.title = title;
         }
     }
+}
+
+/// Write `value` as `name` on the blocking pool. Saves may start out of order: only the newest
+/// of those counted by `started` writes.
+fn save_in_background<T: serde::Serialize + Send + 'static>(
+    runtime: &tokio::runtime::Handle,
+    store: &Store,
+    name: &'static str,
+    value: T,
+    started: &Arc<AtomicU64>,
+) {
+    let store = store.clone();
+    let generation = started.fetch_add(1, Ordering::AcqRel) + 1;
+    let newest = Arc::clone(started);
+    runtime.spawn_blocking(move || {
+        if generation < newest.load(Ordering::Acquire) {
+            return;
+        }
+        if let Err(error) = store.save(name, &value) {
+            tracing::warn!(%error, file = name, "not saved");
+        }
+    });
 }
 
 /// The key of a broker's saved messages: `host:port`, shared by every transport to that port.

@@ -17,11 +17,15 @@ pub struct Cli {
     #[arg(short, long, env = "MQSCOPE_BROKER", value_name = "URL")]
     pub broker: Option<String>,
 
+    /// Connect with the saved connection profile of this name
+    #[arg(long, value_name = "NAME", conflicts_with = "broker")]
+    pub profile: Option<String>,
+
     /// User name for the broker
     #[arg(short, long, env = "MQSCOPE_USERNAME")]
     pub username: Option<String>,
 
-    /// Password for the broker
+    /// Password for the broker (or for a --profile that does not keep one)
     #[arg(short = 'P', long, env = "MQSCOPE_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
 
@@ -160,6 +164,14 @@ mod tests {
                 .contains("mqtts://")
         );
         assert!(Cli::try_parse_from(["mqscope", "-b", "mqtts://x", "--key", "k.pem"]).is_err());
+    }
+
+    #[test]
+    fn a_profile_is_named_instead_of_a_broker() {
+        let cli = Cli::try_parse_from(["mqscope", "--profile", "Pi", "-P", "pw"]).expect("parses");
+        assert_eq!(cli.profile.as_deref(), Some("Pi"));
+        assert_eq!(cli.settings(), Ok(None));
+        assert!(Cli::try_parse_from(["mqscope", "--profile", "Pi", "--broker", "x"]).is_err());
     }
 
     #[test]

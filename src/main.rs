@@ -56,8 +56,14 @@ fn main() -> anyhow::Result<()> {
         Box::new(move |cc| {
             mqscope::app::setup(&cc.egui_ctx);
             let mut app = App::new(handle);
-            if let Some(settings) = settings {
+            if let Some(name) = &cli.profile {
+                if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {
+                    app.set_notice(error);
+                }
+            } else if let Some(settings) = settings {
                 app.connect(&cc.egui_ctx, settings);
+            } else {
+                app.connect_on_start(&cc.egui_ctx);
             }
             Ok(Box::new(app))
         }),

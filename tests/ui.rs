@@ -565,3 +565,104 @@ fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
         !has_label(h, "Back to the latest message")
     });
 }
+
+/// Select all of a text field and type `text` over it.
+fn replace_text(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label(label).type_text(text);
+    harness.step();
+}
+
+/// The profiles file as written, once it holds `what`.
+fn profiles_file_once(fixture: &Fixture, what: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let path = fixture.config.path().join("profiles.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            && what(&value)
+        {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "profiles.json never held what was expected");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_profile_made_in_the_manager_is_saved_connects_and_is_there_after_a_restart() {
+    let broker = Broker::start_with(support::BrokerConfig {
+        users: vec![("ada".into(), "lovelace".into())],
+        ..support::BrokerConfig::default()
+    });
+    broker.mosquitto_pub_as("profile/check", b"hi", true, ("ada", "lovelace"));
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Name", "Lab broker");
+    replace_text(&mut harness, "Broker", &broker.url());
+    type_into(&mut harness, "User name", "ada");
+    type_into(&mut harness, "Password", "lovelace");
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
+    });
+    step_until(&mut harness, "the retained topic", |h| has_label(h, "profile"));
+
+    // Saved, as the last used, without the password (it was not asked to be kept).
+    let file = profiles_file_once(&fixture, |v| {
+        v["profiles"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["name"] == "Lab broker"))
+            && v["last_used"].is_string()
+    });
+    let text = file.to_string();
+    assert!(!text.contains("lovelace"), "the password is not written: {text}");
+    let lab = file["profiles"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "Lab broker"))
+        .expect("the profile");
+    assert_eq!(lab["broker"], broker.url());
+    assert_eq!(lab["username"], "ada");
+    assert_eq!(file["last_used"], lab["id"]);
+
+    // A new window over the same config: the profile is there and selected.
+    drop(harness);
+    let mut harness = fixture.harness();
+    harness.run_steps(2);
+    assert!(has_label(&harness, "Lab broker"), "the profile is listed");
+    let selected = harness.state().manager.selected().map(|p| p.name.clone());
+    assert_eq!(selected.as_deref(), Some("Lab broker"));
+    // Its password was not kept: connecting without it is refused by the broker, in words.
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the refusal", |h| has_label_containing(h, "ada"));
+}
+
+#[test]
+fn deleting_a_profile_asks_first() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Name", "Doomed");
+    harness.get_by_label("Delete…").click();
+    step_until(&mut harness, "the question", |h| has_label(h, "Delete this profile?"));
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(has_label(&harness, "Doomed"), "cancel keeps it");
+    harness.get_by_label("Delete…").click();
+    step_until(&mut harness, "the question", |h| has_label(h, "Delete this profile?"));
+    harness.get_by_label("Delete").click();
+    harness.run_steps(2);
+    assert!(!has_label(&harness, "Doomed"), "gone from the list");
+    profiles_file_once(&fixture, |v| {
+        v["profiles"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty() && p.iter().all(|p| p["name"] != "Doomed"))
+    });
+}

@@ -102,7 +102,7 @@ impl Profile {
         let mut settings = ConnectionSettings::new(address);
         let client_id = self.client_id.trim();
         if client_id.is_empty() {
-            return Err("Enter a client id, or press New to make one".to_owned());
+            return Err("Enter a client id, or press New id to make one".to_owned());
         }
         client_id.clone_into(&mut settings.client_id);
         settings.username = Some(self.username.clone()).filter(|u| !u.is_empty());
@@ -210,6 +210,19 @@ impl ProfilesFile {
         }
         file.version = VERSION;
         Ok(Read::Current(file))
+    }
+
+    /// Read from the store: a damaged file is set aside, a newer one is used but not overwritten.
+    pub fn load(store: &crate::profiles::Store) -> crate::profiles::Loaded<Self> {
+        store.load_with(FILE, |value| match Self::from_json(value)? {
+            Read::Current(file) => Ok((file, None)),
+            Read::Newer(file, version) => Ok((
+                file,
+                Some(format!(
+                    "written by a newer mqscope (format {version}; this one writes {VERSION})"
+                )),
+            )),
+        })
     }
 
     /// The profile with `id`.
@@ -385,6 +398,39 @@ mod tests {
         let newer = serde_json::json!({"version": 7, "profiles": [], "future": true});
         assert!(matches!(ProfilesFile::from_json(newer), Ok(Read::Newer(_, 7))));
         assert!(ProfilesFile::from_json(serde_json::json!({"profiles": []})).is_err());
+    }
+
+    #[test]
+    fn the_store_sets_a_damaged_file_aside_and_leaves_a_newer_one_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = crate::profiles::Store::at(dir.path());
+        let mut file = ProfilesFile::default();
+        file.profiles.push(profile("Pi", "pi.lan"));
+        store.save(FILE, &file).expect("saved");
+        let loaded = ProfilesFile::load(&store);
+        assert_eq!((loaded.value, loaded.problem, loaded.may_save), (file, None, true));
+
+        std::fs::write(
+            dir.path().join("profiles.json"),
+            br#"{"version": 1, "profiles": [{"name": 5}]}"#,
+        )
+        .expect("write");
+        let loaded = ProfilesFile::load(&store);
+        assert!(loaded.value.profiles.is_empty() && loaded.may_save);
+        assert!(loaded.problem.expect("a problem").contains("damaged"));
+        let backups = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("profiles.bad-"))
+            .count();
+        assert_eq!(backups, 1, "the damaged file is kept");
+
+        let newer = r#"{"version": 9, "profiles": [{"name": "From the future", "broker": "x"}]}"#;
+        std::fs::write(dir.path().join("profiles.json"), newer).expect("write");
+        let loaded = ProfilesFile::load(&store);
+        assert_eq!(loaded.value.profiles[0].name, "From the future");
+        assert!(!loaded.may_save, "a newer file is not overwritten");
+        assert!(loaded.problem.expect("said").contains("newer mqscope"));
     }
 
     #[test]

@@ -61,6 +61,21 @@ impl Store {
     /// damaged one gives the default, is renamed to `NAME.bad-TIMESTAMP.json`,
     /// and the problem says so.
     pub fn load<T: DeserializeOwned + Default>(&self, name: &str) -> Loaded<T> {
+        self.load_with(name, |value| {
+            serde_json::from_value(value)
+                .map(|v| (v, None))
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// Read `name` with `read`, which turns the JSON into a value (upgrading an older format)
+    /// or says why it cannot. `read` may also return a reason not to save over the file (a
+    /// newer format than this build writes): the value is used, and the file left alone.
+    pub fn load_with<T: Default>(
+        &self,
+        name: &str,
+        read: impl FnOnce(serde_json::Value) -> Result<(T, Option<String>), String>,
+    ) -> Loaded<T> {
         let path = self.path(name);
         let text = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -82,11 +97,17 @@ impl Store {
                 };
             }
         };
-        match serde_json::from_slice(&text) {
-            Ok(value) => Loaded {
+        let read = serde_json::from_slice(&text).map_err(|e| e.to_string()).and_then(read);
+        match read {
+            Ok((value, None)) => Loaded {
                 value,
                 problem: None,
                 may_save: true,
+            },
+            Ok((value, Some(keep))) => Loaded {
+                value,
+                problem: Some(format!("{}: {keep}; changes will not be saved over it", path.display())),
+                may_save: false,
             },
             Err(error) => {
                 let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");

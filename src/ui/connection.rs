@@ -1,136 +1,488 @@
-//! The connect form: broker address, client id, login, and subscriptions.
+//! The connection manager: saved profiles on the left (new, duplicate,
+//! delete, import, export), the selected one's settings on the right, edited
+//! in place and saved as they change, and Connect.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use crate::model::topic::filter_error;
+use super::dialogs::{Background, Pending, Picked};
+use super::theme;
 use crate::model::{Qos, Subscription};
 use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, random_client_id};
+use crate::profiles::profile::{Export, PasswordStorage, Profile, ProfilesFile};
 
-/// What the form holds while the user edits it.
-#[derive(Clone, Debug)]
-pub struct ConnectForm {
-    /// Broker address as typed.
-    pub broker: String,
-    /// Client id as typed.
-    pub client_id: String,
-    /// User name as typed (empty: none).
-    pub username: String,
-    /// Password as typed (empty: none).
-    pub password: String,
-    /// Subscriptions: filter and QoS.
-    pub subscriptions: Vec<Subscription>,
+/// Width of the profile list, in points.
+const LIST_WIDTH: f32 = 190.0;
+/// Width of the editor's fields, in points.
+const FIELD_WIDTH: f32 = 330.0;
+
+/// Which path field a file dialog fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathField {
+    Ca,
+    ClientCert,
+    ClientKey,
+}
+
+/// An import or export in flight.
+enum Transfer {
+    /// The dialog is open.
+    Picking { export: bool, dialog: Pending },
+    /// Reading or writing the file.
+    Working {
+        export: bool,
+        job: Background<Result<TransferDone, String>>,
+    },
+}
+
+enum TransferDone {
+    Exported(PathBuf, usize),
+    Imported(PathBuf, Vec<Profile>),
+}
+
+/// The saved profiles and the editor for one of them.
+pub struct ConnectionManager {
+    /// Every profile, as kept in `profiles.json`.
+    pub profiles: ProfilesFile,
+    selected: Option<String>,
+    /// Passwords typed for profiles that do not keep one, for this run only.
+    typed_passwords: HashMap<String, String>,
+    changed: bool,
     error: Option<String>,
+    /// The outcome of the last import or export.
+    status: Option<Result<String, String>>,
+    confirm_delete: Option<String>,
+    include_passwords: bool,
+    browsing: Option<(PathField, Pending)>,
+    transfer: Option<Transfer>,
 }
 
-impl Default for ConnectForm {
-    fn default() -> Self {
+impl ConnectionManager {
+    /// A manager over `profiles`, with the last used one selected (a first profile is made
+    /// when there is none).
+    pub fn new(mut profiles: ProfilesFile) -> Self {
+        if profiles.profiles.is_empty() {
+            profiles.profiles.push(Profile::default());
+        }
+        let selected = profiles
+            .last_used
+            .clone()
+            .filter(|id| profiles.get(id).is_some())
+            .or_else(|| profiles.profiles.first().map(|p| p.id.clone()));
         Self {
-            broker: "localhost:1883".to_owned(),
-            client_id: random_client_id(),
-            username: String::new(),
-            password: String::new(),
-            subscriptions: Subscription::defaults(),
+            profiles,
+            selected,
+            typed_passwords: HashMap::new(),
+            changed: false,
             error: None,
+            status: None,
+            confirm_delete: None,
+            include_passwords: false,
+            browsing: None,
+            transfer: None,
         }
     }
-}
 
-impl ConnectForm {
-    /// A form showing `settings`, to edit them.
-    pub fn from_settings(settings: &ConnectionSettings) -> Self {
-        Self {
-            broker: settings.address.to_string(),
-            client_id: settings.client_id.clone(),
-            username: settings.username.clone().unwrap_or_default(),
-            password: settings.password.clone().unwrap_or_default(),
-            subscriptions: settings.subscriptions.clone(),
-            error: None,
+    /// Whether the profiles changed since the last call (and should be saved).
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The selected profile.
+    pub fn selected(&self) -> Option<&Profile> {
+        self.selected.as_deref().and_then(|id| self.profiles.get(id))
+    }
+
+    /// Select the profile with `id`.
+    pub fn select(&mut self, id: &str) {
+        if self.profiles.get(id).is_some() {
+            self.selected = Some(id.to_owned());
+            self.error = None;
         }
     }
 
-    /// The settings the form describes, or what is wrong with them.
-    pub fn settings(&self) -> Result<ConnectionSettings, String> {
-        let address = BrokerAddress::parse(&self.broker).map_err(|e| e.to_string())?;
-        let mut settings = ConnectionSettings::new(address);
-        let client_id = self.client_id.trim();
-        if client_id.is_empty() {
-            return Err("Enter a client id, or press New to make one".to_owned());
-        }
-        client_id.clone_into(&mut settings.client_id);
-        settings.username = Some(self.username.clone()).filter(|u| !u.is_empty());
-        settings.password = Some(self.password.clone()).filter(|p| !p.is_empty());
-        if settings.password.is_some() && settings.username.is_none() {
-            return Err("A password needs a user name (MQTT 3.1.1)".to_owned());
-        }
-        settings.subscriptions = self
-            .subscriptions
-            .iter()
-            .filter(|s| !s.filter.trim().is_empty())
-            .cloned()
-            .collect();
-        if let Some(bad) = settings.subscriptions.iter().find_map(|s| filter_error(&s.filter)) {
-            return Err(bad);
-        }
-        if settings.subscriptions.is_empty() {
-            return Err("Add at least one subscription, such as #".to_owned());
+    /// The settings to connect with the profile `id`, with `password` for a profile that keeps
+    /// none; records it as the last used.
+    pub fn settings_for(&mut self, id: &str, password: Option<&str>) -> Result<ConnectionSettings, String> {
+        let profile = self.profiles.get(id).ok_or("That profile no longer exists")?;
+        let typed = password.or_else(|| self.typed_passwords.get(id).map(String::as_str));
+        let settings = profile.settings(typed)?;
+        if self.profiles.last_used.as_deref() != Some(id) {
+            self.profiles.last_used = Some(id.to_owned());
+            self.changed = true;
         }
         Ok(settings)
     }
 
-    /// Draw the form. Returns settings when the user asks to connect and they are valid.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ConnectionSettings> {
-        let mut submit = false;
-        ui.heading("Connect to a broker");
-        ui.add_space(8.0);
-        egui::Grid::new("connect-form")
-            .num_columns(2)
-            .spacing([12.0, 8.0])
-            .show(ui, |ui| {
-                let label = ui.label("Broker");
-                let broker = ui.add(
-                    egui::TextEdit::singleline(&mut self.broker)
-                        .hint_text("mqtt://host:1883")
-                        .desired_width(320.0),
-                );
-                let broker = broker.labelled_by(label.id);
-                submit |= broker.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                ui.end_row();
-
-                let label = ui.label("Client id");
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut self.client_id).desired_width(250.0))
-                        .labelled_by(label.id);
-                    if ui.button("New").on_hover_text("Make a new random client id").clicked() {
-                        self.client_id = random_client_id();
-                    }
-                });
-                ui.end_row();
-
-                let label = ui.label("User name");
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.username)
-                        .hint_text("optional")
-                        .desired_width(320.0),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
-
-                let label = ui.label("Password");
-                let password = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.password)
-                            .password(true)
-                            .hint_text("optional")
-                            .desired_width(320.0),
-                    )
-                    .labelled_by(label.id);
-                submit |= password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                ui.end_row();
-
-                ui.label("Subscriptions");
-                ui.vertical(|ui| self.subscriptions_ui(ui));
-                ui.end_row();
+    /// Draw the manager. Returns settings when the user asks to connect and they are valid.
+    /// `height` is the height to fill, in points.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        runtime: &tokio::runtime::Handle,
+        height: f32,
+    ) -> Option<ConnectionSettings> {
+        self.poll_dialogs(ui.ctx(), runtime);
+        let mut connect = None;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(LIST_WIDTH);
+                ui.set_min_height(height);
+                self.list_ui(ui, runtime, height);
             });
+            ui.separator();
+            ui.vertical(|ui| {
+                ui.set_width(FIELD_WIDTH + 140.0);
+                connect = self.editor_ui(ui, runtime, height);
+            });
+        });
+        self.delete_modal(ui.ctx());
+        connect
+    }
+
+    fn list_ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle, height: f32) {
+        ui.heading("Connections");
+        ui.add_space(6.0);
+        let row_height = 40.0;
+        egui::ScrollArea::vertical()
+            .id_salt("profiles")
+            .max_height((height - 150.0).max(row_height * 3.0))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                let mut pick = None;
+                for profile in &self.profiles.profiles {
+                    let selected = self.selected.as_deref() == Some(profile.id.as_str());
+                    if profile_row(ui, profile, selected, row_height).clicked() {
+                        pick = Some(profile.id.clone());
+                    }
+                }
+                if let Some(id) = pick {
+                    self.select(&id);
+                }
+            });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("New").on_hover_text("Add a connection profile").clicked() {
+                let profile = Profile {
+                    name: self.profiles.unique_name("New connection"),
+                    ..Profile::default()
+                };
+                self.selected = Some(profile.id.clone());
+                self.profiles.profiles.push(profile);
+                self.changed = true;
+            }
+            let has_selection = self.selected().is_some();
+            if ui
+                .add_enabled(has_selection, egui::Button::new("Duplicate"))
+                .on_hover_text("Copy this profile under a new name")
+                .clicked()
+                && let Some(original) = self.selected().cloned()
+            {
+                let copy = Profile {
+                    id: crate::profiles::profile::new_id(),
+                    name: self.profiles.unique_name(&format!("{} (copy)", original.name)),
+                    client_id: random_client_id(),
+                    connect_on_start: false,
+                    ..original
+                };
+                self.selected = Some(copy.id.clone());
+                self.profiles.profiles.push(copy);
+                self.changed = true;
+            }
+            if ui
+                .add_enabled(has_selection, egui::Button::new("Delete…"))
+                .on_hover_text("Delete this profile")
+                .clicked()
+            {
+                self.confirm_delete = self.selected.clone();
+            }
+        });
+        ui.horizontal(|ui| {
+            let busy = self.transfer.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new("Import…"))
+                .on_hover_text("Add profiles from a file")
+                .clicked()
+            {
+                self.status = None;
+                self.transfer = Some(Transfer::Picking {
+                    export: false,
+                    dialog: Pending::open(ui.ctx(), runtime, "Import connection profiles", &[("JSON", &["json"])]),
+                });
+            }
+            if ui
+                .add_enabled(!busy, egui::Button::new("Export…"))
+                .on_hover_text("Write every profile to a file")
+                .clicked()
+            {
+                self.status = None;
+                self.transfer = Some(Transfer::Picking {
+                    export: true,
+                    dialog: Pending::save(ui.ctx(), runtime, "Export connection profiles", "mqscope-profiles.json"),
+                });
+            }
+        });
+        ui.checkbox(&mut self.include_passwords, "Export with passwords")
+            .on_hover_text("Saved passwords go into the exported file as plain text");
+        if let Some(Transfer::Working { .. } | Transfer::Picking { .. }) = &self.transfer {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Waiting for the file…");
+            });
+        }
+        match &self.status {
+            Some(Ok(text)) => {
+                ui.label(RichText::new(text).color(theme::ok_color(ui)));
+            }
+            Some(Err(text)) => {
+                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+            }
+            None => {}
+        }
+    }
+
+    fn editor_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        runtime: &tokio::runtime::Handle,
+        height: f32,
+    ) -> Option<ConnectionSettings> {
+        let Some(id) = self.selected.clone() else {
+            ui.weak("No profile: press New to add one.");
+            return None;
+        };
+        let index = self.profiles.profiles.iter().position(|p| p.id == id)?;
+        let before = self.profiles.profiles[index].clone();
+        let mut submit = false;
+        let mut browse = None;
+        let typed_password = self.typed_passwords.entry(id.clone()).or_default();
+        let profile = &mut self.profiles.profiles[index];
+        let scheme = BrokerAddress::parse(&profile.broker).ok().map(|a| a.scheme);
+
+        ui.heading(if profile.name.trim().is_empty() {
+            "Connection"
+        } else {
+            &profile.name
+        });
+        ui.add_space(6.0);
+        egui::ScrollArea::vertical()
+            .id_salt("profile-editor")
+            .max_height((height - 110.0).max(200.0))
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                egui::Grid::new("connect-form")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        let label = ui.label("Name");
+                        ui.add(egui::TextEdit::singleline(&mut profile.name).desired_width(FIELD_WIDTH))
+                            .labelled_by(label.id);
+                        ui.end_row();
+
+                        let label = ui.label("Broker");
+                        let broker = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut profile.broker)
+                                    .hint_text("mqtt://host:1883")
+                                    .desired_width(FIELD_WIDTH),
+                            )
+                            .labelled_by(label.id)
+                            .on_hover_text(
+                                "mqtt://host:1883 (TCP), mqtts://host:8883 (TLS),\n\
+                                 ws://host:9001/mqtt (WebSockets), wss://host/mqtt (WebSockets over TLS)",
+                            );
+                        submit |= broker.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        ui.end_row();
+
+                        let label = ui.label("Client id");
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut profile.client_id).desired_width(FIELD_WIDTH - 72.0),
+                            )
+                            .labelled_by(label.id);
+                            if ui
+                                .button("New id")
+                                .on_hover_text("Make a new random client id")
+                                .clicked()
+                            {
+                                profile.client_id = random_client_id();
+                            }
+                        });
+                        ui.end_row();
+
+                        let label = ui.label("User name");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut profile.username)
+                                .hint_text("optional")
+                                .desired_width(FIELD_WIDTH),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+
+                        let label = ui.label("Password");
+                        ui.vertical(|ui| {
+                            let field = match profile.password_storage {
+                                PasswordStorage::PlainText => profile.password.get_or_insert_default(),
+                                PasswordStorage::Ask => &mut *typed_password,
+                            };
+                            let password = ui
+                                .add(
+                                    egui::TextEdit::singleline(field)
+                                        .password(true)
+                                        .hint_text("optional; a token works too")
+                                        .desired_width(FIELD_WIDTH),
+                                )
+                                .labelled_by(label.id);
+                            submit |= password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                            let mut keep = profile.password_storage == PasswordStorage::PlainText;
+                            if ui.checkbox(&mut keep, "Save the password in the profile").changed() {
+                                if keep {
+                                    profile.password_storage = PasswordStorage::PlainText;
+                                    profile.password = Some(std::mem::take(typed_password));
+                                } else {
+                                    profile.password_storage = PasswordStorage::Ask;
+                                    *typed_password = profile.password.take().unwrap_or_default();
+                                }
+                            }
+                            if keep {
+                                ui.label(
+                                    RichText::new("Kept as plain text in profiles.json")
+                                        .small()
+                                        .color(theme::warn_color(ui)),
+                                );
+                            } else {
+                                ui.label(RichText::new("Not saved: type it before connecting").small().weak());
+                            }
+                        });
+                        ui.end_row();
+
+                        ui.label("Subscriptions");
+                        ui.vertical(|ui| subscriptions_ui(ui, &mut profile.subscriptions));
+                        ui.end_row();
+
+                        if scheme.is_some_and(|s| s.is_tls()) {
+                            ui.label(RichText::new("TLS").strong());
+                            ui.weak("The system's trusted CAs are used unless a CA file is chosen");
+                            ui.end_row();
+                            let tls = &mut profile.tls;
+                            browse = browse.or(path_row(
+                                ui,
+                                "CA file",
+                                &mut tls.ca_file,
+                                PathField::Ca,
+                                "system trust store",
+                            ));
+                            browse = browse.or(path_row(
+                                ui,
+                                "Client certificate",
+                                &mut tls.client_cert_file,
+                                PathField::ClientCert,
+                                "none",
+                            ));
+                            browse = browse.or(path_row(
+                                ui,
+                                "Client key",
+                                &mut tls.client_key_file,
+                                PathField::ClientKey,
+                                "in the certificate file",
+                            ));
+
+                            let label = ui.label("Server name");
+                            let mut name = tls.server_name.clone().unwrap_or_default();
+                            if ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut name)
+                                        .hint_text("the broker's host")
+                                        .desired_width(FIELD_WIDTH),
+                                )
+                                .labelled_by(label.id)
+                                .on_hover_text("Check the certificate for this name instead of the host connected to")
+                                .changed()
+                            {
+                                tls.server_name = Some(name).filter(|n| !n.trim().is_empty());
+                            }
+                            ui.end_row();
+
+                            let label = ui.label("ALPN");
+                            let mut alpn = tls.alpn.join(", ");
+                            if ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut alpn)
+                                        .hint_text("none (for example: mqtt)")
+                                        .desired_width(FIELD_WIDTH),
+                                )
+                                .labelled_by(label.id)
+                                .changed()
+                            {
+                                tls.alpn = alpn
+                                    .split(',')
+                                    .map(|p| p.trim().to_owned())
+                                    .filter(|p| !p.is_empty())
+                                    .collect();
+                            }
+                            ui.end_row();
+
+                            ui.label("");
+                            let danger = ui.visuals().error_fg_color;
+                            ui.checkbox(
+                                &mut tls.insecure,
+                                RichText::new("Don't verify the server's certificate (insecure)").color(danger),
+                            )
+                            .on_hover_text(
+                                "Anyone between this computer and the broker could read and change everything. \
+                                 For testing only.",
+                            );
+                            ui.end_row();
+                        }
+
+                        ui.label(RichText::new("Options").strong());
+                        ui.label("");
+                        ui.end_row();
+                        let label = ui.label("Keep-alive");
+                        ui.add(
+                            egui::DragValue::new(&mut profile.keep_alive_secs)
+                                .range(5..=65535)
+                                .suffix(" s"),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label("Connect timeout");
+                        ui.add(
+                            egui::DragValue::new(&mut profile.connect_timeout_secs)
+                                .range(1..=300)
+                                .suffix(" s"),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label("");
+                        ui.checkbox(&mut profile.connect_on_start, "Connect when mqscope starts");
+                        ui.end_row();
+                    });
+            });
+        if *profile != before {
+            self.changed = true;
+            if profile.connect_on_start && !before.connect_on_start {
+                // One profile connects at start.
+                let keep = profile.id.clone();
+                for other in &mut self.profiles.profiles {
+                    other.connect_on_start = other.id == keep;
+                }
+            }
+        }
+        if let Some(field) = browse {
+            let (title, filters): (&str, &[(&str, &[&str])]) = match field {
+                PathField::Ca => ("Choose the CA certificate", &[("Certificates", &["pem", "crt", "cer"])]),
+                PathField::ClientCert => (
+                    "Choose the client certificate",
+                    &[("Certificates", &["pem", "crt", "cer"])],
+                ),
+                PathField::ClientKey => ("Choose the client key", &[("Keys", &["pem", "key"])]),
+            };
+            self.browsing = Some((field, Pending::open(ui.ctx(), runtime, title, filters)));
+        }
+
         ui.add_space(8.0);
         if let Some(error) = &self.error {
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
@@ -144,7 +496,7 @@ impl ConnectForm {
         if !submit {
             return None;
         }
-        match self.settings() {
+        match self.settings_for(&id, None) {
             Ok(settings) => {
                 self.error = None;
                 Some(settings)
@@ -156,66 +508,264 @@ impl ConnectForm {
         }
     }
 
-    fn subscriptions_ui(&mut self, ui: &mut egui::Ui) {
-        let mut remove = None;
-        for (i, subscription) in self.subscriptions.iter_mut().enumerate() {
+    fn delete_modal(&mut self, ctx: &egui::Context) {
+        let Some(id) = self.confirm_delete.clone() else { return };
+        let Some(name) = self.profiles.get(&id).map(|p| p.name.clone()) else {
+            self.confirm_delete = None;
+            return;
+        };
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("mqscope-delete-profile")).show(ctx, |ui| {
+            ui.set_width(360.0);
+            ui.heading("Delete this profile?");
+            ui.add_space(6.0);
+            ui.label(format!(
+                "\"{name}\" and its settings will be gone. This cannot be undone."
+            ));
+            ui.add_space(10.0);
             ui.horizontal(|ui| {
-                ui.add(
-                    egui::TextEdit::singleline(&mut subscription.filter)
-                        .desired_width(220.0)
-                        .hint_text("topic filter"),
-                )
-                .widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1))
-                });
-                let combo = egui::ComboBox::from_id_salt(("subscription-qos", i))
-                    .width(60.0)
-                    .selected_text(format!("QoS {}", subscription.qos))
-                    .show_ui(ui, |ui| {
-                        for qos in Qos::ALL {
-                            ui.selectable_value(&mut subscription.qos, qos, format!("QoS {qos}"));
-                        }
-                    });
-                combo.response.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("QoS of subscription {}", i + 1))
-                });
-                if ui.small_button("×").on_hover_text("Remove this subscription").clicked() {
-                    remove = Some(i);
+                let delete = egui::Button::new(RichText::new("Delete").color(egui::Color32::WHITE))
+                    .fill(ui.visuals().error_fg_color);
+                if ui.add(delete).clicked() {
+                    self.profiles.profiles.retain(|p| p.id != id);
+                    self.typed_passwords.remove(&id);
+                    if self.profiles.last_used.as_deref() == Some(id.as_str()) {
+                        self.profiles.last_used = None;
+                    }
+                    self.selected = self.profiles.profiles.first().map(|p| p.id.clone());
+                    self.changed = true;
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
                 }
             });
+        });
+        if close || modal.should_close() {
+            self.confirm_delete = None;
         }
-        if let Some(i) = remove {
-            self.subscriptions.remove(i);
+    }
+
+    fn poll_dialogs(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        if let Some((field, dialog)) = &self.browsing {
+            match dialog.poll() {
+                Picked::Waiting => {}
+                Picked::File(path) => {
+                    let field = *field;
+                    if let Some(profile) = self.selected_mut() {
+                        let tls = &mut profile.tls;
+                        match field {
+                            PathField::Ca => tls.ca_file = Some(path),
+                            PathField::ClientCert => tls.client_cert_file = Some(path),
+                            PathField::ClientKey => tls.client_key_file = Some(path),
+                        }
+                        self.changed = true;
+                    }
+                    self.browsing = None;
+                }
+                Picked::Cancelled => self.browsing = None,
+                Picked::Unavailable => {
+                    self.error = Some(NO_DIALOG.to_owned());
+                    self.browsing = None;
+                }
+            }
         }
-        if ui.button("Add subscription").clicked() {
-            self.subscriptions.push(Subscription::new(""));
-        }
+        self.poll_transfer(ctx, runtime);
+    }
+
+    fn poll_transfer(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        let Some(transfer) = self.transfer.take() else { return };
+        self.transfer = match transfer {
+            Transfer::Picking { export, dialog } => match dialog.poll() {
+                Picked::Waiting => Some(Transfer::Picking { export, dialog }),
+                Picked::Cancelled => None,
+                Picked::Unavailable => {
+                    self.status = Some(Err(NO_DIALOG.to_owned()));
+                    None
+                }
+                Picked::File(path) => Some(self.start_transfer(ctx, runtime, export, path)),
+            },
+            Transfer::Working { export, job } => match job.poll() {
+                None => Some(Transfer::Working { export, job }),
+                Some(Ok(Ok(TransferDone::Exported(path, count)))) => {
+                    self.status = Some(Ok(format!(
+                        "Exported {} to {}",
+                        super::tree::plural(count as u64, "profile", "profiles"),
+                        path.display()
+                    )));
+                    None
+                }
+                Some(Ok(Ok(TransferDone::Imported(path, profiles)))) => {
+                    let first = self.profiles.profiles.len();
+                    let count = self.profiles.import(profiles);
+                    if let Some(profile) = self.profiles.profiles.get(first) {
+                        self.selected = Some(profile.id.clone());
+                    }
+                    self.changed |= count > 0;
+                    self.status = Some(Ok(format!(
+                        "Imported {} from {}",
+                        super::tree::plural(count as u64, "profile", "profiles"),
+                        path.display()
+                    )));
+                    None
+                }
+                Some(Ok(Err(error))) => {
+                    self.status = Some(Err(error));
+                    None
+                }
+                Some(Err(())) => {
+                    self.status = Some(Err(if export {
+                        "The export failed"
+                    } else {
+                        "The import failed"
+                    }
+                    .to_owned()));
+                    None
+                }
+            },
+        };
+    }
+
+    fn start_transfer(
+        &self,
+        ctx: &egui::Context,
+        runtime: &tokio::runtime::Handle,
+        export: bool,
+        path: PathBuf,
+    ) -> Transfer {
+        let job = if export {
+            let file = Export::new(&self.profiles.profiles, self.include_passwords);
+            Background::start(ctx, runtime, move || {
+                let json = serde_json::to_vec_pretty(&file).map_err(|e| format!("Could not export: {e}"))?;
+                std::fs::write(&path, json).map_err(|e| format!("Could not write {}: {e}", path.display()))?;
+                Ok(TransferDone::Exported(path, file.profiles.len()))
+            })
+        } else {
+            Background::start(ctx, runtime, move || {
+                let bytes = std::fs::read(&path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
+                let profiles =
+                    Export::parse(&bytes).map_err(|e| format!("Could not import {}: {e}", path.display()))?;
+                Ok(TransferDone::Imported(path, profiles))
+            })
+        };
+        Transfer::Working { export, job }
+    }
+
+    fn selected_mut(&mut self) -> Option<&mut Profile> {
+        let id = self.selected.as_deref()?;
+        self.profiles.profiles.iter_mut().find(|p| p.id == id)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_form_is_valid_and_subscribes_to_everything() {
-        let settings = ConnectForm::default().settings().expect("valid");
-        assert_eq!(settings.address.port, 1883);
-        let filters: Vec<&str> = settings.subscriptions.iter().map(|s| s.filter.as_str()).collect();
-        assert_eq!(filters, ["#", "$SYS/#"]);
-    }
-
-    #[test]
-    fn explains_what_is_wrong() {
-        let mut form = ConnectForm {
-            broker: "host:70000".into(),
-            ..ConnectForm::default()
+/// One profile in the list: its name, and its broker below in small type.
+fn profile_row(ui: &mut egui::Ui, profile: &Profile, selected: bool, height: f32) -> egui::Response {
+    let name = if profile.name.trim().is_empty() {
+        "(no name)"
+    } else {
+        profile.name.as_str()
+    };
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::click());
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let painter = ui.painter();
+        if selected {
+            painter.rect_filled(rect, 4.0, visuals.selection.bg_fill);
+        } else if response.hovered() {
+            painter.rect_filled(rect, 4.0, visuals.widgets.hovered.weak_bg_fill);
+        }
+        let text = if selected {
+            visuals.selection.stroke.color
+        } else {
+            visuals.strong_text_color()
         };
-        assert!(form.settings().is_err());
-        form.broker = "host".into();
-        form.subscriptions = vec![Subscription::new("a/#/b")];
-        assert!(form.settings().expect_err("a misplaced #").contains("last"));
-        form.subscriptions = vec![Subscription::new("   ")];
-        assert!(form.settings().is_err());
+        let weak = if selected {
+            visuals.selection.stroke.color.gamma_multiply(0.8)
+        } else {
+            visuals.weak_text_color()
+        };
+        let clip = painter.with_clip_rect(rect.shrink(2.0));
+        clip.text(
+            rect.left_top() + egui::vec2(8.0, 5.0),
+            egui::Align2::LEFT_TOP,
+            name,
+            egui::FontId::proportional(14.0),
+            text,
+        );
+        clip.text(
+            rect.left_top() + egui::vec2(8.0, 23.0),
+            egui::Align2::LEFT_TOP,
+            &profile.broker,
+            egui::FontId::proportional(11.0),
+            weak,
+        );
+    }
+    response.on_hover_text(&profile.broker)
+}
+
+const NO_DIALOG: &str = "No file dialog is available on this system: type the file's path instead";
+
+/// A row with a path field and Browse…; returns the field when Browse… was pressed.
+fn path_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    path: &mut Option<PathBuf>,
+    field: PathField,
+    empty_hint: &str,
+) -> Option<PathField> {
+    let label = ui.label(label);
+    let mut browse = None;
+    ui.horizontal(|ui| {
+        let mut text = path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut text)
+                    .hint_text(empty_hint)
+                    .desired_width(FIELD_WIDTH - 80.0),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            *path = Some(PathBuf::from(text.trim())).filter(|p| !p.as_os_str().is_empty());
+        }
+        if ui.button("Browse…").clicked() {
+            browse = Some(field);
+        }
+    });
+    ui.end_row();
+    browse
+}
+
+fn subscriptions_ui(ui: &mut egui::Ui, subscriptions: &mut Vec<Subscription>) {
+    let mut remove = None;
+    for (i, subscription) in subscriptions.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut subscription.filter)
+                    .desired_width(FIELD_WIDTH - 110.0)
+                    .hint_text("topic filter"),
+            )
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1)));
+            let combo = egui::ComboBox::from_id_salt(("subscription-qos", i))
+                .width(60.0)
+                .selected_text(format!("QoS {}", subscription.qos))
+                .show_ui(ui, |ui| {
+                    for qos in Qos::ALL {
+                        ui.selectable_value(&mut subscription.qos, qos, format!("QoS {qos}"));
+                    }
+                });
+            combo.response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("QoS of subscription {}", i + 1))
+            });
+            if ui.small_button("×").on_hover_text("Remove this subscription").clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        subscriptions.remove(i);
+    }
+    if ui.button("Add subscription").clicked() {
+        subscriptions.push(Subscription::new(""));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod delete;
+pub mod dialogs;
 pub mod message;
 pub mod payload_view;
 pub mod publish;

@@ -332,6 +332,15 @@ impl Broker {
 
     /// Publish with `mosquitto_pub`, a client independent of mqscope.
     pub fn mosquitto_pub(&self, topic: &str, payload: &[u8], retain: bool) {
+        self.publish_with(topic, payload, retain, None);
+    }
+
+    /// Publish with `mosquitto_pub` as the user `login` (name, password).
+    pub fn mosquitto_pub_as(&self, topic: &str, payload: &[u8], retain: bool, login: (&str, &str)) {
+        self.publish_with(topic, payload, retain, Some(login));
+    }
+
+    fn publish_with(&self, topic: &str, payload: &[u8], retain: bool, login: Option<(&str, &str)>) {
         let file = self.dir.path().join(format!("payload-{}", fastrand::u64(..)));
         std::fs::File::create(&file)
             .and_then(|mut f| f.write_all(payload))
@@ -351,6 +360,9 @@ impl Broker {
         .arg(&file);
         if retain {
             cmd.arg("-r");
+        }
+        if let Some((user, password)) = login {
+            cmd.args(["-u", user, "-P", password]);
         }
         let output = cmd.output().expect("run mosquitto_pub");
         assert!(
