@@ -5,7 +5,15 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::model::Subscription;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, MqttVersion, TlsOptions};
+
+fn parse_version(text: &str) -> Result<MqttVersion, String> {
+    match text.trim() {
+        "3.1.1" | "3" | "311" | "4" => Ok(MqttVersion::V311),
+        "5" | "5.0" => Ok(MqttVersion::V5),
+        other => Err(format!("\"{other}\" is not an MQTT version: use 3.1.1 or 5")),
+    }
+}
 
 /// mqscope: a fast native MQTT explorer. Shows every topic on a broker as a
 /// live tree, with each message's payload pretty-printed.
@@ -36,6 +44,10 @@ pub struct Cli {
     /// Topic filter to subscribe to; repeat for several (default: # and $SYS/#)
     #[arg(short = 't', long = "topic", value_name = "FILTER")]
     pub topics: Vec<String>,
+
+    /// MQTT protocol version: 3.1.1 (default) or 5
+    #[arg(long, value_name = "VERSION", default_value = "3.1.1", value_parser = parse_version)]
+    pub mqtt_version: MqttVersion,
 
     /// TLS: trust the CAs in this PEM file instead of the system's trust store
     #[arg(long, value_name = "FILE")]
@@ -78,6 +90,7 @@ impl Cli {
         if !self.topics.is_empty() {
             settings.subscriptions = self.topics.iter().map(Subscription::new).collect();
         }
+        settings.version = self.mqtt_version;
         settings.tls = TlsOptions {
             ca_file: self.ca.clone(),
             client_cert_file: self.cert.clone(),
@@ -155,6 +168,10 @@ mod tests {
         assert_eq!(settings.tls.server_name.as_deref(), Some("broker.internal"));
         assert_eq!(settings.tls.alpn, ["mqtt"]);
         assert!(!settings.tls.insecure);
+
+        let v5 = Cli::try_parse_from(["mqscope", "-b", "x", "--mqtt-version", "5"]).expect("parses");
+        assert_eq!(v5.settings().expect("valid").expect("broker").version, MqttVersion::V5);
+        assert!(Cli::try_parse_from(["mqscope", "-b", "x", "--mqtt-version", "6"]).is_err());
 
         let plain = Cli::try_parse_from(["mqscope", "-b", "mqtt://broker.lan", "--insecure"]).expect("parses");
         assert!(

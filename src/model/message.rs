@@ -1,5 +1,6 @@
 //! One received MQTT message, as the model keeps it.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -72,6 +73,36 @@ pub struct Message {
     pub retain: bool,
     /// Wall-clock time it arrived.
     pub received_at: SystemTime,
+    /// MQTT 5 properties, when it came with any.
+    pub properties: Option<Arc<Properties>>,
+}
+
+/// The MQTT 5 properties of a received message (topic aliases already resolved).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// Content type (a MIME type, by convention).
+    pub content_type: Option<String>,
+    /// Payload format indicator: 0 unspecified bytes, 1 UTF-8 text.
+    pub payload_format_indicator: Option<u8>,
+    /// Where a reply is expected.
+    pub response_topic: Option<String>,
+    /// Correlation data for the reply.
+    pub correlation_data: Option<Bytes>,
+    /// User properties, in the order sent (a name may repeat).
+    pub user_properties: Vec<(String, String)>,
+    /// Seconds the message had left before expiring when the broker sent it.
+    pub message_expiry_secs: Option<u32>,
+    /// Identifiers of the subscriptions it matched.
+    pub subscription_identifiers: Vec<usize>,
+    /// The topic alias the broker used for it, if any.
+    pub topic_alias: Option<u16>,
+}
+
+impl Properties {
+    /// Whether no property is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl Message {
@@ -82,6 +113,7 @@ impl Message {
             qos: Qos::AtMostOnce,
             retain: false,
             received_at: SystemTime::now(),
+            properties: None,
         }
     }
 

@@ -13,7 +13,7 @@ pub mod topic;
 pub mod tree;
 
 pub use event::{ConnectionState, Event, PublishOutcome, Subscription, SubscriptionOutcome};
-pub use message::{Message, Qos, Received};
+pub use message::{Message, Properties, Qos, Received};
 pub use rows::{Row, RowFilter};
 pub use session::Session;
 pub use tree::{Node, NodeId, Tree};

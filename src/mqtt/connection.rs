@@ -5,25 +5,22 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 
-use rumqttc::{
-    AsyncClient, EventLoop, MqttOptions, Outgoing, Packet, SubscribeFilter, SubscribeReasonCode, TlsConfiguration,
-    Transport,
-};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::backoff::Backoff;
 use super::channel::{EventReceiver, EventSender, Waker, channel};
 use super::errors::{Retry, describe};
-use super::settings::{ConnectionSettings, Scheme};
+use super::protocol::{self, Client, EventLoop, Polled, SendError};
+use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
-use super::tls::{SetupError, client_config};
 use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
 
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
 
-/// QoS 1 and 2 publishes in flight at most (Mosquitto's default `max_inflight_messages`).
-const MAX_INFLIGHT: u16 = 20;
+/// QoS 1 and 2 publishes in flight at most with MQTT 3.1.1 (Mosquitto's default
+/// `max_inflight_messages`); MQTT 5 takes the broker's receive maximum from CONNACK.
+pub const MAX_INFLIGHT: u16 = 20;
 
 /// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
 const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
@@ -106,57 +103,11 @@ impl Connection {
     }
 }
 
-/// The rumqttc options for `settings`; fails when the TLS files cannot be used.
-pub fn mqtt_options(settings: &ConnectionSettings) -> Result<MqttOptions, SetupError> {
-    let address = &settings.address;
-    // For WebSockets rumqttc takes the whole URL as the host (and ignores the port).
-    let host = if address.scheme.is_websocket() {
-        address.to_string()
-    } else {
-        address.host.clone()
-    };
-    let mut options = MqttOptions::new(settings.client_id.clone(), host, address.port);
-    let tls = || client_config(&settings.tls).map(TlsConfiguration::Rustls);
-    options.set_transport(match address.scheme {
-        Scheme::Mqtt => Transport::Tcp,
-        Scheme::Mqtts => Transport::Tls(tls()?),
-        Scheme::Ws => Transport::Ws,
-        Scheme::Wss => Transport::Wss(tls()?),
-    });
-    options.set_keep_alive(Duration::from_secs(u64::from(settings.keep_alive_secs.max(5))));
-    options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
-    options.set_clean_session(true);
-    // MQTT 3.1.1 has no receive maximum to negotiate; Mosquitto allows 20 QoS 1 and 2
-    // messages in flight from a client by default and drops a client that sends more
-    // (PUBREC "quota exceeded", then the socket). Stay within it.
-    options.set_inflight(MAX_INFLIGHT);
-    if let Some(username) = &settings.username {
-        options.set_credentials(username.clone(), settings.password.clone().unwrap_or_default());
-    }
-    Ok(options)
-}
-
-fn to_rumqttc_qos(qos: Qos) -> rumqttc::QoS {
-    match qos {
-        Qos::AtMostOnce => rumqttc::QoS::AtMostOnce,
-        Qos::AtLeastOnce => rumqttc::QoS::AtLeastOnce,
-        Qos::ExactlyOnce => rumqttc::QoS::ExactlyOnce,
-    }
-}
-
-fn from_rumqttc_qos(qos: rumqttc::QoS) -> Qos {
-    match qos {
-        rumqttc::QoS::AtMostOnce => Qos::AtMostOnce,
-        rumqttc::QoS::AtLeastOnce => Qos::AtLeastOnce,
-        rumqttc::QoS::ExactlyOnce => Qos::ExactlyOnce,
-    }
-}
-
 /// The state of one connection task.
 struct Task {
     settings: ConnectionSettings,
     events: EventSender,
-    client: AsyncClient,
+    client: Client,
     batch: Vec<Received>,
     /// Subscription requests sent, waiting for rumqttc to give them a packet id.
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
@@ -191,10 +142,7 @@ impl Task {
         if subscriptions.is_empty() {
             return;
         }
-        let filters = subscriptions
-            .iter()
-            .map(|s| SubscribeFilter::new(s.filter.clone(), to_rumqttc_qos(s.qos)));
-        match self.client.try_subscribe_many(filters) {
+        match self.client.subscribe(&subscriptions) {
             Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
             Err(err) => {
                 let outcomes = subscriptions
@@ -239,19 +187,13 @@ impl Task {
                 );
                 continue;
             }
-            let sent = self.client.try_publish(
-                request.topic.clone(),
-                to_rumqttc_qos(request.qos),
-                request.retain,
-                request.payload.clone(),
-            );
-            match sent {
+            match self.client.publish(request) {
                 Ok(()) => {
                     self.unsent_publishes.push_back((request.id, request.qos));
                     self.backlog.pop_front();
                 }
-                Err(rumqttc::ClientError::TryRequest(_)) => break,
-                Err(err) => {
+                Err(SendError::Full) => break,
+                Err(SendError::Other(err)) => {
                     let id = request.id;
                     self.backlog.pop_front();
                     self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}")));
@@ -278,21 +220,18 @@ impl Task {
         }
     }
 
-    fn suback(&mut self, ack: &rumqttc::SubAck) {
-        let Some(subscriptions) = self.awaiting_suback.remove(&ack.pkid) else {
+    fn suback(&mut self, pkid: u16, mut granted: Vec<Result<Qos, String>>) {
+        let Some(subscriptions) = self.awaiting_suback.remove(&pkid) else {
             return;
         };
+        granted.resize_with(subscriptions.len(), || {
+            Err("the broker did not answer for this filter".to_owned())
+        });
         let outcomes = subscriptions
             .into_iter()
-            .enumerate()
-            .map(|(i, s)| SubscriptionOutcome {
-                granted: match ack.return_codes.get(i) {
-                    Some(SubscribeReasonCode::Success(qos)) => Ok(from_rumqttc_qos(*qos)),
-                    Some(SubscribeReasonCode::Failure) => {
-                        Err("refused by the broker (its access rules may not allow this filter)".to_owned())
-                    }
-                    None => Err("the broker did not answer for this filter".to_owned()),
-                },
+            .zip(granted)
+            .map(|(s, granted)| SubscriptionOutcome {
+                granted,
                 filter: s.filter,
             })
             .collect();
@@ -301,20 +240,20 @@ impl Task {
 }
 
 /// A few words on why a connection ended, for the outcome of unacknowledged publishes.
-fn failure_reason_short(error: &rumqttc::ConnectionError) -> String {
+fn failure_reason_short(error: &protocol::ConnectionError) -> String {
     let text = error.to_string();
     text.chars().take(120).collect()
 }
 
 /// Close cleanly: DISCONNECT, then poll until it is written, briefly.
-async fn close(client: &AsyncClient, eventloop: &mut EventLoop, connected: bool) {
-    if !connected || client.try_disconnect().is_err() {
+async fn close(client: &Client, eventloop: &mut EventLoop, connected: bool) {
+    if !connected || !client.disconnect() {
         return;
     }
     let flushed = tokio::time::timeout(DISCONNECT_GRACE, async {
         loop {
             match eventloop.poll().await {
-                Ok(rumqttc::Event::Outgoing(Outgoing::Disconnect)) | Err(_) => break,
+                Ok(Polled::SentDisconnect) | Err(_) => break,
                 Ok(_) => {}
             }
         }
@@ -326,8 +265,8 @@ async fn close(client: &AsyncClient, eventloop: &mut EventLoop, connected: bool)
 }
 
 async fn run(settings: ConnectionSettings, events: EventSender, mut commands: UnboundedReceiver<Command>) {
-    let options = match mqtt_options(&settings) {
-        Ok(options) => options,
+    let (client, mut eventloop) = match protocol::open(&settings, REQUEST_QUEUE) {
+        Ok(opened) => opened,
         Err(error) => {
             tracing::warn!(broker = %settings.address, %error, "cannot connect");
             events.send(Event::State(ConnectionState::Failed {
@@ -336,10 +275,6 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
             return;
         }
     };
-    let (client, mut eventloop) = AsyncClient::new(options, REQUEST_QUEUE);
-    eventloop
-        .network_options
-        .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));
     let mut task = Task {
         settings,
         events,
@@ -385,25 +320,32 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
             return;
         };
         match polled {
-            Ok(rumqttc::Event::Incoming(Packet::Publish(publish))) => {
+            Ok(Polled::Publish {
+                topic,
+                payload,
+                qos,
+                retain,
+                properties,
+            }) => {
                 // A small payload is a slice of rumqttc's read buffer and would keep the whole
                 // buffer alive for as long as it is kept: copy it out (large ones are kept as they are).
-                let payload = if publish.payload.len() < SHARE_PAYLOADS_FROM_BYTES {
-                    bytes::Bytes::copy_from_slice(&publish.payload)
+                let payload = if payload.len() < SHARE_PAYLOADS_FROM_BYTES {
+                    bytes::Bytes::copy_from_slice(&payload)
                 } else {
-                    publish.payload
+                    payload
                 };
                 task.batch.push(Received {
-                    topic: publish.topic,
+                    topic,
                     message: Message {
                         payload,
-                        qos: from_rumqttc_qos(publish.qos),
-                        retain: publish.retain,
+                        qos,
+                        retain,
                         received_at: SystemTime::now(),
+                        properties,
                     },
                 });
             }
-            Ok(rumqttc::Event::Incoming(Packet::ConnAck(_))) => {
+            Ok(Polled::ConnAck) => {
                 connected_at = Some(Instant::now());
                 subscribed = false;
                 tracing::info!(broker = %task.settings.address, "connected");
@@ -413,12 +355,12 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 // A clean session forgets subscriptions: subscribe on every CONNACK.
                 task.subscribe();
             }
-            Ok(rumqttc::Event::Outgoing(Outgoing::Subscribe(pkid))) => {
+            Ok(Polled::SentSubscribe(pkid)) => {
                 if let Some(subscriptions) = task.unsent_subscriptions.pop_front() {
                     task.awaiting_suback.insert(pkid, subscriptions);
                 }
             }
-            Ok(rumqttc::Event::Outgoing(Outgoing::Publish(pkid))) => match task.unsent_publishes.pop_front() {
+            Ok(Polled::SentPublish(pkid)) => match task.unsent_publishes.pop_front() {
                 Some((id, Qos::AtMostOnce)) => task.published(id, PublishOutcome::Sent),
                 Some((id, Qos::AtLeastOnce)) => {
                     task.awaiting_puback.insert(pkid, id);
@@ -428,22 +370,38 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 }
                 None => {}
             },
-            Ok(rumqttc::Event::Incoming(Packet::PubAck(ack))) => {
-                if let Some(id) = task.awaiting_puback.remove(&ack.pkid) {
-                    task.published(id, PublishOutcome::Acknowledged { packet: "PUBACK" });
+            Ok(Polled::PubAck { pkid, refused }) => {
+                if let Some(id) = task.awaiting_puback.remove(&pkid) {
+                    task.published(
+                        id,
+                        match refused {
+                            None => PublishOutcome::Acknowledged { packet: "PUBACK" },
+                            Some(reason) => PublishOutcome::Failed(format!("The broker refused it: {reason}")),
+                        },
+                    );
                 }
             }
-            Ok(rumqttc::Event::Incoming(Packet::PubComp(ack))) => {
-                let waiting = task.awaiting_pubcomp.get_mut(&ack.pkid);
+            Ok(Polled::PubRec {
+                pkid,
+                refused: Some(reason),
+            }) => {
+                // A refused QoS 2 publish gets no PUBCOMP.
+                let waiting = task.awaiting_pubcomp.get_mut(&pkid);
+                if let Some(id) = waiting.and_then(VecDeque::pop_front) {
+                    task.published(id, PublishOutcome::Failed(format!("The broker refused it: {reason}")));
+                }
+            }
+            Ok(Polled::PubComp { pkid }) => {
+                let waiting = task.awaiting_pubcomp.get_mut(&pkid);
                 if let Some(id) = waiting.and_then(VecDeque::pop_front) {
                     task.published(id, PublishOutcome::Acknowledged { packet: "PUBCOMP" });
                 }
             }
-            Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => {
+            Ok(Polled::SubAck { pkid, granted }) => {
                 subscribed = true;
-                task.suback(&ack);
+                task.suback(pkid, granted);
             }
-            Ok(rumqttc::Event::Outgoing(Outgoing::Disconnect)) => {
+            Ok(Polled::SentDisconnect) => {
                 task.flush();
                 task.state(ConnectionState::Disconnected);
                 return;
@@ -457,11 +415,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 task.fail_unacknowledged(&failure_reason_short(&error));
                 // rumqttc keeps a stuck collision across reconnects and then sends nothing more;
                 // the session is clean, so nothing of the old one is worth keeping.
-                eventloop.state.collision = None;
-                eventloop
-                    .state
-                    .events
-                    .retain(|event| matches!(event, rumqttc::Event::Incoming(Packet::Publish(_))));
+                eventloop.forget_old_connection();
                 let failure = describe(&error, &task.settings);
                 tracing::warn!(broker = %task.settings.address, %error, "connection failed");
                 let was_up = connected_at.take();
@@ -521,7 +475,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         }
         // rumqttc reads packets in bursts and hands them out one per poll (acks and
         // pings among them): send once the burst is used up.
-        if !task.batch.is_empty() && (eventloop.state.events.is_empty() || task.batch.len() >= MAX_BATCH) {
+        if !task.batch.is_empty() && (eventloop.burst_used_up() || task.batch.len() >= MAX_BATCH) {
             task.flush();
         }
         if !task.backlog.is_empty() && connected_at.is_some() {

@@ -5,6 +5,7 @@ pub mod backoff;
 pub mod channel;
 pub mod connection;
 pub mod errors;
+pub mod protocol;
 pub mod retained;
 pub mod settings;
 pub mod takeover;
@@ -12,4 +13,4 @@ pub mod tls;
 
 pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::{Command, Connection, PublishRequest};
-pub use settings::{AddressError, BrokerAddress, ConnectionSettings, Scheme, TlsOptions};
+pub use settings::{AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options};

@@ -5,11 +5,10 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use rumqttc::{AsyncClient, Packet, QoS};
-
-use super::connection::mqtt_options;
 use super::errors::describe;
+use super::protocol::{self, Polled};
 use super::settings::{ConnectionSettings, random_client_id};
+use crate::model::Subscription;
 
 /// How long the broker has to start sending retained messages after SUBACK,
 /// and the silence after the last one that ends the check.
@@ -25,10 +24,7 @@ pub async fn retained_topics(
 ) -> Result<Vec<String>, String> {
     let mut settings = settings.clone();
     settings.client_id = random_client_id();
-    let (client, mut eventloop) = AsyncClient::new(mqtt_options(&settings).map_err(|e| e.to_string())?, 16);
-    eventloop
-        .network_options
-        .set_connection_timeout(u64::from(settings.connect_timeout_secs.max(1)));
+    let (client, mut eventloop) = protocol::open(&settings, 16).map_err(|e| e.to_string())?;
     let deadline = Instant::now() + limit;
     let mut found = BTreeSet::new();
     let mut subscribed_at: Option<Instant> = None;
@@ -55,28 +51,26 @@ pub async fn retained_topics(
             Ok(polled) => polled,
         };
         match polled {
-            Ok(rumqttc::Event::Incoming(Packet::ConnAck(_))) => {
-                let requests = filters
-                    .iter()
-                    .map(|f| rumqttc::SubscribeFilter::new(f.clone(), QoS::AtMostOnce));
+            Ok(Polled::ConnAck) => {
+                let requests: Vec<Subscription> = filters.iter().map(Subscription::new).collect();
                 client
-                    .try_subscribe_many(requests)
+                    .subscribe(&requests)
                     .map_err(|e| format!("Could not check the retained messages: {e}"))?;
             }
-            Ok(rumqttc::Event::Incoming(Packet::SubAck(ack))) => {
-                if ack
-                    .return_codes
-                    .iter()
-                    .any(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure))
-                {
-                    return Err("The broker refused the subscription needed to check the retained messages".into());
+            Ok(Polled::SubAck { granted, .. }) => {
+                if let Some(Err(why)) = granted.iter().find(|g| g.is_err()) {
+                    return Err(format!(
+                        "The broker refused the subscription needed to check the retained messages: {why}"
+                    ));
                 }
                 subscribed_at = Some(Instant::now());
             }
-            Ok(rumqttc::Event::Incoming(Packet::Publish(publish))) => {
+            Ok(Polled::Publish {
+                topic, payload, retain, ..
+            }) => {
                 last_message = Instant::now();
-                if publish.retain && !publish.payload.is_empty() {
-                    found.insert(publish.topic);
+                if retain && !payload.is_empty() {
+                    found.insert(topic);
                 }
             }
             Ok(_) => {}
@@ -84,7 +78,7 @@ pub async fn retained_topics(
         }
     }
     // Leave cleanly; the answer is known either way.
-    if client.try_disconnect().is_ok() {
+    if client.disconnect() {
         tokio::time::timeout(Duration::from_millis(300), eventloop.poll())
             .await
             .ok();

@@ -180,6 +180,42 @@ impl std::fmt::Display for BrokerAddress {
     }
 }
 
+/// The MQTT protocol version to speak.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum MqttVersion {
+    /// MQTT 3.1.1, which every broker speaks.
+    #[default]
+    #[serde(rename = "3.1.1")]
+    V311,
+    /// MQTT 5: properties, reason codes, session expiry.
+    #[serde(rename = "5")]
+    V5,
+}
+
+impl MqttVersion {
+    /// As people write it: "3.1.1" or "5".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V311 => "3.1.1",
+            Self::V5 => "5",
+        }
+    }
+}
+
+/// What an MQTT 5 connection asks for in CONNECT.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct V5Options {
+    /// How long the broker keeps the session after the connection ends (none: it ends with it).
+    pub session_expiry_secs: Option<u32>,
+    /// QoS 1 and 2 messages the broker may send at once before waiting for acks (none: 65,535).
+    pub receive_maximum: Option<u16>,
+    /// The largest packet the broker may send (none: MQTT's limit, 256 MiB).
+    pub maximum_packet_size: Option<u32>,
+    /// User properties sent with CONNECT.
+    pub user_properties: Vec<(String, String)>,
+}
+
 /// TLS choices for `mqtts://` and `wss://`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -217,6 +253,10 @@ pub struct ConnectionSettings {
     pub connect_timeout_secs: u16,
     /// TLS choices, used by `mqtts://` and `wss://`.
     pub tls: TlsOptions,
+    /// The protocol version.
+    pub version: MqttVersion,
+    /// MQTT 5 CONNECT options (used only with [`MqttVersion::V5`]).
+    pub v5: V5Options,
 }
 
 impl std::fmt::Debug for ConnectionSettings {
@@ -230,6 +270,8 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("keep_alive_secs", &self.keep_alive_secs)
             .field("connect_timeout_secs", &self.connect_timeout_secs)
             .field("tls", &self.tls)
+            .field("version", &self.version)
+            .field("v5", &self.v5)
             .finish()
     }
 }
@@ -246,6 +288,8 @@ impl ConnectionSettings {
             keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
             tls: TlsOptions::default(),
+            version: MqttVersion::V311,
+            v5: V5Options::default(),
         }
     }
 }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Subscription;
 use crate::mqtt::settings::{
-    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, TlsOptions,
-    random_client_id,
+    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, MqttVersion, TlsOptions,
+    V5Options, random_client_id,
 };
 
 /// The store file name.
@@ -53,6 +53,10 @@ pub struct Profile {
     pub connect_timeout_secs: u16,
     /// Filters to subscribe to.
     pub subscriptions: Vec<Subscription>,
+    /// MQTT 3.1.1 or 5.
+    pub version: MqttVersion,
+    /// MQTT 5 CONNECT options.
+    pub v5: V5Options,
     /// Connect to it when mqscope starts.
     pub connect_on_start: bool,
 }
@@ -84,6 +88,8 @@ impl Default for Profile {
             keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
             subscriptions: Subscription::defaults(),
+            version: MqttVersion::V311,
+            v5: V5Options::default(),
             connect_on_start: false,
         }
     }
@@ -111,8 +117,10 @@ impl Profile {
             PasswordStorage::Ask => password,
         };
         settings.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
+        settings.version = self.version;
+        settings.v5 = self.v5.clone();
         if settings.password.is_some() && settings.username.is_none() {
-            return Err("A password needs a user name (MQTT 3.1.1)".to_owned());
+            return Err("A password needs a user name".to_owned());
         }
         settings.keep_alive_secs = self.keep_alive_secs.max(5);
         settings.connect_timeout_secs = self.connect_timeout_secs.max(1);

@@ -10,7 +10,7 @@ use eframe::egui::{self, RichText};
 use super::dialogs::{Background, Pending, Picked};
 use super::theme;
 use crate::model::{Qos, Subscription};
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, random_client_id};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, MqttVersion, V5Options, random_client_id};
 use crate::profiles::profile::{Export, PasswordStorage, Profile, ProfilesFile};
 
 /// Width of the profile list, in points.
@@ -440,6 +440,15 @@ impl ConnectionManager {
                         ui.label(RichText::new("Options").strong());
                         ui.label("");
                         ui.end_row();
+                        ui.label("MQTT version");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut profile.version, MqttVersion::V311, "3.1.1");
+                            ui.radio_value(&mut profile.version, MqttVersion::V5, "5");
+                        });
+                        ui.end_row();
+                        if profile.version == MqttVersion::V5 {
+                            v5_rows(ui, &mut profile.v5);
+                        }
                         let label = ui.label("Keep-alive");
                         ui.add(
                             egui::DragValue::new(&mut profile.keep_alive_secs)
@@ -736,6 +745,87 @@ fn path_row(
     browse
 }
 
+/// An optional number as a DragValue where 0 means "not set".
+fn optional_number<T>(ui: &mut egui::Ui, label: &str, value: &mut Option<T>, max: T, unset: &str, hover: &str)
+where
+    T: egui::emath::Numeric + Default + PartialEq,
+{
+    let label = ui.label(label);
+    let mut number = value.unwrap_or_default();
+    ui.horizontal(|ui| {
+        let response = ui
+            .add(egui::DragValue::new(&mut number).range(T::from_f64(0.0)..=max))
+            .labelled_by(label.id)
+            .on_hover_text(hover);
+        if response.changed() {
+            *value = Some(number).filter(|n| *n != T::default());
+        }
+        if value.is_none() {
+            ui.weak(unset);
+        }
+    });
+    ui.end_row();
+}
+
+/// MQTT 5 CONNECT options: session expiry, receive maximum, maximum packet size, user properties.
+fn v5_rows(ui: &mut egui::Ui, v5: &mut V5Options) {
+    optional_number(
+        ui,
+        "Session expiry",
+        &mut v5.session_expiry_secs,
+        u32::MAX,
+        "0: ends with the connection",
+        "Seconds the broker keeps the session after the connection ends",
+    );
+    optional_number(
+        ui,
+        "Receive maximum",
+        &mut v5.receive_maximum,
+        u16::MAX,
+        "0: no limit (65,535)",
+        "QoS 1 and 2 messages the broker may send before waiting for acknowledgements",
+    );
+    optional_number(
+        ui,
+        "Maximum packet size",
+        &mut v5.maximum_packet_size,
+        268_435_455,
+        "0: MQTT's limit (256 MiB)",
+        "The largest packet, in bytes, the broker may send",
+    );
+    let label = ui.label("User properties");
+    let mut text: String = v5
+        .user_properties
+        .iter()
+        .map(|(name, value)| format!("{name}={value}\n"))
+        .collect();
+    if ui
+        .add(
+            egui::TextEdit::multiline(&mut text)
+                .desired_rows(2)
+                .hint_text("name=value, one a line")
+                .desired_width(FIELD_WIDTH)
+                .font(egui::TextStyle::Monospace),
+        )
+        .labelled_by(label.id)
+        .changed()
+    {
+        v5.user_properties = parse_user_properties(&text);
+    }
+    ui.end_row();
+}
+
+/// `name=value` lines as user properties (a line without `=` is a name with an empty value).
+fn parse_user_properties(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match line.split_once('=') {
+            Some((name, value)) => (name.trim().to_owned(), value.trim().to_owned()),
+            None => (line.trim().to_owned(), String::new()),
+        })
+        .collect()
+}
+
 fn subscriptions_ui(ui: &mut egui::Ui, subscriptions: &mut Vec<Subscription>) {
     let mut remove = None;
     for (i, subscription) in subscriptions.iter_mut().enumerate() {
@@ -767,5 +857,23 @@ fn subscriptions_ui(ui: &mut egui::Ui, subscriptions: &mut Vec<Subscription>) {
     }
     if ui.button("Add subscription").clicked() {
         subscriptions.push(Subscription::new(""));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_properties_are_read_one_a_line() {
+        let parsed = parse_user_properties("site = lab\n\nflag\nurl=http://x/?a=b\n");
+        assert_eq!(
+            parsed,
+            [
+                ("site".to_owned(), "lab".to_owned()),
+                ("flag".to_owned(), String::new()),
+                ("url".to_owned(), "http://x/?a=b".to_owned()),
+            ]
+        );
     }
 }

@@ -399,7 +399,56 @@ fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
             ui.weak("Messages");
             ui.label(payload::text::group_digits(messages));
             ui.end_row();
+            if let Some(properties) = &message.properties {
+                properties_rows(ui, properties);
+            }
         });
+}
+
+/// The MQTT 5 properties of a message, one row each (user properties in the order sent).
+fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
+    let mut row = |name: &str, value: String| {
+        ui.weak(name);
+        ui.add(egui::Label::new(RichText::new(value).monospace()).truncate());
+        ui.end_row();
+    };
+    if let Some(content_type) = &p.content_type {
+        row("Content type", content_type.clone());
+    }
+    if let Some(format) = p.payload_format_indicator {
+        row(
+            "Payload format",
+            match format {
+                0 => "0 (bytes)".to_owned(),
+                1 => "1 (UTF-8 text)".to_owned(),
+                other => format!("{other} (not defined)"),
+            },
+        );
+    }
+    if let Some(topic) = &p.response_topic {
+        row("Response topic", topic.clone());
+    }
+    if let Some(data) = &p.correlation_data {
+        let shown = if payload::text::is_plain_text(data) {
+            format!("\"{}\"", String::from_utf8_lossy(data))
+        } else {
+            payload::encode::to_hex(data)
+        };
+        row("Correlation data", shown);
+    }
+    if let Some(secs) = p.message_expiry_secs {
+        row("Expires in", format!("{secs} s (when sent)"));
+    }
+    if !p.subscription_identifiers.is_empty() {
+        let ids: Vec<String> = p.subscription_identifiers.iter().map(usize::to_string).collect();
+        row("Subscription ids", ids.join(", "));
+    }
+    if let Some(alias) = p.topic_alias {
+        row("Topic alias", alias.to_string());
+    }
+    for (name, value) in &p.user_properties {
+        row(&format!("User: {name}"), value.clone());
+    }
 }
 
 /// Local date and time with milliseconds.
