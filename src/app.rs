@@ -426,6 +426,9 @@ impl App {
                 return;
             };
             ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
+            if explorer.settings.version == crate::mqtt::MqttVersion::V5 {
+                ui.weak("MQTT 5");
+            }
             if let Some(user) = &explorer.settings.username {
                 ui.weak(format!("as {user}"));
             }

@@ -364,7 +364,7 @@ impl ConnectionManager {
 
                         if scheme.is_some_and(|s| s.is_tls()) {
                             ui.label(RichText::new("TLS").strong());
-                            ui.weak("The system's trusted CAs are used unless a CA file is chosen");
+                            ui.weak("Trusts the system's CAs unless a CA file is set");
                             ui.end_row();
                             let tls = &mut profile.tls;
                             browse = browse.or(path_row(
@@ -746,15 +746,25 @@ fn path_row(
 }
 
 /// An optional number as a DragValue where 0 means "not set".
-fn optional_number<T>(ui: &mut egui::Ui, label: &str, value: &mut Option<T>, max: T, unset: &str, hover: &str)
-where
+fn optional_number<T>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut Option<T>,
+    (max, suffix): (T, &str),
+    unset: &str,
+    hover: &str,
+) where
     T: egui::emath::Numeric + Default + PartialEq,
 {
     let label = ui.label(label);
     let mut number = value.unwrap_or_default();
     ui.horizontal(|ui| {
         let response = ui
-            .add(egui::DragValue::new(&mut number).range(T::from_f64(0.0)..=max))
+            .add(
+                egui::DragValue::new(&mut number)
+                    .range(T::from_f64(0.0)..=max)
+                    .suffix(suffix),
+            )
             .labelled_by(label.id)
             .on_hover_text(hover);
         if response.changed() {
@@ -773,7 +783,7 @@ fn v5_rows(ui: &mut egui::Ui, v5: &mut V5Options) {
         ui,
         "Session expiry",
         &mut v5.session_expiry_secs,
-        u32::MAX,
+        (u32::MAX, " s"),
         "0: ends with the connection",
         "Seconds the broker keeps the session after the connection ends",
     );
@@ -781,7 +791,7 @@ fn v5_rows(ui: &mut egui::Ui, v5: &mut V5Options) {
         ui,
         "Receive maximum",
         &mut v5.receive_maximum,
-        u16::MAX,
+        (u16::MAX, ""),
         "0: no limit (65,535)",
         "QoS 1 and 2 messages the broker may send before waiting for acknowledgements",
     );
@@ -789,7 +799,7 @@ fn v5_rows(ui: &mut egui::Ui, v5: &mut V5Options) {
         ui,
         "Maximum packet size",
         &mut v5.maximum_packet_size,
-        268_435_455,
+        (268_435_455, " B"),
         "0: MQTT's limit (256 MiB)",
         "The largest packet, in bytes, the broker may send",
     );
