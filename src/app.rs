@@ -28,8 +28,10 @@ const FORM_WIDTH: f32 = 700.0;
 /// Width of the message panel when the window opens, in points.
 const MESSAGE_PANEL_WIDTH: f32 = 640.0;
 
-/// One connection and everything seen on it.
+/// One connection and everything seen on it: a tab of the window.
 pub struct Explorer {
+    /// The tab's name: the profile's, or the broker's address.
+    pub title: String,
     /// What the connection has seen.
     pub session: Session,
     /// How it connects.
@@ -86,7 +88,10 @@ pub struct App {
     /// The connection manager: saved profiles and their editor.
     pub manager: ConnectionManager,
     show_form: bool,
-    explorer: Option<Explorer>,
+    /// Every open connection, a tab each.
+    explorers: Vec<Explorer>,
+    /// The tab shown.
+    active: usize,
     title: String,
 }
 
@@ -133,40 +138,63 @@ impl App {
             notice: (!problems.is_empty()).then(|| problems.join(". ")),
             manager: ConnectionManager::new(profiles),
             show_form: true,
-            explorer: None,
+            explorers: Vec::new(),
+            active: 0,
             title: String::new(),
         }
     }
 
-    /// The open connection's state, if any.
+    /// The connection shown, if any.
     pub fn explorer(&self) -> Option<&Explorer> {
-        self.explorer.as_ref()
+        self.explorers.get(self.active)
     }
 
-    /// The open connection's state, mutably, if any.
+    /// The connection shown, mutably, if any.
     pub fn explorer_mut(&mut self) -> Option<&mut Explorer> {
-        self.explorer.as_mut()
+        self.explorers.get_mut(self.active)
     }
 
-    /// Close the current connection, if any, and connect with `settings` into a fresh tree.
+    /// Every open connection, in tab order.
+    pub fn explorers(&self) -> &[Explorer] {
+        &self.explorers
+    }
+
+    /// Show the tab at `index`.
+    pub fn show_tab(&mut self, index: usize) {
+        if index < self.explorers.len() {
+            self.active = index;
+            self.show_form = false;
+        }
+    }
+
+    /// Connect with `settings` in a tab named after the broker.
     pub fn connect(&mut self, ctx: &egui::Context, settings: ConnectionSettings) {
-        if let Some(old) = self.explorer.take()
-            && let Some(connection) = old.connection
-        {
-            connection.disconnect();
+        let title = settings.address.authority();
+        self.connect_titled(ctx, settings, title);
+    }
+
+    /// Connect with `settings` in a new tab called `title`; if a tab with the same settings is
+    /// open, show it instead (reconnecting it if its connection ended).
+    pub fn connect_titled(&mut self, ctx: &egui::Context, settings: ConnectionSettings, title: String) {
+        if let Some(index) = self.explorers.iter().position(|e| e.settings == settings) {
+            self.show_tab(index);
+            self.reconnect(ctx);
+            return;
         }
         let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
         self.open_session(settings, Session::new());
-        if let Some(explorer) = &mut self.explorer {
+        if let Some(explorer) = self.explorers.last_mut() {
             explorer.connection = Some(connection);
+            explorer.title = title;
         }
     }
 
-    /// Show `session` without a live connection (a capture, a benchmark's fixture);
-    /// Reconnect connects it with `settings`.
+    /// Show `session` in a new tab without a live connection (a capture, a benchmark's
+    /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
         let saved = self.saved_messages(&settings);
-        self.explorer = Some(Explorer {
+        self.explorers.push(Explorer {
+            title: settings.address.authority(),
             session,
             settings,
             connection: None,
@@ -175,7 +203,25 @@ impl App {
             publish: PublishPane::with_messages(saved),
             delete: None,
         });
+        self.active = self.explorers.len() - 1;
         self.show_form = false;
+    }
+
+    /// Close the tab at `index`: its connection says goodbye in the background.
+    pub fn close_tab(&mut self, index: usize) {
+        if index >= self.explorers.len() {
+            return;
+        }
+        let closed = self.explorers.remove(index);
+        if let Some(connection) = &closed.connection {
+            connection.disconnect();
+        }
+        if self.active > index || self.active >= self.explorers.len() {
+            self.active = self.active.saturating_sub(1);
+        }
+        if self.explorers.is_empty() {
+            self.show_form = true;
+        }
     }
 
     /// Connect with the saved profile named `name` (or with that id); `password` is used when
@@ -193,7 +239,8 @@ impl App {
             .manager
             .settings_for(&id, password)
             .map_err(|e| format!("Profile \"{name}\": {e}"))?;
-        self.connect(ctx, settings);
+        let title = self.profile_title(&id);
+        self.connect_titled(ctx, settings, title);
         Ok(())
     }
 
@@ -213,8 +260,23 @@ impl App {
         self.notice = Some(notice.into());
     }
 
+    /// A tab title for the profile `id`: its name, or its broker.
+    fn profile_title(&self, id: &str) -> String {
+        self.manager
+            .profiles
+            .get(id)
+            .map(|p| {
+                if p.name.trim().is_empty() {
+                    p.broker.clone()
+                } else {
+                    p.name.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+
     fn reconnect(&mut self, ctx: &egui::Context) {
-        if let Some(explorer) = &mut self.explorer
+        if let Some(explorer) = self.explorers.get_mut(self.active)
             && explorer.connection.is_none()
         {
             let connection = Connection::spawn(&self.runtime, explorer.settings.clone(), waker(ctx));
@@ -222,21 +284,38 @@ impl App {
         }
     }
 
-    /// Disconnect cleanly and wait for it, at most `timeout`.
+    /// Disconnect every connection cleanly and wait for them, at most `timeout` in all.
     pub fn shutdown(&mut self, timeout: Duration) {
-        let Some(explorer) = &mut self.explorer else { return };
-        let Some(connection) = &explorer.connection else { return };
-        connection.disconnect();
+        let connections: Vec<&Connection> = self.explorers.iter().filter_map(|e| e.connection.as_ref()).collect();
+        for connection in &connections {
+            connection.disconnect();
+        }
         let deadline = Instant::now() + timeout;
-        while !connection.is_finished() && Instant::now() < deadline {
+        while connections.iter().any(|c| !c.is_finished()) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
 
     /// Apply waiting events within the frame budget. Call once per frame, before [`Self::ui`].
     pub fn logic(&mut self, ctx: &egui::Context) {
-        let Some(explorer) = &mut self.explorer else { return };
-        if explorer.drain(Instant::now() + DRAIN_BUDGET) {
+        // Every tab drains (a hidden one's queue must not grow), the one shown first, all within
+        // one budget.
+        let deadline = Instant::now() + DRAIN_BUDGET;
+        let order = std::iter::once(self.active).chain((0..self.explorers.len()).filter(|&i| i != self.active));
+        for index in order.collect::<Vec<_>>() {
+            if let Some(explorer) = self.explorers.get_mut(index) {
+                Self::explorer_logic(explorer, ctx, &self.runtime, deadline);
+            }
+        }
+    }
+
+    fn explorer_logic(
+        explorer: &mut Explorer,
+        ctx: &egui::Context,
+        runtime: &tokio::runtime::Handle,
+        deadline: Instant,
+    ) {
+        if explorer.drain(deadline) {
             ctx.request_repaint();
         }
         let now = Instant::now();
@@ -254,7 +333,7 @@ impl App {
                 &mut explorer.session,
                 explorer.connection.as_ref(),
                 &explorer.settings,
-                &self.runtime,
+                runtime,
                 ctx,
             );
         }
@@ -279,13 +358,18 @@ impl App {
 
     /// Keep the publish pane's saved messages and history, off the UI thread.
     fn save_messages(&mut self) {
-        let Some(explorer) = &mut self.explorer else { return };
-        if !explorer.publish.take_changed() {
+        let mut changed = false;
+        for explorer in &mut self.explorers {
+            if explorer.publish.take_changed() {
+                self.messages
+                    .brokers
+                    .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
+                changed = true;
+            }
+        }
+        if !changed {
             return;
         }
-        self.messages
-            .brokers
-            .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
         if let Some(store) = &self.store {
             save_in_background(
                 &self.runtime,
@@ -313,16 +397,22 @@ impl App {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.update_title(ui.ctx());
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::P))
-            && let Some(explorer) = &mut self.explorer
+            && let Some(explorer) = self.explorers.get_mut(self.active)
         {
             explorer.publish.open = !explorer.publish.open;
         }
+        if !self.explorers.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) {
+            self.show_tab((self.active + 1) % self.explorers.len());
+        }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
-        if let Some(explorer) = &mut self.explorer {
+        if !self.explorers.is_empty() {
+            egui::Panel::top("tabs").show(ui, |ui| self.tabs_ui(ui));
+        }
+        if let Some(explorer) = self.explorers.get_mut(self.active) {
             let broker = explorer.settings.address.to_string();
             egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker));
         }
-        match &mut self.explorer {
+        match self.explorers.get_mut(self.active) {
             Some(explorer) if !self.show_form => {
                 egui::Panel::right("message")
                     .resizable(true)
@@ -400,7 +490,13 @@ impl App {
                     });
                 });
                 if let Some(settings) = connect {
-                    self.connect(ui.ctx(), settings);
+                    let title = self
+                        .manager
+                        .selected()
+                        .map(|p| p.id.clone())
+                        .map(|id| self.profile_title(&id))
+                        .unwrap_or_else(|| settings.address.authority());
+                    self.connect_titled(ui.ctx(), settings, title);
                 }
             }
         }
@@ -421,7 +517,7 @@ impl App {
                 }
                 ui.separator();
             }
-            let Some(explorer) = &self.explorer else {
+            let Some(explorer) = self.explorers.get(self.active) else {
                 ui.weak("Not connected");
                 return;
             };
@@ -441,7 +537,7 @@ impl App {
             } else if ui.button("Reconnect").clicked() {
                 reconnect = true;
             }
-            if let Some(explorer) = &mut self.explorer {
+            if let Some(explorer) = self.explorers.get_mut(self.active) {
                 let open = explorer.publish.open;
                 if ui
                     .selectable_label(open, "Publish")
@@ -471,8 +567,64 @@ impl App {
         }
     }
 
+    /// One tab per connection: a dot in the state's color, the name, a close button; then a
+    /// button to open another.
+    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        let mut show = None;
+        let mut close = None;
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for (index, explorer) in self.explorers.iter().enumerate() {
+                let selected = index == self.active && !self.show_form;
+                let (_, color) = status::state_text(ui, explorer.session.state(), "", Instant::now());
+                let frame = egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(8, 3))
+                    .corner_radius(4.0)
+                    .fill(if selected {
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
+                    } else {
+                        ui.visuals().faint_bg_color
+                    });
+                frame.show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let (dot, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
+                        ui.painter().circle_filled(dot.center(), 3.5, color);
+                        let name = egui::RichText::new(&explorer.title);
+                        let name = if selected { name.strong() } else { name };
+                        let label = ui
+                            .add(egui::Label::new(name).sense(egui::Sense::click()))
+                            .on_hover_text(explorer.settings.address.to_string());
+                        if label.clicked() {
+                            show = Some(index);
+                        }
+                        if ui
+                            .small_button("×")
+                            .on_hover_text(format!("Close {} (disconnects)", explorer.title))
+                            .clicked()
+                        {
+                            close = Some(index);
+                        }
+                    });
+                });
+            }
+            if ui
+                .small_button("+")
+                .on_hover_text("Open another connection (Ctrl+Tab switches tabs)")
+                .clicked()
+            {
+                self.show_form = true;
+            }
+        });
+        if let Some(index) = show {
+            self.show_tab(index);
+        }
+        if let Some(index) = close {
+            self.close_tab(index);
+        }
+    }
+
     fn update_title(&mut self, ctx: &egui::Context) {
-        let title = match &self.explorer {
+        let title = match self.explorers.get(self.active) {
             Some(explorer) => format!("mqscope — {}", explorer.settings.address),
             None => "mqscope".to_owned(),
         };

@@ -265,3 +265,36 @@ fn a_single_message_at_qos_1_shows_at_once() {
     assert_eq!(message.qos, Qos::AtLeastOnce);
     watch.disconnect();
 }
+
+#[test]
+fn the_last_will_is_published_when_the_connection_drops_and_not_after_a_clean_disconnect() {
+    let broker = Broker::start();
+    let will = mqscope::mqtt::settings::LastWill {
+        topic: "will/mqscope".into(),
+        payload: "gone".into(),
+        qos: mqscope::model::Qos::AtLeastOnce,
+        retain: true,
+    };
+    for version in [mqscope::mqtt::MqttVersion::V311, mqscope::mqtt::MqttVersion::V5] {
+        let mut settings = broker.settings();
+        settings.version = version;
+        settings.last_will = Some(will.clone());
+
+        // A clean DISCONNECT: the broker drops the will.
+        let mut watch = Watch::connect(settings.clone());
+        watch.until_connected();
+        watch.disconnect();
+        assert_eq!(
+            broker.retained_now("will/#"),
+            "",
+            "no will after a clean disconnect ({version:?})"
+        );
+
+        // The connection just ends (the process died): the broker publishes the will.
+        let mut watch = Watch::connect(settings);
+        watch.until_connected();
+        drop(watch);
+        assert_eq!(broker.retained_now("will/#").trim(), "will/mqscope gone", "{version:?}");
+        broker.mosquitto_pub("will/mqscope", b"", true);
+    }
+}

@@ -114,7 +114,15 @@ pub fn open(settings: &ConnectionSettings, request_queue: usize) -> Result<(Clie
             options.set_transport(transport);
             options.set_keep_alive(keep_alive);
             options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
-            options.set_clean_session(true);
+            options.set_clean_session(settings.clean_session);
+            if let Some(will) = &settings.last_will {
+                options.set_last_will(rumqttc::LastWill::new(
+                    will.topic.clone(),
+                    will.payload.clone(),
+                    to_v4_qos(will.qos),
+                    will.retain,
+                ));
+            }
             // MQTT 3.1.1 has no receive maximum to negotiate; Mosquitto allows 20 QoS 1 and 2
             // messages in flight from a client by default and drops a client that sends more
             // (PUBREC "quota exceeded", then the socket). Stay within it.
@@ -131,7 +139,16 @@ pub fn open(settings: &ConnectionSettings, request_queue: usize) -> Result<(Clie
             let mut options = v5::MqttOptions::new(settings.client_id.clone(), host, address.port);
             options.set_transport(transport);
             options.set_keep_alive(keep_alive);
-            options.set_clean_start(true);
+            options.set_clean_start(settings.clean_session);
+            if let Some(will) = &settings.last_will {
+                options.set_last_will(v5::mqttbytes::v5::LastWill::new(
+                    will.topic.clone(),
+                    will.payload.clone(),
+                    to_v5_qos(will.qos),
+                    will.retain,
+                    None,
+                ));
+            }
             options.set_connection_timeout(timeout);
             let max_packet = v5.maximum_packet_size.unwrap_or(MAX_PACKET_BYTES as u32);
             options.set_max_packet_size(Some(max_packet));

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::Subscription;
+use crate::model::{Qos, Subscription};
 
 /// Keep-alive interval of a new connection, in seconds.
 pub const DEFAULT_KEEP_ALIVE_SECS: u16 = 30;
@@ -216,6 +216,21 @@ pub struct V5Options {
     pub user_properties: Vec<(String, String)>,
 }
 
+/// The message the broker publishes for this client when its connection ends without a
+/// DISCONNECT (a crash, a lost network).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct LastWill {
+    /// Topic to publish to.
+    pub topic: String,
+    /// Payload, as text.
+    pub payload: String,
+    /// Delivery QoS.
+    pub qos: Qos,
+    /// Whether the broker retains it.
+    pub retain: bool,
+}
+
 /// TLS choices for `mqtts://` and `wss://`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -253,6 +268,11 @@ pub struct ConnectionSettings {
     pub connect_timeout_secs: u16,
     /// TLS choices, used by `mqtts://` and `wss://`.
     pub tls: TlsOptions,
+    /// Start with a clean session (3.1.1) or clean start (5): the broker forgets earlier
+    /// subscriptions and queued messages of this client id.
+    pub clean_session: bool,
+    /// The last will, if any.
+    pub last_will: Option<LastWill>,
     /// The protocol version.
     pub version: MqttVersion,
     /// MQTT 5 CONNECT options (used only with [`MqttVersion::V5`]).
@@ -270,6 +290,8 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("keep_alive_secs", &self.keep_alive_secs)
             .field("connect_timeout_secs", &self.connect_timeout_secs)
             .field("tls", &self.tls)
+            .field("clean_session", &self.clean_session)
+            .field("last_will", &self.last_will)
             .field("version", &self.version)
             .field("v5", &self.v5)
             .finish()
@@ -288,6 +310,8 @@ impl ConnectionSettings {
             keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
             tls: TlsOptions::default(),
+            clean_session: true,
+            last_will: None,
             version: MqttVersion::V311,
             v5: V5Options::default(),
         }

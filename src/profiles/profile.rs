@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Subscription;
 use crate::mqtt::settings::{
-    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, MqttVersion, TlsOptions,
-    V5Options, random_client_id,
+    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, LastWill, MqttVersion,
+    TlsOptions, V5Options, random_client_id,
 };
 
 /// The store file name.
@@ -53,6 +53,10 @@ pub struct Profile {
     pub connect_timeout_secs: u16,
     /// Filters to subscribe to.
     pub subscriptions: Vec<Subscription>,
+    /// Start with a clean session (clean start with MQTT 5).
+    pub clean_session: bool,
+    /// The last will, if any.
+    pub last_will: Option<LastWill>,
     /// MQTT 3.1.1 or 5.
     pub version: MqttVersion,
     /// MQTT 5 CONNECT options.
@@ -88,6 +92,8 @@ impl Default for Profile {
             keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
             subscriptions: Subscription::defaults(),
+            clean_session: true,
+            last_will: None,
             version: MqttVersion::V311,
             v5: V5Options::default(),
             connect_on_start: false,
@@ -118,6 +124,19 @@ impl Profile {
         };
         settings.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
         settings.version = self.version;
+        settings.clean_session = self.clean_session;
+        settings.last_will = match &self.last_will {
+            Some(will) if will.topic.trim().is_empty() => {
+                return Err("The last will needs a topic (or untick it)".to_owned());
+            }
+            Some(will) => {
+                if let Some(error) = crate::model::topic::name_error(&will.topic) {
+                    return Err(format!("Last will: {error}"));
+                }
+                Some(will.clone())
+            }
+            None => None,
+        };
         settings.v5 = self.v5.clone();
         if settings.password.is_some() && settings.username.is_none() {
             return Err("A password needs a user name".to_owned());

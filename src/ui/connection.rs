@@ -10,7 +10,7 @@ use eframe::egui::{self, RichText};
 use super::dialogs::{Background, Pending, Picked};
 use super::theme;
 use crate::model::{Qos, Subscription};
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, MqttVersion, V5Options, random_client_id};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, MqttVersion, V5Options, random_client_id};
 use crate::profiles::profile::{Export, PasswordStorage, Profile, ProfilesFile};
 
 /// Width of the profile list, in points.
@@ -466,8 +466,15 @@ impl ConnectionManager {
                         .labelled_by(label.id);
                         ui.end_row();
                         ui.label("");
+                        ui.checkbox(&mut profile.clean_session, "Clean session").on_hover_text(
+                            "Start afresh each time: the broker forgets this client id's earlier \
+                                 subscriptions and queued messages",
+                        );
+                        ui.end_row();
+                        ui.label("");
                         ui.checkbox(&mut profile.connect_on_start, "Connect when mqscope starts");
                         ui.end_row();
+                        last_will_rows(ui, &mut profile.last_will);
                     });
             });
         if *profile != before {
@@ -773,6 +780,46 @@ fn optional_number<T>(
         if value.is_none() {
             ui.weak(unset);
         }
+    });
+    ui.end_row();
+}
+
+/// The last will: off, or topic, payload, QoS and retain.
+fn last_will_rows(ui: &mut egui::Ui, will: &mut Option<LastWill>) {
+    ui.label("");
+    let mut on = will.is_some();
+    if ui
+        .checkbox(&mut on, "Last will")
+        .on_hover_text("A message the broker publishes if this connection ends without a goodbye")
+        .changed()
+    {
+        *will = on.then(LastWill::default);
+    }
+    ui.end_row();
+    let Some(will) = will else { return };
+    let label = ui.label("Will topic");
+    ui.add(
+        egui::TextEdit::singleline(&mut will.topic)
+            .hint_text("for example: devices/mqscope/status")
+            .desired_width(FIELD_WIDTH),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+    let label = ui.label("Will payload");
+    ui.add(
+        egui::TextEdit::singleline(&mut will.payload)
+            .hint_text("for example: offline")
+            .desired_width(FIELD_WIDTH),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+    ui.label("Will QoS");
+    ui.horizontal(|ui| {
+        for qos in Qos::ALL {
+            ui.radio_value(&mut will.qos, qos, qos.to_string());
+        }
+        ui.add_space(12.0);
+        ui.checkbox(&mut will.retain, "Retain");
     });
     ui.end_row();
 }
