@@ -431,7 +431,15 @@ impl App {
                                     // Fill the panel, so it keeps its height whatever the content.
                                     ui.set_min_height(ui.available_height());
                                     let connected = explorer.session.state().is_connected();
-                                    let request = explorer.publish.ui(ui, &explorer.session, selected, connected);
+                                    let v5 = explorer.settings.version == crate::mqtt::MqttVersion::V5;
+                                    let request = explorer.publish.ui(
+                                        ui,
+                                        &explorer.session,
+                                        selected,
+                                        connected,
+                                        v5,
+                                        &self.runtime,
+                                    );
                                     if let (Some(request), Some(connection)) = (request, &explorer.connection) {
                                         connection.publish(request);
                                     }
@@ -447,7 +455,8 @@ impl App {
                             Some(MessageAction::ClearRetained { id, recursive }) => {
                                 explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
                             }
-                            Some(MessageAction::Resend { id, seq }) => {
+                            Some(MessageAction::Resend { id, seq } | MessageAction::Save { id, seq }) => {
+                                let save = matches!(action, Some(MessageAction::Save { .. }));
                                 let tree = &explorer.session.tree;
                                 let from_history = seq.and_then(|seq| {
                                     let entries = explorer.session.history.topic(id)?.entries();
@@ -456,9 +465,12 @@ impl App {
                                 let message = from_history.or_else(|| tree.get(id).and_then(|n| n.latest()));
                                 if let Some(message) = message {
                                     let topic = tree.topic(id);
-                                    explorer
-                                        .publish
-                                        .load(&topic, &message.payload, message.qos, message.retain);
+                                    let (payload, qos, retain) = (&message.payload, message.qos, message.retain);
+                                    if save {
+                                        explorer.publish.save_received(&topic, payload, qos, retain);
+                                    } else {
+                                        explorer.publish.load(&topic, payload, qos, retain);
+                                    }
                                 }
                             }
                             None => {}

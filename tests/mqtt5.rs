@@ -95,6 +95,7 @@ fn publishing_at_every_qos_is_acknowledged() {
             payload: bytes::Bytes::from_static(b"hello"),
             qos,
             retain: false,
+            properties: None,
         });
     }
     // More QoS 1 and 2 at once than Mosquitto's receive maximum (20): all go through.
@@ -109,6 +110,7 @@ fn publishing_at_every_qos_is_acknowledged() {
                 Qos::ExactlyOnce
             },
             retain: false,
+            properties: None,
         });
     }
     watch.until("every outcome", WAIT, |s| {
@@ -186,4 +188,112 @@ fn reason_codes_come_back_in_words() {
         "{:?}",
         wrong.session.state()
     );
+}
+
+#[test]
+fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_before_sending() {
+    let broker = Broker::start_with(BrokerConfig {
+        extra: vec!["max_packet_size 2048".into()],
+        ..BrokerConfig::default()
+    });
+    let mut settings = v5(&broker);
+    settings.subscriptions = vec![Subscription::new("rt/#")];
+    let mut watch = Watch::connect(settings);
+    watch.until_connected();
+    watch.until("the subscription", WAIT, |s| !s.subscriptions().is_empty());
+    let sent = mqscope::model::Properties {
+        content_type: Some("text/plain".into()),
+        payload_format_indicator: Some(1),
+        response_topic: Some("rt/reply".into()),
+        correlation_data: Some(bytes::Bytes::from_static(b"\x00\x01corr")),
+        user_properties: vec![("k".into(), "v".into()), ("k".into(), "w".into())],
+        message_expiry_secs: Some(600),
+        ..mqscope::model::Properties::default()
+    };
+    watch.publish(PublishRequest {
+        id: 1,
+        topic: "rt/with-properties".into(),
+        payload: bytes::Bytes::from_static(b"hello"),
+        qos: Qos::AtLeastOnce,
+        retain: false,
+        properties: Some(Box::new(sent.clone())),
+    });
+    watch.until("the message back", WAIT, |s| {
+        s.tree.find("rt/with-properties").is_some()
+    });
+    let tree = &watch.session.tree;
+    let got = tree
+        .find("rt/with-properties")
+        .and_then(|id| tree.get(id))
+        .and_then(|n| n.latest())
+        .and_then(|m| m.properties.clone())
+        .expect("properties");
+    let expiry = got.message_expiry_secs.expect("expiry");
+    assert!((590..=600).contains(&expiry), "{expiry}");
+    assert_eq!(
+        *got,
+        mqscope::model::Properties {
+            message_expiry_secs: Some(expiry),
+            ..sent
+        }
+    );
+
+    // The broker takes packets of at most 2 KiB (it says so in CONNACK): a bigger message is
+    // refused with the sizes, without losing the connection; a small one still goes.
+    watch.publish(PublishRequest {
+        id: 2,
+        topic: "rt/big".into(),
+        payload: bytes::Bytes::from(vec![b'x'; 4000]),
+        qos: Qos::AtLeastOnce,
+        retain: false,
+        properties: None,
+    });
+    watch.publish(PublishRequest {
+        id: 3,
+        topic: "rt/small".into(),
+        payload: bytes::Bytes::from_static(b"fits"),
+        qos: Qos::AtLeastOnce,
+        retain: false,
+        properties: None,
+    });
+    watch.until("both outcomes", WAIT, |s| {
+        s.publish_outcome(2).is_some() && s.publish_outcome(3).is_some()
+    });
+    match watch.session.publish_outcome(2) {
+        Some(PublishOutcome::Failed(why)) => assert!(
+            why.contains("Too large for this broker") && why.contains("2.0 KiB"),
+            "{why}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(matches!(
+        watch.session.publish_outcome(3),
+        Some(PublishOutcome::Acknowledged { .. })
+    ));
+    assert!(watch.session.state().is_connected());
+    watch.disconnect();
+}
+
+#[test]
+fn properties_on_an_mqtt_3_connection_are_refused_in_words() {
+    let broker = Broker::start();
+    let mut watch = Watch::connect(broker.settings());
+    watch.until_connected();
+    watch.publish(PublishRequest {
+        id: 1,
+        topic: "x".into(),
+        payload: bytes::Bytes::new(),
+        qos: Qos::AtMostOnce,
+        retain: false,
+        properties: Some(Box::new(mqscope::model::Properties {
+            content_type: Some("text/plain".into()),
+            ..mqscope::model::Properties::default()
+        })),
+    });
+    watch.until("the outcome", WAIT, |s| s.publish_outcome(1).is_some());
+    match watch.session.publish_outcome(1) {
+        Some(PublishOutcome::Failed(why)) => assert!(why.contains("need an MQTT 5 connection"), "{why}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    watch.disconnect();
 }

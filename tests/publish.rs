@@ -18,6 +18,7 @@ fn request(id: u64, topic: &str, payload: &str, qos: Qos, retain: bool) -> Publi
         payload: Bytes::from(payload.as_bytes().to_vec()),
         qos,
         retain,
+        properties: None,
     }
 }
 

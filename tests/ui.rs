@@ -706,3 +706,75 @@ fn several_connections_each_in_its_own_tab() {
     step_until(&mut harness, "the second tree", |h| has_label(h, "second"));
     assert_eq!(harness.state().explorers().len(), 1);
 }
+
+#[test]
+fn the_publish_pane_sends_mqtt_5_properties() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut settings = broker.settings();
+    settings.version = mqscope::mqtt::MqttVersion::V5;
+    settings.subscriptions = vec![Subscription::new("#")];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    open_publish_pane(&mut harness);
+    harness.get_by_label("MQTT 5 properties").click();
+    step_until(&mut harness, "the properties form", |h| has_label(h, "Content type"));
+    harness.run_steps(2);
+    type_into(&mut harness, "Topic", "lab/props");
+    type_into(&mut harness, "Payload", "21.5");
+    type_into(&mut harness, "Content type", "text/plain");
+    type_into(&mut harness, "User properties", "unit=celsius");
+    step_until(&mut harness, "the count", |h| has_label(h, "MQTT 5 properties (2 set)"));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the message with its properties", |h| {
+        let tree = &h.state().explorer().expect("connected").session.tree;
+        let properties = tree
+            .find("lab/props")
+            .and_then(|id| tree.get(id))
+            .and_then(|n| n.latest())
+            .and_then(|m| m.properties.clone());
+        properties.is_some_and(|p| {
+            p.content_type.as_deref() == Some("text/plain")
+                && p.user_properties == [("unit".to_owned(), "celsius".to_owned())]
+        })
+    });
+}
+
+#[test]
+fn save_message_keeps_a_received_message_and_writes_it_to_disk() {
+    let (broker, fixture, mut harness) = home_explorer();
+    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
+    harness.get_by_label("pump").click();
+    step_until(&mut harness, "the pump message", |h| has_label(h, "Save message"));
+    harness.get_by_label("Save message").click();
+    step_until(&mut harness, "the word that it was saved", |h| {
+        has_label_containing(h, "Saved the message of garden/pump")
+    });
+    let saved = harness
+        .state()
+        .explorer()
+        .expect("connected")
+        .publish
+        .messages()
+        .saved
+        .clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(
+        (saved[0].name.as_str(), saved[0].topic.as_str()),
+        ("garden/pump", "garden/pump")
+    );
+    // The binary payload is kept exactly (as base64) in messages.json.
+    let path = fixture.config.path().join("messages.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&path).is_ok_and(|t| t.contains("AAH/")) {
+        assert!(Instant::now() < deadline, "messages.json never held the saved message");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(broker);
+}

@@ -13,7 +13,10 @@ use super::errors::{Retry, describe};
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
-use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
+use crate::model::{
+    ConnectionState, Event, Message, Properties, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome,
+};
+use crate::payload::text::human_bytes;
 
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
@@ -50,6 +53,9 @@ pub struct PublishRequest {
     pub qos: Qos,
     /// Whether the broker should retain it.
     pub retain: bool,
+    /// MQTT 5 properties to send with it (content type, response topic, correlation data,
+    /// user properties, message expiry, payload format); refused on an MQTT 3.1.1 connection.
+    pub properties: Option<Box<Properties>>,
 }
 
 /// Requests from the UI to a connection.
@@ -123,6 +129,8 @@ struct Task {
     /// id as soon as PUBREC came, so one id can wait for two PUBCOMPs (they come in order),
     /// and QoS 1 and 2 must not share a map.
     awaiting_pubcomp: HashMap<u16, VecDeque<u64>>,
+    /// The largest packet the broker takes, when it said (MQTT 5 CONNACK).
+    broker_max_packet: Option<u32>,
 }
 
 impl Task {
@@ -187,6 +195,22 @@ impl Task {
                 );
                 continue;
             }
+            if let Some(max) = self.broker_max_packet
+                && publish_packet_size(request) > max as usize
+            {
+                let (id, size) = (request.id, request.payload.len());
+                self.backlog.pop_front();
+                self.published(
+                    id,
+                    PublishOutcome::Failed(format!(
+                        "Too large for this broker: it takes packets of up to {} and this message's payload alone \
+                         is {}",
+                        human_bytes(u64::from(max)),
+                        human_bytes(size as u64)
+                    )),
+                );
+                continue;
+            }
             match self.client.publish(request) {
                 Ok(()) => {
                     self.unsent_publishes.push_back((request.id, request.qos));
@@ -239,6 +263,23 @@ impl Task {
     }
 }
 
+/// The size of the PUBLISH packet for `request`, a little over rather than under.
+fn publish_packet_size(request: &PublishRequest) -> usize {
+    let properties = request.properties.as_ref().map_or(0, |p| {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() + 3);
+        text(&p.content_type)
+            + text(&p.response_topic)
+            + p.correlation_data.as_ref().map_or(0, |d| d.len() + 3)
+            + p.user_properties
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 5)
+                .sum::<usize>()
+            + 16
+    });
+    // Fixed header (at most 5), topic length and name, packet id, properties length.
+    5 + 2 + request.topic.len() + 2 + 4 + properties + request.payload.len()
+}
+
 /// A few words on why a connection ended, for the outcome of unacknowledged publishes.
 fn failure_reason_short(error: &protocol::ConnectionError) -> String {
     let text = error.to_string();
@@ -286,6 +327,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         unsent_publishes: VecDeque::new(),
         awaiting_puback: HashMap::new(),
         awaiting_pubcomp: HashMap::new(),
+        broker_max_packet: None,
     };
     let mut backoff = Backoff::default();
     let mut takeover = TakeoverDetector::new();
@@ -345,7 +387,8 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     },
                 });
             }
-            Ok(Polled::ConnAck) => {
+            Ok(Polled::ConnAck { max_packet_size }) => {
+                task.broker_max_packet = max_packet_size;
                 connected_at = Some(Instant::now());
                 subscribed = false;
                 tracing::info!(broker = %task.settings.address, "connected");

@@ -66,8 +66,8 @@ pub enum Polled {
         retain: bool,
         properties: Option<Arc<Properties>>,
     },
-    /// The broker accepted the connection.
-    ConnAck,
+    /// The broker accepted the connection; with MQTT 5 it may say the largest packet it takes.
+    ConnAck { max_packet_size: Option<u32> },
     /// The broker answered a SUBSCRIBE: the QoS granted, or why not, per filter.
     SubAck {
         pkid: u16,
@@ -224,6 +224,28 @@ impl Client {
         let topic = request.topic.clone();
         let payload = request.payload.clone();
         match self {
+            Self::V4(_) if request.properties.is_some() => Err(SendError::Other(
+                "MQTT 5 properties need an MQTT 5 connection (choose MQTT 5 in the profile)".to_owned(),
+            )),
+            Self::V5(client) if request.properties.is_some() => {
+                let p = request.properties.as_deref().cloned().unwrap_or_default();
+                let properties = v5::mqttbytes::v5::PublishProperties {
+                    payload_format_indicator: p.payload_format_indicator,
+                    message_expiry_interval: p.message_expiry_secs,
+                    topic_alias: None,
+                    response_topic: p.response_topic,
+                    correlation_data: p.correlation_data,
+                    user_properties: p.user_properties,
+                    subscription_identifiers: Vec::new(),
+                    content_type: p.content_type,
+                };
+                client
+                    .try_publish_with_properties(topic, to_v5_qos(request.qos), request.retain, payload, properties)
+                    .map_err(|e| match e {
+                        v5::ClientError::TryRequest(_) => SendError::Full,
+                        other => SendError::Other(other.to_string()),
+                    })
+            }
             Self::V4(client) => client
                 .try_publish(topic, to_v4_qos(request.qos), request.retain, payload)
                 .map_err(|e| match e {
@@ -306,7 +328,7 @@ fn polled_v4(event: rumqttc::Event) -> Polled {
             retain: publish.retain,
             properties: None,
         },
-        Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck,
+        Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck { max_packet_size: None },
         Event::Incoming(Packet::SubAck(ack)) => Polled::SubAck {
             pkid: ack.pkid,
             granted: ack
@@ -358,7 +380,9 @@ fn polled_v5(event: v5::Event) -> Polled {
                 properties: properties.filter(|p| !p.is_empty()).map(Arc::new),
             }
         }
-        v5::Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck,
+        v5::Event::Incoming(Packet::ConnAck(ack)) => Polled::ConnAck {
+            max_packet_size: ack.properties.and_then(|p| p.max_packet_size),
+        },
         v5::Event::Incoming(Packet::SubAck(ack)) => {
             let reason = ack.properties.and_then(|p| p.reason_string);
             let with_reason = |words: &str| match &reason {

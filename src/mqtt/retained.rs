@@ -51,7 +51,7 @@ pub async fn retained_topics(
             Ok(polled) => polled,
         };
         match polled {
-            Ok(Polled::ConnAck) => {
+            Ok(Polled::ConnAck { .. }) => {
                 let requests: Vec<Subscription> = filters.iter().map(Subscription::new).collect();
                 client
                     .subscribe(&requests)

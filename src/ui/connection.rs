@@ -873,7 +873,7 @@ fn v5_rows(ui: &mut egui::Ui, v5: &mut V5Options) {
 }
 
 /// `name=value` lines as user properties (a line without `=` is a name with an empty value).
-fn parse_user_properties(text: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_user_properties(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| match line.split_once('=') {

@@ -158,6 +158,7 @@ impl DeleteJob {
                         payload: Bytes::new(),
                         qos: Qos::AtLeastOnce,
                         retain: true,
+                        properties: None,
                     });
                     self.outstanding.insert(id, self.next);
                     self.sent.push(self.next);

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use eframe::egui;
 
 /// A file dialog in flight.
+#[derive(Debug)]
 pub struct Pending {
     rx: mpsc::Receiver<Option<PathBuf>>,
 }
@@ -73,6 +74,7 @@ impl Pending {
 }
 
 /// Work done off the UI thread (reading or writing a file), answered through a channel.
+#[derive(Debug)]
 pub struct Background<T> {
     rx: mpsc::Receiver<T>,
 }

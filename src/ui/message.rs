@@ -33,6 +33,13 @@ pub enum MessageAction {
         /// The history entry shown, or `None` for the latest message.
         seq: Option<u64>,
     },
+    /// Keep a message of the topic among the publish pane's saved messages.
+    Save {
+        /// The topic.
+        id: NodeId,
+        /// The history entry shown, or `None` for the latest message.
+        seq: Option<u64>,
+    },
 }
 
 /// What the message panel remembers between frames.
@@ -89,6 +96,15 @@ impl MessageView {
             {
                 let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
                 action = Some(MessageAction::Resend { id, seq });
+            }
+            if node.latest().is_some()
+                && ui
+                    .button("Save message")
+                    .on_hover_text("Keep this message, under its topic's name, with the publish pane's saved messages")
+                    .clicked()
+            {
+                let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
+                action = Some(MessageAction::Save { id, seq });
             }
             if node.is_retained()
                 && ui

@@ -1,11 +1,13 @@
 //! The publish pane: inject a message as if a device had sent it, once or
 //! repeatedly, typed as text (JSON checked), hex or base64.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use eframe::egui::{self, Key, Modifiers, RichText};
 
+use super::dialogs::{Background, Pending, Picked};
 use super::theme;
 use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
@@ -14,6 +16,7 @@ use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 
 mod library;
+mod properties;
 
 const ENCODINGS: [Encoding; 3] = [Encoding::Text, Encoding::Hex, Encoding::Base64];
 
@@ -66,7 +69,32 @@ pub struct PublishPane {
     save_name: String,
     /// Completions of the topic, for the text and tree shape they were made for.
     completions: Option<Completions>,
+    /// MQTT 5 properties to send (shown when the connection speaks MQTT 5).
+    properties: properties::PropertiesForm,
+    /// Whether the connection speaks MQTT 5 (as of the last frame).
+    v5: bool,
+    /// Something done that deserves a word (a message saved from the message view).
+    notice: Option<String>,
+    /// A file whose bytes are the payload, instead of the editor's text.
+    file: Option<(PathBuf, Bytes)>,
+    /// Choosing or reading a payload file.
+    loading: Option<LoadFile>,
 }
+
+/// A payload file on its way in.
+#[derive(Debug)]
+enum LoadFile {
+    Picking(Pending),
+    /// No file dialog could be shown: the path is typed.
+    Typing(String),
+    Reading(Background<Result<(PathBuf, Bytes), String>>),
+}
+
+/// MQTT's largest packet: a payload file may not be larger.
+const MAX_FILE_BYTES: u64 = 268_435_455;
+
+/// Payloads up to this size sent from a file are kept in the history (as base64).
+const FILE_HISTORY_BYTES: usize = 64 * 1024;
 
 impl Default for PublishPane {
     fn default() -> Self {
@@ -90,8 +118,29 @@ impl Default for PublishPane {
             changed: false,
             save_name: String::new(),
             completions: None,
+            properties: properties::PropertiesForm::default(),
+            v5: false,
+            notice: None,
+            file: None,
+            loading: None,
         }
     }
+}
+
+/// A payload file's bytes, or why they cannot be sent.
+fn read_payload_file(path: PathBuf) -> Result<(PathBuf, Bytes), String> {
+    let size = std::fs::metadata(&path)
+        .map_err(|e| format!("Could not read {}: {e}", path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is {}: MQTT carries at most 256 MiB in one message",
+            path.display(),
+            payload::text::human_bytes(size)
+        ));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
+    Ok((path, Bytes::from(bytes)))
 }
 
 /// Whether the text looks meant as JSON (so it is checked as JSON).
@@ -118,20 +167,34 @@ impl PublishPane {
         std::mem::take(&mut self.changed)
     }
 
-    /// The form as a message to keep.
-    fn stored(&self, name: String) -> StoredMessage {
-        StoredMessage {
+    /// The form as a message to keep; `None` for a file payload too large to keep.
+    fn stored(&self, name: String) -> Option<StoredMessage> {
+        let (payload, encoding) = match &self.file {
+            Some((_, bytes)) if bytes.len() > FILE_HISTORY_BYTES => return None,
+            Some((_, bytes)) => (encode::to_base64(bytes), Encoding::Base64),
+            None => (self.payload.clone(), self.encoding),
+        };
+        Some(StoredMessage {
             name,
             topic: self.topic.clone(),
-            payload: self.payload.clone(),
-            encoding: self.encoding,
+            payload,
+            encoding,
             qos: self.qos.level(),
             retain: self.retain,
+        })
+    }
+
+    /// Keep the form in the history of recent publishes.
+    fn remember(&mut self) {
+        if let Some(stored) = self.stored(String::new()) {
+            self.messages.record(stored);
+            self.changed = true;
         }
     }
 
     /// Fill the form from a kept message (the topic is pinned).
     fn restore(&mut self, message: &StoredMessage) {
+        self.file = None;
         self.topic.clone_from(&message.topic);
         self.payload.clone_from(&message.payload);
         self.encoding = message.encoding;
@@ -145,6 +208,7 @@ impl PublishPane {
     /// payload (as text when it is text, else as hex), QoS and retain flag.
     pub fn load(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
         self.open = true;
+        self.file = None;
         self.pinned = true;
         topic.clone_into(&mut self.topic);
         match std::str::from_utf8(payload) {
@@ -162,8 +226,32 @@ impl PublishPane {
         self.error = None;
     }
 
+    /// Keep a received message among the saved messages, named after its topic (replacing one
+    /// saved under that name), and say so in the pane.
+    pub fn save_received(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
+        let (text, encoding) = match std::str::from_utf8(payload) {
+            Ok(text) if payload::text::is_plain_text(payload) => (text.to_owned(), Encoding::Text),
+            _ => (encode::to_base64(payload), Encoding::Base64),
+        };
+        self.messages.save(StoredMessage {
+            name: topic.to_owned(),
+            topic: topic.to_owned(),
+            payload: text,
+            encoding,
+            qos: qos.level(),
+            retain,
+        });
+        self.changed = true;
+        self.open = true;
+        self.error = None;
+        self.notice = Some(format!("Saved the message of {topic} as \"{topic}\" (Saved, above)"));
+    }
+
     /// The payload bytes for send number `counter`, or what is wrong with the editor's text.
     fn payload_bytes(&self, counter: u64) -> Result<Vec<u8>, String> {
+        if let Some((_, bytes)) = &self.file {
+            return Ok(bytes.to_vec());
+        }
         match self.encoding {
             Encoding::Text if template::has_placeholders(&self.payload) => {
                 Ok(template::fill(&self.payload, Values::now(counter), template::random_between).into_bytes())
@@ -184,20 +272,30 @@ impl PublishPane {
         if let Some(error) = topic::name_error(&topic) {
             return Err(error);
         }
-        let payload = self.payload_bytes(counter)?;
+        let payload = match &self.file {
+            Some((_, bytes)) => bytes.clone(),
+            None => Bytes::from(self.payload_bytes(counter)?),
+        };
+        let properties = if self.v5 {
+            self.properties.properties()?.map(Box::new)
+        } else {
+            None
+        };
         let id = self.next_id;
         self.next_id += 1;
         Ok(PublishRequest {
             id,
             topic,
-            payload: Bytes::from(payload),
+            payload,
             qos: self.qos,
             retain: self.retain,
+            properties,
         })
     }
 
     fn sent(&mut self, request: &PublishRequest) {
         self.error = None;
+        self.notice = None;
         let what = format!(
             "{} bytes to {} at QoS {}{}",
             request.payload.len(),
@@ -250,7 +348,11 @@ impl PublishPane {
         session: &Session,
         selected: Option<NodeId>,
         connected: bool,
+        v5: bool,
+        runtime: &tokio::runtime::Handle,
     ) -> Option<PublishRequest> {
+        self.poll_file(ui.ctx(), runtime);
+        self.v5 = v5;
         // Ctrl+Enter publishes from anywhere in the pane, before the editor can take the Enter.
         let mut submit = ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
         if !self.pinned && selected != self.followed {
@@ -306,25 +408,89 @@ impl PublishPane {
         ui.horizontal(|ui| {
             label_id = Some(ui.label("Payload").id);
             ui.add_space(8.0);
-            for encoding in ENCODINGS {
-                ui.selectable_value(&mut self.encoding, encoding, encoding_label(encoding));
+            if self.file.is_none() {
+                for encoding in ENCODINGS {
+                    ui.selectable_value(&mut self.encoding, encoding, encoding_label(encoding));
+                }
+            }
+            ui.separator();
+            if matches!(self.loading, Some(LoadFile::Picking(_) | LoadFile::Reading(_))) {
+                ui.spinner();
+            } else if ui
+                .button("From file…")
+                .on_hover_text("Send a file's bytes, exactly, as the payload")
+                .clicked()
+            {
+                self.loading = Some(LoadFile::Picking(Pending::open(ui.ctx(), runtime, "Payload file", &[])));
+                self.error = None;
             }
         });
-        let rows = ((ui.available_height() - 100.0) / 16.0).clamp(2.0, 20.0) as usize;
-        let hint = match self.encoding {
-            Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
-            Encoding::Hex => "01 02 ff",
-            Encoding::Base64 => "aGVsbG8=",
-        };
-        let editor = ui.add(
-            egui::TextEdit::multiline(&mut self.payload)
-                .code_editor()
-                .hint_text(hint)
-                .desired_rows(rows)
-                .desired_width(f32::INFINITY),
-        );
-        if let Some(id) = label_id {
-            editor.labelled_by(id);
+        if let Some(LoadFile::Typing(path)) = &mut self.loading {
+            let mut read = None;
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                ui.weak("No file dialog here: type the path");
+                let field = ui.add(
+                    egui::TextEdit::singleline(path)
+                        .hint_text("/path/to/payload.bin")
+                        .desired_width(260.0),
+                );
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                if (ui.button("Load").clicked() || entered) && !path.trim().is_empty() {
+                    read = Some(PathBuf::from(path.trim()));
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+            if let Some(path) = read {
+                self.loading = Some(LoadFile::Reading(Background::start(ui.ctx(), runtime, move || {
+                    read_payload_file(path)
+                })));
+            } else if cancel {
+                self.loading = None;
+            }
+        }
+        if let Some((path, bytes)) = &self.file {
+            let mut clear = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(format!(
+                        "File {} ({})",
+                        path.display(),
+                        payload::text::human_bytes(bytes.len() as u64)
+                    ));
+                    if ui.button("Use text instead").clicked() {
+                        clear = true;
+                    }
+                });
+                ui.weak(payload::text::preview(bytes, 120));
+            });
+            if clear {
+                self.file = None;
+            }
+        }
+        if self.file.is_none() {
+            let rows = ((ui.available_height() - 100.0) / 16.0).clamp(2.0, 20.0) as usize;
+            let hint = match self.encoding {
+                Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
+                Encoding::Hex => "01 02 ff",
+                Encoding::Base64 => "aGVsbG8=",
+            };
+            let editor = ui.add(
+                egui::TextEdit::multiline(&mut self.payload)
+                    .code_editor()
+                    .hint_text(hint)
+                    .desired_rows(rows)
+                    .desired_width(f32::INFINITY),
+            );
+            if let Some(id) = label_id {
+                editor.labelled_by(id);
+            }
+        }
+        if self.v5 {
+            self.properties.ui(ui);
         }
 
         ui.horizontal(|ui| {
@@ -379,8 +545,7 @@ impl PublishPane {
                 self.error = Some(error);
                 return None;
             }
-            self.messages.record(self.stored(String::new()));
-            self.changed = true;
+            self.remember();
             self.running = Some(Running {
                 next_at: Instant::now(),
                 sent: 0,
@@ -391,8 +556,7 @@ impl PublishPane {
         match self.request(1) {
             Ok(request) => {
                 self.sent(&request);
-                self.messages.record(self.stored(String::new()));
-                self.changed = true;
+                self.remember();
                 Some(request)
             }
             Err(error) => {
@@ -435,8 +599,42 @@ impl PublishPane {
         });
     }
 
+    /// A chosen payload file arriving: the dialog's answer, then its bytes read off the UI thread.
+    fn poll_file(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        let Some(loading) = self.loading.take() else { return };
+        self.loading = match loading {
+            LoadFile::Picking(dialog) => match dialog.poll() {
+                Picked::Waiting => Some(LoadFile::Picking(dialog)),
+                Picked::Cancelled => None,
+                Picked::Unavailable => Some(LoadFile::Typing(String::new())),
+                Picked::File(path) => Some(LoadFile::Reading(Background::start(ctx, runtime, move || {
+                    read_payload_file(path)
+                }))),
+            },
+            typing @ LoadFile::Typing(_) => Some(typing),
+            LoadFile::Reading(job) => match job.poll() {
+                None => Some(LoadFile::Reading(job)),
+                Some(Ok(Ok(file))) => {
+                    self.file = Some(file);
+                    None
+                }
+                Some(Ok(Err(error))) => {
+                    self.error = Some(error);
+                    None
+                }
+                Some(Err(())) => {
+                    self.error = Some("The file could not be read".to_owned());
+                    None
+                }
+            },
+        };
+    }
+
     /// Says whether the editor's text will make a valid payload.
     fn check_ui(&mut self, ui: &mut egui::Ui) {
+        if self.file.is_some() {
+            return;
+        }
         match self.encoding {
             Encoding::Text if looks_like_json(&self.payload) => match json::validate(self.payload.as_bytes()) {
                 Ok(()) => {
@@ -484,6 +682,9 @@ impl PublishPane {
             ui.label(RichText::new(error).color(theme::error_color(ui)));
             return;
         }
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(notice).color(theme::ok_color(ui)));
+        }
         let Some((id, what)) = &self.last else { return };
         let (text, color) = match session.publish_outcome(*id) {
             None => (format!("Sending {what}…"), ui.visuals().weak_text_color()),
@@ -501,6 +702,42 @@ impl PublishPane {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_file_is_sent_byte_for_byte_and_kept_in_the_history_only_when_small() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("frame.bin");
+        let bytes: Vec<u8> = (0..=255).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        let (read_path, read) = read_payload_file(path.clone()).expect("read");
+        assert_eq!((read_path, read.as_ref()), (path.clone(), &bytes[..]));
+        assert!(
+            read_payload_file(dir.path().join("missing"))
+                .expect_err("missing")
+                .contains("missing")
+        );
+
+        let mut pane = PublishPane {
+            topic: "lab/frame".into(),
+            payload: "ignored while a file is chosen".into(),
+            file: Some((path.clone(), read)),
+            ..PublishPane::default()
+        };
+        let request = pane.request(1).expect("valid");
+        assert_eq!(request.payload.as_ref(), &bytes[..]);
+        pane.remember();
+        let kept = &pane.messages().history[0];
+        assert_eq!(
+            (kept.encoding, kept.payload.as_str()),
+            (Encoding::Base64, encode::to_base64(&bytes).as_str())
+        );
+
+        pane.file = Some((path, Bytes::from(vec![0u8; FILE_HISTORY_BYTES + 1])));
+        assert!(
+            pane.stored(String::new()).is_none(),
+            "a big file is not copied into messages.json"
+        );
+    }
 
     #[test]
     fn a_wildcard_topic_is_refused_with_a_reason() {

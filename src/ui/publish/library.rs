@@ -54,9 +54,16 @@ impl PublishPane {
                 .clicked()
             {
                 let name = self.save_name.trim().to_owned();
-                self.messages.save(self.stored(name));
-                self.save_name.clear();
-                self.changed = true;
+                match self.stored(name) {
+                    Some(message) => {
+                        self.messages.save(message);
+                        self.save_name.clear();
+                        self.changed = true;
+                    }
+                    None => {
+                        self.error = Some("A payload file over 64 KiB cannot be saved with the message".to_owned());
+                    }
+                }
             }
         });
         if let Some(message) = load {
