@@ -778,3 +778,53 @@ fn save_message_keeps_a_received_message_and_writes_it_to_disk() {
     }
     drop(broker);
 }
+
+#[test]
+fn a_payload_file_is_sent_byte_for_byte_even_without_a_file_dialog() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let file = fixture.config.path().join("frame.bin");
+    let bytes: Vec<u8> = (0..=255u8).rev().collect();
+    std::fs::write(&file, &bytes).expect("write the payload file");
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    open_publish_pane(&mut harness);
+    type_into(&mut harness, "Topic", "lab/frame");
+    harness.get_by_label("From file…").click();
+    // This machine has no desktop portal (nor zenity): the path is asked for instead.
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    harness.get_by_label("File path").type_text(&file.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the file chosen", |h| has_label_containing(h, "(256 B)"));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the bytes in the tree", |h| {
+        let tree = &h.state().explorer().expect("connected").session.tree;
+        tree.find("lab/frame")
+            .and_then(|id| tree.get(id))
+            .and_then(|n| n.latest())
+            .is_some_and(|m| m.payload.as_ref() == bytes.as_slice())
+    });
+}
+
+#[test]
+fn save_payload_writes_every_byte_even_without_a_file_dialog() {
+    let (_broker, fixture, mut harness) = home_explorer();
+    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
+    harness.get_by_label("pump").click();
+    step_until(&mut harness, "the pump message", |h| has_label(h, "Save payload…"));
+    harness.get_by_label("Save payload…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    let target = fixture.config.path().join("pump.bin");
+    harness
+        .get_by_label("File path")
+        .type_text(&target.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the word that it was saved", |h| {
+        has_label_containing(h, "Saved to")
+    });
+    assert_eq!(std::fs::read(&target).expect("saved file"), [0u8, 1, 0xff]);
+}

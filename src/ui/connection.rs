@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::dialogs::{Background, Pending, Picked};
+use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::theme;
 use crate::model::{Qos, Subscription};
 use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, MqttVersion, V5Options, random_client_id};
@@ -30,6 +30,8 @@ enum PathField {
 enum Transfer {
     /// The dialog is open.
     Picking { export: bool, dialog: Pending },
+    /// No dialog could be shown: the path is typed.
+    Typing { export: bool, prompt: PathPrompt },
     /// Reading or writing the file.
     Working {
         export: bool,
@@ -226,6 +228,19 @@ impl ConnectionManager {
         });
         ui.checkbox(&mut self.include_passwords, "Export with passwords")
             .on_hover_text("Saved passwords go into the exported file as plain text");
+        if let Some(Transfer::Typing { export, prompt }) = &mut self.transfer {
+            let export = *export;
+            let hint = if export {
+                "/path/to/profiles.json"
+            } else {
+                "/path/to/exported.json"
+            };
+            match prompt.ui(ui, hint) {
+                Prompted::Typing => {}
+                Prompted::Path(path) => self.transfer = Some(self.start_transfer(ui.ctx(), runtime, export, path)),
+                Prompted::Cancelled => self.transfer = None,
+            }
+        }
         if let Some(Transfer::Working { .. } | Transfer::Picking { .. }) = &self.transfer {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -595,12 +610,13 @@ impl ConnectionManager {
             Transfer::Picking { export, dialog } => match dialog.poll() {
                 Picked::Waiting => Some(Transfer::Picking { export, dialog }),
                 Picked::Cancelled => None,
-                Picked::Unavailable => {
-                    self.status = Some(Err(NO_DIALOG.to_owned()));
-                    None
-                }
+                Picked::Unavailable => Some(Transfer::Typing {
+                    export,
+                    prompt: PathPrompt::default(),
+                }),
                 Picked::File(path) => Some(self.start_transfer(ctx, runtime, export, path)),
             },
+            typing @ Transfer::Typing { .. } => Some(typing),
             Transfer::Working { export, job } => match job.poll() {
                 None => Some(Transfer::Working { export, job }),
                 Some(Ok(Ok(TransferDone::Exported(path, count)))) => {

@@ -6,10 +6,14 @@ use std::sync::mpsc;
 
 use eframe::egui;
 
+/// A dialog answering "cancelled" sooner than this was never shown: rfd reports a missing
+/// desktop portal (and no zenity) as a cancel, and no person cancels that fast.
+const NOT_SHOWN_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// A file dialog in flight.
 #[derive(Debug)]
 pub struct Pending {
-    rx: mpsc::Receiver<Option<PathBuf>>,
+    rx: mpsc::Receiver<Result<Option<PathBuf>, ()>>,
 }
 
 /// What a dialog came to.
@@ -53,9 +57,14 @@ impl Pending {
         let (tx, rx) = mpsc::channel();
         let ctx = ctx.clone();
         runtime.spawn(async move {
+            let started = std::time::Instant::now();
             let picked = dialog.await.map(|handle| handle.path().to_path_buf());
+            let answer = match picked {
+                None if started.elapsed() < NOT_SHOWN_WITHIN => Err(()),
+                picked => Ok(picked),
+            };
             // The window may be gone; then nobody needs the answer.
-            tx.send(picked).ok();
+            tx.send(answer).ok();
             ctx.request_repaint();
         });
         Self { rx }
@@ -64,11 +73,11 @@ impl Pending {
     /// Whether the dialog has answered, and how.
     pub fn poll(&self) -> Picked {
         match self.rx.try_recv() {
-            Ok(Some(path)) => Picked::File(path),
-            Ok(None) => Picked::Cancelled,
+            Ok(Ok(Some(path))) => Picked::File(path),
+            Ok(Ok(None)) => Picked::Cancelled,
             Err(mpsc::TryRecvError::Empty) => Picked::Waiting,
-            // The task ended without answering: the dialog backend failed.
-            Err(mpsc::TryRecvError::Disconnected) => Picked::Unavailable,
+            // No dialog could be shown, or the task ended without answering.
+            Ok(Err(())) | Err(mpsc::TryRecvError::Disconnected) => Picked::Unavailable,
         }
     }
 }
@@ -102,5 +111,54 @@ impl<T: Send + 'static> Background<T> {
             Err(mpsc::TryRecvError::Empty) => None,
             Err(mpsc::TryRecvError::Disconnected) => Some(Err(())),
         }
+    }
+}
+
+/// Where no file dialog can be shown: a line to type the path, with OK and Cancel.
+#[derive(Debug, Default)]
+pub struct PathPrompt {
+    path: String,
+    /// Whether the field was given the keyboard focus (once, when it appeared).
+    focused: bool,
+}
+
+/// What the person did with a [`PathPrompt`].
+pub enum Prompted {
+    /// Nothing yet.
+    Typing,
+    /// Entered this path.
+    Path(PathBuf),
+    /// Gave up.
+    Cancelled,
+}
+
+impl PathPrompt {
+    /// Draw the prompt; `hint` shows an example path.
+    pub fn ui(&mut self, ui: &mut egui::Ui, hint: &str) -> Prompted {
+        let mut outcome = Prompted::Typing;
+        ui.weak("No file dialog here: type the path");
+        ui.horizontal(|ui| {
+            let width = (ui.available_width() - 100.0).clamp(100.0, 320.0);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.path)
+                        .hint_text(hint)
+                        .desired_width(width),
+                )
+                .on_hover_text("The file's full path");
+            field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "File path"));
+            if !self.focused {
+                field.request_focus();
+                self.focused = true;
+            }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("OK").clicked() || entered) && !self.path.trim().is_empty() {
+                outcome = Prompted::Path(PathBuf::from(self.path.trim()));
+            }
+            if ui.button("Cancel").clicked() {
+                outcome = Prompted::Cancelled;
+            }
+        });
+        outcome
     }
 }

@@ -2,12 +2,12 @@
 //! payload in a view chosen automatically and switchable (JSON, text, hex).
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
 
+use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::payload_view;
 use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId, Session};
@@ -42,13 +42,23 @@ pub enum MessageAction {
     },
 }
 
+/// Saving a payload to a file, step by step.
+enum SavePayload {
+    /// The dialog is open.
+    Picking(Pending, Bytes),
+    /// No dialog could be shown: the path is typed.
+    Typing(PathPrompt, Bytes),
+    /// Writing the file.
+    Writing(Background<Result<PathBuf, String>>),
+}
+
 /// What the message panel remembers between frames.
 #[derive(Default)]
 pub struct MessageView {
     /// Format picked by the user; `None` means automatic.
     chosen: Option<Format>,
     cache: Option<Cached>,
-    save: Option<mpsc::Receiver<Result<PathBuf, String>>>,
+    save: Option<SavePayload>,
     save_status: Option<Result<String, String>>,
     /// A message picked from the history (topic, sequence number); `None` shows the latest.
     viewing: Option<(NodeId, u64)>,
@@ -71,7 +81,7 @@ impl MessageView {
         selected: Option<NodeId>,
         runtime: &tokio::runtime::Handle,
     ) -> Option<MessageAction> {
-        self.poll_save();
+        self.poll_save(ui.ctx(), runtime);
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
@@ -199,7 +209,19 @@ impl MessageView {
                 .clicked();
         });
         if save_clicked {
-            self.start_save(ui.ctx(), runtime, topic, message.payload.clone());
+            let dialog = Pending::save(ui.ctx(), runtime, "Save payload", &suggested_file_name(topic));
+            self.save = Some(SavePayload::Picking(dialog, message.payload.clone()));
+            self.save_status = None;
+        }
+        if let Some(SavePayload::Typing(prompt, payload)) = &mut self.save {
+            match prompt.ui(ui, "/path/to/payload.bin") {
+                Prompted::Typing => {}
+                Prompted::Path(path) => {
+                    let payload = payload.clone();
+                    self.save = Some(SavePayload::Writing(write_file(ui.ctx(), runtime, path, payload)));
+                }
+                Prompted::Cancelled => self.save = None,
+            }
         }
         match &self.save_status {
             Some(Ok(text)) => {
@@ -318,56 +340,46 @@ impl MessageView {
             });
     }
 
-    fn start_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: &str, payload: Bytes) {
-        let ctx = ctx.clone();
-        let (tx, rx) = mpsc::channel();
-        self.save = Some(rx);
-        self.save_status = None;
-        let file_name = suggested_file_name(topic);
-        runtime.spawn(async move {
-            let picked = rfd::AsyncFileDialog::new()
-                .set_title("Save payload")
-                .set_file_name(file_name)
-                .save_file()
-                .await;
-            let result = match picked {
-                None => Err(String::new()),
-                Some(handle) => {
-                    let path = handle.path().to_path_buf();
-                    let target = path.clone();
-                    match tokio::task::spawn_blocking(move || std::fs::write(&target, &payload)).await {
-                        Ok(Ok(())) => Ok(path),
-                        Ok(Err(err)) => Err(format!("Could not save to {}: {err}", path.display())),
-                        Err(err) => Err(format!("Could not save: {err}")),
-                    }
+    fn poll_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        let Some(save) = self.save.take() else { return };
+        self.save = match save {
+            SavePayload::Picking(dialog, payload) => match dialog.poll() {
+                Picked::Waiting => Some(SavePayload::Picking(dialog, payload)),
+                Picked::Cancelled => None,
+                Picked::Unavailable => Some(SavePayload::Typing(PathPrompt::default(), payload)),
+                Picked::File(path) => Some(SavePayload::Writing(write_file(ctx, runtime, path, payload))),
+            },
+            typing @ SavePayload::Typing(..) => Some(typing),
+            SavePayload::Writing(job) => match job.poll() {
+                None => Some(SavePayload::Writing(job)),
+                Some(Ok(Ok(path))) => {
+                    self.save_status = Some(Ok(format!("Saved to {}", path.display())));
+                    None
                 }
-            };
-            // The panel may be gone; then nobody needs the answer.
-            tx.send(result).ok();
-            ctx.request_repaint();
-        });
+                Some(Ok(Err(error))) => {
+                    self.save_status = Some(Err(error));
+                    None
+                }
+                Some(Err(())) => {
+                    self.save_status = Some(Err("Saving failed".to_owned()));
+                    None
+                }
+            },
+        };
     }
+}
 
-    fn poll_save(&mut self) {
-        let Some(rx) = &self.save else { return };
-        match rx.try_recv() {
-            Ok(Ok(path)) => {
-                self.save_status = Some(Ok(format!("Saved to {}", path.display())));
-                self.save = None;
-            }
-            Ok(Err(err)) => {
-                // An empty error is a cancelled dialog: nothing to say.
-                self.save_status = if err.is_empty() { None } else { Some(Err(err)) };
-                self.save = None;
-            }
-            Err(mpsc::TryRecvError::Empty) => {}
-
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.save_status = Some(Err("Saving failed: no file dialog is available on this system".into()));
-                self.save = None;
-            }
-        }
-    }
+/// Write `payload` to `path` off the UI thread.
+fn write_file(
+    ctx: &egui::Context,
+    runtime: &tokio::runtime::Handle,
+    path: PathBuf,
+    payload: Bytes,
+) -> Background<Result<PathBuf, String>> {
+    Background::start(ctx, runtime, move || match std::fs::write(&path, &payload) {
+        Ok(()) => Ok(path),
+        Err(error) => Err(format!("Could not save to {}: {error}", path.display())),
+    })
 }
 
 fn suggested_file_name(topic: &str) -> String {

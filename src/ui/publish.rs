@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use eframe::egui::{self, Key, Modifiers, RichText};
 
-use super::dialogs::{Background, Pending, Picked};
+use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::theme;
 use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
@@ -86,7 +86,7 @@ pub struct PublishPane {
 enum LoadFile {
     Picking(Pending),
     /// No file dialog could be shown: the path is typed.
-    Typing(String),
+    Typing(PathPrompt),
     Reading(Background<Result<(PathBuf, Bytes), String>>),
 }
 
@@ -425,30 +425,15 @@ impl PublishPane {
                 self.error = None;
             }
         });
-        if let Some(LoadFile::Typing(path)) = &mut self.loading {
-            let mut read = None;
-            let mut cancel = false;
-            ui.horizontal(|ui| {
-                ui.weak("No file dialog here: type the path");
-                let field = ui.add(
-                    egui::TextEdit::singleline(path)
-                        .hint_text("/path/to/payload.bin")
-                        .desired_width(260.0),
-                );
-                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-                if (ui.button("Load").clicked() || entered) && !path.trim().is_empty() {
-                    read = Some(PathBuf::from(path.trim()));
+        if let Some(LoadFile::Typing(prompt)) = &mut self.loading {
+            match prompt.ui(ui, "/path/to/payload.bin") {
+                Prompted::Typing => {}
+                Prompted::Path(path) => {
+                    self.loading = Some(LoadFile::Reading(Background::start(ui.ctx(), runtime, move || {
+                        read_payload_file(path)
+                    })));
                 }
-                if ui.button("Cancel").clicked() {
-                    cancel = true;
-                }
-            });
-            if let Some(path) = read {
-                self.loading = Some(LoadFile::Reading(Background::start(ui.ctx(), runtime, move || {
-                    read_payload_file(path)
-                })));
-            } else if cancel {
-                self.loading = None;
+                Prompted::Cancelled => self.loading = None,
             }
         }
         if let Some((path, bytes)) = &self.file {
@@ -472,7 +457,13 @@ impl PublishPane {
             }
         }
         if self.file.is_none() {
-            let rows = ((ui.available_height() - 100.0) / 16.0).clamp(2.0, 20.0) as usize;
+            // Leave room for what follows: the buttons, and the MQTT 5 properties when unfolded.
+            let below = if self.v5 && self.properties.unfolded {
+                290.0
+            } else {
+                110.0
+            };
+            let rows = ((ui.available_height() - below) / 16.0).clamp(2.0, 20.0) as usize;
             let hint = match self.encoding {
                 Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
                 Encoding::Hex => "01 02 ff",
@@ -606,7 +597,7 @@ impl PublishPane {
             LoadFile::Picking(dialog) => match dialog.poll() {
                 Picked::Waiting => Some(LoadFile::Picking(dialog)),
                 Picked::Cancelled => None,
-                Picked::Unavailable => Some(LoadFile::Typing(String::new())),
+                Picked::Unavailable => Some(LoadFile::Typing(PathPrompt::default())),
                 Picked::File(path) => Some(LoadFile::Reading(Background::start(ctx, runtime, move || {
                     read_payload_file(path)
                 }))),

@@ -17,6 +17,8 @@ pub struct PropertiesForm {
     correlation_data: String,
     expiry_secs: u32,
     user_properties: String,
+    /// Whether the section was unfolded last frame.
+    pub unfolded: bool,
 }
 
 impl PropertiesForm {
@@ -64,14 +66,14 @@ impl PropertiesForm {
         } else {
             format!("MQTT 5 properties ({count} set)")
         };
-        egui::CollapsingHeader::new(title)
+        let response = egui::CollapsingHeader::new(title)
             .id_salt("publish-properties")
             .show(ui, |ui| {
                 egui::Grid::new("publish-properties-grid")
                     .num_columns(2)
                     .spacing([10.0, 4.0])
                     .show(ui, |ui| {
-                        let width = (ui.available_width() - 10.0).max(160.0);
+                        let width = 340.0;
                         let field = |ui: &mut egui::Ui, name: &str, value: &mut String, hint: &str| {
                             let label = ui.label(name);
                             ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(width))
@@ -115,6 +117,7 @@ impl PropertiesForm {
                         ui.end_row();
                     });
             });
+        self.unfolded = response.openness > 0.0;
     }
 }
 
@@ -136,6 +139,7 @@ mod tests {
             correlation_data: "req-1".into(),
             expiry_secs: 60,
             user_properties: "a=1\nb=2".into(),
+            unfolded: false,
         };
         let p = form.properties().expect("valid").expect("some");
         assert_eq!(p.content_type.as_deref(), Some("application/json"));
