@@ -828,3 +828,46 @@ fn save_payload_writes_every_byte_even_without_a_file_dialog() {
     });
     assert_eq!(std::fs::read(&target).expect("saved file"), [0u8, 1, 0xff]);
 }
+
+#[test]
+fn profiles_are_exported_without_passwords_and_imported_under_free_names() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    replace_text(&mut harness, "Name", "Office");
+    replace_text(&mut harness, "Broker", "mqtts://office.lan");
+    type_into(&mut harness, "User name", "eve");
+    harness.get_by_label("Save the password in the profile").click();
+    harness.step();
+    type_into(&mut harness, "Password", "s3cret-token");
+
+    let export = fixture.config.path().join("exported.json");
+    harness.get_by_label("Export…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    harness.get_by_label("File path").type_text(&export.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the export", |h| has_label_containing(h, "Exported 1 profile"));
+    let text = std::fs::read_to_string(&export).expect("exported file");
+    assert!(text.contains("office.lan") && text.contains("eve"), "{text}");
+    assert!(!text.contains("s3cret-token"), "no password unless asked: {text}");
+
+    harness.get_by_label("Import…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    harness.get_by_label("File path").type_text(&export.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the import", |h| has_label_containing(h, "Imported 1 profile"));
+    let names: Vec<String> = harness.state().manager.profiles.profiles.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, ["Office", "Office (2)"]);
+    // A file that is not a profiles file is refused in words, and nothing is added.
+    let junk = fixture.config.path().join("junk.json");
+    std::fs::write(&junk, "[1, 2, 3]").expect("write");
+    harness.get_by_label("Import…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    harness.get_by_label("File path").type_text(&junk.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the refusal", |h| has_label_containing(h, "not a profiles file"));
+    assert_eq!(harness.state().manager.profiles.profiles.len(), 2);
+}
