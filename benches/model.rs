@@ -1,11 +1,11 @@
-//! Model throughput: ingest into a 100k-topic tree, and flattening visible rows.
+//! Model throughput: ingest into a 100k-topic tree, flattening visible rows, and searching.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use mqscope::model::{Event, Message, NodeId, Received, Session, Tree, rows};
+use mqscope::model::{Event, Message, NodeId, Received, Search, Session, Tree, rows};
 
 /// 100,000 topics shaped like a real fleet: site/building/device/metric.
 fn topics() -> Vec<String> {
@@ -108,5 +108,33 @@ fn flatten(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest, flatten);
+/// A search per keystroke: the whole 100k-topic tree is searched, then the found rows flattened.
+fn search(c: &mut Criterion) {
+    let topics = topics();
+    let mut session = Session::new();
+    session.apply(Event::Messages(batch(&topics)), Instant::now());
+    let mut tree = session.tree;
+    let mut group = c.benchmark_group("search");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(topics.len() as u64));
+    let mut rows_out = Vec::new();
+    for (name, text, in_payloads) in [
+        ("text, 1k of 100k topics match", "device7/", false),
+        ("text in topics and payloads, nothing matches", "nowhere", true),
+        ("filter site3/+/+/temperature, 1k match", "site3/+/+/temperature", false),
+        ("text, all 100k match", "site", false),
+    ] {
+        let search = Search::new(text, in_payloads).expect("a search");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let matches = search.run(&tree);
+                rows::flatten_found(&mut tree, &matches, &mut rows_out);
+                black_box((matches.topics, rows_out.len()))
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ingest, flatten, search);
 criterion_main!(benches);

@@ -844,21 +844,36 @@ fn profiles_are_exported_without_passwords_and_imported_under_free_names() {
     let export = fixture.config.path().join("exported.json");
     harness.get_by_label("Export…").click();
     step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
-    harness.get_by_label("File path").type_text(&export.display().to_string());
+    harness
+        .get_by_label("File path")
+        .type_text(&export.display().to_string());
     harness.step();
     harness.get_by_label("OK").click();
-    step_until(&mut harness, "the export", |h| has_label_containing(h, "Exported 1 profile"));
+    step_until(&mut harness, "the export", |h| {
+        has_label_containing(h, "Exported 1 profile")
+    });
     let text = std::fs::read_to_string(&export).expect("exported file");
     assert!(text.contains("office.lan") && text.contains("eve"), "{text}");
     assert!(!text.contains("s3cret-token"), "no password unless asked: {text}");
 
     harness.get_by_label("Import…").click();
     step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
-    harness.get_by_label("File path").type_text(&export.display().to_string());
+    harness
+        .get_by_label("File path")
+        .type_text(&export.display().to_string());
     harness.step();
     harness.get_by_label("OK").click();
-    step_until(&mut harness, "the import", |h| has_label_containing(h, "Imported 1 profile"));
-    let names: Vec<String> = harness.state().manager.profiles.profiles.iter().map(|p| p.name.clone()).collect();
+    step_until(&mut harness, "the import", |h| {
+        has_label_containing(h, "Imported 1 profile")
+    });
+    let names: Vec<String> = harness
+        .state()
+        .manager
+        .profiles
+        .profiles
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     assert_eq!(names, ["Office", "Office (2)"]);
     // A file that is not a profiles file is refused in words, and nothing is added.
     let junk = fixture.config.path().join("junk.json");
@@ -868,6 +883,45 @@ fn profiles_are_exported_without_passwords_and_imported_under_free_names() {
     harness.get_by_label("File path").type_text(&junk.display().to_string());
     harness.step();
     harness.get_by_label("OK").click();
-    step_until(&mut harness, "the refusal", |h| has_label_containing(h, "not a profiles file"));
+    step_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "not a profiles file")
+    });
     assert_eq!(harness.state().manager.profiles.profiles.len(), 2);
+}
+
+#[test]
+fn searching_finds_topics_by_text_filter_and_payload() {
+    let (_broker, _fixture, mut harness) = home_explorer();
+    step_until(&mut harness, "the tree", |h| has_label(h, "garden"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.step();
+    harness.get_by_label("Search topics").type_text("LIGHT");
+    step_until(&mut harness, "the lights", |h| has_label(h, "2 topics found"));
+    // The matches and their branches are open; the rest is gone.
+    assert!(has_label(&harness, "hall") && has_label(&harness, "kitchen"));
+    assert!(!has_label(&harness, "garden"), "garden has no light");
+    assert!(harness.query_all_by_label("light").count() == 2);
+
+    replace_text(&mut harness, "Search topics", "home/+/sensor");
+    step_until(&mut harness, "the filter's match", |h| has_label(h, "1 topic found"));
+    assert!(has_label(&harness, "sensor") && !has_label(&harness, "hall"));
+
+    // In payloads: only the hall light says OFF.
+    replace_text(&mut harness, "Search topics", "off");
+    step_until(&mut harness, "nothing in topics", |h| {
+        has_label(h, "No topic matches the search.")
+    });
+    harness.get_by_label("Payloads").click();
+    step_until(&mut harness, "the payload match", |h| {
+        has_label(h, "1 topic found") && has_label(h, "hall")
+    });
+    assert!(!has_label(&harness, "kitchen"));
+
+    // Escape clears the search and the whole tree is back.
+    harness.get_by_label("Search topics").click();
+    harness.step();
+    harness.key_press(Key::Escape);
+    step_until(&mut harness, "the whole tree", |h| {
+        has_label(h, "garden") && has_label(h, "home")
+    });
 }

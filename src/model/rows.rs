@@ -1,6 +1,7 @@
 //! The tree's visible rows: expanded nodes flattened into a list, rebuilt only
 //! when the shape or the expansion changed, and drawn a screenful at a time.
 
+use super::search::Matches;
 use super::tree::{NodeId, Tree};
 
 /// One visible line of the tree.
@@ -46,6 +47,25 @@ fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, sta
     if let Some(node) = tree.get(parent) {
         let shown = node.children().iter().rev().filter(|&&id| filter.shows(tree, id));
         stack.extend(shown.map(|&id| Row { id, depth }));
+    }
+}
+
+/// Flatten what a search found: the matching topics and the branches above them, all open,
+/// children in natural name order. Costs O(rows shown).
+pub fn flatten_found(tree: &mut Tree, matches: &Matches, rows: &mut Vec<Row>) {
+    rows.clear();
+    let mut stack: Vec<Row> = Vec::new();
+    let push = |tree: &mut Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
+        tree.sort_children(parent);
+        if let Some(node) = tree.get(parent) {
+            let shown = node.children().iter().rev().filter(|&&id| matches.shows(id));
+            stack.extend(shown.map(|&id| Row { id, depth }));
+        }
+    };
+    push(tree, NodeId::ROOT, 0, &mut stack);
+    while let Some(row) = stack.pop() {
+        rows.push(row);
+        push(tree, row.id, row.depth.saturating_add(1), &mut stack);
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use eframe::egui::{self, Align2, FontId, Key, Sense, TextStyle};
 
 use super::theme;
-use crate::model::{NodeId, Row, Session, rows};
+use crate::model::{Matches, NodeId, Row, Search, Session, rows};
 use crate::payload::text::preview;
 
 /// Rows are rebuilt at most this often while only new topics arrive.
@@ -29,7 +29,18 @@ pub struct TreeView {
     pub retained_only: bool,
     /// The tree's retained count when the rows were built (retained-only rows follow it).
     retained_seen: u32,
+    /// The search as typed.
+    pub search_text: String,
+    /// Whether the search looks into payloads too.
+    pub search_payloads: bool,
+    /// The search and what it found, with the tree's shape version and message count then.
+    found: Option<(Search, Matches, u64, u64)>,
+    /// The search field should take the keyboard focus (Ctrl+F).
+    focus_search: bool,
 }
+
+/// A search is run again at most this often while messages arrive.
+const RESEARCH_INTERVAL: Duration = Duration::from_millis(300);
 
 impl TreeView {
     /// The rows shown, as of the last frame.
@@ -45,7 +56,51 @@ impl TreeView {
         self.scroll_to_selected = true;
     }
 
+    /// How many topics the search found, if there is a search.
+    pub fn found_topics(&self) -> Option<u32> {
+        self.found.as_ref().map(|(_, matches, ..)| matches.topics)
+    }
+
+    /// Run the search again when it changed, or (throttled) when topics or messages arrived.
+    fn refresh_search(&mut self, ui: &egui::Ui, session: &mut Session) {
+        let Some(search) = Search::new(&self.search_text, self.search_payloads) else {
+            if self.found.take().is_some() {
+                self.expansion_changed = true;
+            }
+            return;
+        };
+        let shape = session.shape_version();
+        let messages = session.tree.message_count();
+        let stale = match &self.found {
+            None => true,
+            Some((old, _, _, _)) if *old != search => true,
+            Some((_, _, seen_shape, seen_messages)) => {
+                // New topics may match; new payloads only matter when payloads are searched.
+                let data_changed = *seen_shape != shape || (self.search_payloads && *seen_messages != messages);
+                let recently = self.last_flatten.is_some_and(|t| t.elapsed() < RESEARCH_INTERVAL);
+                if data_changed && recently {
+                    ui.ctx().request_repaint_after(RESEARCH_INTERVAL);
+                }
+                data_changed && !recently
+            }
+        };
+        if stale {
+            let matches = search.run(&session.tree);
+            self.found = Some((search, matches, shape, messages));
+            self.expansion_changed = true;
+        }
+    }
+
     fn refresh_rows(&mut self, ui: &egui::Ui, session: &mut Session) {
+        self.refresh_search(ui, session);
+        if let Some((_, matches, _, _)) = &self.found {
+            if self.expansion_changed {
+                rows::flatten_found(&mut session.tree, matches, &mut self.rows);
+                self.expansion_changed = false;
+                self.last_flatten = Some(Instant::now());
+            }
+            return;
+        }
         let shape = session.shape_version();
         let retained = session.tree.root().subtree_retained();
         let shape_changed = self.shape_seen != Some(shape) || (self.retained_only && retained != self.retained_seen);
@@ -167,11 +222,42 @@ impl TreeView {
         }
     }
 
+    /// The search field: text or an MQTT filter, optionally in payloads; Escape clears it.
+    fn search_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let width = (ui.available_width() - 100.0).max(120.0);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.search_text)
+                        .hint_text("Search topics (Ctrl+F), or a filter: home/+/temp")
+                        .desired_width(width),
+                )
+                .on_hover_text("Text anywhere in the topic, in any case; with + or # as a level, an MQTT filter");
+            field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search topics"));
+            if self.focus_search {
+                field.request_focus();
+                self.focus_search = false;
+            }
+            if (field.has_focus() || field.lost_focus()) && ui.input(|i| i.key_pressed(Key::Escape)) {
+                self.search_text.clear();
+            }
+            ui.checkbox(&mut self.search_payloads, "Payloads")
+                .on_hover_text("Also find topics whose latest payload contains the text");
+        });
+    }
+
     /// Draw the tree. Returns true when the selection changed.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> bool {
         let selected_before = self.selected;
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+            self.focus_search = true;
+        }
+        self.search_ui(ui);
         ui.horizontal(|ui| {
             ui.strong("Topics");
+            if let Some(found) = self.found_topics() {
+                ui.weak(format!("{} found", plural(u64::from(found), "topic", "topics")));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .checkbox(&mut self.retained_only, "Retained only")
@@ -187,7 +273,9 @@ impl TreeView {
 
         if self.rows.is_empty() {
             ui.add_space(8.0);
-            ui.weak(if session.state().is_connected() {
+            ui.weak(if self.found.is_some() {
+                "No topic matches the search."
+            } else if session.state().is_connected() {
                 "No messages yet. Topics appear here as they arrive."
             } else {
                 "Topics appear here once connected."
