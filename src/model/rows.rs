@@ -50,8 +50,8 @@ fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, sta
     }
 }
 
-/// Flatten what a search found: the matching topics and the branches above them, all open,
-/// children in natural name order. Costs O(rows shown).
+/// Flatten what a search found: the matching topics and the branches above them (the open
+/// ones), children in natural name order. Costs O(rows shown).
 pub fn flatten_found(tree: &mut Tree, matches: &Matches, rows: &mut Vec<Row>) {
     rows.clear();
     let mut stack: Vec<Row> = Vec::new();
@@ -65,7 +65,9 @@ pub fn flatten_found(tree: &mut Tree, matches: &Matches, rows: &mut Vec<Row>) {
     push(tree, NodeId::ROOT, 0, &mut stack);
     while let Some(row) = stack.pop() {
         rows.push(row);
-        push(tree, row.id, row.depth.saturating_add(1), &mut stack);
+        if tree.get(row.id).is_some_and(|n| n.expanded) {
+            push(tree, row.id, row.depth.saturating_add(1), &mut stack);
+        }
     }
 }
 

@@ -37,6 +37,20 @@ impl Matches {
     pub fn shows(&self, id: NodeId) -> bool {
         self.visible.get(id.index()).copied().unwrap_or(false)
     }
+
+    /// Open every branch shown now that `before` did not show, so new matches are in view
+    /// while branches the user closed since stay closed.
+    pub fn open_new_branches(&self, tree: &mut Tree, before: Option<&Matches>) {
+        for (index, &shown) in self.visible.iter().enumerate() {
+            let was_shown = before.is_some_and(|b| b.shows(NodeId::from_index(index)));
+            if shown
+                && !was_shown
+                && let Some(node) = tree.get_mut(NodeId::from_index(index))
+            {
+                node.expanded = true;
+            }
+        }
+    }
 }
 
 impl Search {

@@ -86,6 +86,8 @@ impl TreeView {
         };
         if stale {
             let matches = search.run(&session.tree);
+            let before = self.found.as_ref().map(|(_, m, _, _)| m);
+            matches.open_new_branches(&mut session.tree, before);
             self.found = Some((search, matches, shape, messages));
             self.expansion_changed = true;
         }
