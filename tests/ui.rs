@@ -925,3 +925,44 @@ fn searching_finds_topics_by_text_filter_and_payload() {
         has_label(h, "garden") && has_label(h, "home")
     });
 }
+
+#[test]
+fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    for value in ["20", "20.5", "21", "19.5", "22"] {
+        broker.mosquitto_pub("lab/temp", value.as_bytes(), false);
+    }
+    for (t, h) in [(1, 40), (2, 41), (3, 39)] {
+        broker.mosquitto_pub(
+            "lab/sensor",
+            format!("{{\"t\": {t}, \"h\": {h}, \"id\": \"s1\"}}").as_bytes(),
+            false,
+        );
+    }
+    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the temperature topic", |h| has_label(h, "temp"));
+    harness.get_by_label("temp").click();
+    step_until(&mut harness, "its chart", |h| has_label(h, "Chart: 5 points"));
+
+    harness.get_by_label("sensor").click();
+    step_until(&mut harness, "the JSON chart", |h| has_label(h, "Chart: 3 points"));
+    // The first numeric field is charted; the other can be chosen.
+    harness.get_by_label("Chart field: t").click();
+    step_until(&mut harness, "the field list", |h| has_label(h, "h  (39)"));
+    harness.get_by_label("h  (39)").click();
+    step_until(&mut harness, "the humidity chart", |h| {
+        has_label(h, "Chart field: h") && has_label(h, "Chart: 3 points")
+    });
+
+    // A topic without numbers has no chart.
+    broker.mosquitto_pub("lab/name", b"kitchen", false);
+    step_until(&mut harness, "the name topic", |h| has_label(h, "name"));
+    harness.get_by_label("name").click();
+    step_until(&mut harness, "no chart", |h| {
+        has_label_containing(h, "lab/name") && !has_label_containing(h, "Chart:")
+    });
+}

@@ -62,6 +62,8 @@ pub struct MessageView {
     save_status: Option<Result<String, String>>,
     /// A message picked from the history (topic, sequence number); `None` shows the latest.
     viewing: Option<(NodeId, u64)>,
+    /// The chart of the topic's numbers.
+    chart: super::chart::ChartView,
 }
 
 struct Cached {
@@ -176,6 +178,7 @@ impl MessageView {
         metadata_ui(ui, message, node.own_messages());
         if let Some(history) = history {
             self.history_ui(ui, id, history, picked.map(|e| e.seq));
+            self.chart.ui(ui, id, history);
         }
         ui.separator();
 

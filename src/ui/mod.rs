@@ -1,5 +1,6 @@
 //! The window's panels, one file each. Panels read the model and never block.
 
+pub mod chart;
 pub mod connection;
 pub mod delete;
 pub mod dialogs;

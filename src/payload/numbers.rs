@@ -1,0 +1,136 @@
+//! Numbers in payloads, for charts: a payload that is a number (`21.5`,
+//! `true`), or the numeric fields of a JSON object (`temperature`,
+//! `sensors.0.value`).
+
+/// Payloads larger than this are not looked into for numbers.
+pub const MAX_BYTES: usize = 1024 * 1024;
+
+/// Numeric fields listed from one JSON payload at most.
+pub const MAX_FIELDS: usize = 64;
+
+/// The number a payload stands for: number text (surrounding spaces allowed), or `true`/`false`
+/// as 1 and 0.
+pub fn as_number(bytes: &[u8]) -> Option<f64> {
+    if bytes.len() > 64 {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    match text {
+        "true" => Some(1.0),
+        "false" => Some(0.0),
+        _ => text.parse::<f64>().ok().filter(|n| n.is_finite()),
+    }
+}
+
+/// Every number and boolean in a JSON payload, by path (object keys and array indexes joined by
+/// `.`), in document order, at most [`MAX_FIELDS`].
+pub fn json_fields(bytes: &[u8]) -> Vec<(String, f64)> {
+    let Some(value) = parse(bytes) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    let mut stack = vec![(String::new(), &value)];
+    while let Some((path, value)) = stack.pop() {
+        if fields.len() >= MAX_FIELDS {
+            break;
+        }
+        let join = |key: &str| {
+            if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        match value {
+            serde_json::Value::Number(n) => {
+                if let Some(n) = n.as_f64() {
+                    fields.push((path, n));
+                }
+            }
+            serde_json::Value::Bool(b) => fields.push((path, f64::from(u8::from(*b)))),
+            serde_json::Value::Object(map) => {
+                stack.extend(map.iter().rev().map(|(key, value)| (join(key), value)));
+            }
+            serde_json::Value::Array(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, value)| (join(&i.to_string()), value)),
+                );
+            }
+            serde_json::Value::String(_) | serde_json::Value::Null => {}
+        }
+    }
+    fields
+}
+
+/// The number at `path` in a JSON payload (see [`json_fields`]).
+pub fn json_field(bytes: &[u8], path: &str) -> Option<f64> {
+    let root = parse(bytes)?;
+    let mut value = &root;
+    for key in path.split('.') {
+        value = match value {
+            serde_json::Value::Object(map) => map.get(key)?,
+            serde_json::Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+fn parse(bytes: &[u8]) -> Option<serde_json::Value> {
+    if bytes.len() > MAX_BYTES || !matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    serde_json::from_slice(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_numbers_and_booleans() {
+        assert_eq!(as_number(b" 21.5\n"), Some(21.5));
+        assert_eq!(as_number(b"-3e2"), Some(-300.0));
+        assert_eq!(as_number(b"true"), Some(1.0));
+        assert_eq!(as_number(b"ON"), None);
+        assert_eq!(as_number(b"NaN"), None);
+        assert_eq!(as_number(b""), None);
+    }
+
+    #[test]
+    fn json_fields_in_document_order_with_paths() {
+        let payload = br#"{"temperature": 21.5, "ok": true, "name": "x", "sensors": [{"v": 1}, {"v": 2}], "n": null}"#;
+        let fields: Vec<(String, f64)> = json_fields(payload);
+        assert_eq!(
+            fields,
+            [
+                ("temperature".to_owned(), 21.5),
+                ("ok".to_owned(), 1.0),
+                ("sensors.0.v".to_owned(), 1.0),
+                ("sensors.1.v".to_owned(), 2.0),
+            ]
+        );
+        assert_eq!(json_field(payload, "sensors.1.v"), Some(2.0));
+        assert_eq!(json_field(payload, "name"), None);
+        assert_eq!(json_field(payload, "missing"), None);
+        assert!(json_fields(b"not json").is_empty());
+        assert!(json_fields(b"42").is_empty(), "a bare number is not a JSON object");
+    }
+
+    #[test]
+    fn fields_are_capped() {
+        let many: String = format!(
+            "{{{}}}",
+            (0..200).map(|i| format!("\"f{i}\": {i}")).collect::<Vec<_>>().join(",")
+        );
+        assert_eq!(json_fields(many.as_bytes()).len(), MAX_FIELDS);
+    }
+}

@@ -1,0 +1,140 @@
+//! A topic's numbers over time: its kept messages plotted, when the payload
+//! is a number or JSON with numeric fields (one field chosen at a time).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use eframe::egui;
+use egui_plot::{HoverPosition, Line, Plot, PlotPoints, Points};
+
+use crate::model::NodeId;
+use crate::model::history::TopicHistory;
+use crate::payload::numbers;
+
+/// What the chart was last built from, and the points.
+struct Cached {
+    topic: NodeId,
+    /// The newest entry's sequence number and the entry count then.
+    newest: (u64, usize),
+    field: Option<String>,
+    points: Vec<[f64; 2]>,
+}
+
+/// The chart of one topic.
+#[derive(Default)]
+pub struct ChartView {
+    /// The JSON field charted, for JSON payloads.
+    field: Option<String>,
+    cache: Option<Cached>,
+}
+
+/// Seconds since 1970, as the x axis counts.
+fn seconds(time: SystemTime) -> f64 {
+    time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl ChartView {
+    /// Draw the chart of `topic`'s history, if its payloads hold numbers; nothing otherwise.
+    pub fn ui(&mut self, ui: &mut egui::Ui, topic: NodeId, history: &TopicHistory) {
+        let Some(latest) = history.entries().back() else { return };
+        let plain = numbers::as_number(&latest.message.payload).is_some();
+        let fields = if plain {
+            Vec::new()
+        } else {
+            numbers::json_fields(&latest.message.payload)
+        };
+        if !plain && fields.is_empty() {
+            return;
+        }
+        if !plain
+            && !self
+                .field
+                .as_ref()
+                .is_some_and(|f| fields.iter().any(|(name, _)| name == f))
+        {
+            self.field = fields.first().map(|(name, _)| name.clone());
+        }
+        let field = if plain { None } else { self.field.clone() };
+        let newest = (latest.seq, history.entries().len());
+        let stale = !self
+            .cache
+            .as_ref()
+            .is_some_and(|c| c.topic == topic && c.newest == newest && c.field == field);
+        if stale {
+            let points = history
+                .entries()
+                .iter()
+                .filter_map(|entry| {
+                    let payload = &entry.message.payload;
+                    let value = match &field {
+                        None => numbers::as_number(payload),
+                        Some(path) => numbers::json_field(payload, path),
+                    }?;
+                    Some([seconds(entry.message.received_at), value])
+                })
+                .collect();
+            self.cache = Some(Cached {
+                topic,
+                newest,
+                field: field.clone(),
+                points,
+            });
+        }
+        let Some(cache) = &self.cache else { return };
+        let title = format!(
+            "Chart: {}",
+            super::tree::plural(cache.points.len() as u64, "point", "points")
+        );
+        egui::CollapsingHeader::new(title)
+            .id_salt("message-chart")
+            .default_open(true)
+            .show(ui, |ui| {
+                if !plain {
+                    ui.horizontal(|ui| {
+                        ui.label("Field");
+                        let selected = self.field.clone().unwrap_or_default();
+                        let combo = egui::ComboBox::from_id_salt("chart-field")
+                            .selected_text(&selected)
+                            .width(200.0)
+                            .show_ui(ui, |ui| {
+                                for (name, value) in &fields {
+                                    ui.selectable_value(
+                                        &mut self.field,
+                                        Some(name.clone()),
+                                        format!("{name}  ({value})"),
+                                    );
+                                }
+                            });
+                        combo.response.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Chart field: {selected}"))
+                        });
+                    });
+                }
+                let name = field.as_deref().unwrap_or("value");
+                Plot::new(("message-chart-plot", topic.index()))
+                    .height(170.0)
+                    .allow_scroll(false)
+                    .x_axis_formatter(|mark, _range| {
+                        let secs = mark.value;
+                        chrono::DateTime::from_timestamp_millis((secs * 1000.0) as i64)
+                            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+                            .unwrap_or_default()
+                    })
+                    .label_formatter(|hover| {
+                        // Name the nearest point only, not any place in the plot.
+                        let HoverPosition::NearDataPoint { position, .. } = hover else {
+                            return None;
+                        };
+                        let time = chrono::DateTime::from_timestamp_millis((position.x * 1000.0) as i64)
+                            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S%.3f").to_string())
+                            .unwrap_or_default();
+                        Some(format!("{time}\n{}", position.y))
+                    })
+                    .show(ui, |plot| {
+                        plot.line(Line::new(name, PlotPoints::from(cache.points.clone())));
+                        if cache.points.len() <= 200 {
+                            plot.points(Points::new(name, PlotPoints::from(cache.points.clone())).radius(2.5));
+                        }
+                    });
+            });
+    }
+}
