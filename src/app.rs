@@ -32,6 +32,9 @@ const MESSAGE_PANEL_WIDTH: f32 = 640.0;
 pub struct Explorer {
     /// The tab's name: the profile's, or the broker's address.
     pub title: String,
+    /// Under which key its saved messages and publish history are kept: the profile's, or
+    /// (without a profile) the broker's `host:port`.
+    messages_key: String,
     /// What the connection has seen.
     pub session: Session,
     /// How it connects.
@@ -170,19 +173,27 @@ impl App {
     /// Connect with `settings` in a tab named after the broker.
     pub fn connect(&mut self, ctx: &egui::Context, settings: ConnectionSettings) {
         let title = settings.address.authority();
-        self.connect_titled(ctx, settings, title);
+        self.connect_named(ctx, settings, title, None);
     }
 
-    /// Connect with `settings` in a new tab called `title`; if a tab with the same settings is
-    /// open, show it instead (reconnecting it if its connection ended).
-    pub fn connect_titled(&mut self, ctx: &egui::Context, settings: ConnectionSettings, title: String) {
+    /// Connect with `settings` in a new tab called `title`, for the profile `profile` if any
+    /// (its saved messages and history go with it); if a tab with the same settings is open,
+    /// show it instead (reconnecting it if its connection ended).
+    pub fn connect_named(
+        &mut self,
+        ctx: &egui::Context,
+        settings: ConnectionSettings,
+        title: String,
+        profile: Option<&str>,
+    ) {
         if let Some(index) = self.explorers.iter().position(|e| e.settings == settings) {
             self.show_tab(index);
             self.reconnect(ctx);
             return;
         }
         let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
-        self.open_session(settings, Session::new());
+        let key = profile.map_or_else(|| broker_key(&settings), profile_key);
+        self.open_tab(settings, Session::new(), key);
         if let Some(explorer) = self.explorers.last_mut() {
             explorer.connection = Some(connection);
             explorer.title = title;
@@ -192,9 +203,15 @@ impl App {
     /// Show `session` in a new tab without a live connection (a capture, a benchmark's
     /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
-        let saved = self.saved_messages(&settings);
+        let key = broker_key(&settings);
+        self.open_tab(settings, session, key);
+    }
+
+    fn open_tab(&mut self, settings: ConnectionSettings, session: Session, messages_key: String) {
+        let saved = self.saved_messages(&messages_key, &settings);
         self.explorers.push(Explorer {
             title: settings.address.authority(),
+            messages_key,
             session,
             settings,
             connection: None,
@@ -240,7 +257,7 @@ impl App {
             .settings_for(&id, password)
             .map_err(|e| format!("Profile \"{name}\": {e}"))?;
         let title = self.profile_title(&id);
-        self.connect_titled(ctx, settings, title);
+        self.connect_named(ctx, settings, title, Some(&id));
         Ok(())
     }
 
@@ -347,11 +364,12 @@ impl App {
         }
     }
 
-    /// The saved messages and history of the broker `settings` connect to.
-    fn saved_messages(&self, settings: &ConnectionSettings) -> messages::BrokerMessages {
-        self.messages
-            .brokers
-            .get(&broker_key(settings))
+    /// The saved messages and history kept under `key`; a profile with none yet starts from
+    /// those kept for its broker before profiles existed.
+    fn saved_messages(&self, key: &str, settings: &ConnectionSettings) -> messages::BrokerMessages {
+        let kept = &self.messages.brokers;
+        kept.get(key)
+            .or_else(|| kept.get(&broker_key(settings)))
             .cloned()
             .unwrap_or_default()
     }
@@ -363,7 +381,7 @@ impl App {
             if explorer.publish.take_changed() {
                 self.messages
                     .brokers
-                    .insert(broker_key(&explorer.settings), explorer.publish.messages().clone());
+                    .insert(explorer.messages_key.clone(), explorer.publish.messages().clone());
                 changed = true;
             }
         }
@@ -502,13 +520,11 @@ impl App {
                     });
                 });
                 if let Some(settings) = connect {
-                    let title = self
-                        .manager
-                        .selected()
-                        .map(|p| p.id.clone())
-                        .map(|id| self.profile_title(&id))
-                        .unwrap_or_else(|| settings.address.authority());
-                    self.connect_titled(ui.ctx(), settings, title);
+                    let profile = self.manager.selected().map(|p| p.id.clone());
+                    let title = profile
+                        .as_deref()
+                        .map_or_else(|| settings.address.authority(), |id| self.profile_title(id));
+                    self.connect_named(ui.ctx(), settings, title, profile.as_deref());
                 }
             }
         }
@@ -667,6 +683,11 @@ fn save_in_background<T: serde::Serialize + Send + 'static>(
             tracing::warn!(%error, file = name, "not saved");
         }
     });
+}
+
+/// The key of a profile's saved messages.
+fn profile_key(id: &str) -> String {
+    format!("profile:{id}")
 }
 
 /// The key of a broker's saved messages: `host:port`, shared by every transport to that port.

@@ -966,3 +966,72 @@ fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
         has_label_containing(h, "lab/name") && !has_label_containing(h, "Chart:")
     });
 }
+
+#[test]
+fn saved_messages_and_publish_history_belong_to_their_profile() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    replace_text(&mut harness, "Name", "Lamp tests");
+    replace_text(&mut harness, "Broker", &broker.url());
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    open_publish_pane(&mut harness);
+    type_into(&mut harness, "Topic", "lab/lamp/set");
+    type_into(&mut harness, "Payload", "ON");
+    type_into(&mut harness, "Save as", "lamp on");
+    harness.get_by_label("Save").click();
+    step_until(&mut harness, "the saved message", |h| {
+        h.state()
+            .explorer()
+            .is_some_and(|e| e.publish.messages().saved.len() == 1)
+    });
+    let lamp_id = harness
+        .state()
+        .manager
+        .selected()
+        .map(|p| p.id.clone())
+        .expect("a profile");
+
+    // Another profile for the same broker, in a second tab: its own, empty, list.
+    harness.get_by_label("+").click();
+    step_until(&mut harness, "the manager", |h| has_label(h, "Connections"));
+    harness.get_by_label("New").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Name", "Other tests");
+    replace_text(&mut harness, "Broker", &broker.url());
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the second tab", |h| h.state().explorers().len() == 2);
+    step_until(&mut harness, "its connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(&mut harness, "its publish pane", |h| has_label(h, "Publish a message"));
+    let other = harness.state().explorer().expect("the second tab");
+    assert_eq!(other.title, "Other tests");
+    assert!(
+        other.publish.messages().saved.is_empty(),
+        "the other profile has its own list"
+    );
+
+    // messages.json keeps the first profile's message under that profile.
+    let file = fixture.config.path().join("messages.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let kept = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| v["brokers"][format!("profile:{lamp_id}")]["saved"][0]["name"] == "lamp on");
+        if kept {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "messages.json never kept the message under the profile"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -95,12 +95,13 @@ impl BrokerMessages {
     }
 }
 
-/// The whole file: every broker's messages, by broker address.
+/// The whole file: the messages of every profile (`profile:ID`) and of every broker connected
+/// to without a profile (`host:port`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessagesFile {
     /// Format version.
     pub version: u32,
-    /// By broker address (`host:port`).
+    /// By `profile:ID`, or by broker address (`host:port`).
     #[serde(default)]
     pub brokers: BTreeMap<String, BrokerMessages>,
 }
