@@ -1035,3 +1035,36 @@ fn saved_messages_and_publish_history_belong_to_their_profile() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    for payload in [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#] {
+        broker.mosquitto_pub("lab/sensor", payload.as_bytes(), false);
+    }
+    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the sensor", |h| has_label(h, "sensor"));
+    harness.get_by_label("sensor").click();
+    step_until(&mut harness, "three messages", |h| has_label(h, "History: 3 messages"));
+    harness.get_by_label("Diff").click();
+    step_until(&mut harness, "the diff with the previous message", |h| {
+        has_label_containing(h, "1 line added, 1 line removed")
+    });
+    assert!(has_label(&harness, "-   \"t\": 2,") && has_label(&harness, "+   \"t\": 3,"));
+
+    // Compare with the oldest instead (right-click it in the history).
+    let oldest = harness
+        .query_all_by_label_contains(r#"{"t":1,"h":39}"#)
+        .next()
+        .expect("the oldest message in the history");
+    oldest.click_secondary();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Compare with this message"));
+    harness.get_by_label("Compare with this message").click();
+    step_until(&mut harness, "the diff with the oldest", |h| {
+        has_label_containing(h, "2 lines added, 2 lines removed")
+    });
+}

@@ -11,6 +11,7 @@
 //! precomputed display line starts, so a UI can show only the visible lines of
 //! a huge payload.
 
+pub mod diff;
 pub mod encode;
 pub mod hex;
 pub mod json;

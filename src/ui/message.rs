@@ -64,6 +64,13 @@ pub struct MessageView {
     viewing: Option<(NodeId, u64)>,
     /// The chart of the topic's numbers.
     chart: super::chart::ChartView,
+    /// Show what changed instead of the payload.
+    diff: bool,
+    /// The message to compare with, picked in the history (topic, sequence number); `None`
+    /// compares with the message before the one shown.
+    base: Option<(NodeId, u64)>,
+    /// The last diff: (older seq, newer seq, format) and its lines.
+    diff_cache: Option<((u64, u64, Format), payload::diff::Diff)>,
 }
 
 struct Cached {
@@ -175,6 +182,18 @@ impl MessageView {
                     .map_or(node.own_messages(), |e| e.seq),
             ),
         };
+        // The message a diff compares with: the one picked as base, or the one before.
+        let base = history.and_then(|h| {
+            let entries = h.entries();
+            let picked_base = self
+                .base
+                .filter(|(topic, seq)| *topic == id && *seq != key)
+                .and_then(|(_, seq)| entries.iter().find(|e| e.seq == seq));
+            picked_base.or_else(|| {
+                let shown = entries.iter().position(|e| e.seq == key)?;
+                shown.checked_sub(1).and_then(|i| entries.get(i))
+            })
+        });
         metadata_ui(ui, message, node.own_messages());
         if let Some(history) = history {
             self.history_ui(ui, id, history, picked.map(|e| e.seq));
@@ -198,6 +217,18 @@ impl MessageView {
                 }
             }
             ui.separator();
+            if let Some(base) = base {
+                let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();
+                let response = ui
+                    .selectable_label(self.diff, "Diff")
+                    .on_hover_text(format!(
+                        "Show what changed since the message of {} (right-click a message in the history to compare with it)",
+                        local.format("%H:%M:%S%.3f")
+                    ));
+                if response.clicked() {
+                    self.diff = !self.diff;
+                }
+            }
             if ui
                 .button("Copy payload")
                 .on_hover_text("Copy the payload as text")
@@ -252,6 +283,24 @@ impl MessageView {
             }
         }
         ui.add_space(2.0);
+        if self.diff
+            && let Some(base) = base
+        {
+            let wanted = (base.seq, key, format);
+            if self.diff_cache.as_ref().is_none_or(|(k, _)| *k != wanted) {
+                let diff = payload::diff::diff(&base.message.payload, &message.payload, format);
+                self.diff_cache = Some((wanted, diff));
+            }
+            if let Some((_, diff)) = &self.diff_cache {
+                let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();
+                egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
+                    ui.set_min_size(ui.available_size());
+                    diff_ui(ui, diff, &local.format("%H:%M:%S%.3f").to_string());
+                });
+            }
+            self.chosen = chosen;
+            return;
+        }
         egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             match (format, rendered) {
@@ -334,10 +383,28 @@ impl MessageView {
                                 payload::text::preview(&message.payload, 60)
                             );
                             let shown = picked == Some(entry.seq) || (picked.is_none() && i == 0);
-                            let label = egui::RichText::new(line).monospace();
-                            if ui.selectable_label(shown, label).clicked() {
+                            let is_base = self.base == Some((id, entry.seq));
+                            let text = if is_base {
+                                format!("{line}  (compared with)")
+                            } else {
+                                line
+                            };
+                            let label = egui::RichText::new(text).monospace();
+                            let response = ui.selectable_label(shown, label);
+                            if response.clicked() {
                                 self.viewing = (i != 0).then_some((id, entry.seq));
                             }
+                            response.context_menu(|ui| {
+                                if ui.button("Compare with this message").clicked() {
+                                    self.base = Some((id, entry.seq));
+                                    self.diff = true;
+                                    ui.close();
+                                }
+                                if self.base.is_some() && ui.button("Compare with the previous message").clicked() {
+                                    self.base = None;
+                                    ui.close();
+                                }
+                            });
                         }
                     });
             });
@@ -480,6 +547,41 @@ fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
     for (name, value) in &p.user_properties {
         row(&format!("User: {name}"), value.clone());
     }
+}
+
+/// A diff: removed lines in red with `-`, added in green with `+`, folded stretches counted.
+fn diff_ui(ui: &mut egui::Ui, diff: &payload::diff::Diff, since: &str) {
+    use payload::diff::Line;
+    if diff.is_empty() {
+        ui.weak(format!("No change since the message of {since}."));
+        return;
+    }
+    ui.label(format!(
+        "Since the message of {since}: {} added, {} removed",
+        super::tree::plural(diff.added as u64, "line", "lines"),
+        super::tree::plural(diff.removed as u64, "line", "lines")
+    ));
+    let added = super::theme::ok_color(ui);
+    let removed = super::theme::error_color(ui);
+    let weak = ui.visuals().weak_text_color();
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    egui::ScrollArea::both()
+        .id_salt("message-diff")
+        .auto_shrink(false)
+        .show_rows(ui, row_height, diff.lines.len(), |ui, range| {
+            for line in &diff.lines[range] {
+                let (text, color) = match line {
+                    Line::Same(text) => (format!("  {text}"), ui.visuals().text_color()),
+                    Line::Removed(text) => (format!("- {text}"), removed),
+                    Line::Added(text) => (format!("+ {text}"), added),
+                    Line::Folded(count) => (
+                        format!("  … {} unchanged", super::tree::plural(*count as u64, "line", "lines")),
+                        weak,
+                    ),
+                };
+                ui.add(egui::Label::new(RichText::new(text).monospace().color(color)).extend());
+            }
+        });
 }
 
 /// Local date and time with milliseconds.
