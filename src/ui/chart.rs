@@ -4,7 +4,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use eframe::egui;
-use egui_plot::{HoverPosition, Line, Plot, PlotPoints, Points};
+use egui_plot::{GridInput, GridMark, HoverPosition, Line, Plot, PlotPoints, Points};
 
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
@@ -25,6 +25,32 @@ pub struct ChartView {
     /// The JSON field charted, for JSON payloads.
     field: Option<String>,
     cache: Option<Cached>,
+}
+
+/// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
+/// always has labels whatever the range.
+fn nice_marks(input: GridInput) -> Vec<GridMark> {
+    let (min, max) = input.bounds;
+    let range = max - min;
+    if !(range.is_finite() && range > 0.0) {
+        return Vec::new();
+    }
+    let raw = range / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * power);
+    let first = (min / step).ceil() as i64;
+    let last = (max / step).floor() as i64;
+    (first..=last)
+        .take(100)
+        .map(|i| GridMark {
+            value: i as f64 * step,
+            step_size: step,
+        })
+        .collect()
 }
 
 /// Seconds since 1970, as the x axis counts.
@@ -113,6 +139,13 @@ impl ChartView {
                 Plot::new(("message-chart-plot", topic.index()))
                     .height(170.0)
                     .allow_scroll(false)
+                    .y_axis_min_width(44.0)
+                    .y_grid_spacer(nice_marks)
+                    .y_axis_formatter(|mark, _range| {
+                        // As many decimals as the step needs.
+                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 6.0) as usize;
+                        format!("{:.*}", decimals, mark.value)
+                    })
                     .x_axis_formatter(|mark, _range| {
                         let secs = mark.value;
                         chrono::DateTime::from_timestamp_millis((secs * 1000.0) as i64)
@@ -136,5 +169,27 @@ impl ChartView {
                         }
                     });
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_marks_fall_on_round_steps_within_the_range() {
+        let marks = nice_marks(GridInput {
+            bounds: (403.0, 492.0),
+            base_step_size: 0.1,
+        });
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, [420.0, 440.0, 460.0, 480.0]);
+        assert!(
+            nice_marks(GridInput {
+                bounds: (1.0, 1.0),
+                base_step_size: 0.1
+            })
+            .is_empty()
+        );
     }
 }
