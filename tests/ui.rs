@@ -1068,3 +1068,32 @@ fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
         has_label_containing(h, "2 lines added, 2 lines removed")
     });
 }
+
+#[test]
+fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    // {"temperature": 21.5, "ok": true} in MessagePack.
+    let packed: &[u8] = b"\x82\xabtemperature\xcb\x40\x35\x80\x00\x00\x00\x00\x00\xa2ok\xc3";
+    broker.mosquitto_pub("lab/packed", packed, true);
+    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the packed topic", |h| has_label(h, "packed"));
+    harness.get_by_label("packed").click();
+    step_until(&mut harness, "the hex view", |h| has_label(h, "Decode"));
+    harness.get_by_label("Decode").click();
+    step_until(&mut harness, "the decoders", |h| has_label(h, "MessagePack"));
+    harness.get_by_label("MessagePack").click();
+    step_until(&mut harness, "the decoded payload", |h| {
+        has_label_containing(h, "Decoded from MessagePack") && has_label_containing(h, "\"temperature\": 21.5")
+    });
+    // The same bytes are not CBOR: said so, and shown as hex.
+    harness.get_by_label("Decode").click();
+    step_until(&mut harness, "the decoders", |h| has_label(h, "CBOR"));
+    harness.get_by_label("CBOR").click();
+    step_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "Not valid CBOR")
+    });
+}

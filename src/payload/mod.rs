@@ -11,6 +11,7 @@
 //! precomputed display line starts, so a UI can show only the visible lines of
 //! a huge payload.
 
+pub mod decode;
 pub mod diff;
 pub mod encode;
 pub mod hex;
@@ -35,19 +36,35 @@ pub enum Format {
     Text,
     /// Hex dump with offsets and an ASCII column.
     Hex,
+    /// Base64 text, shown as what it decodes to.
+    Base64,
+    /// MessagePack, shown as JSON.
+    MsgPack,
+    /// CBOR, shown as JSON.
+    Cbor,
 }
 
 impl Format {
     /// All formats, in the order they are offered to the user.
-    pub const ALL: [Format; 3] = [Format::Json, Format::Text, Format::Hex];
+    pub const ALL: [Format; 6] = [
+        Format::Json,
+        Format::Text,
+        Format::Hex,
+        Format::Base64,
+        Format::MsgPack,
+        Format::Cbor,
+    ];
 
-    /// Short human-readable name: `"JSON"`, `"Text"` or `"Hex"`.
+    /// Short human-readable name: `"JSON"`, `"Text"`, `"Hex"`, `"Base64"`, `"MessagePack"`, `"CBOR"`.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Format::Json => "JSON",
             Format::Text => "Text",
             Format::Hex => "Hex",
+            Format::Base64 => "Base64",
+            Format::MsgPack => "MessagePack",
+            Format::Cbor => "CBOR",
         }
     }
 }
@@ -259,6 +276,9 @@ pub fn render(bytes: &[u8], format: Format, limit_bytes: usize) -> Rendered {
         }),
         Format::Text => text::render(bytes, limit_bytes),
         Format::Hex => hex::render(bytes, limit_bytes),
+        Format::Base64 => decode::base64(bytes, limit_bytes),
+        Format::MsgPack => decode::msgpack(bytes, limit_bytes),
+        Format::Cbor => decode::cbor(bytes, limit_bytes),
     }
 }
 
@@ -350,7 +370,7 @@ mod tests {
     #[test]
     fn format_labels() {
         let labels: Vec<_> = Format::ALL.iter().map(|f| f.label()).collect();
-        assert_eq!(labels, ["JSON", "Text", "Hex"]);
+        assert_eq!(labels, ["JSON", "Text", "Hex", "Base64", "MessagePack", "CBOR"]);
     }
 
     #[test]

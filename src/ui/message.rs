@@ -211,11 +211,27 @@ impl MessageView {
             if ui.selectable_label(chosen.is_none(), auto_label).clicked() {
                 chosen = None;
             }
-            for option in Format::ALL {
+            const VIEWS: [Format; 3] = [Format::Json, Format::Text, Format::Hex];
+            const DECODERS: [Format; 3] = [Format::Base64, Format::MsgPack, Format::Cbor];
+            for option in VIEWS {
                 if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
                     chosen = Some(option);
                 }
             }
+            let decoding = chosen.filter(|f| DECODERS.contains(f));
+            let combo = egui::ComboBox::from_id_salt("message-decode")
+                .selected_text(decoding.map_or("Decode…", Format::label))
+                .show_ui(ui, |ui| {
+                    for option in DECODERS {
+                        if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
+                            chosen = Some(option);
+                        }
+                    }
+                });
+            combo
+                .response
+                .on_hover_text("Show the payload decoded from base64, MessagePack or CBOR")
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Decode"));
             ui.separator();
             if let Some(base) = base {
                 let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();

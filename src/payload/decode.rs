@@ -1,0 +1,154 @@
+//! Binary and encoded payloads made readable: base64 (shown as what it
+//! decodes to), MessagePack and CBOR (shown as JSON). A payload that does not
+//! decode is shown as a hex dump, with the reason.
+
+use base64::Engine as _;
+
+use super::{Rendered, hex, json, text};
+
+/// Payloads larger than this are not decoded (the hex view shows every byte).
+pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The payload as base64: decoded, then shown as JSON, text or hex, whichever fits.
+pub fn base64(bytes: &[u8], limit_bytes: usize) -> Rendered {
+    if let Some(rendered) = too_large(bytes, limit_bytes, "base64") {
+        return rendered;
+    }
+    let cleaned: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    let Some(decoded) = engines.iter().find_map(|engine| engine.decode(&cleaned).ok()) else {
+        return not_decoded(
+            bytes,
+            limit_bytes,
+            "base64",
+            "it has characters or a length base64 does not",
+        );
+    };
+    let note = format!("Decoded from base64: {} bytes", decoded.len());
+    let mut rendered = if json::validate(&decoded).is_ok() && matches!(super::detect(&decoded), super::Format::Json) {
+        json::render(&decoded, limit_bytes).unwrap_or_else(|_| text::render(&decoded, limit_bytes))
+    } else if text::is_plain_text(&decoded) {
+        text::render(&decoded, limit_bytes)
+    } else {
+        hex::render(&decoded, limit_bytes)
+    };
+    rendered.note = Some(note);
+    rendered
+}
+
+/// The payload as MessagePack, shown as JSON.
+pub fn msgpack(bytes: &[u8], limit_bytes: usize) -> Rendered {
+    if let Some(rendered) = too_large(bytes, limit_bytes, "MessagePack") {
+        return rendered;
+    }
+    let mut reader = bytes;
+    let value: Result<serde_json::Value, _> = rmp_serde::from_read(&mut reader);
+    match value {
+        Ok(_) if !reader.is_empty() => not_decoded(
+            bytes,
+            limit_bytes,
+            "MessagePack",
+            &format!("{} bytes are left after the first value", reader.len()),
+        ),
+        Ok(value) => as_json(&value, bytes.len(), limit_bytes, "MessagePack"),
+        Err(error) => not_decoded(bytes, limit_bytes, "MessagePack", &error.to_string()),
+    }
+}
+
+/// The payload as CBOR, shown as JSON (byte strings as arrays of numbers).
+pub fn cbor(bytes: &[u8], limit_bytes: usize) -> Rendered {
+    if let Some(rendered) = too_large(bytes, limit_bytes, "CBOR") {
+        return rendered;
+    }
+    let mut reader = bytes;
+    let value: Result<ciborium::Value, _> = ciborium::from_reader(&mut reader);
+    match value {
+        Ok(_) if !reader.is_empty() => not_decoded(
+            bytes,
+            limit_bytes,
+            "CBOR",
+            &format!("{} bytes are left after the first value", reader.len()),
+        ),
+        Ok(value) => match serde_json::to_value(&value) {
+            Ok(value) => as_json(&value, bytes.len(), limit_bytes, "CBOR"),
+            Err(error) => not_decoded(bytes, limit_bytes, "CBOR", &error.to_string()),
+        },
+        Err(error) => not_decoded(bytes, limit_bytes, "CBOR", &error.to_string()),
+    }
+}
+
+fn as_json(value: &serde_json::Value, size: usize, limit_bytes: usize, what: &str) -> Rendered {
+    let json_text = serde_json::to_vec(value).unwrap_or_default();
+    let mut rendered = json::render(&json_text, limit_bytes).unwrap_or_else(|_| text::render(&json_text, limit_bytes));
+    rendered.note = Some(format!("Decoded from {what} ({size} bytes), shown as JSON"));
+    rendered
+}
+
+fn not_decoded(bytes: &[u8], limit_bytes: usize, what: &str, why: &str) -> Rendered {
+    let mut rendered = hex::render(bytes, limit_bytes);
+    rendered.note = Some(format!("Not valid {what}: {why}; shown as hex"));
+    rendered
+}
+
+fn too_large(bytes: &[u8], limit_bytes: usize, what: &str) -> Option<Rendered> {
+    (bytes.len() > MAX_DECODE_BYTES).then(|| {
+        let mut rendered = hex::render(bytes, limit_bytes);
+        rendered.note = Some(format!(
+            "Too large to decode as {what} ({}); shown as hex",
+            text::human_bytes(bytes.len() as u64)
+        ));
+        rendered
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_shows_what_it_decodes_to() {
+        let rendered = base64(b"eyJ0IjogMjF9", 1 << 20); // {"t": 21}
+        assert!(rendered.text.contains("\"t\": 21"), "{}", rendered.text);
+        assert_eq!(rendered.note.as_deref(), Some("Decoded from base64: 9 bytes"));
+        let text = base64(b"aGVsbG8gd29ybGQ=\n", 1 << 20);
+        assert_eq!(text.text, "hello world");
+        let binary = base64(b"AAH/", 1 << 20);
+        assert!(binary.text.contains("00 01 ff"), "{}", binary.text);
+        let bad = base64(b"not base64!", 1 << 20);
+        assert!(bad.note.as_deref().is_some_and(|n| n.starts_with("Not valid base64")));
+    }
+
+    #[test]
+    fn msgpack_and_cbor_become_json() {
+        let value = serde_json::json!({"temperature": 21.5, "ok": true, "tags": ["a", "b"]});
+        let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
+        let rendered = msgpack(&packed, 1 << 20);
+        assert!(rendered.text.contains("\"temperature\": 21.5"), "{}", rendered.text);
+        assert!(rendered.note.as_deref().is_some_and(|n| n.contains("MessagePack")));
+
+        let mut cbor_bytes = Vec::new();
+        ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
+        let rendered = cbor(&cbor_bytes, 1 << 20);
+        assert!(rendered.text.contains("\"tags\": ["), "{}", rendered.text);
+
+        let junk = msgpack(&[0xc1], 1 << 20); // 0xc1 is never used in MessagePack
+        assert!(
+            junk.note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("Not valid MessagePack")),
+            "{:?}",
+            junk.note
+        );
+        let trailing = cbor(&[0x01, 0x02], 1 << 20);
+        assert!(
+            trailing.note.as_deref().is_some_and(|n| n.contains("left after")),
+            "{:?}",
+            trailing.note
+        );
+    }
+}
