@@ -12,6 +12,7 @@ use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::profiles::Store;
 use crate::profiles::messages::{self, MessagesFile};
 use crate::profiles::profile::ProfilesFile;
+use crate::profiles::settings::{self, Settings};
 use crate::ui::connection::ConnectionManager;
 use crate::ui::delete::DeleteJob;
 use crate::ui::message::{MessageAction, MessageView};
@@ -86,10 +87,18 @@ pub struct App {
     profiles_store: Option<Store>,
     /// Saves of the profiles started so far.
     profile_saves_started: Arc<AtomicU64>,
+    /// Saves of the settings started so far.
+    settings_saves_started: Arc<AtomicU64>,
     /// A problem to show until dismissed (a damaged file, a failed save).
     notice: Option<String>,
     /// The connection manager: saved profiles and their editor.
     pub manager: ConnectionManager,
+    /// What the user set (history bounds).
+    pub settings: Settings,
+    /// Where settings are saved (none when they must not be).
+    settings_store: Option<Store>,
+    /// Whether the settings window is open.
+    show_settings: bool,
     show_form: bool,
     /// Every open connection, a tab each.
     explorers: Vec<Explorer>,
@@ -123,6 +132,14 @@ impl App {
             }
             None => (ProfilesFile::default(), None),
         };
+        let (settings, settings_store) = match &store {
+            Some(store) => {
+                let loaded = store.load::<Settings>(crate::profiles::settings::FILE);
+                problems.extend(loaded.problem);
+                (loaded.value.clamped(), Some(store.clone()).filter(|_| loaded.may_save))
+            }
+            None => (Settings::default(), None),
+        };
         let (messages, store) = match store {
             Some(store) => {
                 let loaded = store.load::<MessagesFile>(messages::FILE);
@@ -138,8 +155,12 @@ impl App {
             saves_started: Arc::new(AtomicU64::new(0)),
             profiles_store,
             profile_saves_started: Arc::new(AtomicU64::new(0)),
+            settings_saves_started: Arc::new(AtomicU64::new(0)),
             notice: (!problems.is_empty()).then(|| problems.join(". ")),
             manager: ConnectionManager::new(profiles),
+            settings,
+            settings_store,
+            show_settings: false,
             show_form: true,
             explorers: Vec::new(),
             active: 0,
@@ -222,6 +243,16 @@ impl App {
         });
         self.active = self.explorers.len() - 1;
         self.show_form = false;
+        self.apply_history_limits();
+    }
+
+    /// Bound every tab's history: the per-topic count, and the memory budget shared by all tabs.
+    fn apply_history_limits(&mut self) {
+        let budget = self.settings.budget_per_connection(self.explorers.len());
+        let per_topic = self.settings.history_per_topic;
+        for explorer in &mut self.explorers {
+            explorer.session.history.set_limits(per_topic, budget);
+        }
     }
 
     /// Close the tab at `index`: its connection says goodbye in the background.
@@ -239,6 +270,7 @@ impl App {
         if self.explorers.is_empty() {
             self.show_form = true;
         }
+        self.apply_history_limits();
     }
 
     /// Connect with the saved profile named `name` (or with that id); `password` is used when
@@ -528,8 +560,63 @@ impl App {
                 }
             }
         }
+        self.settings_ui(ui.ctx());
         self.save_messages();
         self.save_profiles();
+    }
+
+    /// The settings window: history bounds, applied at once and saved.
+    fn settings_ui(&mut self, ctx: &egui::Context) {
+        if !self.show_settings {
+            return;
+        }
+        let before = self.settings.clone();
+        let mut open = true;
+        egui::Window::new("Settings")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("settings-grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        let label = ui.label("Messages kept per topic");
+                        ui.add(
+                            egui::DragValue::new(&mut self.settings.history_per_topic)
+                                .range(settings::PER_TOPIC_RANGE)
+                                .speed(10),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label("Memory for kept messages");
+                        ui.add(
+                            egui::DragValue::new(&mut self.settings.history_budget_mib)
+                                .range(settings::BUDGET_MIB_RANGE)
+                                .suffix(" MiB")
+                                .speed(8),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                    });
+                ui.weak("Shared by all open connections; the oldest messages of all topics go first.");
+            });
+        if !open {
+            self.show_settings = false;
+        }
+        if self.settings != before {
+            self.apply_history_limits();
+            if let Some(store) = &self.settings_store {
+                let value = self.settings.clone();
+                save_in_background(
+                    &self.runtime,
+                    store,
+                    settings::FILE,
+                    value,
+                    &self.settings_saves_started,
+                );
+            }
+        }
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
@@ -574,6 +661,13 @@ impl App {
                 {
                     explorer.publish.open = !open;
                 }
+            }
+            if ui
+                .button("Settings…")
+                .on_hover_text("How many messages are kept, and how much memory they may take")
+                .clicked()
+            {
+                self.show_settings = true;
             }
             if self.show_form {
                 if ui.button("Back to topics").clicked() {

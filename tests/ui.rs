@@ -1097,3 +1097,71 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
         has_label_containing(h, "Not valid CBOR")
     });
 }
+
+#[test]
+fn the_history_bounds_are_set_in_settings_applied_at_once_and_kept() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    for i in 0..5 {
+        broker.mosquitto_pub("lab/counter", i.to_string().as_bytes(), false);
+    }
+    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the counter", |h| has_label(h, "counter"));
+    harness.get_by_label("counter").click();
+    step_until(&mut harness, "five kept", |h| has_label(h, "History: 5 messages"));
+
+    harness.get_by_label("Settings…").click();
+    step_until(&mut harness, "the settings", |h| {
+        has_label(h, "Messages kept per topic")
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Messages kept per topic").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Messages kept per topic").type_text("2");
+    harness.key_press(Key::Enter);
+    step_until(&mut harness, "two kept", |h| {
+        has_label(h, "History: 2 messages (3 older not kept)")
+    });
+    let file = fixture.config.path().join("settings.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("\"history_per_topic\": 2")) {
+        assert!(Instant::now() < deadline, "settings.json was not written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn alt_arrows_step_through_a_topics_history() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    for value in ["first", "second", "third"] {
+        broker.mosquitto_pub("lab/steps", value.as_bytes(), false);
+    }
+    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the topic", |h| has_label(h, "steps"));
+    harness.get_by_label("steps").click();
+    step_until(&mut harness, "three kept", |h| has_label(h, "History: 3 messages"));
+    let shows = |h: &Harness<'_, App>, text: &str| h.query_all_by_value(text).next().is_some() || has_label(h, text);
+    assert!(shows(&harness, "third"));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    step_until(&mut harness, "the second message", |h| {
+        has_label(h, "Back to the latest message") && shows(h, "second")
+    });
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    step_until(&mut harness, "the first message", |h| shows(h, "first"));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(shows(&harness, "first"), "the oldest stays");
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowUp);
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowUp);
+    step_until(&mut harness, "the latest again", |h| {
+        !has_label(h, "Back to the latest message")
+    });
+}

@@ -166,6 +166,9 @@ impl MessageView {
         };
         // The message shown: one picked from the history, or the latest.
         let history = session.history.topic(id);
+        if let Some(history) = history {
+            self.step_through_history(ui, id, history);
+        }
         let picked = self
             .viewing
             .filter(|(topic, _)| *topic == id)
@@ -355,6 +358,30 @@ impl MessageView {
         self.cache.insert(cache)
     }
 
+    /// Alt+Down shows the next older message of the history, Alt+Up the next newer one.
+    fn step_through_history(&mut self, ui: &egui::Ui, id: NodeId, history: &TopicHistory) {
+        let older = ui.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowDown));
+        let newer = ui.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowUp));
+        if !older && !newer {
+            return;
+        }
+        let entries = history.entries();
+        let Some(last) = entries.len().checked_sub(1) else {
+            return;
+        };
+        let shown = self
+            .viewing
+            .filter(|(topic, _)| *topic == id)
+            .and_then(|(_, seq)| entries.iter().position(|e| e.seq == seq))
+            .unwrap_or(last);
+        let target = if older {
+            shown.saturating_sub(1)
+        } else {
+            (shown + 1).min(last)
+        };
+        self.viewing = (target != last).then(|| (id, entries[target].seq));
+    }
+
     /// The topic's kept messages, newest first; clicking one shows it.
     fn history_ui(&mut self, ui: &mut egui::Ui, id: NodeId, history: &TopicHistory, picked: Option<u64>) {
         let kept = history.entries().len();
@@ -365,7 +392,7 @@ impl MessageView {
                 payload::text::group_digits(history.dropped())
             ));
         }
-        egui::CollapsingHeader::new(title)
+        let header = egui::CollapsingHeader::new(title)
             .id_salt("message-history")
             .default_open(true)
             .show(ui, |ui| {
@@ -424,6 +451,9 @@ impl MessageView {
                         }
                     });
             });
+        header
+            .header_response
+            .on_hover_text("Alt+Down shows the next older message, Alt+Up the next newer one");
     }
 
     fn poll_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
