@@ -147,9 +147,17 @@ impl ChartView {
                         format!("{:.*}", decimals, mark.value)
                     })
                     .x_axis_formatter(|mark, _range| {
-                        let secs = mark.value;
-                        chrono::DateTime::from_timestamp_millis((secs * 1000.0) as i64)
-                            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+                        // Tenths or hundredths of a second when the marks are that close.
+                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
+                        chrono::DateTime::from_timestamp_millis((mark.value * 1000.0).round() as i64)
+                            .map(|t| {
+                                let time = t.with_timezone(&chrono::Local);
+                                match decimals {
+                                    0 => time.format("%H:%M:%S").to_string(),
+                                    1 => time.format("%H:%M:%S%.3f").to_string()[..10].to_owned(),
+                                    _ => time.format("%H:%M:%S%.3f").to_string(),
+                                }
+                            })
                             .unwrap_or_default()
                     })
                     .label_formatter(|hover| {
