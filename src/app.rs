@@ -502,6 +502,9 @@ impl App {
                             })
                             .inner;
                         match action {
+                            Some(MessageAction::Select(id)) => {
+                                explorer.tree.select(&mut explorer.session, id);
+                            }
                             Some(MessageAction::ClearRetained { id, recursive }) => {
                                 explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
                             }

@@ -1165,3 +1165,35 @@ fn alt_arrows_step_through_a_topics_history() {
         !has_label(h, "Back to the latest message")
     });
 }
+
+#[test]
+fn a_branch_compares_the_topics_below_it_side_by_side() {
+    let broker = Broker::start();
+    broker.mosquitto_pub("z2m/lamp1", br#"{"state":"ON","brightness":200}"#, true);
+    broker.mosquitto_pub("z2m/lamp2", br#"{"state":"OFF","brightness":0}"#, true);
+    broker.mosquitto_pub("z2m/bridge/state", b"online", true);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["z2m/#"]);
+    step_until(&mut harness, "the branch", |h| has_label(h, "z2m"));
+    harness.get_by_label("z2m").click();
+    step_until(&mut harness, "the comparison", |h| {
+        has_label(h, "Compare 3 topics below")
+    });
+    for header in ["Topic", "Value", "state", "brightness"] {
+        assert!(has_label(&harness, header), "a {header} column");
+    }
+    for cell in [
+        "lamp1 (R)",
+        "lamp2 (R)",
+        "bridge/state (R)",
+        "ON",
+        "OFF",
+        "200",
+        "online",
+    ] {
+        assert!(has_label(&harness, cell), "the cell {cell}");
+    }
+    harness.get_by_label("lamp2 (R)").click();
+    step_until(&mut harness, "the topic picked", |h| has_label(h, "z2m/lamp2"));
+}

@@ -66,6 +66,37 @@ pub fn json_fields(bytes: &[u8]) -> Vec<(String, f64)> {
     fields
 }
 
+/// Every scalar of a JSON payload (numbers, strings, booleans, null) as text, by path, in
+/// document order, at most `limit`.
+pub fn json_scalars(bytes: &[u8], limit: usize) -> Vec<(String, String)> {
+    let Some(value) = parse(bytes) else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    let mut stack = vec![(String::new(), &value)];
+    while let Some((path, value)) = stack.pop() {
+        if fields.len() >= limit {
+            break;
+        }
+        let join = |key: &str| {
+            if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        match value {
+            serde_json::Value::Object(map) => stack.extend(map.iter().rev().map(|(k, v)| (join(k), v))),
+            serde_json::Value::Array(items) => {
+                stack.extend(items.iter().enumerate().rev().map(|(i, v)| (join(&i.to_string()), v)));
+            }
+            serde_json::Value::String(text) => fields.push((path, text.clone())),
+            scalar => fields.push((path, scalar.to_string())),
+        }
+    }
+    fields
+}
+
 /// The number at `path` in a JSON payload (see [`json_fields`]).
 pub fn json_field(bytes: &[u8], path: &str) -> Option<f64> {
     let root = parse(bytes)?;
@@ -123,6 +154,21 @@ mod tests {
         assert_eq!(json_field(payload, "missing"), None);
         assert!(json_fields(b"not json").is_empty());
         assert!(json_fields(b"42").is_empty(), "a bare number is not a JSON object");
+    }
+
+    #[test]
+    fn scalars_of_every_kind_as_text() {
+        let payload = br#"{"state": "ON", "brightness": 254, "color": {"x": 0.3}, "note": null}"#;
+        assert_eq!(
+            json_scalars(payload, 10),
+            [
+                ("state".to_owned(), "ON".to_owned()),
+                ("brightness".to_owned(), "254".to_owned()),
+                ("color.x".to_owned(), "0.3".to_owned()),
+                ("note".to_owned(), "null".to_owned()),
+            ]
+        );
+        assert_eq!(json_scalars(payload, 2).len(), 2);
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum MessageAction {
         /// The history entry shown, or `None` for the latest message.
         seq: Option<u64>,
     },
+    /// Show this topic (picked in the compare table).
+    Select(NodeId),
     /// Keep a message of the topic among the publish pane's saved messages.
     Save {
         /// The topic.
@@ -64,6 +66,8 @@ pub struct MessageView {
     viewing: Option<(NodeId, u64)>,
     /// The chart of the topic's numbers.
     chart: super::chart::ChartView,
+    /// The topics below a branch, side by side.
+    compare: super::compare::CompareView,
     /// Show what changed instead of the payload.
     diff: bool,
     /// The message to compare with, picked in the history (topic, sequence number); `None`
@@ -143,8 +147,8 @@ impl MessageView {
             }
         });
         ui.add_space(4.0);
-        self.message_ui(ui, session, id, &topic, runtime);
-        action
+        let picked = self.message_ui(ui, session, id, &topic, runtime);
+        action.or(picked.map(MessageAction::Select))
     }
 
     fn message_ui(
@@ -154,15 +158,16 @@ impl MessageView {
         id: NodeId,
         topic: &str,
         runtime: &tokio::runtime::Handle,
-    ) {
-        let Some(node) = session.tree.get(id) else { return };
+    ) -> Option<NodeId> {
+        let node = session.tree.get(id)?;
         let Some(latest) = node.latest() else {
             ui.weak(format!(
                 "No message on this topic itself. Below it: {}, {}.",
                 super::tree::plural(u64::from(node.subtree_topics()), "topic", "topics"),
                 super::tree::plural(node.subtree_messages(), "message", "messages")
             ));
-            return;
+            // A branch: the topics below it, side by side; a click shows one.
+            return self.compare.ui(ui, session, id);
         };
         // The message shown: one picked from the history, or the latest.
         let history = session.history.topic(id);
@@ -318,7 +323,7 @@ impl MessageView {
                 });
             }
             self.chosen = chosen;
-            return;
+            return None;
         }
         egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
@@ -329,6 +334,7 @@ impl MessageView {
             }
         });
         self.chosen = chosen;
+        None
     }
 
     /// Render the message for `node` unless the cached rendering is still right.

@@ -1,6 +1,7 @@
 //! The window's panels, one file each. Panels read the model and never block.
 
 pub mod chart;
+pub mod compare;
 pub mod connection;
 pub mod delete;
 pub mod dialogs;
