@@ -99,6 +99,8 @@ pub struct App {
     settings_store: Option<Store>,
     /// Whether the settings window is open.
     show_settings: bool,
+    /// Whether the broker statistics window is open.
+    show_broker: bool,
     show_form: bool,
     /// Every open connection, a tab each.
     explorers: Vec<Explorer>,
@@ -161,6 +163,7 @@ impl App {
             settings,
             settings_store,
             show_settings: false,
+            show_broker: false,
             show_form: true,
             explorers: Vec::new(),
             active: 0,
@@ -564,6 +567,18 @@ impl App {
             }
         }
         self.settings_ui(ui.ctx());
+        if self.show_broker
+            && let Some(explorer) = self.explorers.get(self.active)
+        {
+            let mut open = true;
+            egui::Window::new(format!("Broker: {}", explorer.title))
+                .id(egui::Id::unique("broker-window"))
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .show(ui.ctx(), |ui| crate::ui::broker::ui(ui, &explorer.session));
+            self.show_broker = open;
+        }
         self.save_messages();
         self.save_profiles();
     }
@@ -664,6 +679,14 @@ impl App {
                 {
                     explorer.publish.open = !open;
                 }
+            }
+            if self.explorers.get(self.active).is_some()
+                && ui
+                    .selectable_label(self.show_broker, "Broker")
+                    .on_hover_text("The broker's statistics ($SYS): version, uptime, clients, load")
+                    .clicked()
+            {
+                self.show_broker = !self.show_broker;
             }
             if ui
                 .button("Settings…")

@@ -1197,3 +1197,19 @@ fn a_branch_compares_the_topics_below_it_side_by_side() {
     harness.get_by_label("lamp2 (R)").click();
     step_until(&mut harness, "the topic picked", |h| has_label(h, "z2m/lamp2"));
 }
+
+#[test]
+fn the_brokers_statistics_are_shown_in_words() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, broker.settings());
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, "Connected to")
+    });
+    harness.get_by_label("Broker").click();
+    step_until(&mut harness, "the statistics", |h| {
+        has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
+    });
+}
