@@ -682,7 +682,7 @@ impl App {
             }
             if self.explorers.get(self.active).is_some()
                 && ui
-                    .selectable_label(self.show_broker, "Broker")
+                    .selectable_label(self.show_broker, "Broker status")
                     .on_hover_text("The broker's statistics ($SYS): version, uptime, clients, load")
                     .clicked()
             {

@@ -170,10 +170,7 @@ fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
     let (_broker, _fixture, mut harness) = home_explorer();
     step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
     harness.get_by_label("Expand home").click();
-    step_until(&mut harness, "the kitchen branch", |h| has_label(h, "Expand kitchen"));
-    harness.get_by_label("Expand kitchen").click();
-    step_until(&mut harness, "the sensor topic", |h| has_label(h, "sensor"));
-    harness.get_by_label("sensor").click();
+    open_topic(&mut harness, "kitchen", "sensor");
     step_until(&mut harness, "the payload", |h| {
         has_label_containing(h, "\"temperature\": 21.5")
     });
@@ -390,10 +387,7 @@ fn retained_only_hides_branches_without_retained_messages() {
 #[test]
 fn edit_and_resend_puts_the_message_in_the_publish_pane() {
     let (_broker, _fixture, mut harness) = home_explorer();
-    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
-    harness.get_by_label("Expand garden").click();
-    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
-    harness.get_by_label("pump").click();
+    open_topic(&mut harness, "garden", "pump");
     step_until(&mut harness, "the pump message", |h| has_label(h, "Edit and resend"));
     harness.get_by_label("Edit and resend").click();
     harness.run_steps(3);
@@ -542,10 +536,7 @@ fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
         broker.mosquitto_pub("home/hall/temp", value.as_bytes(), false);
     }
     harness.get_by_label("Expand home").click();
-    step_until(&mut harness, "the hall branch", |h| has_label(h, "Expand hall"));
-    harness.get_by_label("Expand hall").click();
-    step_until(&mut harness, "the temp topic", |h| has_label(h, "temp"));
-    harness.get_by_label("temp").click();
+    open_topic(&mut harness, "hall", "temp");
     step_until(&mut harness, "the history", |h| {
         has_label_containing(h, "History: 3 messages")
     });
@@ -564,6 +555,15 @@ fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
     step_until(&mut harness, "the latest shown again", |h| {
         !has_label(h, "Back to the latest message")
     });
+}
+
+/// Open `branch` in the tree and click its child `leaf`, waiting for each to show.
+fn open_topic(harness: &mut Harness<'_, App>, branch: &str, leaf: &str) {
+    let expand = format!("Expand {branch}");
+    step_until(harness, &format!("the {branch} branch"), |h| has_label(h, &expand));
+    harness.get_by_label(&expand).click();
+    step_until(harness, &format!("the topic {branch}/{leaf}"), |h| has_label(h, leaf));
+    harness.get_by_label(leaf).click();
 }
 
 /// Select all of a text field and type `text` over it.
@@ -747,10 +747,7 @@ fn the_publish_pane_sends_mqtt_5_properties() {
 #[test]
 fn save_message_keeps_a_received_message_and_writes_it_to_disk() {
     let (broker, fixture, mut harness) = home_explorer();
-    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
-    harness.get_by_label("Expand garden").click();
-    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
-    harness.get_by_label("pump").click();
+    open_topic(&mut harness, "garden", "pump");
     step_until(&mut harness, "the pump message", |h| has_label(h, "Save message"));
     harness.get_by_label("Save message").click();
     step_until(&mut harness, "the word that it was saved", |h| {
@@ -810,10 +807,7 @@ fn a_payload_file_is_sent_byte_for_byte_even_without_a_file_dialog() {
 #[test]
 fn save_payload_writes_every_byte_even_without_a_file_dialog() {
     let (_broker, fixture, mut harness) = home_explorer();
-    step_until(&mut harness, "the garden branch", |h| has_label(h, "Expand garden"));
-    harness.get_by_label("Expand garden").click();
-    step_until(&mut harness, "the pump topic", |h| has_label(h, "pump"));
-    harness.get_by_label("pump").click();
+    open_topic(&mut harness, "garden", "pump");
     step_until(&mut harness, "the pump message", |h| has_label(h, "Save payload…"));
     harness.get_by_label("Save payload…").click();
     step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
@@ -942,10 +936,7 @@ fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
             false,
         );
     }
-    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
-    harness.get_by_label("Expand lab").click();
-    step_until(&mut harness, "the temperature topic", |h| has_label(h, "temp"));
-    harness.get_by_label("temp").click();
+    open_topic(&mut harness, "lab", "temp");
     step_until(&mut harness, "its chart", |h| has_label(h, "Chart: 5 points"));
 
     harness.get_by_label("sensor").click();
@@ -1045,10 +1036,7 @@ fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
     for payload in [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#] {
         broker.mosquitto_pub("lab/sensor", payload.as_bytes(), false);
     }
-    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
-    harness.get_by_label("Expand lab").click();
-    step_until(&mut harness, "the sensor", |h| has_label(h, "sensor"));
-    harness.get_by_label("sensor").click();
+    open_topic(&mut harness, "lab", "sensor");
     step_until(&mut harness, "three messages", |h| has_label(h, "History: 3 messages"));
     harness.get_by_label("Diff").click();
     step_until(&mut harness, "the diff with the previous message", |h| {
@@ -1078,10 +1066,7 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
     // {"temperature": 21.5, "ok": true} in MessagePack.
     let packed: &[u8] = b"\x82\xabtemperature\xcb\x40\x35\x80\x00\x00\x00\x00\x00\xa2ok\xc3";
     broker.mosquitto_pub("lab/packed", packed, true);
-    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
-    harness.get_by_label("Expand lab").click();
-    step_until(&mut harness, "the packed topic", |h| has_label(h, "packed"));
-    harness.get_by_label("packed").click();
+    open_topic(&mut harness, "lab", "packed");
     step_until(&mut harness, "the hex view", |h| has_label(h, "Decode"));
     harness.get_by_label("Decode").click();
     step_until(&mut harness, "the decoders", |h| has_label(h, "MessagePack"));
@@ -1107,10 +1092,7 @@ fn the_history_bounds_are_set_in_settings_applied_at_once_and_kept() {
     for i in 0..5 {
         broker.mosquitto_pub("lab/counter", i.to_string().as_bytes(), false);
     }
-    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
-    harness.get_by_label("Expand lab").click();
-    step_until(&mut harness, "the counter", |h| has_label(h, "counter"));
-    harness.get_by_label("counter").click();
+    open_topic(&mut harness, "lab", "counter");
     step_until(&mut harness, "five kept", |h| has_label(h, "History: 5 messages"));
 
     harness.get_by_label("Settings…").click();
@@ -1143,10 +1125,7 @@ fn alt_arrows_step_through_a_topics_history() {
     for value in ["first", "second", "third"] {
         broker.mosquitto_pub("lab/steps", value.as_bytes(), false);
     }
-    step_until(&mut harness, "the lab branch", |h| has_label(h, "Expand lab"));
-    harness.get_by_label("Expand lab").click();
-    step_until(&mut harness, "the topic", |h| has_label(h, "steps"));
-    harness.get_by_label("steps").click();
+    open_topic(&mut harness, "lab", "steps");
     step_until(&mut harness, "three kept", |h| has_label(h, "History: 3 messages"));
     let shows = |h: &Harness<'_, App>, text: &str| h.query_all_by_value(text).next().is_some() || has_label(h, text);
     assert!(shows(&harness, "third"));
@@ -1208,7 +1187,7 @@ fn the_brokers_statistics_are_shown_in_words() {
     step_until(&mut harness, "the connection", |h| {
         has_label_containing(h, "Connected to")
     });
-    harness.get_by_label("Broker").click();
+    harness.get_by_label("Broker status").click();
     step_until(&mut harness, "the statistics", |h| {
         has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
     });

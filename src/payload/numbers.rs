@@ -25,59 +25,42 @@ pub fn as_number(bytes: &[u8]) -> Option<f64> {
 /// Every number and boolean in a JSON payload, by path (object keys and array indexes joined by
 /// `.`), in document order, at most [`MAX_FIELDS`].
 pub fn json_fields(bytes: &[u8]) -> Vec<(String, f64)> {
-    let Some(value) = parse(bytes) else {
-        return Vec::new();
-    };
     let mut fields = Vec::new();
-    let mut stack = vec![(String::new(), &value)];
-    while let Some((path, value)) = stack.pop() {
-        if fields.len() >= MAX_FIELDS {
-            break;
-        }
-        let join = |key: &str| {
-            if path.is_empty() {
-                key.to_owned()
-            } else {
-                format!("{path}.{key}")
-            }
+    walk_scalars(bytes, |path, value| {
+        let number = match value {
+            serde_json::Value::Number(n) => n.as_f64(),
+            serde_json::Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
         };
-        match value {
-            serde_json::Value::Number(n) => {
-                if let Some(n) = n.as_f64() {
-                    fields.push((path, n));
-                }
-            }
-            serde_json::Value::Bool(b) => fields.push((path, f64::from(u8::from(*b)))),
-            serde_json::Value::Object(map) => {
-                stack.extend(map.iter().rev().map(|(key, value)| (join(key), value)));
-            }
-            serde_json::Value::Array(items) => {
-                stack.extend(
-                    items
-                        .iter()
-                        .enumerate()
-                        .rev()
-                        .map(|(i, value)| (join(&i.to_string()), value)),
-                );
-            }
-            serde_json::Value::String(_) | serde_json::Value::Null => {}
+        if let Some(number) = number {
+            fields.push((path, number));
         }
-    }
+        fields.len() < MAX_FIELDS
+    });
     fields
 }
 
 /// Every scalar of a JSON payload (numbers, strings, booleans, null) as text, by path, in
 /// document order, at most `limit`.
 pub fn json_scalars(bytes: &[u8], limit: usize) -> Vec<(String, String)> {
-    let Some(value) = parse(bytes) else {
-        return Vec::new();
-    };
     let mut fields = Vec::new();
-    let mut stack = vec![(String::new(), &value)];
+    walk_scalars(bytes, |path, value| {
+        let text = match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        fields.push((path, text));
+        fields.len() < limit
+    });
+    fields
+}
+
+/// Visit every scalar of a JSON payload with its path, in document order, while `visit` says
+/// to go on.
+fn walk_scalars(bytes: &[u8], mut visit: impl FnMut(String, &serde_json::Value) -> bool) {
+    let Some(root) = parse(bytes) else { return };
+    let mut stack = vec![(String::new(), &root)];
     while let Some((path, value)) = stack.pop() {
-        if fields.len() >= limit {
-            break;
-        }
         let join = |key: &str| {
             if path.is_empty() {
                 key.to_owned()
@@ -90,11 +73,13 @@ pub fn json_scalars(bytes: &[u8], limit: usize) -> Vec<(String, String)> {
             serde_json::Value::Array(items) => {
                 stack.extend(items.iter().enumerate().rev().map(|(i, v)| (join(&i.to_string()), v)));
             }
-            serde_json::Value::String(text) => fields.push((path, text.clone())),
-            scalar => fields.push((path, scalar.to_string())),
+            scalar => {
+                if !visit(path, scalar) {
+                    return;
+                }
+            }
         }
     }
-    fields
 }
 
 /// The number at `path` in a JSON payload (see [`json_fields`]).
