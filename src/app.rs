@@ -101,6 +101,8 @@ pub struct App {
     show_settings: bool,
     /// Whether the broker statistics window is open.
     show_broker: bool,
+    /// When the process started, until the first frame is drawn (then logged).
+    started: Option<Instant>,
     show_form: bool,
     /// Every open connection, a tab each.
     explorers: Vec<Explorer>,
@@ -164,6 +166,7 @@ impl App {
             settings_store,
             show_settings: false,
             show_broker: false,
+            started: None,
             show_form: true,
             explorers: Vec::new(),
             active: 0,
@@ -305,6 +308,11 @@ impl App {
         if let Err(error) = self.connect_profile(ctx, &id, None) {
             self.notice = Some(error);
         }
+    }
+
+    /// Log how long after `started` the first frame is drawn.
+    pub fn set_started(&mut self, started: Instant) {
+        self.started = Some(started);
     }
 
     /// Show a problem in the toolbar until dismissed.
@@ -567,6 +575,9 @@ impl App {
             }
         }
         self.settings_ui(ui.ctx());
+        if let Some(started) = self.started.take() {
+            tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
+        }
         if self.show_broker
             && let Some(explorer) = self.explorers.get(self.active)
         {

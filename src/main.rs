@@ -11,6 +11,7 @@ use mqscope::cli::Cli;
 const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
 
 fn main() -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -56,6 +57,7 @@ fn main() -> anyhow::Result<()> {
         Box::new(move |cc| {
             mqscope::app::setup(&cc.egui_ctx);
             let mut app = App::new(handle);
+            app.set_started(started);
             if let Some(name) = &cli.profile {
                 if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {
                     app.set_notice(error);
