@@ -12,8 +12,7 @@ use support::{Broker, BrokerConfig, Watch};
 const WAIT: Duration = Duration::from_secs(15);
 
 fn payload_of(watch: &Watch, topic: &str) -> Option<Bytes> {
-    let id = watch.session.tree.find(topic)?;
-    watch.session.tree.get(id)?.latest().map(|m| m.payload.clone())
+    watch.session.tree.latest_of(topic).map(|m| m.payload.clone())
 }
 
 #[test]
@@ -31,8 +30,7 @@ fn retained_and_live_messages_reach_the_model_with_topic_and_message_counts() {
     let message = watch
         .session
         .tree
-        .get(temp)
-        .and_then(|n| n.latest())
+        .latest_of("home/kitchen/temp")
         .cloned()
         .expect("a message");
     assert!(message.retain, "a retained message is marked retained");
@@ -254,14 +252,7 @@ fn a_single_message_at_qos_1_shows_at_once() {
     watch.until("the one message", Duration::from_secs(5), |s| {
         s.tree.find("alarm/door").is_some()
     });
-    let id = watch.session.tree.find("alarm/door").expect("topic");
-    let message = watch
-        .session
-        .tree
-        .get(id)
-        .and_then(|n| n.latest())
-        .cloned()
-        .expect("message");
+    let message = watch.session.tree.latest_of("alarm/door").cloned().expect("message");
     assert_eq!(message.qos, Qos::AtLeastOnce);
     watch.disconnect();
 }

@@ -48,11 +48,7 @@ fn message_properties_arrive_whole() {
     assert!(status.success());
     watch.until("the message", WAIT, |s| s.tree.find("props/check").is_some());
     let tree = &watch.session.tree;
-    let message = tree
-        .find("props/check")
-        .and_then(|id| tree.get(id))
-        .and_then(|n| n.latest())
-        .expect("a message");
+    let message = tree.latest_of("props/check").expect("a message");
     let properties = message.properties.as_deref().expect("properties");
     assert_eq!(properties.content_type.as_deref(), Some("application/json"));
     assert_eq!(properties.payload_format_indicator, Some(1));
@@ -73,10 +69,7 @@ fn message_properties_arrive_whole() {
     broker.mosquitto_pub("props/plain", b"x", false);
     watch.until("the plain message", WAIT, |s| s.tree.find("props/plain").is_some());
     let tree = &watch.session.tree;
-    let plain = tree
-        .find("props/plain")
-        .and_then(|id| tree.get(id))
-        .and_then(|n| n.latest());
+    let plain = tree.latest_of("props/plain");
     assert!(plain.expect("message").properties.is_none());
     watch.disconnect();
 }
@@ -223,9 +216,7 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
     });
     let tree = &watch.session.tree;
     let got = tree
-        .find("rt/with-properties")
-        .and_then(|id| tree.get(id))
-        .and_then(|n| n.latest())
+        .latest_of("rt/with-properties")
         .and_then(|m| m.properties.clone())
         .expect("properties");
     let expiry = got.message_expiry_secs.expect("expiry");

@@ -61,12 +61,7 @@ fn mqtts_with_a_private_ca_connects_and_checks_the_certificate() {
     let good = pki.server("server", &["localhost", "127.0.0.1"]);
     let other_name = pki.server("other", &["broker.test"]);
     let expired = pki.expired_server("expired", &["localhost", "127.0.0.1"]);
-    let tls = |pair: &support::pki::Pair| Listener::Tls {
-        ca: pki.ca.clone(),
-        cert: pair.cert.clone(),
-        key: pair.key.clone(),
-        require_client_cert: false,
-    };
+    let tls = |pair| pki.tls_listener(pair, false);
     let broker = Broker::start_with(BrokerConfig {
         listeners: vec![tls(&good), tls(&other_name), tls(&expired)],
         ..BrokerConfig::default()
@@ -125,12 +120,7 @@ fn mutual_tls_needs_a_client_certificate_in_any_pem_key_format() {
     let ec_client = pki.client("ec-client");
     let rsa_client = pki.rsa_client("rsa-client");
     let broker = Broker::start_with(BrokerConfig {
-        listeners: vec![Listener::Tls {
-            ca: pki.ca.clone(),
-            cert: server.cert.clone(),
-            key: server.key.clone(),
-            require_client_cert: true,
-        }],
+        listeners: vec![pki.tls_listener(&server, true)],
         ..BrokerConfig::default()
     });
     let url = format!("mqtts://127.0.0.1:{}", broker.ports()[0]);
@@ -240,12 +230,7 @@ fn a_long_token_as_password_over_tls() {
     let token: String = std::iter::repeat_n("eyJhbGciOiJIUzI1NiJ9.", 100).collect();
     let broker = Broker::start_with(BrokerConfig {
         users: vec![("device".into(), token.clone())],
-        listeners: vec![Listener::Tls {
-            ca: pki.ca.clone(),
-            cert: server.cert.clone(),
-            key: server.key.clone(),
-            require_client_cert: false,
-        }],
+        listeners: vec![pki.tls_listener(&server, false)],
         ..BrokerConfig::default()
     });
     let url = format!("mqtts://127.0.0.1:{}", broker.ports()[0]);
@@ -326,12 +311,7 @@ fn the_operating_systems_trust_store_is_used_by_default() {
     let pki = Pki::new("mqscope system-store CA");
     let server = pki.server("server", &["localhost"]);
     let broker = Broker::start_with(BrokerConfig {
-        listeners: vec![Listener::Tls {
-            ca: pki.ca.clone(),
-            cert: server.cert.clone(),
-            key: server.key.clone(),
-            require_client_cert: false,
-        }],
+        listeners: vec![pki.tls_listener(&server, false)],
         ..BrokerConfig::default()
     });
     let output = std::process::Command::new(std::env::current_exe().expect("test binary"))

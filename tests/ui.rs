@@ -285,12 +285,10 @@ fn publish_pane_sends_with_ctrl_enter_and_the_message_appears_in_the_tree() {
     });
     step_until(&mut harness, "the message in the tree", |h| has_label(h, "lab"));
     let explorer = harness.state().explorer().expect("connected");
-    let id = explorer.session.tree.find("lab/lamp/set").expect("topic in the tree");
     let payload = explorer
         .session
         .tree
-        .get(id)
-        .and_then(|n| n.latest())
+        .latest_of("lab/lamp/set")
         .map(|m| m.payload.clone());
     assert_eq!(payload.as_deref(), Some(&b"{\"state\": \"ON\"}"[..]));
 }
@@ -428,8 +426,7 @@ fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
     harness.run_steps(2);
     let stopped_at = count(&harness);
     let explorer = harness.state().explorer().expect("connected");
-    let id = explorer.session.tree.find("lab/tick").expect("topic");
-    let latest = explorer.session.tree.get(id).and_then(|n| n.latest()).expect("message");
+    let latest = explorer.session.tree.latest_of("lab/tick").expect("message");
     assert_eq!(latest.payload.as_ref(), format!("n={stopped_at}").as_bytes());
     std::thread::sleep(Duration::from_millis(1500));
     harness.run_steps(3);
@@ -732,11 +729,7 @@ fn the_publish_pane_sends_mqtt_5_properties() {
     harness.get_by_label("Send").click();
     step_until(&mut harness, "the message with its properties", |h| {
         let tree = &h.state().explorer().expect("connected").session.tree;
-        let properties = tree
-            .find("lab/props")
-            .and_then(|id| tree.get(id))
-            .and_then(|n| n.latest())
-            .and_then(|m| m.properties.clone());
+        let properties = tree.latest_of("lab/props").and_then(|m| m.properties.clone());
         properties.is_some_and(|p| {
             p.content_type.as_deref() == Some("text/plain")
                 && p.user_properties == [("unit".to_owned(), "celsius".to_owned())]
@@ -797,9 +790,7 @@ fn a_payload_file_is_sent_byte_for_byte_even_without_a_file_dialog() {
     harness.get_by_label("Send").click();
     step_until(&mut harness, "the bytes in the tree", |h| {
         let tree = &h.state().explorer().expect("connected").session.tree;
-        tree.find("lab/frame")
-            .and_then(|id| tree.get(id))
-            .and_then(|n| n.latest())
+        tree.latest_of("lab/frame")
             .is_some_and(|m| m.payload.as_ref() == bytes.as_slice())
     });
 }

@@ -204,6 +204,11 @@ impl Tree {
             .try_fold(NodeId::ROOT, |id, level| self.find_child(id, level))
     }
 
+    /// The latest message of a full topic name, if the topic exists and has one.
+    pub fn latest_of(&self, topic: &str) -> Option<&Message> {
+        self.find(topic).and_then(|id| self.get(id)).and_then(Node::latest)
+    }
+
     fn child_or_insert(&mut self, parent: NodeId, name: &str, created: &mut bool) -> Option<NodeId> {
         let Self { nodes, index, hasher } = self;
         let hash = Self::hash(hasher, parent, name);

@@ -109,18 +109,21 @@ fn timed_out(broker: &str, settings: &ConnectionSettings) -> Failure {
     ))
 }
 
+/// An I/O failure while a `protocol` handshake ran: a socket closed then usually means the port
+/// speaks something else (not a broker closing a connection that was up).
+fn during_handshake(err: &io::Error, broker: &str, protocol: &str, port: &str) -> Failure {
+    let mut failure = describe_io(err, broker);
+    if failure.closed_by_broker {
+        failure.reason =
+            format!("{broker} closed the connection during the {protocol} handshake: is this the broker's {port}?");
+        failure.closed_by_broker = false;
+    }
+    failure
+}
+
 fn describe_tls(err: &rumqttc::TlsError, broker: &str) -> Failure {
     match err {
-        rumqttc::TlsError::Io(io) => {
-            let mut failure = describe_io(io, broker);
-            if failure.closed_by_broker {
-                failure.reason = format!(
-                    "{broker} closed the connection during the TLS handshake: is this the broker's TLS port (often 8883)?"
-                );
-                failure.closed_by_broker = false;
-            }
-            failure
-        }
+        rumqttc::TlsError::Io(io) => during_handshake(io, broker, "TLS", "TLS port (often 8883)"),
         other => later(format!("TLS error with {broker}: {other}")),
     }
 }
@@ -307,16 +310,7 @@ fn describe_websocket(err: &tungstenite::Error, settings: &ConnectionSettings) -
     match err {
         // A WebSockets error comes only while opening the connection: a socket closed then
         // usually means the port speaks something else.
-        tungstenite::Error::Io(io) => {
-            let mut failure = describe_io(io, &broker);
-            if failure.closed_by_broker {
-                failure.reason = format!(
-                    "{broker} closed the connection during the WebSockets handshake: is this the broker's WebSockets port?"
-                );
-                failure.closed_by_broker = false;
-            }
-            failure
-        }
+        tungstenite::Error::Io(io) => during_handshake(io, &broker, "WebSockets", "WebSockets port"),
         tungstenite::Error::Http(response) => Failure {
             reason: format!(
                 "{broker} answered HTTP {} instead of opening a WebSocket: check the path (brokers often use /mqtt)",
@@ -325,13 +319,12 @@ fn describe_websocket(err: &tungstenite::Error, settings: &ConnectionSettings) -
             retry: Retry::Never,
             closed_by_broker: false,
         },
-        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => Failure {
-            reason: format!(
-                "{broker} closed the connection during the WebSockets handshake: is this the broker's WebSockets port?"
-            ),
-            retry: Retry::Later,
-            closed_by_broker: false,
-        },
+        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => during_handshake(
+            &io::Error::from(io::ErrorKind::ConnectionReset),
+            &broker,
+            "WebSockets",
+            "WebSockets port",
+        ),
         tungstenite::Error::HttpFormat(_) | tungstenite::Error::Protocol(_) => Failure {
             reason: format!(
                 "{broker} did not answer as a WebSockets server: is this the broker's WebSockets port? ({err})"

@@ -43,42 +43,40 @@ pub fn base64(bytes: &[u8], limit_bytes: usize) -> Rendered {
 
 /// The payload as MessagePack, shown as JSON.
 pub fn msgpack(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    if let Some(rendered) = too_large(bytes, limit_bytes, "MessagePack") {
-        return rendered;
-    }
-    let mut reader = bytes;
-    let value: Result<serde_json::Value, _> = rmp_serde::from_read(&mut reader);
-    match value {
-        Ok(_) if !reader.is_empty() => not_decoded(
-            bytes,
-            limit_bytes,
-            "MessagePack",
-            &format!("{} bytes are left after the first value", reader.len()),
-        ),
-        Ok(value) => as_json(&value, bytes.len(), limit_bytes, "MessagePack"),
-        Err(error) => not_decoded(bytes, limit_bytes, "MessagePack", &error.to_string()),
-    }
+    structured(bytes, limit_bytes, "MessagePack", |reader| {
+        rmp_serde::from_read::<_, serde_json::Value>(reader).map_err(|e| e.to_string())
+    })
 }
 
 /// The payload as CBOR, shown as JSON (byte strings as arrays of numbers).
 pub fn cbor(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    if let Some(rendered) = too_large(bytes, limit_bytes, "CBOR") {
+    structured(bytes, limit_bytes, "CBOR", |reader| {
+        let value: ciborium::Value = ciborium::from_reader(reader).map_err(|e| e.to_string())?;
+        serde_json::to_value(&value).map_err(|e| e.to_string())
+    })
+}
+
+/// A payload of one self-describing value (`what`), read by `read` from the bytes it is given
+/// (which it advances), shown as JSON; bytes left after the value make it invalid.
+fn structured(
+    bytes: &[u8],
+    limit_bytes: usize,
+    what: &str,
+    read: impl FnOnce(&mut &[u8]) -> Result<serde_json::Value, String>,
+) -> Rendered {
+    if let Some(rendered) = too_large(bytes, limit_bytes, what) {
         return rendered;
     }
     let mut reader = bytes;
-    let value: Result<ciborium::Value, _> = ciborium::from_reader(&mut reader);
-    match value {
+    match read(&mut reader) {
         Ok(_) if !reader.is_empty() => not_decoded(
             bytes,
             limit_bytes,
-            "CBOR",
+            what,
             &format!("{} bytes are left after the first value", reader.len()),
         ),
-        Ok(value) => match serde_json::to_value(&value) {
-            Ok(value) => as_json(&value, bytes.len(), limit_bytes, "CBOR"),
-            Err(error) => not_decoded(bytes, limit_bytes, "CBOR", &error.to_string()),
-        },
-        Err(error) => not_decoded(bytes, limit_bytes, "CBOR", &error.to_string()),
+        Ok(value) => as_json(&value, bytes.len(), limit_bytes, what),
+        Err(error) => not_decoded(bytes, limit_bytes, what, &error),
     }
 }
 

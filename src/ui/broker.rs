@@ -33,7 +33,7 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
     let values: Vec<(&str, String)> = ROWS
         .iter()
         .filter_map(|(label, topic)| {
-            let message = tree.find(topic).and_then(|id| tree.get(id)).and_then(|n| n.latest())?;
+            let message = tree.latest_of(topic)?;
             Some((*label, describe(topic, &message.payload)))
         })
         .collect();

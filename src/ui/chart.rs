@@ -4,19 +4,25 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use eframe::egui;
-use egui_plot::{GridInput, GridMark, HoverPosition, Line, Plot, PlotPoints, Points};
+use egui_plot::{GridInput, GridMark, HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
 
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
 use crate::payload::numbers;
 
-/// What the chart was last built from, and the points.
+/// What the chart was last built from: the topic's newest message, what it holds, and the points.
 struct Cached {
     topic: NodeId,
     /// The newest entry's sequence number and the entry count then.
     newest: (u64, usize),
+    /// Whether the payloads are plain numbers.
+    plain: bool,
+    /// The numeric fields of the newest JSON payload, with their values.
+    fields: Vec<(String, f64)>,
+    /// The field the points are of (`None` for plain numbers).
     field: Option<String>,
-    points: Vec<[f64; 2]>,
+    /// The points, once built for `field`.
+    points: Option<Vec<PlotPoint>>,
 }
 
 /// The chart of one topic.
@@ -62,30 +68,43 @@ impl ChartView {
     /// Draw the chart of `topic`'s history, if its payloads hold numbers; nothing otherwise.
     pub fn ui(&mut self, ui: &mut egui::Ui, topic: NodeId, history: &TopicHistory) {
         let Some(latest) = history.entries().back() else { return };
-        let plain = numbers::as_number(&latest.message.payload).is_some();
-        let fields = if plain {
-            Vec::new()
-        } else {
-            numbers::json_fields(&latest.message.payload)
-        };
-        if !plain && fields.is_empty() {
+        let newest = (latest.seq, history.entries().len());
+        // What the latest message holds is read once per new message, not every frame.
+        if !self
+            .cache
+            .as_ref()
+            .is_some_and(|c| c.topic == topic && c.newest == newest)
+        {
+            let payload = &latest.message.payload;
+            let plain = numbers::as_number(payload).is_some();
+            let fields = if plain {
+                Vec::new()
+            } else {
+                numbers::json_fields(payload)
+            };
+            self.cache = Some(Cached {
+                topic,
+                newest,
+                plain,
+                fields,
+                field: None,
+                points: None,
+            });
+        }
+        let Some(cache) = &mut self.cache else { return };
+        if !cache.plain && cache.fields.is_empty() {
             return;
         }
-        if !plain
+        if !cache.plain
             && !self
                 .field
                 .as_ref()
-                .is_some_and(|f| fields.iter().any(|(name, _)| name == f))
+                .is_some_and(|f| cache.fields.iter().any(|(name, _)| name == f))
         {
-            self.field = fields.first().map(|(name, _)| name.clone());
+            self.field = cache.fields.first().map(|(name, _)| name.clone());
         }
-        let field = if plain { None } else { self.field.clone() };
-        let newest = (latest.seq, history.entries().len());
-        let stale = !self
-            .cache
-            .as_ref()
-            .is_some_and(|c| c.topic == topic && c.newest == newest && c.field == field);
-        if stale {
+        let field = if cache.plain { None } else { self.field.clone() };
+        if cache.points.is_none() || cache.field != field {
             let points = history
                 .entries()
                 .iter()
@@ -95,21 +114,23 @@ impl ChartView {
                         None => numbers::as_number(payload),
                         Some(path) => numbers::json_field(payload, path),
                     }?;
-                    Some([seconds(entry.message.received_at), value])
+                    Some(PlotPoint::new(seconds(entry.message.received_at), value))
                 })
                 .collect();
-            self.cache = Some(Cached {
-                topic,
-                newest,
-                field: field.clone(),
-                points,
-            });
+            cache.points = Some(points);
+            cache.field.clone_from(&field);
         }
-        let Some(cache) = &self.cache else { return };
-        let title = format!(
-            "Chart: {}",
-            super::tree::plural(cache.points.len() as u64, "point", "points")
-        );
+        let Some(Cached {
+            plain,
+            fields,
+            points: Some(points),
+            ..
+        }) = &self.cache
+        else {
+            return;
+        };
+        let plain = *plain;
+        let title = format!("Chart: {}", super::tree::plural(points.len() as u64, "point", "points"));
         egui::CollapsingHeader::new(title)
             .id_salt("message-chart")
             .default_open(true)
@@ -122,7 +143,7 @@ impl ChartView {
                             .selected_text(&selected)
                             .width(200.0)
                             .show_ui(ui, |ui| {
-                                for (name, value) in &fields {
+                                for (name, value) in fields {
                                     ui.selectable_value(
                                         &mut self.field,
                                         Some(name.clone()),
@@ -171,9 +192,9 @@ impl ChartView {
                         Some(format!("{time}\n{}", position.y))
                     })
                     .show(ui, |plot| {
-                        plot.line(Line::new(name, PlotPoints::from(cache.points.clone())));
-                        if cache.points.len() <= 200 {
-                            plot.points(Points::new(name, PlotPoints::from(cache.points.clone())).radius(2.5));
+                        plot.line(Line::new(name, PlotPoints::Borrowed(points)));
+                        if points.len() <= 200 {
+                            plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.5));
                         }
                     });
             });

@@ -53,6 +53,17 @@ impl Pki {
         self.dir.path()
     }
 
+    /// A TLS listener serving `server`, asking clients for a certificate of this CA when
+    /// `require_client_cert`.
+    pub fn tls_listener(&self, server: &Pair, require_client_cert: bool) -> super::Listener {
+        super::Listener::Tls {
+            ca: self.ca.clone(),
+            cert: server.cert.clone(),
+            key: server.key.clone(),
+            require_client_cert,
+        }
+    }
+
     /// A server certificate for `names` (DNS names or IP addresses), valid now.
     pub fn server(&self, file: &str, names: &[&str]) -> Pair {
         self.leaf(file, names, ExtendedKeyUsagePurpose::ServerAuth, None)
