@@ -50,7 +50,11 @@ fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
         }
     }
     let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
-    let mut app = App::with_store(runtime.handle().clone(), None);
+    let mut app = App::with_store(
+        runtime.handle().clone(),
+        None,
+        mqscope::profiles::secrets::Keyring::unavailable("not used in benchmarks"),
+    );
     app.open_session(settings, session);
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(
         |ui, app: &mut App| {

@@ -12,6 +12,7 @@ use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
 use crate::profiles::Store;
 use crate::profiles::messages::{self, MessagesFile};
 use crate::profiles::profile::ProfilesFile;
+use crate::profiles::secrets::Keyring;
 use crate::profiles::settings::{self, Settings};
 use crate::ui::connection::ConnectionManager;
 use crate::ui::delete::DeleteJob;
@@ -116,17 +117,18 @@ impl App {
     /// saved messages live in the OS's config directory.
     pub fn new(runtime: tokio::runtime::Handle) -> Self {
         match Store::open_default() {
-            Ok(store) => Self::with_store(runtime, Some(store)),
+            Ok(store) => Self::with_store(runtime, Some(store), Keyring::start()),
             Err(problem) => {
-                let mut app = Self::with_store(runtime, None);
+                let mut app = Self::with_store(runtime, None, Keyring::start());
                 app.notice = Some(problem);
                 app
             }
         }
     }
 
-    /// An app keeping its files in `store` (or nowhere).
-    pub fn with_store(runtime: tokio::runtime::Handle, store: Option<Store>) -> Self {
+    /// An app keeping its files in `store` (or nowhere), and passwords in `keyring` where
+    /// profiles ask for it.
+    pub fn with_store(runtime: tokio::runtime::Handle, store: Option<Store>, keyring: Keyring) -> Self {
         let mut problems = Vec::new();
         let (profiles, profiles_store) = match &store {
             Some(store) => {
@@ -161,7 +163,7 @@ impl App {
             profile_saves_started: Arc::new(AtomicU64::new(0)),
             settings_saves_started: Arc::new(AtomicU64::new(0)),
             notice: (!problems.is_empty()).then(|| problems.join(". ")),
-            manager: ConnectionManager::new(profiles),
+            manager: ConnectionManager::new(profiles, keyring),
             settings,
             settings_store,
             show_settings: false,
@@ -290,6 +292,10 @@ impl App {
             )
         })?;
         self.manager.select(&id);
+        if password.is_none() && self.manager.wait_for_keyring(&id) {
+            // Connects once the keyring answers (see `logic`).
+            return Ok(());
+        }
         let settings = self
             .manager
             .settings_for(&id, password)
@@ -358,6 +364,18 @@ impl App {
 
     /// Apply waiting events within the frame budget. Call once per frame, before [`Self::ui`].
     pub fn logic(&mut self, ctx: &egui::Context) {
+        if let Some((id, settings)) = self.manager.poll(ctx) {
+            match settings {
+                Ok(settings) => {
+                    let title = self.profile_title(&id);
+                    self.connect_named(ctx, settings, title, Some(&id));
+                }
+                Err(error) => {
+                    self.notice = Some(error);
+                    self.show_form = true;
+                }
+            }
+        }
         // Every tab drains (a hidden one's queue must not grow), the one shown first, all within
         // one budget.
         let deadline = Instant::now() + DRAIN_BUDGET;

@@ -2,7 +2,8 @@
 # mqscope's test command: installs what the tests need (Mosquitto), then runs
 # the format check, clippy and every test. Usage: tests/run.sh
 # (mosquitto_ctrl comes with mosquitto, mosquitto_pub/sub with mosquitto-clients; openssl
-# rewrites test keys into the older PEM formats.)
+# rewrites test keys into the older PEM formats; the keyring test runs GNOME Keyring on a
+# private D-Bus session bus and checks it with secret-tool.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,10 @@ need=()
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
 command -v openssl >/dev/null || need+=(openssl)
+command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
+command -v dbus-send >/dev/null || need+=(dbus-bin)
+command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v secret-tool >/dev/null || need+=(libsecret-tools)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} for the tests"
   sudo=""

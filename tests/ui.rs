@@ -2,6 +2,8 @@
 //! real widgets while a real Mosquitto feeds the tree.
 
 mod support;
+#[path = "support/ui.rs"]
+mod ui_support;
 
 use std::time::{Duration, Instant};
 
@@ -10,79 +12,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 use mqscope::model::Subscription;
-use mqscope::profiles::Store;
 use support::Broker;
-
-struct Fixture {
-    runtime: tokio::runtime::Runtime,
-    /// The app's config directory: the test's own, never the user's.
-    config: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        Self {
-            runtime: tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime"),
-            config: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn harness(&self) -> Harness<'static, App> {
-        let store = Store::at(self.config.path());
-        let app = App::with_store(self.runtime.handle().clone(), Some(store));
-        Harness::builder()
-            .with_size(egui::vec2(1280.0, 800.0))
-            .with_max_steps(10_000)
-            .build_ui_state(
-                |ui, app: &mut App| {
-                    let ctx = ui.ctx().clone();
-                    app.logic(&ctx);
-                    app.ui(ui);
-                },
-                app,
-            )
-    }
-}
-
-/// Run frames until `done` holds, as the window would while events arrive.
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        if Instant::now() >= deadline {
-            let shown = std::cell::RefCell::new(Vec::new());
-            let _ = harness
-                .query_all_by(|n| {
-                    if let Some(text) = n.value().or_else(|| n.label()) {
-                        shown.borrow_mut().push(text.to_string());
-                    }
-                    false
-                })
-                .count();
-            let mut shown = shown.into_inner();
-            shown.dedup();
-            panic!("timed out waiting for {what}; the window shows: {shown:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Whether some widget is labelled `label` (several may be).
-fn has_label(harness: &Harness<'_, App>, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
-/// Whether some widget's label contains `label` (several may).
-fn has_label_containing(harness: &Harness<'_, App>, label: &str) -> bool {
-    harness.query_all_by_label_contains(label).next().is_some()
-}
+use ui_support::{Fixture, has_label, has_label_containing, profiles_file_once, replace_text, step_until, type_into};
 
 /// Whether a tree row's text after its name (value, counts) contains `text`.
 fn row_value_contains(harness: &Harness<'_, App>, text: &str) -> bool {
@@ -116,14 +47,6 @@ fn open_publish_pane(harness: &mut Harness<'_, App>) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
     step_until(harness, "the publish pane", |h| has_label(h, "Payload"));
     harness.run_steps(2);
-}
-
-/// Click into the field labelled `label` and type `text`.
-fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.get_by_label(label).type_text(text);
-    harness.step();
 }
 
 /// A broker with the home topics retained, and a window connected to it.
@@ -563,31 +486,6 @@ fn open_topic(harness: &mut Harness<'_, App>, branch: &str, leaf: &str) {
     harness.get_by_label(leaf).click();
 }
 
-/// Select all of a text field and type `text` over it.
-fn replace_text(harness: &mut Harness<'_, App>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness.get_by_label(label).type_text(text);
-    harness.step();
-}
-
-/// The profiles file as written, once it holds `what`.
-fn profiles_file_once(fixture: &Fixture, what: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let path = fixture.config.path().join("profiles.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&path)
-            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
-            && what(&value)
-        {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "profiles.json never held what was expected");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn a_profile_made_in_the_manager_is_saved_connects_and_is_there_after_a_restart() {
     let broker = Broker::start_with(support::BrokerConfig {
@@ -822,7 +720,7 @@ fn profiles_are_exported_without_passwords_and_imported_under_free_names() {
     replace_text(&mut harness, "Name", "Office");
     replace_text(&mut harness, "Broker", "mqtts://office.lan");
     type_into(&mut harness, "User name", "eve");
-    harness.get_by_label("Save the password in the profile").click();
+    harness.get_by_label("Profile file").click();
     harness.step();
     type_into(&mut harness, "Password", "s3cret-token");
 

@@ -2,6 +2,7 @@
 
 pub mod messages;
 pub mod profile;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 

@@ -24,6 +24,8 @@ pub enum PasswordStorage {
     Ask,
     /// In `profiles.json`, as plain text.
     PlainText,
+    /// In the OS keyring (see [`crate::profiles::secrets`]).
+    Keyring,
 }
 
 /// One saved connection.
@@ -120,7 +122,7 @@ impl Profile {
         settings.username = Some(self.username.clone()).filter(|u| !u.is_empty());
         let password = match self.password_storage {
             PasswordStorage::PlainText => self.password.as_deref(),
-            PasswordStorage::Ask => password,
+            PasswordStorage::Ask | PasswordStorage::Keyring => password,
         };
         settings.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
         settings.version = self.version;
@@ -228,7 +230,7 @@ impl ProfilesFile {
                 profile.id = new_id();
                 seen.insert(profile.id.clone());
             }
-            if profile.password_storage == PasswordStorage::Ask {
+            if profile.password_storage != PasswordStorage::PlainText {
                 profile.password = None;
             }
         }

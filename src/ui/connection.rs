@@ -2,7 +2,8 @@
 //! delete, import, export), the selected one's settings on the right, edited
 //! in place and saved as they change, and Connect.
 
-use std::collections::HashMap;
+mod passwords;
+
 use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
@@ -12,6 +13,8 @@ use super::theme;
 use crate::model::{Qos, Subscription};
 use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, MqttVersion, V5Options, random_client_id};
 use crate::profiles::profile::{Export, PasswordStorage, Profile, ProfilesFile};
+use crate::profiles::secrets::{self, Keyring};
+use passwords::{Event, Passwords};
 
 /// Width of the profile list, in points.
 const LIST_WIDTH: f32 = 190.0;
@@ -49,8 +52,10 @@ pub struct ConnectionManager {
     /// Every profile, as kept in `profiles.json`.
     pub profiles: ProfilesFile,
     selected: Option<String>,
-    /// Passwords typed for profiles that do not keep one, for this run only.
-    typed_passwords: HashMap<String, String>,
+    /// Passwords typed for this run, or kept in the OS keyring.
+    passwords: Passwords,
+    /// A profile to connect with once its password is read from the keyring.
+    connect_when_read: Option<String>,
     changed: bool,
     error: Option<String>,
     /// The outcome of the last import or export.
@@ -63,8 +68,8 @@ pub struct ConnectionManager {
 
 impl ConnectionManager {
     /// A manager over `profiles`, with the last used one selected (a first profile is made
-    /// when there is none).
-    pub fn new(mut profiles: ProfilesFile) -> Self {
+    /// when there is none); passwords are kept in `keyring` where profiles ask for it.
+    pub fn new(mut profiles: ProfilesFile, keyring: Keyring) -> Self {
         if profiles.profiles.is_empty() {
             profiles.profiles.push(Profile::default());
         }
@@ -76,7 +81,8 @@ impl ConnectionManager {
         Self {
             profiles,
             selected,
-            typed_passwords: HashMap::new(),
+            passwords: Passwords::new(keyring),
+            connect_when_read: None,
             changed: false,
             error: None,
             status: None,
@@ -105,11 +111,60 @@ impl ConnectionManager {
         }
     }
 
+    /// Whether the OS keyring can be used.
+    pub fn keyring_available(&self) -> bool {
+        self.passwords.keyring_available()
+    }
+
+    /// Whether connecting with profile `id` has to wait for its password from the OS keyring;
+    /// if so, [`ConnectionManager::poll`] hands out its settings once the password is read.
+    pub fn wait_for_keyring(&mut self, id: &str) -> bool {
+        let Some(profile) = self.profiles.get(id) else {
+            return false;
+        };
+        if self.passwords.is_reading(profile) {
+            self.connect_when_read = Some(id.to_owned());
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Handle the keyring's answers. Returns the profile that waited for its password from the
+    /// keyring, with the settings to connect (or why it cannot).
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<(String, Result<ConnectionSettings, String>)> {
+        let mut ready = None;
+        for event in self.passwords.poll(ctx) {
+            match event {
+                Event::Ready(id) => {
+                    if self.connect_when_read.as_deref() == Some(id.as_str()) {
+                        self.connect_when_read = None;
+                        ready = Some(id);
+                    }
+                }
+                Event::Failed(error) => self.error = Some(error),
+            }
+        }
+        let id = ready?;
+        let settings = self.settings_for(&id, None);
+        if let Err(error) = &settings {
+            self.error = Some(error.clone());
+        }
+        Some((id, settings))
+    }
+
+    /// Whether a connection waits for a password from the keyring.
+    pub fn is_waiting_for_keyring(&self) -> bool {
+        self.connect_when_read.is_some()
+    }
+
     /// The settings to connect with the profile `id`, with `password` for a profile that keeps
-    /// none; records it as the last used.
+    /// none in its file; records it as the last used.
     pub fn settings_for(&mut self, id: &str, password: Option<&str>) -> Result<ConnectionSettings, String> {
+        self.passwords.write_now(id);
         let profile = self.profiles.get(id).ok_or("That profile no longer exists")?;
-        let typed = password.or_else(|| self.typed_passwords.get(id).map(String::as_str));
+        let kept = self.passwords.get(id);
+        let typed = password.or(kept);
         let settings = profile.settings(typed)?;
         if self.profiles.last_used.as_deref() != Some(id) {
             self.profiles.last_used = Some(id.to_owned());
@@ -169,6 +224,11 @@ impl ConnectionManager {
             if ui.button("New").on_hover_text("Add a connection profile").clicked() {
                 let profile = Profile {
                     name: self.profiles.unique_name("New connection"),
+                    password_storage: if self.passwords.keyring_available() {
+                        PasswordStorage::Keyring
+                    } else {
+                        PasswordStorage::Ask
+                    },
                     ..Profile::default()
                 };
                 self.selected = Some(profile.id.clone());
@@ -187,8 +247,9 @@ impl ConnectionManager {
                     name: self.profiles.unique_name(&format!("{} (copy)", original.name)),
                     client_id: random_client_id(),
                     connect_on_start: false,
-                    ..original
+                    ..original.clone()
                 };
+                self.passwords.copy(&original, &copy);
                 self.selected = Some(copy.id.clone());
                 self.profiles.profiles.push(copy);
                 self.changed = true;
@@ -272,7 +333,7 @@ impl ConnectionManager {
         let before = self.profiles.profiles[index].clone();
         let mut submit = false;
         let mut browse = None;
-        let typed_password = self.typed_passwords.entry(id.clone()).or_default();
+        let passwords = &mut self.passwords;
         let profile = &mut self.profiles.profiles[index];
         let scheme = BrokerAddress::parse(&profile.broker).ok().map(|a| a.scheme);
 
@@ -338,38 +399,8 @@ impl ConnectionManager {
 
                         let label = ui.label("Password");
                         ui.vertical(|ui| {
-                            let field = match profile.password_storage {
-                                PasswordStorage::PlainText => profile.password.get_or_insert_default(),
-                                PasswordStorage::Ask => &mut *typed_password,
-                            };
-                            let password = ui
-                                .add(
-                                    egui::TextEdit::singleline(field)
-                                        .password(true)
-                                        .hint_text("optional; a token works too")
-                                        .desired_width(FIELD_WIDTH),
-                                )
-                                .labelled_by(label.id);
+                            let password = passwords.ui(ui, profile, FIELD_WIDTH, label.id);
                             submit |= password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                            let mut keep = profile.password_storage == PasswordStorage::PlainText;
-                            if ui.checkbox(&mut keep, "Save the password in the profile").changed() {
-                                if keep {
-                                    profile.password_storage = PasswordStorage::PlainText;
-                                    profile.password = Some(std::mem::take(typed_password));
-                                } else {
-                                    profile.password_storage = PasswordStorage::Ask;
-                                    *typed_password = profile.password.take().unwrap_or_default();
-                                }
-                            }
-                            if keep {
-                                ui.label(
-                                    RichText::new("Kept as plain text in profiles.json")
-                                        .small()
-                                        .color(theme::warn_color(ui)),
-                                );
-                            } else {
-                                ui.label(RichText::new("Not saved: type it before connecting").small().weak());
-                            }
                         });
                         ui.end_row();
 
@@ -524,7 +555,16 @@ impl ConnectionManager {
         if ui.add(connect).clicked() {
             submit = true;
         }
+        if self.connect_when_read.as_deref() == Some(id.as_str()) {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Reading the password from the OS keyring…");
+            });
+        }
         if !submit {
+            return None;
+        }
+        if self.wait_for_keyring(&id) {
             return None;
         }
         match self.settings_for(&id, None) {
@@ -558,8 +598,10 @@ impl ConnectionManager {
                 let delete = egui::Button::new(RichText::new("Delete").color(egui::Color32::WHITE))
                     .fill(ui.visuals().error_fg_color);
                 if ui.add(delete).clicked() {
+                    if let Some(profile) = self.profiles.get(&id) {
+                        self.passwords.forget(profile);
+                    }
                     self.profiles.profiles.retain(|p| p.id != id);
-                    self.typed_passwords.remove(&id);
                     if self.profiles.last_used.as_deref() == Some(id.as_str()) {
                         self.profiles.last_used = None;
                     }
@@ -666,8 +708,22 @@ impl ConnectionManager {
         path: PathBuf,
     ) -> Transfer {
         let job = if export {
-            let file = Export::new(&self.profiles.profiles, self.include_passwords);
+            let with_passwords = self.include_passwords;
+            let mut profiles = self.profiles.profiles.clone();
+            let unknown = if with_passwords {
+                self.passwords.fill_in(&mut profiles)
+            } else {
+                Vec::new()
+            };
             Background::start(ctx, runtime, move || {
+                // Keyring passwords not read yet are read here, away from the window.
+                for profile in profiles.iter_mut().filter(|p| unknown.contains(&p.id)) {
+                    let password = secrets::read(&profile.id)
+                        .map_err(|e| format!("Could not read the password of \"{}\": {e}", profile.name))?;
+                    profile.password = password;
+                    profile.password_storage = PasswordStorage::PlainText;
+                }
+                let file = Export::new(&profiles, with_passwords);
                 let json = serde_json::to_vec_pretty(&file).map_err(|e| format!("Could not export: {e}"))?;
                 std::fs::write(&path, json).map_err(|e| format!("Could not write {}: {e}", path.display()))?;
                 Ok(TransferDone::Exported(path, file.profiles.len()))
