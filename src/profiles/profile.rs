@@ -13,7 +13,11 @@ use crate::mqtt::settings::{
 /// The store file name.
 pub const FILE: &str = "profiles";
 /// Format version written by this build.
-pub const VERSION: u32 = 1;
+///
+/// * 1: the first.
+/// * 2: a password may be kept in the OS keyring (`"password_storage": "keyring"`), which
+///   builds reading format 1 do not know.
+pub const VERSION: u32 = 2;
 
 /// Where a profile's password is kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +105,20 @@ impl Default for Profile {
             connect_on_start: false,
         }
     }
+}
+
+/// A profiles file of format `from` (older than [`VERSION`]) brought to this one, one version
+/// at a time.
+fn migrate(mut value: serde_json::Value, from: u32) -> Result<serde_json::Value, String> {
+    for version in from..VERSION {
+        match version {
+            // 1 → 2 added a place to keep passwords; every format 1 profile reads as it was.
+            1 => {}
+            other => return Err(format!("format version {other} is not one this build can upgrade")),
+        }
+    }
+    value["version"] = serde_json::Value::from(VERSION);
+    Ok(value)
 }
 
 /// A fresh profile id.
@@ -208,8 +226,10 @@ impl Default for ProfilesFile {
 /// How a profiles file was read.
 #[derive(Debug)]
 pub enum Read {
-    /// Read, and upgraded if it was an older version.
+    /// Read, in this build's version.
     Current(ProfilesFile),
+    /// Read from an older version (the one given) and upgraded.
+    Upgraded(ProfilesFile, u32),
     /// Written by a newer mqscope: usable, but saving over it would lose what this build does not know.
     Newer(ProfilesFile, u32),
 }
@@ -221,7 +241,15 @@ impl ProfilesFile {
             .get("version")
             .and_then(serde_json::Value::as_u64)
             .ok_or("it has no format version")?;
-        let version = u32::try_from(version).map_err(|_| format!("format version {version} is not valid"))?;
+        let version = u32::try_from(version)
+            .ok()
+            .filter(|v| *v > 0)
+            .ok_or_else(|| format!("format version {version} is not valid"))?;
+        let value = if version < VERSION {
+            migrate(value, version)?
+        } else {
+            value
+        };
         let mut file: ProfilesFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
         // Every profile needs an id that no other has.
         let mut seen = std::collections::HashSet::new();
@@ -238,13 +266,32 @@ impl ProfilesFile {
             return Ok(Read::Newer(file, version));
         }
         file.version = VERSION;
+        if version < VERSION {
+            return Ok(Read::Upgraded(file, version));
+        }
         Ok(Read::Current(file))
     }
 
-    /// Read from the store: a damaged file is set aside, a newer one is used but not overwritten.
+    /// Read from the store: a damaged file is set aside, a newer one is used but not
+    /// overwritten, an older one is upgraded (and a copy of it kept, for the older build).
     pub fn load(store: &crate::profiles::Store) -> crate::profiles::Loaded<Self> {
-        store.load_with(FILE, |value| match Self::from_json(value)? {
+        store.load_with(FILE, |value| match Self::from_json(value.clone())? {
             Read::Current(file) => Ok((file, None)),
+            Read::Upgraded(file, version) => {
+                let copy = format!("{FILE}.v{version}");
+                match store.save(&copy, &value) {
+                    Ok(()) => {
+                        tracing::info!(
+                            from = version,
+                            to = VERSION,
+                            "profiles upgraded; the older file is kept as {copy}.json"
+                        );
+                        Ok((file, None))
+                    }
+                    // Saving over the only copy of the older file could lose it: keep it as it is.
+                    Err(error) => Ok((file, Some(format!("could not keep a copy of the older file ({error})")))),
+                }
+            }
             Read::Newer(file, version) => Ok((
                 file,
                 Some(format!(
@@ -335,7 +382,7 @@ impl Export {
             return Err("it is not a profiles file (it has no \"profiles\")".to_owned());
         }
         match ProfilesFile::from_json(value)? {
-            Read::Current(file) | Read::Newer(file, _) => Ok(file.profiles),
+            Read::Current(file) | Read::Upgraded(file, _) | Read::Newer(file, _) => Ok(file.profiles),
         }
     }
 }
@@ -415,7 +462,7 @@ mod tests {
 
     #[test]
     fn missing_fields_get_defaults_and_newer_versions_are_flagged() {
-        let value = serde_json::json!({"version": 1, "profiles": [{"name": "Old", "broker": "mqtt://old:1883"}]});
+        let value = serde_json::json!({"version": 2, "profiles": [{"name": "Old", "broker": "mqtt://old:1883"}]});
         let Read::Current(file) = ProfilesFile::from_json(value).expect("reads") else {
             panic!("current")
         };
@@ -427,6 +474,86 @@ mod tests {
         let newer = serde_json::json!({"version": 7, "profiles": [], "future": true});
         assert!(matches!(ProfilesFile::from_json(newer), Ok(Read::Newer(_, 7))));
         assert!(ProfilesFile::from_json(serde_json::json!({"profiles": []})).is_err());
+    }
+
+    /// A profiles file as format 1 builds wrote it.
+    const FORMAT_1: &str = r##"{
+  "version": 1,
+  "last_used": "00c0ffee00c0ffee",
+  "profiles": [
+    {
+      "id": "00c0ffee00c0ffee",
+      "name": "Pi",
+      "broker": "mqtts://pi.lan:8883",
+      "client_id": "mqscope-a1b2c3",
+      "username": "ada",
+      "password_storage": "plain_text",
+      "password": "lovelace",
+      "tls": {"ca_file": "/etc/ca.pem", "client_cert_file": null, "client_key_file": null,
+              "alpn": ["mqtt"], "server_name": null, "insecure": false},
+      "keep_alive_secs": 45,
+      "connect_timeout_secs": 7,
+      "subscriptions": [{"filter": "#", "qos": 1}],
+      "clean_session": false,
+      "last_will": {"topic": "pi/status", "payload": "gone", "qos": 1, "retain": true},
+      "version": "5",
+      "v5": {"session_expiry_secs": 300, "receive_maximum": null, "maximum_packet_size": null,
+             "user_properties": [["site", "lab"]]},
+      "connect_on_start": true
+    },
+    {"id": "0000000000000002", "name": "Typed", "broker": "mqtt://typed:1883", "username": "bob",
+     "password_storage": "ask"}
+  ]
+}"##;
+
+    #[test]
+    fn a_format_1_file_is_upgraded_with_everything_in_it_and_its_copy_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("profiles.json"), FORMAT_1).expect("written");
+        let store = crate::profiles::Store::at(dir.path());
+        let loaded = ProfilesFile::load(&store);
+        assert_eq!((loaded.problem.as_deref(), loaded.may_save), (None, true));
+        let file = loaded.value;
+        assert_eq!(file.version, VERSION);
+        assert_eq!(file.last_used.as_deref(), Some("00c0ffee00c0ffee"));
+        let pi = &file.profiles[0];
+        assert_eq!(
+            (pi.name.as_str(), pi.broker.as_str(), pi.username.as_str()),
+            ("Pi", "mqtts://pi.lan:8883", "ada")
+        );
+        assert_eq!(
+            (pi.password_storage, pi.password.as_deref()),
+            (PasswordStorage::PlainText, Some("lovelace"))
+        );
+        assert_eq!(pi.tls.ca_file.as_deref(), Some(std::path::Path::new("/etc/ca.pem")));
+        assert_eq!(pi.tls.alpn, ["mqtt"]);
+        assert_eq!((pi.keep_alive_secs, pi.connect_timeout_secs), (45, 7));
+        assert_eq!(pi.subscriptions[0].filter, "#");
+        assert!(!pi.clean_session && pi.connect_on_start);
+        assert_eq!(pi.last_will.as_ref().map(|w| w.topic.as_str()), Some("pi/status"));
+        assert_eq!(pi.version, MqttVersion::V5);
+        assert_eq!(pi.v5.session_expiry_secs, Some(300));
+        assert_eq!(pi.v5.user_properties, [("site".to_owned(), "lab".to_owned())]);
+        let typed = &file.profiles[1];
+        assert_eq!(
+            (typed.password_storage, typed.password.as_deref()),
+            (PasswordStorage::Ask, None)
+        );
+
+        // The older build's file is kept as it was, next to the upgraded one.
+        let kept: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("profiles.v1.json")).expect("the copy"))
+                .expect("json");
+        let original: serde_json::Value = serde_json::from_str(FORMAT_1).expect("json");
+        assert_eq!(kept, original);
+        store.save(FILE, &file).expect("saved");
+        let again = ProfilesFile::load(&store);
+        assert_eq!(again.value, file, "saved in the current format and read back the same");
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("profiles.json")).expect("file")).expect("json");
+        assert_eq!(written["version"], VERSION);
+
+        assert!(ProfilesFile::from_json(serde_json::json!({"version": 0, "profiles": []})).is_err());
     }
 
     #[test]
