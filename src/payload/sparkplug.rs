@@ -267,7 +267,7 @@ fn hex(bytes: &[u8]) -> Value {
 /// fit the type.
 fn array(bytes: &[u8], datatype: u32) -> Option<Value> {
     fn items<const N: usize>(bytes: &[u8], read: impl Fn([u8; N]) -> Value) -> Option<Vec<Value>> {
-        (bytes.len() % N == 0).then(|| {
+        bytes.len().is_multiple_of(N).then(|| {
             bytes
                 .chunks_exact(N)
                 .take(MAX_ITEMS)

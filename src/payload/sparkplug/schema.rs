@@ -7,6 +7,10 @@
 //! counterpart here (fields in them are skipped when decoding). The messages nested in `Payload`
 //! in the .proto are top-level here, and `Template` and `MetaData` are boxed to keep a `Metric`
 //! small.
+#![expect(
+    clippy::enum_variant_names,
+    reason = "oneof variants are named after the .proto fields: int_value, long_value, ..."
+)]
 
 /// `Payload`: one Sparkplug B message.
 #[derive(Clone, PartialEq, prost::Message)]
