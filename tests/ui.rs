@@ -1081,3 +1081,62 @@ fn the_brokers_statistics_are_shown_in_words() {
         has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
     });
 }
+
+#[test]
+fn sparkplug_b_payloads_are_decoded_on_their_topics() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    // Encoded by Google's protobuf runtime for Python from Eclipse Tahu's sparkplug_b.proto:
+    //   p = Payload(timestamp=1700000000123, seq=7)
+    //   p.metrics.add(name="Boiler/Temperature", alias=1, datatype=9, float_value=71.25)
+    //   p.metrics.add(name="Boiler/Burner", alias=2, datatype=11, boolean_value=True)
+    let hex = "08fbd095ffbc31121d0a12426f696c65722f54656d7065726174757265100120096500808e4212150a0d426f\
+               696c65722f4275726e65721002200b70011807";
+    let ddata: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect();
+    broker.mosquitto_pub("spBv1.0/plant/DDATA/edge1/boiler", &ddata, true);
+    broker.mosquitto_pub(
+        "spBv1.0/STATE/scada",
+        br#"{"online": true, "timestamp": 1700000000000}"#,
+        true,
+    );
+    for branch in ["spBv1.0", "plant", "DDATA", "edge1"] {
+        let expand = format!("Expand {branch}");
+        step_until(&mut harness, &format!("the {branch} branch"), |h| has_label(h, &expand));
+        harness.get_by_label(&expand).click();
+    }
+    step_until(&mut harness, "the device", |h| has_label(h, "boiler"));
+    harness.get_by_label("boiler").click();
+    step_until(&mut harness, "the decoded payload", |h| {
+        has_label_containing(h, "Decoded from Sparkplug B: 2 metrics, seq 7")
+            && has_label_containing(h, "\"Boiler/Temperature\": {")
+            && has_label_containing(h, "\"value\": 71.25")
+            && has_label_containing(h, "\"timestamp\": \"2023-11-14T22:13:20.123Z\"")
+    });
+    assert!(has_label(&harness, "Auto (Sparkplug B)"));
+    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("Sparkplug B"));
+
+    // Shown as hex on request, then decoded again from the combo.
+    harness.get_by_label("Hex").click();
+    step_until(&mut harness, "the hex dump", |h| has_label_containing(h, "08 fb d0 95"));
+    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("Decode…"));
+    harness.get_by_label("Decode").click();
+    step_until(&mut harness, "the decoders", |h| has_label(h, "Sparkplug B"));
+    harness.get_by_label("Sparkplug B").click();
+    step_until(&mut harness, "decoded again", |h| {
+        has_label_containing(h, "\"Boiler/Burner\": {")
+    });
+
+    // A host application's state in the same namespace is JSON, not protobuf.
+    step_until(&mut harness, "the STATE branch", |h| has_label(h, "Expand STATE"));
+    harness.get_by_label("Expand STATE").click();
+    step_until(&mut harness, "the host", |h| has_label(h, "scada"));
+    harness.get_by_label("scada").click();
+    step_until(&mut harness, "the state as JSON", |h| {
+        has_label(h, "Auto (JSON)") && has_label_containing(h, "\"online\": true")
+    });
+}

@@ -1,10 +1,10 @@
 //! Binary and encoded payloads made readable: base64 (shown as what it
-//! decodes to), MessagePack and CBOR (shown as JSON). A payload that does not
-//! decode is shown as a hex dump, with the reason.
+//! decodes to), MessagePack, CBOR and Sparkplug B (shown as JSON). A payload
+//! that does not decode is shown as a hex dump, with the reason.
 
 use base64::Engine as _;
 
-use super::{Rendered, hex, json, text};
+use super::{Rendered, hex, json, sparkplug, text};
 
 /// Payloads larger than this are not decoded (the hex view shows every byte).
 pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
@@ -54,6 +54,33 @@ pub fn cbor(bytes: &[u8], limit_bytes: usize) -> Rendered {
         let value: ciborium::Value = ciborium::from_reader(reader).map_err(|e| e.to_string())?;
         serde_json::to_value(&value).map_err(|e| e.to_string())
     })
+}
+
+/// The payload as Sparkplug B (protobuf), shown as JSON (see [`super::sparkplug`]).
+pub fn sparkplug(bytes: &[u8], limit_bytes: usize) -> Rendered {
+    const WHAT: &str = "Sparkplug B";
+    if let Some(rendered) = too_large(bytes, limit_bytes, WHAT) {
+        return rendered;
+    }
+    match sparkplug::decode(bytes) {
+        Ok(payload) => {
+            let value = sparkplug::payload_json(&payload);
+            let mut rendered = as_json(&value, bytes.len(), limit_bytes, WHAT);
+            rendered.note = Some(format!("Decoded from {WHAT}: {}", sparkplug::summary(&payload)));
+            rendered
+        }
+        Err(error) => not_decoded(bytes, limit_bytes, WHAT, &error),
+    }
+}
+
+/// A Sparkplug B payload as JSON, for charts: the same value [`sparkplug`] shows, `None` when it
+/// does not decode or is too large.
+#[must_use]
+pub fn sparkplug_value(bytes: &[u8]) -> Option<serde_json::Value> {
+    if bytes.len() > MAX_DECODE_BYTES {
+        return None;
+    }
+    sparkplug::to_json(bytes).ok()
 }
 
 /// A payload of one self-describing value (`what`), read by `read` from the bytes it is given
@@ -147,6 +174,33 @@ mod tests {
             trailing.note.as_deref().is_some_and(|n| n.contains("left after")),
             "{:?}",
             trailing.note
+        );
+    }
+
+    #[test]
+    fn sparkplug_b_becomes_json_or_hex_with_the_reason() {
+        let bytes = crate::payload::sparkplug::tests::ddata();
+        let rendered = sparkplug(&bytes, 1 << 20);
+        assert_eq!(
+            rendered.note.as_deref(),
+            Some("Decoded from Sparkplug B: 12 metrics, seq 3")
+        );
+        assert!(rendered.text.contains("\"Temperature\": {"), "{}", rendered.text);
+        assert!(rendered.text.contains("\"value\": 21.5"), "{}", rendered.text);
+        let value = sparkplug_value(&bytes).expect("decodes");
+        assert_eq!(value["metrics"]["Offset"]["value"], -42);
+
+        let cut = sparkplug(&bytes[..50], 1 << 20);
+        let note = cut.note.as_deref().unwrap_or_default();
+        assert!(note.starts_with("Not valid Sparkplug B: "), "{note}");
+        assert!(note.ends_with("; shown as hex"), "{note}");
+        assert!(cut.text.starts_with("00000000  08 fb d0 95"), "{}", cut.text);
+        assert_eq!(sparkplug_value(&bytes[..50]), None);
+
+        let empty = sparkplug(b"", 1 << 20);
+        assert_eq!(
+            empty.note.as_deref(),
+            Some("Not valid Sparkplug B: the payload is empty; shown as hex")
         );
     }
 }

@@ -17,6 +17,7 @@ pub mod encode;
 pub mod hex;
 pub mod json;
 pub mod numbers;
+pub mod sparkplug;
 pub mod text;
 
 /// Display lines longer than this many chars are hard-wrapped.
@@ -42,20 +43,24 @@ pub enum Format {
     MsgPack,
     /// CBOR, shown as JSON.
     Cbor,
+    /// Sparkplug B (protobuf), shown as JSON.
+    SparkplugB,
 }
 
 impl Format {
     /// All formats, in the order they are offered to the user.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Json,
         Format::Text,
         Format::Hex,
         Format::Base64,
         Format::MsgPack,
         Format::Cbor,
+        Format::SparkplugB,
     ];
 
-    /// Short human-readable name: `"JSON"`, `"Text"`, `"Hex"`, `"Base64"`, `"MessagePack"`, `"CBOR"`.
+    /// Short human-readable name: `"JSON"`, `"Text"`, `"Hex"`, `"Base64"`, `"MessagePack"`,
+    /// `"CBOR"`, `"Sparkplug B"`.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
@@ -65,6 +70,7 @@ impl Format {
             Format::Base64 => "Base64",
             Format::MsgPack => "MessagePack",
             Format::Cbor => "CBOR",
+            Format::SparkplugB => "Sparkplug B",
         }
     }
 }
@@ -118,6 +124,18 @@ pub fn detect_prefix(bytes: &[u8], limit_bytes: usize) -> Format {
         Format::Text
     } else {
         Format::Hex
+    }
+}
+
+/// [`detect_prefix`] knowing the topic the payload came on: a non-empty payload on a Sparkplug
+/// B topic (`spBv1.0/...` but not `spBv1.0/STATE/...`, see [`sparkplug::is_sparkplug_topic`]) is
+/// [`Format::SparkplugB`], whatever its bytes.
+#[must_use]
+pub fn detect_for_topic(topic: &str, bytes: &[u8], limit_bytes: usize) -> Format {
+    if !bytes.is_empty() && sparkplug::is_sparkplug_topic(topic) {
+        Format::SparkplugB
+    } else {
+        detect_prefix(bytes, limit_bytes)
     }
 }
 
@@ -263,6 +281,8 @@ impl Rendered {
 ///   why parsing failed. The part of a payload beyond the limit is not looked
 ///   at, so it is not validated either.
 /// * [`Format::Text`]: see [`text::render`].
+/// * [`Format::Base64`], [`Format::MsgPack`], [`Format::Cbor`], [`Format::SparkplugB`]: see
+///   [`decode`]; a payload that does not decode is shown as hex, and the note says why.
 /// * [`Format::Hex`]: the hex dump lines of the shown bytes, exactly as
 ///   [`hex::line`] formats them, joined by `'\n'` (see [`hex::render`]). A UI
 ///   showing a large payload should rather virtualize [`hex::line`] itself.
@@ -279,6 +299,7 @@ pub fn render(bytes: &[u8], format: Format, limit_bytes: usize) -> Rendered {
         Format::Base64 => decode::base64(bytes, limit_bytes),
         Format::MsgPack => decode::msgpack(bytes, limit_bytes),
         Format::Cbor => decode::cbor(bytes, limit_bytes),
+        Format::SparkplugB => decode::sparkplug(bytes, limit_bytes),
     }
 }
 
@@ -370,7 +391,32 @@ mod tests {
     #[test]
     fn format_labels() {
         let labels: Vec<_> = Format::ALL.iter().map(|f| f.label()).collect();
-        assert_eq!(labels, ["JSON", "Text", "Hex", "Base64", "MessagePack", "CBOR"]);
+        assert_eq!(
+            labels,
+            ["JSON", "Text", "Hex", "Base64", "MessagePack", "CBOR", "Sparkplug B"]
+        );
+    }
+
+    #[test]
+    fn sparkplug_topics_are_detected_as_sparkplug_b() {
+        let protobuf = [0x08, 0x01, 0x18, 0x03]; // timestamp 1, seq 3
+        let topic = "spBv1.0/group/DDATA/edge/device";
+        assert_eq!(detect_for_topic(topic, &protobuf, 1000), Format::SparkplugB);
+        assert_eq!(
+            detect_for_topic("spBv1.0/group/NBIRTH/edge", b"{}", 1000),
+            Format::SparkplugB
+        );
+        // A host application's state is JSON (Sparkplug 3.0) or text (before), never protobuf.
+        let state = br#"{"online": true, "timestamp": 1700000000000}"#;
+        assert_eq!(detect_for_topic("spBv1.0/STATE/host", state, 1000), Format::Json);
+        assert_eq!(detect_for_topic("spBv1.0/STATE/host", b"ONLINE", 1000), Format::Text);
+        // An empty payload (a cleared retained message) has nothing to decode.
+        assert_eq!(detect_for_topic(topic, b"", 1000), Format::Text);
+        assert_eq!(
+            detect_for_topic("spAv1.0/group/DDATA/edge", &protobuf, 1000),
+            Format::Hex
+        );
+        assert_eq!(detect_for_topic("sensors/spBv1.0/x", b"21.5", 1000), Format::Text);
     }
 
     #[test]

@@ -209,7 +209,7 @@ impl MessageView {
         }
         ui.separator();
 
-        let cache = self.render(id, key, message);
+        let cache = self.render(id, topic, key, message);
         let (format, detected) = (cache.format, cache.detected);
         let mut chosen = self.chosen;
         let mut save_clicked = false;
@@ -220,15 +220,17 @@ impl MessageView {
                 chosen = None;
             }
             const VIEWS: [Format; 3] = [Format::Json, Format::Text, Format::Hex];
-            const DECODERS: [Format; 3] = [Format::Base64, Format::MsgPack, Format::Cbor];
+            const DECODERS: [Format; 4] = [Format::Base64, Format::MsgPack, Format::Cbor, Format::SparkplugB];
             for option in VIEWS {
                 if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
                     chosen = Some(option);
                 }
             }
-            let decoding = chosen.filter(|f| DECODERS.contains(f));
+            // The decoder in use, picked or detected (Sparkplug B on its topics).
+            let decoding = Some(chosen.unwrap_or(detected)).filter(|f| DECODERS.contains(f));
+            let decode_text = decoding.map_or("Decode…", Format::label);
             let combo = egui::ComboBox::from_id_salt("message-decode")
-                .selected_text(decoding.map_or("Decode…", Format::label))
+                .selected_text(decode_text)
                 .show_ui(ui, |ui| {
                     for option in DECODERS {
                         if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
@@ -238,8 +240,12 @@ impl MessageView {
                 });
             combo
                 .response
-                .on_hover_text("Show the payload decoded from base64, MessagePack or CBOR")
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Decode"));
+                .on_hover_text("Show the payload decoded from base64, MessagePack, CBOR or Sparkplug B")
+                .widget_info(|| {
+                    let mut info = egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Decode");
+                    info.current_text_value = Some(decode_text.to_owned());
+                    info
+                });
             ui.separator();
             if let Some(base) = base {
                 let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();
@@ -338,14 +344,14 @@ impl MessageView {
     }
 
     /// Render the message for `node` unless the cached rendering is still right.
-    fn render(&mut self, node: NodeId, messages: u64, message: &Message) -> &Cached {
+    fn render(&mut self, node: NodeId, topic: &str, messages: u64, message: &Message) -> &Cached {
         let chosen = self.chosen;
         let cache = match self.cache.take() {
             Some(c) if c.node == node && c.messages == messages && chosen.unwrap_or(c.detected) == c.format => c,
             old => {
                 let detected = match old {
                     Some(c) if c.node == node && c.messages == messages => c.detected,
-                    _ => payload::detect_prefix(&message.payload, RENDER_LIMIT_BYTES),
+                    _ => payload::detect_for_topic(topic, &message.payload, RENDER_LIMIT_BYTES),
                 };
                 let format = chosen.unwrap_or(detected);
                 let rendered = match format {
