@@ -214,7 +214,6 @@ impl Passwords {
         let mut storage = profile.password_storage;
         let keyring = self.keyring.availability().clone();
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Keep it").small());
             let in_keyring = ui
                 .add_enabled(
                     keyring == Availability::Available || storage == PasswordStorage::Keyring,
