@@ -1,36 +1,123 @@
-//! A topic's numbers over time: its kept messages plotted, when the payload
-//! is a number or JSON with numeric fields (one field chosen at a time).
+//! A topic's numbers over time: the series the user picked (the payload as a
+//! number, fields of JSON or decoded payloads by path), each in its colour,
+//! on a local time axis; zoom and pan, pause, clear, and CSV export.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod points;
 
-use eframe::egui;
-use egui_plot::{GridInput, GridMark, HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
+use std::collections::HashMap;
 
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Corner, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoints};
+
+use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
-use crate::payload::numbers;
+use crate::payload::{Format, numbers};
+use points::{Plan, Points, Row};
 
-/// What the chart was last built from: the topic's newest message, what it holds, and the points.
-struct Cached {
-    topic: NodeId,
-    /// The newest entry's sequence number and the entry count then.
-    newest: (u64, usize),
-    /// Whether the payloads are plain numbers.
-    plain: bool,
-    /// The numeric fields of the newest JSON payload, with their values.
-    fields: Vec<(String, f64)>,
-    /// The field the points are of (`None` for plain numbers).
-    field: Option<String>,
-    /// The points, once built for `field`.
-    points: Option<Vec<PlotPoint>>,
+/// Series colours, in the order series are added; readable on dark and light backgrounds.
+const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(0x4e, 0x9a, 0xe6),
+    Color32::from_rgb(0xf2, 0x8e, 0x2b),
+    Color32::from_rgb(0x59, 0xa1, 0x4f),
+    Color32::from_rgb(0xe1, 0x57, 0x59),
+    Color32::from_rgb(0xb0, 0x7a, 0xa1),
+    Color32::from_rgb(0x76, 0xb7, 0xb2),
+    Color32::from_rgb(0xed, 0xc9, 0x48),
+    Color32::from_rgb(0x9c, 0x75, 0x5f),
+];
+
+/// Points are marked with dots when a series has no more than this many.
+const MAX_DOTTED_POINTS: usize = 200;
+
+/// One charted series: a path inside the payload (`None`: the payload as a number).
+#[derive(Clone, Debug)]
+struct Series {
+    source: Option<String>,
+    /// Index into [`PALETTE`], kept when other series come and go.
+    color: usize,
 }
 
-/// The chart of one topic.
+/// What the user chose for one topic's chart, kept for the session.
+#[derive(Clone, Debug, Default)]
+struct Choice {
+    series: Vec<Series>,
+    /// Paused after this message: later ones are not charted until resumed.
+    paused_at: Option<u64>,
+    /// Cleared after this message: only later ones are charted.
+    cleared_at: Option<u64>,
+}
+
+impl Choice {
+    fn add(&mut self, source: Option<String>) {
+        if self.series.iter().any(|s| s.source == source) {
+            return;
+        }
+        let color = (0..PALETTE.len())
+            .find(|c| !self.series.iter().any(|s| s.color == *c))
+            .unwrap_or(self.series.len() % PALETTE.len());
+        self.series.push(Series { source, color });
+    }
+}
+
+/// The newest message of the topic shown: the number it is, or its fields.
+struct Latest {
+    topic: NodeId,
+    seq: u64,
+    format: Format,
+    plain: Option<f64>,
+    fields: Vec<(String, f64)>,
+}
+
+impl Latest {
+    /// What is charted until the user chooses: the payload as a number, or its first field.
+    fn default_choice(&self) -> Choice {
+        let mut choice = Choice::default();
+        if self.plain.is_some() {
+            choice.add(None);
+        } else if let Some((path, _)) = self.fields.first() {
+            choice.add(Some(path.clone()));
+        }
+        choice
+    }
+}
+
+/// The charted rows and their column names, to write as CSV.
+struct Snapshot {
+    names: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// Exporting the chart to a CSV file, step by step.
+enum Export {
+    /// The dialog is open.
+    Picking(Pending, Snapshot),
+    /// No dialog could be shown: the path is typed.
+    Typing(PathPrompt, Snapshot),
+    /// Writing the file.
+    Writing(Background<Result<String, String>>),
+}
+
+/// What the user did in the chart this frame.
+enum Act {
+    Add(Option<String>),
+    Remove(usize),
+    Pause,
+    Resume,
+    Clear,
+    Export,
+}
+
+/// The chart of the topic shown.
 #[derive(Default)]
 pub struct ChartView {
-    /// The JSON field charted, for JSON payloads.
-    field: Option<String>,
-    cache: Option<Cached>,
+    /// The user's choices per topic (only topics where the user chose something).
+    choices: HashMap<NodeId, Choice>,
+    latest: Option<Latest>,
+    /// The points of the topic shown, rebuilt only when the plan changes.
+    points: Option<Points>,
+    export: Option<Export>,
+    export_status: Option<Result<String, String>>,
 }
 
 /// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
@@ -59,146 +146,376 @@ fn nice_marks(input: GridInput) -> Vec<GridMark> {
         .collect()
 }
 
-/// Seconds since 1970, as the x axis counts.
-fn seconds(time: SystemTime) -> f64 {
-    time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+/// Local time of day for seconds since 1970, with `decimals` digits of the second (0 to 3).
+fn time_of_day(seconds: f64, decimals: usize) -> String {
+    chrono::DateTime::from_timestamp_millis((seconds * 1000.0).round() as i64)
+        .map(|t| {
+            let text = t.with_timezone(&chrono::Local).format("%H:%M:%S%.3f").to_string();
+            let keep = if decimals == 0 { 8 } else { 9 + decimals.min(3) };
+            text.get(..keep).unwrap_or(&text).to_owned()
+        })
+        .unwrap_or_default()
 }
 
 impl ChartView {
-    /// Draw the chart of `topic`'s history, if its payloads hold numbers; nothing otherwise.
-    pub fn ui(&mut self, ui: &mut egui::Ui, topic: NodeId, history: &TopicHistory) {
-        let Some(latest) = history.entries().back() else { return };
-        let newest = (latest.seq, history.entries().len());
-        // What the latest message holds is read once per new message, not every frame.
+    /// Chart `path` of `topic`'s payloads (from a click in the payload view); the empty path
+    /// charts the payload as a number.
+    pub fn add_series(&mut self, topic: NodeId, path: &str) {
+        let source = (!path.is_empty()).then(|| path.to_owned());
+        self.choice_mut(topic).add(source);
+    }
+
+    /// The user's choice for `topic`, made from the default when there is none yet.
+    fn choice_mut(&mut self, topic: NodeId) -> &mut Choice {
+        let latest = self.latest.as_ref().filter(|l| l.topic == topic);
+        self.choices
+            .entry(topic)
+            .or_insert_with(|| latest.map(Latest::default_choice).unwrap_or_default())
+    }
+
+    /// Draw the chart of `topic` (named `name`), whose payloads are viewed as `view`, if they
+    /// hold numbers or the user charted some; nothing otherwise.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        topic: NodeId,
+        name: &str,
+        history: &TopicHistory,
+        view: Format,
+        runtime: &tokio::runtime::Handle,
+    ) {
+        let Some(newest) = history.entries().back() else { return };
+        let format = points::read_format(view);
+        // What the newest message holds is read once per new message, not every frame.
         if !self
-            .cache
+            .latest
             .as_ref()
-            .is_some_and(|c| c.topic == topic && c.newest == newest)
+            .is_some_and(|l| l.topic == topic && l.seq == newest.seq && l.format == format)
         {
-            let payload = &latest.message.payload;
-            let plain = numbers::as_number(payload).is_some();
-            let fields = if plain {
-                Vec::new()
-            } else {
-                numbers::json_fields(payload)
-            };
-            self.cache = Some(Cached {
+            let payload = &newest.message.payload;
+            let plain = numbers::read(payload).map(|r| r.value);
+            let root = plain.is_none().then(|| numbers::decoded(payload, format)).flatten();
+            let plain = plain.or_else(|| root.as_ref().and_then(numbers::read_value).map(|r| r.value));
+            let mut fields = root.as_ref().map(numbers::fields).unwrap_or_default();
+            fields.retain(|(path, _)| !path.is_empty());
+            self.latest = Some(Latest {
                 topic,
-                newest,
+                seq: newest.seq,
+                format,
                 plain,
                 fields,
-                field: None,
-                points: None,
             });
         }
-        let Some(cache) = &mut self.cache else { return };
-        if !cache.plain && cache.fields.is_empty() {
-            return;
-        }
-        if !cache.plain
-            && !self
-                .field
-                .as_ref()
-                .is_some_and(|f| cache.fields.iter().any(|(name, _)| name == f))
-        {
-            self.field = cache.fields.first().map(|(name, _)| name.clone());
-        }
-        let field = if cache.plain { None } else { self.field.clone() };
-        if cache.points.is_none() || cache.field != field {
-            let points = history
-                .entries()
-                .iter()
-                .filter_map(|entry| {
-                    let payload = &entry.message.payload;
-                    let value = match &field {
-                        None => numbers::as_number(payload),
-                        Some(path) => numbers::json_field(payload, path),
-                    }?;
-                    Some(PlotPoint::new(seconds(entry.message.received_at), value))
-                })
-                .collect();
-            cache.points = Some(points);
-            cache.field.clone_from(&field);
-        }
-        let Some(Cached {
-            plain,
-            fields,
-            points: Some(points),
-            ..
-        }) = &self.cache
-        else {
-            return;
+        let Some(latest) = &self.latest else { return };
+        let choice = match self.choices.get(&topic) {
+            Some(choice) => choice.clone(),
+            None if latest.plain.is_none() && latest.fields.is_empty() => return,
+            None => latest.default_choice(),
         };
-        let plain = *plain;
-        let title = format!("Chart: {}", super::tree::plural(points.len() as u64, "point", "points"));
-        egui::CollapsingHeader::new(title)
+        let plan = Plan {
+            topic,
+            format,
+            series: choice.series.iter().map(|s| s.source.clone()).collect(),
+            after: choice.cleared_at,
+            until: choice.paused_at,
+        };
+        match &mut self.points {
+            Some(points) if points.is_of(&plan) => {
+                points.update(history);
+            }
+            _ => self.points = Some(Points::build(plan, history)),
+        }
+        let Some(points) = &self.points else { return };
+
+        let paused = choice.paused_at.is_some();
+        let mut title = format!(
+            "Chart: {}",
+            super::tree::plural(points.rows.len() as u64, "point", "points")
+        );
+        if paused {
+            title.push_str(", paused");
+        }
+        let mut acts = Vec::new();
+        let header = egui::CollapsingHeader::new(title)
             .id_salt("message-chart")
             .default_open(true)
             .show(ui, |ui| {
-                if !plain {
-                    ui.horizontal(|ui| {
-                        ui.label("Field");
-                        let selected = self.field.clone().unwrap_or_default();
-                        let combo = egui::ComboBox::from_id_salt("chart-field")
-                            .selected_text(&selected)
-                            .width(200.0)
-                            .show_ui(ui, |ui| {
-                                for (name, value) in fields {
-                                    ui.selectable_value(
-                                        &mut self.field,
-                                        Some(name.clone()),
-                                        format!("{name}  ({value})"),
-                                    );
-                                }
-                            });
-                        combo.response.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Chart field: {selected}"))
-                        });
-                    });
+                ui.horizontal_wrapped(|ui| {
+                    series_chips_ui(ui, &choice, &mut acts);
+                    add_menu_ui(ui, latest, &choice, &mut acts);
+                    ui.separator();
+                    toolbar_ui(ui, paused, !points.rows.is_empty(), &mut acts);
+                });
+                export_ui(ui, runtime, &mut self.export, self.export_status.as_ref());
+                if choice.series.is_empty() {
+                    ui.weak("Add a series, or click a number in the payload below to chart it");
                 }
-                let name = field.as_deref().unwrap_or("value");
-                Plot::new(("message-chart-plot", topic.index()))
-                    .height(170.0)
-                    .allow_scroll(false)
-                    .y_axis_min_width(44.0)
-                    .y_grid_spacer(nice_marks)
-                    .y_axis_formatter(|mark, _range| {
-                        // As many decimals as the step needs.
-                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 6.0) as usize;
-                        format!("{:.*}", decimals, mark.value)
-                    })
-                    .x_axis_formatter(|mark, _range| {
-                        // Tenths or hundredths of a second when the marks are that close.
-                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
-                        chrono::DateTime::from_timestamp_millis((mark.value * 1000.0).round() as i64)
-                            .map(|t| {
-                                let time = t.with_timezone(&chrono::Local);
-                                match decimals {
-                                    0 => time.format("%H:%M:%S").to_string(),
-                                    1 => time.format("%H:%M:%S%.3f").to_string()[..10].to_owned(),
-                                    _ => time.format("%H:%M:%S%.3f").to_string(),
-                                }
-                            })
-                            .unwrap_or_default()
-                    })
-                    .label_formatter(|hover| {
-                        // Name the nearest point only, not any place in the plot.
-                        let HoverPosition::NearDataPoint { position, .. } = hover else {
-                            return None;
-                        };
-                        let time = chrono::DateTime::from_timestamp_millis((position.x * 1000.0) as i64)
-                            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S%.3f").to_string())
-                            .unwrap_or_default();
-                        Some(format!("{time}\n{}", position.y))
-                    })
-                    .show(ui, |plot| {
-                        plot.line(Line::new(name, PlotPoints::Borrowed(points)));
-                        if points.len() <= 200 {
-                            plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.5));
-                        }
-                    });
+                plot_ui(ui, topic, &choice, points);
+            });
+        header.header_response.on_hover_text(
+            "Drag or scroll to pan, Ctrl+scroll to zoom, drag with the right button to zoom into a box, \
+             double-click to see everything",
+        );
+        for act in acts {
+            self.act(ui.ctx(), runtime, topic, name, act);
+        }
+    }
+
+    fn act(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: NodeId, name: &str, act: Act) {
+        let newest = self.latest.as_ref().filter(|l| l.topic == topic).map(|l| l.seq);
+        match act {
+            Act::Add(source) => self.choice_mut(topic).add(source),
+            Act::Remove(index) => {
+                let choice = self.choice_mut(topic);
+                if index < choice.series.len() {
+                    choice.series.remove(index);
+                }
+            }
+            Act::Pause => self.choice_mut(topic).paused_at = newest,
+            Act::Resume => self.choice_mut(topic).paused_at = None,
+            Act::Clear => self.choice_mut(topic).cleared_at = newest,
+            Act::Export => {
+                let Some(points) = &self.points else { return };
+                let names = self
+                    .choices
+                    .get(&topic)
+                    .cloned()
+                    .or_else(|| self.latest.as_ref().map(Latest::default_choice))
+                    .unwrap_or_default()
+                    .series
+                    .iter()
+                    .map(|s| points::name(s.source.as_deref()).to_owned())
+                    .collect();
+                let snapshot = Snapshot {
+                    names,
+                    rows: points.rows.clone(),
+                };
+                let file_name = super::message::suggested_file_name(name, "csv");
+                let dialog = Pending::save(ctx, runtime, "Export chart", &file_name);
+                self.export = Some(Export::Picking(dialog, snapshot));
+                self.export_status = None;
+            }
+        }
+    }
+
+    /// Move an export along: the dialog's answer, the file written.
+    pub fn poll_export(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        let Some(export) = self.export.take() else { return };
+        self.export = match export {
+            Export::Picking(dialog, snapshot) => match dialog.poll() {
+                Picked::Waiting => Some(Export::Picking(dialog, snapshot)),
+                Picked::Cancelled => None,
+                Picked::Unavailable => Some(Export::Typing(PathPrompt::default(), snapshot)),
+                Picked::File(path) => Some(Export::Writing(write_csv(ctx, runtime, path, snapshot))),
+            },
+            typing @ Export::Typing(..) => Some(typing),
+            Export::Writing(job) => match job.poll() {
+                None => Some(Export::Writing(job)),
+                Some(Ok(outcome)) => {
+                    self.export_status = Some(outcome);
+                    None
+                }
+                Some(Err(())) => {
+                    self.export_status = Some(Err("Exporting failed".to_owned()));
+                    None
+                }
+            },
+        };
+    }
+}
+
+/// The path prompt (when no file dialog can be shown) and the outcome of the last export.
+fn export_ui(
+    ui: &mut egui::Ui,
+    runtime: &tokio::runtime::Handle,
+    export: &mut Option<Export>,
+    status: Option<&Result<String, String>>,
+) {
+    if let Some(Export::Typing(prompt, snapshot)) = export {
+        match prompt.ui(ui, "/path/to/chart.csv") {
+            Prompted::Typing => {}
+            Prompted::Path(path) => {
+                let snapshot = std::mem::replace(
+                    snapshot,
+                    Snapshot {
+                        names: Vec::new(),
+                        rows: Vec::new(),
+                    },
+                );
+                *export = Some(Export::Writing(write_csv(ui.ctx(), runtime, path, snapshot)));
+            }
+            Prompted::Cancelled => *export = None,
+        }
+    }
+    match status {
+        Some(Ok(text)) => {
+            ui.label(RichText::new(text).color(super::theme::ok_color(ui)));
+        }
+        Some(Err(text)) => {
+            ui.label(RichText::new(text).color(super::theme::error_color(ui)));
+        }
+        None => {}
+    }
+}
+
+/// Write the rows as CSV to `path` off the UI thread.
+fn write_csv(
+    ctx: &egui::Context,
+    runtime: &tokio::runtime::Handle,
+    path: std::path::PathBuf,
+    snapshot: Snapshot,
+) -> Background<Result<String, String>> {
+    Background::start(ctx, runtime, move || {
+        let text = points::csv(&snapshot.names, &snapshot.rows);
+        match std::fs::write(&path, text) {
+            Ok(()) => Ok(format!(
+                "Exported {} to {}",
+                super::tree::plural(snapshot.rows.len() as u64, "row", "rows"),
+                path.display()
+            )),
+            Err(error) => Err(format!("Could not export to {}: {error}", path.display())),
+        }
+    })
+}
+
+/// Each series as a chip in its colour, with a button that removes it.
+fn series_chips_ui(ui: &mut egui::Ui, choice: &Choice, acts: &mut Vec<Act>) {
+    for (index, series) in choice.series.iter().enumerate() {
+        let name = points::name(series.source.as_deref());
+        let color = PALETTE.get(series.color).copied().unwrap_or(Color32::GRAY);
+        egui::Frame::new()
+            .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+            .corner_radius(8.0)
+            .inner_margin(egui::Margin::symmetric(6, 1))
+            .show(ui, |ui| {
+                ui.spacing_mut().item_spacing.x = 4.0;
+                ui.label(RichText::new("●").color(color));
+                ui.label(RichText::new(name).monospace());
+                let remove = ui
+                    .small_button("×")
+                    .on_hover_text(format!("Remove {name} from the chart"));
+                remove.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Remove {name}")));
+                if remove.clicked() {
+                    acts.push(Act::Remove(index));
+                }
             });
     }
+}
+
+/// A menu of the newest message's numbers not charted yet.
+fn add_menu_ui(ui: &mut egui::Ui, latest: &Latest, choice: &Choice, acts: &mut Vec<Act>) {
+    let charted = |source: Option<&str>| choice.series.iter().any(|s| s.source.as_deref() == source);
+    let mut offered: Vec<(Option<&str>, f64)> = Vec::new();
+    if let Some(value) = latest.plain.filter(|_| !charted(None)) {
+        offered.push((None, value));
+    }
+    for (path, value) in &latest.fields {
+        if !charted(Some(path)) {
+            offered.push((Some(path), *value));
+        }
+    }
+    let menu = ui.menu_button("Add series", |ui| {
+        if offered.is_empty() {
+            ui.weak("Every number of the latest message is charted");
+        }
+        for (source, value) in &offered {
+            if ui.button(format!("{}  ({value})", points::name(*source))).clicked() {
+                acts.push(Act::Add(source.map(str::to_owned)));
+                ui.close();
+            }
+        }
+    });
+    menu.response
+        .on_hover_text("Chart another number of the latest message; or click a number in the payload below");
+}
+
+/// Pause or resume, clear, export.
+fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Act>) {
+    if paused {
+        if ui
+            .button("Resume")
+            .on_hover_text("Chart the messages that came while paused, and the next ones")
+            .clicked()
+        {
+            acts.push(Act::Resume);
+        }
+    } else if ui
+        .button("Pause")
+        .on_hover_text("Stop charting new messages for now")
+        .clicked()
+    {
+        acts.push(Act::Pause);
+    }
+    if ui
+        .button("Clear chart")
+        .on_hover_text("Forget the points shown; only messages from now on are charted (the history stays)")
+        .clicked()
+    {
+        acts.push(Act::Clear);
+    }
+    if ui
+        .add_enabled(has_rows, egui::Button::new("Export CSV…"))
+        .on_hover_text("Write the charted points to a CSV file: time, epoch milliseconds, a column per series")
+        .clicked()
+    {
+        acts.push(Act::Export);
+    }
+    if paused {
+        ui.label(RichText::new("Paused").strong().color(super::theme::warn_color(ui)));
+    }
+}
+
+/// The plot: a line per series in its colour, a legend that says how booleans count, a local
+/// time axis; drag, scroll and box zoom on, double-click resets.
+fn plot_ui(ui: &mut egui::Ui, topic: NodeId, choice: &Choice, points: &Points) {
+    Plot::new(("message-chart-plot", topic.index()))
+        .height(180.0)
+        .legend(Legend::default().position(Corner::LeftTop))
+        .allow_drag(true)
+        .allow_zoom(true)
+        .allow_scroll(true)
+        .allow_boxed_zoom(true)
+        .allow_double_click_reset(true)
+        .y_axis_min_width(44.0)
+        .y_grid_spacer(nice_marks)
+        .y_axis_formatter(|mark, _range| {
+            // As many decimals as the step needs.
+            let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 6.0) as usize;
+            format!("{:.*}", decimals, mark.value)
+        })
+        .x_axis_formatter(|mark, _range| {
+            // Tenths or hundredths of a second when the marks are that close.
+            let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
+            time_of_day(mark.value, decimals)
+        })
+        .label_formatter(|hover| {
+            // Name the nearest point only, not any place in the plot.
+            let HoverPosition::NearDataPoint {
+                plot_name, position, ..
+            } = hover
+            else {
+                return None;
+            };
+            Some(format!("{plot_name}\n{}\n{}", time_of_day(position.x, 3), position.y))
+        })
+        .show(ui, |plot| {
+            for (index, series) in choice.series.iter().enumerate() {
+                let Some(line) = points.lines.get(index) else { continue };
+                let color = PALETTE.get(series.color).copied().unwrap_or(Color32::GRAY);
+                let mut name = points::name(series.source.as_deref()).to_owned();
+                if let Some(note) = points.kinds.get(index).and_then(|k| k.note()) {
+                    name.push_str(&format!(" ({note})"));
+                }
+                if line.len() <= MAX_DOTTED_POINTS {
+                    plot.points(
+                        egui_plot::Points::new(name.clone(), PlotPoints::Borrowed(line))
+                            .color(color)
+                            .radius(2.5),
+                    );
+                }
+                plot.line(Line::new(name, PlotPoints::Borrowed(line)).color(color));
+            }
+        });
 }
 
 #[cfg(test)]
@@ -220,5 +537,19 @@ mod tests {
             })
             .is_empty()
         );
+    }
+
+    #[test]
+    fn series_keep_their_colours_and_are_not_added_twice() {
+        let mut choice = Choice::default();
+        choice.add(None);
+        choice.add(Some("a".to_owned()));
+        choice.add(Some("a".to_owned()));
+        choice.add(Some("b".to_owned()));
+        choice.series.remove(1);
+        choice.add(Some("c".to_owned()));
+        let colours: Vec<(Option<&str>, usize)> =
+            choice.series.iter().map(|s| (s.source.as_deref(), s.color)).collect();
+        assert_eq!(colours, [(None, 0), (Some("b"), 2), (Some("c"), 1)]);
     }
 }
