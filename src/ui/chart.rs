@@ -389,7 +389,9 @@ fn series_chips_ui(ui: &mut egui::Ui, choice: &Choice, acts: &mut Vec<Act>) {
             .inner_margin(egui::Margin::symmetric(6, 1))
             .show(ui, |ui| {
                 ui.spacing_mut().item_spacing.x = 4.0;
-                ui.label(RichText::new("●").color(color));
+                let size = ui.text_style_height(&egui::TextStyle::Body);
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
+                ui.painter().circle_filled(dot.center(), size * 0.3, color);
                 ui.label(RichText::new(name).monospace());
                 let remove = ui
                     .small_button("×")
