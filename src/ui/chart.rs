@@ -471,7 +471,7 @@ fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Ac
 /// time axis; drag, scroll and box zoom on, double-click resets.
 fn plot_ui(ui: &mut egui::Ui, topic: NodeId, choice: &Choice, points: &Points) {
     Plot::new(("message-chart-plot", topic.index()))
-        .height(180.0)
+        .height(170.0)
         .legend(Legend::default().position(Corner::LeftTop))
         .allow_drag(true)
         .allow_zoom(true)
