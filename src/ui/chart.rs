@@ -2,18 +2,18 @@
 //! number, fields of JSON or decoded payloads by path), each in its colour,
 //! on a local time axis; zoom and pan, pause, clear, and CSV export.
 
+mod export;
+mod plot;
 mod points;
 
 use std::collections::HashMap;
 
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Corner, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoints};
 
-use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
 use crate::payload::{Format, numbers};
-use points::{Plan, Points, Row};
+use points::{Plan, Points};
 
 /// Series colours, in the order series are added; readable on dark and light backgrounds.
 const PALETTE: [Color32; 8] = [
@@ -26,9 +26,6 @@ const PALETTE: [Color32; 8] = [
     Color32::from_rgb(0xed, 0xc9, 0x48),
     Color32::from_rgb(0x9c, 0x75, 0x5f),
 ];
-
-/// Points are marked with dots when a series has no more than this many.
-const MAX_DOTTED_POINTS: usize = 200;
 
 /// One charted series: a path inside the payload (`None`: the payload as a number).
 #[derive(Clone, Debug)]
@@ -82,22 +79,6 @@ impl Latest {
     }
 }
 
-/// The charted rows and their column names, to write as CSV.
-struct Snapshot {
-    names: Vec<String>,
-    rows: Vec<Row>,
-}
-
-/// Exporting the chart to a CSV file, step by step.
-enum Export {
-    /// The dialog is open.
-    Picking(Pending, Snapshot),
-    /// No dialog could be shown: the path is typed.
-    Typing(PathPrompt, Snapshot),
-    /// Writing the file.
-    Writing(Background<Result<String, String>>),
-}
-
 /// What the user did in the chart this frame.
 enum Act {
     Add(Option<String>),
@@ -116,45 +97,8 @@ pub struct ChartView {
     latest: Option<Latest>,
     /// The points of the topic shown, rebuilt only when the plan changes.
     points: Option<Points>,
-    export: Option<Export>,
-    export_status: Option<Result<String, String>>,
-}
-
-/// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
-/// always has labels whatever the range.
-fn nice_marks(input: GridInput) -> Vec<GridMark> {
-    let (min, max) = input.bounds;
-    let range = max - min;
-    if !(range.is_finite() && range > 0.0) {
-        return Vec::new();
-    }
-    let raw = range / 5.0;
-    let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|&s| s >= raw)
-        .unwrap_or(10.0 * power);
-    let first = (min / step).ceil() as i64;
-    let last = (max / step).floor() as i64;
-    (first..=last)
-        .take(100)
-        .map(|i| GridMark {
-            value: i as f64 * step,
-            step_size: step,
-        })
-        .collect()
-}
-
-/// Local time of day for seconds since 1970, with `decimals` digits of the second (0 to 3).
-fn time_of_day(seconds: f64, decimals: usize) -> String {
-    chrono::DateTime::from_timestamp_millis((seconds * 1000.0).round() as i64)
-        .map(|t| {
-            let text = t.with_timezone(&chrono::Local).format("%H:%M:%S%.3f").to_string();
-            let keep = if decimals == 0 { 8 } else { 9 + decimals.min(3) };
-            text.get(..keep).unwrap_or(&text).to_owned()
-        })
-        .unwrap_or_default()
+    /// Writing the points to a CSV file.
+    export: export::CsvExport,
 }
 
 impl ChartView {
@@ -246,11 +190,11 @@ impl ChartView {
                     ui.separator();
                     toolbar_ui(ui, paused, !points.rows.is_empty(), &mut acts);
                 });
-                export_ui(ui, runtime, &mut self.export, self.export_status.as_ref());
+                self.export.ui(ui, runtime);
                 if choice.series.is_empty() {
                     ui.weak("Add a series, or click a number in the payload below to chart it");
                 }
-                plot_ui(ui, topic, &choice, points);
+                plot::plot_ui(ui, topic, &choice.series, points);
             });
         header.header_response.on_hover_text(
             "Drag or scroll to pan, Ctrl+scroll to zoom, drag with the right button to zoom into a box, \
@@ -259,6 +203,11 @@ impl ChartView {
         for act in acts {
             self.act(ui.ctx(), runtime, topic, name, act);
         }
+    }
+
+    /// Move a CSV export along; called every frame, whatever topic is shown.
+    pub fn poll_export(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        self.export.poll(ctx, runtime);
     }
 
     fn act(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: NodeId, name: &str, act: Act) {
@@ -286,96 +235,11 @@ impl ChartView {
                     .iter()
                     .map(|s| points::name(s.source.as_deref()).to_owned())
                     .collect();
-                let snapshot = Snapshot {
-                    names,
-                    rows: points.rows.clone(),
-                };
                 let file_name = super::message::suggested_file_name(name, "csv");
-                let dialog = Pending::save(ctx, runtime, "Export chart", &file_name);
-                self.export = Some(Export::Picking(dialog, snapshot));
-                self.export_status = None;
+                self.export.start(ctx, runtime, &file_name, names, points.rows.clone());
             }
         }
     }
-
-    /// Move an export along: the dialog's answer, the file written.
-    pub fn poll_export(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(export) = self.export.take() else { return };
-        self.export = match export {
-            Export::Picking(dialog, snapshot) => match dialog.poll() {
-                Picked::Waiting => Some(Export::Picking(dialog, snapshot)),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(Export::Typing(PathPrompt::default(), snapshot)),
-                Picked::File(path) => Some(Export::Writing(write_csv(ctx, runtime, path, snapshot))),
-            },
-            typing @ Export::Typing(..) => Some(typing),
-            Export::Writing(job) => match job.poll() {
-                None => Some(Export::Writing(job)),
-                Some(Ok(outcome)) => {
-                    self.export_status = Some(outcome);
-                    None
-                }
-                Some(Err(())) => {
-                    self.export_status = Some(Err("Exporting failed".to_owned()));
-                    None
-                }
-            },
-        };
-    }
-}
-
-/// The path prompt (when no file dialog can be shown) and the outcome of the last export.
-fn export_ui(
-    ui: &mut egui::Ui,
-    runtime: &tokio::runtime::Handle,
-    export: &mut Option<Export>,
-    status: Option<&Result<String, String>>,
-) {
-    if let Some(Export::Typing(prompt, snapshot)) = export {
-        match prompt.ui(ui, "/path/to/chart.csv") {
-            Prompted::Typing => {}
-            Prompted::Path(path) => {
-                let snapshot = std::mem::replace(
-                    snapshot,
-                    Snapshot {
-                        names: Vec::new(),
-                        rows: Vec::new(),
-                    },
-                );
-                *export = Some(Export::Writing(write_csv(ui.ctx(), runtime, path, snapshot)));
-            }
-            Prompted::Cancelled => *export = None,
-        }
-    }
-    match status {
-        Some(Ok(text)) => {
-            ui.label(RichText::new(text).color(super::theme::ok_color(ui)));
-        }
-        Some(Err(text)) => {
-            ui.label(RichText::new(text).color(super::theme::error_color(ui)));
-        }
-        None => {}
-    }
-}
-
-/// Write the rows as CSV to `path` off the UI thread.
-fn write_csv(
-    ctx: &egui::Context,
-    runtime: &tokio::runtime::Handle,
-    path: std::path::PathBuf,
-    snapshot: Snapshot,
-) -> Background<Result<String, String>> {
-    Background::start(ctx, runtime, move || {
-        let text = points::csv(&snapshot.names, &snapshot.rows);
-        match std::fs::write(&path, text) {
-            Ok(()) => Ok(format!(
-                "Exported {} to {}",
-                super::tree::plural(snapshot.rows.len() as u64, "row", "rows"),
-                path.display()
-            )),
-            Err(error) => Err(format!("Could not export to {}: {error}", path.display())),
-        }
-    })
 }
 
 /// Each series as a chip in its colour, with a button that removes it.
@@ -467,79 +331,9 @@ fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Ac
     }
 }
 
-/// The plot: a line per series in its colour, a legend that says how booleans count, a local
-/// time axis; drag, scroll and box zoom on, double-click resets.
-fn plot_ui(ui: &mut egui::Ui, topic: NodeId, choice: &Choice, points: &Points) {
-    Plot::new(("message-chart-plot", topic.index()))
-        .height(170.0)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .allow_drag(true)
-        .allow_zoom(true)
-        .allow_scroll(true)
-        .allow_boxed_zoom(true)
-        .allow_double_click_reset(true)
-        .y_axis_min_width(44.0)
-        .y_grid_spacer(nice_marks)
-        .y_axis_formatter(|mark, _range| {
-            // As many decimals as the step needs.
-            let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 6.0) as usize;
-            format!("{:.*}", decimals, mark.value)
-        })
-        .x_axis_formatter(|mark, _range| {
-            // Tenths or hundredths of a second when the marks are that close.
-            let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
-            time_of_day(mark.value, decimals)
-        })
-        .label_formatter(|hover| {
-            // Name the nearest point only, not any place in the plot.
-            let HoverPosition::NearDataPoint {
-                plot_name, position, ..
-            } = hover
-            else {
-                return None;
-            };
-            Some(format!("{plot_name}\n{}\n{}", time_of_day(position.x, 3), position.y))
-        })
-        .show(ui, |plot| {
-            for (index, series) in choice.series.iter().enumerate() {
-                let Some(line) = points.lines.get(index) else { continue };
-                let color = PALETTE.get(series.color).copied().unwrap_or(Color32::GRAY);
-                let mut name = points::name(series.source.as_deref()).to_owned();
-                if let Some(note) = points.kinds.get(index).and_then(|k| k.note()) {
-                    name.push_str(&format!(" ({note})"));
-                }
-                if line.len() <= MAX_DOTTED_POINTS {
-                    plot.points(
-                        egui_plot::Points::new(name.clone(), PlotPoints::Borrowed(line))
-                            .color(color)
-                            .radius(2.5),
-                    );
-                }
-                plot.line(Line::new(name, PlotPoints::Borrowed(line)).color(color));
-            }
-        });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn value_marks_fall_on_round_steps_within_the_range() {
-        let marks = nice_marks(GridInput {
-            bounds: (403.0, 492.0),
-            base_step_size: 0.1,
-        });
-        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
-        assert_eq!(values, [420.0, 440.0, 460.0, 480.0]);
-        assert!(
-            nice_marks(GridInput {
-                bounds: (1.0, 1.0),
-                base_step_size: 0.1
-            })
-            .is_empty()
-        );
-    }
 
     #[test]
     fn series_keep_their_colours_and_are_not_added_twice() {
