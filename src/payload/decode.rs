@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 
-use super::{Rendered, hex, json, sparkplug, text};
+use super::{Format, Rendered, hex, json, sparkplug, text};
 
 /// Payloads larger than this are not decoded (the hex view shows every byte).
 pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
@@ -14,14 +14,7 @@ pub fn base64(bytes: &[u8], limit_bytes: usize) -> Rendered {
     if let Some(rendered) = too_large(bytes, limit_bytes, "base64") {
         return rendered;
     }
-    let cleaned: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    let engines = [
-        base64::engine::general_purpose::STANDARD,
-        base64::engine::general_purpose::URL_SAFE,
-        base64::engine::general_purpose::STANDARD_NO_PAD,
-        base64::engine::general_purpose::URL_SAFE_NO_PAD,
-    ];
-    let Some(decoded) = engines.iter().find_map(|engine| engine.decode(&cleaned).ok()) else {
+    let Some(decoded) = decode_base64(bytes) else {
         return not_decoded(
             bytes,
             limit_bytes,
@@ -41,19 +34,35 @@ pub fn base64(bytes: &[u8], limit_bytes: usize) -> Rendered {
     rendered
 }
 
+/// The bytes a base64 text stands for (standard or URL-safe, padded or not, whitespace ignored).
+fn decode_base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    let cleaned: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    engines.iter().find_map(|engine| engine.decode(&cleaned).ok())
+}
+
 /// The payload as MessagePack, shown as JSON.
 pub fn msgpack(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    structured(bytes, limit_bytes, "MessagePack", |reader| {
-        rmp_serde::from_read::<_, serde_json::Value>(reader).map_err(|e| e.to_string())
-    })
+    structured(bytes, limit_bytes, "MessagePack", read_msgpack)
 }
 
 /// The payload as CBOR, shown as JSON (byte strings as arrays of numbers).
 pub fn cbor(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    structured(bytes, limit_bytes, "CBOR", |reader| {
-        let value: ciborium::Value = ciborium::from_reader(reader).map_err(|e| e.to_string())?;
-        serde_json::to_value(&value).map_err(|e| e.to_string())
-    })
+    structured(bytes, limit_bytes, "CBOR", read_cbor)
+}
+
+fn read_msgpack(reader: &mut &[u8]) -> Result<serde_json::Value, String> {
+    rmp_serde::from_read::<_, serde_json::Value>(reader).map_err(|e| e.to_string())
+}
+
+fn read_cbor(reader: &mut &[u8]) -> Result<serde_json::Value, String> {
+    let value: ciborium::Value = ciborium::from_reader(reader).map_err(|e| e.to_string())?;
+    serde_json::to_value(&value).map_err(|e| e.to_string())
 }
 
 /// The payload as Sparkplug B (protobuf), shown as JSON (see [`super::sparkplug`]).
@@ -131,6 +140,28 @@ fn too_large(bytes: &[u8], limit_bytes: usize, what: &str) -> Option<Rendered> {
     })
 }
 
+/// The value a payload holds in `format`, as JSON: a JSON payload parsed, MessagePack or CBOR
+/// decoded (the whole payload one value), base64 decoded and then read as JSON. `None` for text
+/// and hex, for payloads that do not decode, and for those over [`MAX_DECODE_BYTES`].
+#[must_use]
+pub fn value(bytes: &[u8], format: Format) -> Option<serde_json::Value> {
+    if bytes.len() > MAX_DECODE_BYTES {
+        return None;
+    }
+    let whole = |read: fn(&mut &[u8]) -> Result<serde_json::Value, String>| {
+        let mut reader = bytes;
+        read(&mut reader).ok().filter(|_| reader.is_empty())
+    };
+    match format {
+        Format::Json => serde_json::from_slice(bytes.strip_prefix(json::BOM).unwrap_or(bytes)).ok(),
+        Format::MsgPack => whole(read_msgpack),
+        Format::Cbor => whole(read_cbor),
+        Format::Base64 => value(&decode_base64(bytes)?, Format::Json),
+        Format::SparkplugB => sparkplug_value(bytes),
+        Format::Text | Format::Hex => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +233,28 @@ mod tests {
             empty.note.as_deref(),
             Some("Not valid Sparkplug B: the payload is empty; shown as hex")
         );
+    }
+
+    #[test]
+    fn values_of_json_msgpack_cbor_and_base64() {
+        let value = serde_json::json!({"ENERGY": {"Power": 12}});
+        let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
+        let mut cbor_bytes = Vec::new();
+        ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
+        let json_text = br#"{"ENERGY": {"Power": 12}}"#;
+        assert_eq!(super::value(json_text, Format::Json).as_ref(), Some(&value));
+        assert_eq!(super::value(&packed, Format::MsgPack).as_ref(), Some(&value));
+        assert_eq!(super::value(&cbor_bytes, Format::Cbor).as_ref(), Some(&value));
+        assert_eq!(
+            super::value(b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", Format::Base64).as_ref(),
+            Some(&value)
+        );
+        assert_eq!(super::value(json_text, Format::Text), None);
+        assert_eq!(
+            super::value(&[0x01, 0x02], Format::Cbor),
+            None,
+            "bytes left after the value"
+        );
+        assert_eq!(super::value(b"{", Format::Json), None);
     }
 }

@@ -17,6 +17,7 @@ pub mod encode;
 pub mod hex;
 pub mod json;
 pub mod numbers;
+pub mod paths;
 pub mod sparkplug;
 pub mod text;
 

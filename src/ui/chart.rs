@@ -1,203 +1,333 @@
-//! A topic's numbers over time: its kept messages plotted, when the payload
-//! is a number or JSON with numeric fields (one field chosen at a time).
+//! A topic's numbers over time: the series the user picked (the payload as a
+//! number, fields of JSON or decoded payloads by path), each in its colour,
+//! on a local time axis; zoom and pan, pause, clear, and CSV export.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod export;
+mod plot;
+mod points;
 
-use eframe::egui;
-use egui_plot::{GridInput, GridMark, HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
+use std::collections::HashMap;
+
+use eframe::egui::{self, Color32, RichText};
 
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
-use crate::payload::numbers;
+use crate::payload::{Format, numbers};
+use points::{Plan, Points};
 
-/// What the chart was last built from: the topic's newest message, what it holds, and the points.
-struct Cached {
-    topic: NodeId,
-    /// The newest entry's sequence number and the entry count then.
-    newest: (u64, usize),
-    /// Whether the payloads are plain numbers.
-    plain: bool,
-    /// The numeric fields of the newest JSON payload, with their values.
-    fields: Vec<(String, f64)>,
-    /// The field the points are of (`None` for plain numbers).
-    field: Option<String>,
-    /// The points, once built for `field`.
-    points: Option<Vec<PlotPoint>>,
+/// Series colours, in the order series are added; readable on dark and light backgrounds.
+const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(0x4e, 0x9a, 0xe6),
+    Color32::from_rgb(0xf2, 0x8e, 0x2b),
+    Color32::from_rgb(0x59, 0xa1, 0x4f),
+    Color32::from_rgb(0xe1, 0x57, 0x59),
+    Color32::from_rgb(0xb0, 0x7a, 0xa1),
+    Color32::from_rgb(0x76, 0xb7, 0xb2),
+    Color32::from_rgb(0xed, 0xc9, 0x48),
+    Color32::from_rgb(0x9c, 0x75, 0x5f),
+];
+
+/// One charted series: a path inside the payload (`None`: the payload as a number).
+#[derive(Clone, Debug)]
+struct Series {
+    source: Option<String>,
+    /// Index into [`PALETTE`], kept when other series come and go.
+    color: usize,
 }
 
-/// The chart of one topic.
+/// What the user chose for one topic's chart, kept for the session.
+#[derive(Clone, Debug, Default)]
+struct Choice {
+    series: Vec<Series>,
+    /// Paused after this message: later ones are not charted until resumed.
+    paused_at: Option<u64>,
+    /// Cleared after this message: only later ones are charted.
+    cleared_at: Option<u64>,
+}
+
+impl Choice {
+    fn add(&mut self, source: Option<String>) {
+        if self.series.iter().any(|s| s.source == source) {
+            return;
+        }
+        let color = (0..PALETTE.len())
+            .find(|c| !self.series.iter().any(|s| s.color == *c))
+            .unwrap_or(self.series.len() % PALETTE.len());
+        self.series.push(Series { source, color });
+    }
+}
+
+/// The newest message of the topic shown: the number it is, or its fields.
+struct Latest {
+    topic: NodeId,
+    seq: u64,
+    format: Format,
+    plain: Option<f64>,
+    fields: Vec<(String, f64)>,
+}
+
+impl Latest {
+    /// What is charted until the user chooses: the payload as a number, or its first field.
+    fn default_choice(&self) -> Choice {
+        let mut choice = Choice::default();
+        if self.plain.is_some() {
+            choice.add(None);
+        } else if let Some((path, _)) = self.fields.first() {
+            choice.add(Some(path.clone()));
+        }
+        choice
+    }
+}
+
+/// What the user did in the chart this frame.
+enum Act {
+    Add(Option<String>),
+    Remove(usize),
+    Pause,
+    Resume,
+    Clear,
+    Export,
+}
+
+/// The chart of the topic shown.
 #[derive(Default)]
 pub struct ChartView {
-    /// The JSON field charted, for JSON payloads.
-    field: Option<String>,
-    cache: Option<Cached>,
-}
-
-/// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
-/// always has labels whatever the range.
-fn nice_marks(input: GridInput) -> Vec<GridMark> {
-    let (min, max) = input.bounds;
-    let range = max - min;
-    if !(range.is_finite() && range > 0.0) {
-        return Vec::new();
-    }
-    let raw = range / 5.0;
-    let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|&s| s >= raw)
-        .unwrap_or(10.0 * power);
-    let first = (min / step).ceil() as i64;
-    let last = (max / step).floor() as i64;
-    (first..=last)
-        .take(100)
-        .map(|i| GridMark {
-            value: i as f64 * step,
-            step_size: step,
-        })
-        .collect()
-}
-
-/// Seconds since 1970, as the x axis counts.
-fn seconds(time: SystemTime) -> f64 {
-    time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    /// The user's choices per topic (only topics where the user chose something).
+    choices: HashMap<NodeId, Choice>,
+    latest: Option<Latest>,
+    /// The points of the topic shown, rebuilt only when the plan changes.
+    points: Option<Points>,
+    /// Writing the points to a CSV file.
+    export: export::CsvExport,
 }
 
 impl ChartView {
-    /// Draw the chart of `topic`'s history, if its payloads hold numbers; nothing otherwise.
-    pub fn ui(&mut self, ui: &mut egui::Ui, topic: NodeId, history: &TopicHistory) {
-        let Some(latest) = history.entries().back() else { return };
-        let newest = (latest.seq, history.entries().len());
-        // What the latest message holds is read once per new message, not every frame.
+    /// Chart `path` of `topic`'s payloads (from a click in the payload view); the empty path
+    /// charts the payload as a number.
+    pub fn add_series(&mut self, topic: NodeId, path: &str) {
+        let source = (!path.is_empty()).then(|| path.to_owned());
+        self.choice_mut(topic).add(source);
+    }
+
+    /// The user's choice for `topic`, made from the default when there is none yet.
+    fn choice_mut(&mut self, topic: NodeId) -> &mut Choice {
+        let latest = self.latest.as_ref().filter(|l| l.topic == topic);
+        self.choices
+            .entry(topic)
+            .or_insert_with(|| latest.map(Latest::default_choice).unwrap_or_default())
+    }
+
+    /// Draw the chart of `topic` (named `name`), whose payloads are viewed as `view`, if they
+    /// hold numbers or the user charted some; nothing otherwise.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        topic: NodeId,
+        name: &str,
+        history: &TopicHistory,
+        view: Format,
+        runtime: &tokio::runtime::Handle,
+    ) {
+        let Some(newest) = history.entries().back() else { return };
+        let format = points::read_format(view);
+        // What the newest message holds is read once per new message, not every frame.
         if !self
-            .cache
+            .latest
             .as_ref()
-            .is_some_and(|c| c.topic == topic && c.newest == newest)
+            .is_some_and(|l| l.topic == topic && l.seq == newest.seq && l.format == format)
         {
-            let payload = &latest.message.payload;
-            let plain = numbers::as_number(payload).is_some();
-            let fields = if plain {
-                Vec::new()
-            } else {
-                numbers::json_fields(payload)
-            };
-            self.cache = Some(Cached {
+            let payload = &newest.message.payload;
+            let plain = numbers::read(payload).map(|r| r.value);
+            let root = plain.is_none().then(|| numbers::decoded(payload, format)).flatten();
+            let plain = plain.or_else(|| root.as_ref().and_then(numbers::read_value).map(|r| r.value));
+            let mut fields = root.as_ref().map(numbers::fields).unwrap_or_default();
+            fields.retain(|(path, _)| !path.is_empty());
+            self.latest = Some(Latest {
                 topic,
-                newest,
+                seq: newest.seq,
+                format,
                 plain,
                 fields,
-                field: None,
-                points: None,
             });
         }
-        let Some(cache) = &mut self.cache else { return };
-        if !cache.plain && cache.fields.is_empty() {
-            return;
-        }
-        if !cache.plain
-            && !self
-                .field
-                .as_ref()
-                .is_some_and(|f| cache.fields.iter().any(|(name, _)| name == f))
-        {
-            self.field = cache.fields.first().map(|(name, _)| name.clone());
-        }
-        let field = if cache.plain { None } else { self.field.clone() };
-        if cache.points.is_none() || cache.field != field {
-            let points = history
-                .entries()
-                .iter()
-                .filter_map(|entry| {
-                    let payload = &entry.message.payload;
-                    let value = match &field {
-                        None => numbers::as_number(payload),
-                        Some(path) => numbers::json_field(payload, path),
-                    }?;
-                    Some(PlotPoint::new(seconds(entry.message.received_at), value))
-                })
-                .collect();
-            cache.points = Some(points);
-            cache.field.clone_from(&field);
-        }
-        let Some(Cached {
-            plain,
-            fields,
-            points: Some(points),
-            ..
-        }) = &self.cache
-        else {
-            return;
+        let Some(latest) = &self.latest else { return };
+        let choice = match self.choices.get(&topic) {
+            Some(choice) => choice.clone(),
+            None if latest.plain.is_none() && latest.fields.is_empty() => return,
+            None => latest.default_choice(),
         };
-        let plain = *plain;
-        let title = format!("Chart: {}", super::tree::plural(points.len() as u64, "point", "points"));
-        egui::CollapsingHeader::new(title)
+        let plan = Plan {
+            topic,
+            format,
+            series: choice.series.iter().map(|s| s.source.clone()).collect(),
+            after: choice.cleared_at,
+            until: choice.paused_at,
+        };
+        match &mut self.points {
+            Some(points) if points.is_of(&plan) => {
+                points.update(history);
+            }
+            _ => self.points = Some(Points::build(plan, history)),
+        }
+        let Some(points) = &self.points else { return };
+
+        let paused = choice.paused_at.is_some();
+        let mut title = format!(
+            "Chart: {}",
+            super::tree::plural(points.rows.len() as u64, "point", "points")
+        );
+        if paused {
+            title.push_str(", paused");
+        }
+        let mut acts = Vec::new();
+        let header = egui::CollapsingHeader::new(title)
             .id_salt("message-chart")
             .default_open(true)
             .show(ui, |ui| {
-                if !plain {
-                    ui.horizontal(|ui| {
-                        ui.label("Field");
-                        let selected = self.field.clone().unwrap_or_default();
-                        let combo = egui::ComboBox::from_id_salt("chart-field")
-                            .selected_text(&selected)
-                            .width(200.0)
-                            .show_ui(ui, |ui| {
-                                for (name, value) in fields {
-                                    ui.selectable_value(
-                                        &mut self.field,
-                                        Some(name.clone()),
-                                        format!("{name}  ({value})"),
-                                    );
-                                }
-                            });
-                        combo.response.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Chart field: {selected}"))
-                        });
-                    });
+                ui.horizontal_wrapped(|ui| {
+                    series_chips_ui(ui, &choice, &mut acts);
+                    add_menu_ui(ui, latest, &choice, &mut acts);
+                    ui.separator();
+                    toolbar_ui(ui, paused, !points.rows.is_empty(), &mut acts);
+                });
+                self.export.ui(ui, runtime);
+                if choice.series.is_empty() {
+                    ui.weak("Add a series, or click a number in the payload below to chart it");
                 }
-                let name = field.as_deref().unwrap_or("value");
-                Plot::new(("message-chart-plot", topic.index()))
-                    .height(170.0)
-                    .allow_scroll(false)
-                    .y_axis_min_width(44.0)
-                    .y_grid_spacer(nice_marks)
-                    .y_axis_formatter(|mark, _range| {
-                        // As many decimals as the step needs.
-                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 6.0) as usize;
-                        format!("{:.*}", decimals, mark.value)
-                    })
-                    .x_axis_formatter(|mark, _range| {
-                        // Tenths or hundredths of a second when the marks are that close.
-                        let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
-                        chrono::DateTime::from_timestamp_millis((mark.value * 1000.0).round() as i64)
-                            .map(|t| {
-                                let time = t.with_timezone(&chrono::Local);
-                                match decimals {
-                                    0 => time.format("%H:%M:%S").to_string(),
-                                    1 => time.format("%H:%M:%S%.3f").to_string()[..10].to_owned(),
-                                    _ => time.format("%H:%M:%S%.3f").to_string(),
-                                }
-                            })
-                            .unwrap_or_default()
-                    })
-                    .label_formatter(|hover| {
-                        // Name the nearest point only, not any place in the plot.
-                        let HoverPosition::NearDataPoint { position, .. } = hover else {
-                            return None;
-                        };
-                        let time = chrono::DateTime::from_timestamp_millis((position.x * 1000.0) as i64)
-                            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S%.3f").to_string())
-                            .unwrap_or_default();
-                        Some(format!("{time}\n{}", position.y))
-                    })
-                    .show(ui, |plot| {
-                        plot.line(Line::new(name, PlotPoints::Borrowed(points)));
-                        if points.len() <= 200 {
-                            plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.5));
-                        }
-                    });
+                plot::plot_ui(ui, topic, &choice.series, points);
             });
+        header.header_response.on_hover_text(
+            "Drag or scroll to pan, Ctrl+scroll to zoom, drag with the right button to zoom into a box, \
+             double-click to see everything",
+        );
+        for act in acts {
+            self.act(ui.ctx(), runtime, topic, name, act);
+        }
+    }
+
+    /// Move a CSV export along; called every frame, whatever topic is shown.
+    pub fn poll_export(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        self.export.poll(ctx, runtime);
+    }
+
+    fn act(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: NodeId, name: &str, act: Act) {
+        let newest = self.latest.as_ref().filter(|l| l.topic == topic).map(|l| l.seq);
+        match act {
+            Act::Add(source) => self.choice_mut(topic).add(source),
+            Act::Remove(index) => {
+                let choice = self.choice_mut(topic);
+                if index < choice.series.len() {
+                    choice.series.remove(index);
+                }
+            }
+            Act::Pause => self.choice_mut(topic).paused_at = newest,
+            Act::Resume => self.choice_mut(topic).paused_at = None,
+            Act::Clear => self.choice_mut(topic).cleared_at = newest,
+            Act::Export => {
+                let Some(points) = &self.points else { return };
+                let names = self
+                    .choices
+                    .get(&topic)
+                    .cloned()
+                    .or_else(|| self.latest.as_ref().map(Latest::default_choice))
+                    .unwrap_or_default()
+                    .series
+                    .iter()
+                    .map(|s| points::name(s.source.as_deref()).to_owned())
+                    .collect();
+                let file_name = super::message::suggested_file_name(name, "csv");
+                self.export.start(ctx, runtime, &file_name, names, points.rows.clone());
+            }
+        }
+    }
+}
+
+/// Each series as a chip in its colour, with a button that removes it.
+fn series_chips_ui(ui: &mut egui::Ui, choice: &Choice, acts: &mut Vec<Act>) {
+    for (index, series) in choice.series.iter().enumerate() {
+        let name = points::name(series.source.as_deref());
+        let color = PALETTE.get(series.color).copied().unwrap_or(Color32::GRAY);
+        egui::Frame::new()
+            .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+            .corner_radius(8.0)
+            .inner_margin(egui::Margin::symmetric(6, 1))
+            .show(ui, |ui| {
+                ui.spacing_mut().item_spacing.x = 4.0;
+                let size = ui.text_style_height(&egui::TextStyle::Body);
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
+                ui.painter().circle_filled(dot.center(), size * 0.3, color);
+                ui.label(RichText::new(name).monospace());
+                let remove = ui
+                    .small_button("×")
+                    .on_hover_text(format!("Remove {name} from the chart"));
+                remove.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Remove {name}")));
+                if remove.clicked() {
+                    acts.push(Act::Remove(index));
+                }
+            });
+    }
+}
+
+/// A menu of the newest message's numbers not charted yet.
+fn add_menu_ui(ui: &mut egui::Ui, latest: &Latest, choice: &Choice, acts: &mut Vec<Act>) {
+    let charted = |source: Option<&str>| choice.series.iter().any(|s| s.source.as_deref() == source);
+    let mut offered: Vec<(Option<&str>, f64)> = Vec::new();
+    if let Some(value) = latest.plain.filter(|_| !charted(None)) {
+        offered.push((None, value));
+    }
+    for (path, value) in &latest.fields {
+        if !charted(Some(path)) {
+            offered.push((Some(path), *value));
+        }
+    }
+    let menu = ui.menu_button("Add series", |ui| {
+        if offered.is_empty() {
+            ui.weak("Every number of the latest message is charted");
+        }
+        for (source, value) in &offered {
+            if ui.button(format!("{}  ({value})", points::name(*source))).clicked() {
+                acts.push(Act::Add(source.map(str::to_owned)));
+                ui.close();
+            }
+        }
+    });
+    menu.response
+        .on_hover_text("Chart another number of the latest message; or click a number in the payload below");
+}
+
+/// Pause or resume, clear, export.
+fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Act>) {
+    if paused {
+        if ui
+            .button("Resume")
+            .on_hover_text("Chart the messages that came while paused, and the next ones")
+            .clicked()
+        {
+            acts.push(Act::Resume);
+        }
+    } else if ui
+        .button("Pause")
+        .on_hover_text("Stop charting new messages for now")
+        .clicked()
+    {
+        acts.push(Act::Pause);
+    }
+    if ui
+        .button("Clear chart")
+        .on_hover_text("Forget the points shown; only messages from now on are charted (the history stays)")
+        .clicked()
+    {
+        acts.push(Act::Clear);
+    }
+    if ui
+        .add_enabled(has_rows, egui::Button::new("Export CSV…"))
+        .on_hover_text("Write the charted points to a CSV file: time, epoch milliseconds, a column per series")
+        .clicked()
+    {
+        acts.push(Act::Export);
+    }
+    if paused {
+        ui.label(RichText::new("Paused").strong().color(super::theme::warn_color(ui)));
     }
 }
 
@@ -206,19 +336,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn value_marks_fall_on_round_steps_within_the_range() {
-        let marks = nice_marks(GridInput {
-            bounds: (403.0, 492.0),
-            base_step_size: 0.1,
-        });
-        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
-        assert_eq!(values, [420.0, 440.0, 460.0, 480.0]);
-        assert!(
-            nice_marks(GridInput {
-                bounds: (1.0, 1.0),
-                base_step_size: 0.1
-            })
-            .is_empty()
-        );
+    fn series_keep_their_colours_and_are_not_added_twice() {
+        let mut choice = Choice::default();
+        choice.add(None);
+        choice.add(Some("a".to_owned()));
+        choice.add(Some("a".to_owned()));
+        choice.add(Some("b".to_owned()));
+        choice.series.remove(1);
+        choice.add(Some("c".to_owned()));
+        let colours: Vec<(Option<&str>, usize)> =
+            choice.series.iter().map(|s| (s.source.as_deref(), s.color)).collect();
+        assert_eq!(colours, [(None, 0), (Some("b"), 2), (Some("c"), 1)]);
     }
 }

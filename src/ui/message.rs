@@ -11,6 +11,7 @@ use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::payload_view;
 use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId, Session};
+use crate::payload::paths::ValuePaths;
 use crate::payload::{self, Format, Rendered, text::human_bytes};
 
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
@@ -83,6 +84,8 @@ struct Cached {
     format: Format,
     detected: Format,
     rendered: Option<Rendered>,
+    /// Where the numbers of a JSON rendering are, and their paths, to chart one on a click.
+    paths: ValuePaths,
 }
 
 impl MessageView {
@@ -95,6 +98,7 @@ impl MessageView {
         runtime: &tokio::runtime::Handle,
     ) -> Option<MessageAction> {
         self.poll_save(ui.ctx(), runtime);
+        self.chart.poll_export(ui.ctx(), runtime);
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
@@ -205,7 +209,13 @@ impl MessageView {
         metadata_ui(ui, message, node.own_messages());
         if let Some(history) = history {
             self.history_ui(ui, id, history, picked.map(|e| e.seq));
-            self.chart.ui(ui, id, history);
+            // Numbers are read as the payload is shown: as chosen, else as its topic says.
+            let view = self.chosen.unwrap_or(if payload::sparkplug::is_sparkplug_topic(topic) {
+                Format::SparkplugB
+            } else {
+                Format::Json
+            });
+            self.chart.ui(ui, id, topic, history, view, runtime);
         }
         ui.separator();
 
@@ -273,7 +283,7 @@ impl MessageView {
                 .clicked();
         });
         if save_clicked {
-            let dialog = Pending::save(ui.ctx(), runtime, "Save payload", &suggested_file_name(topic));
+            let dialog = Pending::save(ui.ctx(), runtime, "Save payload", &suggested_file_name(topic, "bin"));
             self.save = Some(SavePayload::Picking(dialog, message.payload.clone()));
             self.save_status = None;
         }
@@ -297,6 +307,7 @@ impl MessageView {
             None => {}
         }
         let rendered = self.cache.as_ref().and_then(|c| c.rendered.as_ref());
+        let paths = self.cache.as_ref().map(|c| &c.paths);
         if let Some(rendered) = rendered {
             if let Some(note) = &rendered.note {
                 ui.label(RichText::new(note).color(super::theme::warn_color(ui)));
@@ -335,7 +346,11 @@ impl MessageView {
             ui.set_min_size(ui.available_size());
             match (format, rendered) {
                 (Format::Hex, _) => payload_view::hex_ui(ui, &message.payload),
-                (_, Some(rendered)) => payload_view::rendered_ui(ui, rendered),
+                (_, Some(rendered)) => {
+                    if let Some(path) = payload_view::rendered_ui(ui, rendered, paths) {
+                        self.chart.add_series(id, &path);
+                    }
+                }
                 (_, None) => {}
             }
         });
@@ -358,12 +373,14 @@ impl MessageView {
                     Format::Hex => None,
                     other => Some(payload::render(&message.payload, other, RENDER_LIMIT_BYTES)),
                 };
+                let paths = rendered.as_ref().map(ValuePaths::of).unwrap_or_default();
                 Cached {
                     node,
                     messages,
                     format,
                     detected,
                     rendered,
+                    paths,
                 }
             }
         };
@@ -510,7 +527,9 @@ fn write_file(
     })
 }
 
-fn suggested_file_name(topic: &str) -> String {
+/// A file name for what is saved of `topic`: its name with unsafe characters replaced, ending
+/// in `.extension`.
+pub(super) fn suggested_file_name(topic: &str, extension: &str) -> String {
     let cleaned: String = topic
         .chars()
         .map(|c| {
@@ -524,9 +543,9 @@ fn suggested_file_name(topic: &str) -> String {
         .collect();
     let cleaned = cleaned.trim_matches('_');
     if cleaned.is_empty() {
-        "payload.bin".to_owned()
+        format!("payload.{extension}")
     } else {
-        format!("{cleaned}.bin")
+        format!("{cleaned}.{extension}")
     }
 }
 
@@ -684,7 +703,7 @@ mod tests {
 
     #[test]
     fn suggests_safe_file_names() {
-        assert_eq!(suggested_file_name("home/kitchen/temp"), "home_kitchen_temp.bin");
-        assert_eq!(suggested_file_name("//"), "payload.bin");
+        assert_eq!(suggested_file_name("home/kitchen/temp", "bin"), "home_kitchen_temp.bin");
+        assert_eq!(suggested_file_name("//", "csv"), "payload.csv");
     }
 }

@@ -1,18 +1,22 @@
-//! Payload text drawn a screenful at a time, so a payload of any size scrolls smoothly.
+//! Payload text drawn a screenful at a time, so a payload of any size scrolls
+//! smoothly; the numbers of a JSON payload can be clicked to chart them.
 
-use eframe::egui::{self, TextStyle};
+use eframe::egui::{self, TextStyle, text::CCursor};
 
 use super::message::line_job;
+use crate::payload::paths::{ValueAt, ValuePaths};
 use crate::payload::{Rendered, hex};
 
 fn row_height(ui: &egui::Ui) -> f32 {
     ui.text_style_height(&TextStyle::Monospace)
 }
 
-/// Highlighted lines of a rendered payload.
-pub fn rendered_ui(ui: &mut egui::Ui, rendered: &Rendered) {
+/// Highlighted lines of a rendered payload. The numbers and booleans `paths` knows are links:
+/// a click (or "Chart …" in their context menu) returns the path to chart.
+pub fn rendered_ui(ui: &mut egui::Ui, rendered: &Rendered, paths: Option<&ValuePaths>) -> Option<String> {
     let height = row_height(ui);
     ui.spacing_mut().item_spacing.y = 0.0;
+    let mut chart = None;
     egui::ScrollArea::both()
         .id_salt("payload-lines")
         .auto_shrink(false)
@@ -20,9 +24,64 @@ pub fn rendered_ui(ui: &mut egui::Ui, rendered: &Rendered) {
             for i in range {
                 let (text, spans) = rendered.line(i);
                 let job = line_job(ui, text, &spans);
-                ui.add(egui::Label::new(job).extend());
+                let values = match (paths, rendered.line_starts.get(i)) {
+                    (Some(paths), Some(&start)) => paths.within(start as usize, start as usize + text.len()),
+                    _ => &[],
+                };
+                if values.is_empty() {
+                    ui.add(egui::Label::new(job).extend());
+                    continue;
+                }
+                let line = ui.add(egui::Label::new(job.clone()).extend());
+                let galley = ui.painter().layout_job(job);
+                let start = rendered.line_starts.get(i).map_or(0, |&s| s as usize);
+                for value in values {
+                    if let Some(path) = value_ui(ui, text, start, value, &galley, line.rect.min) {
+                        chart = Some(path);
+                    }
+                }
             }
         });
+    chart
+}
+
+/// A number or boolean of a line as a link over its text: hover says what a click charts.
+fn value_ui(
+    ui: &mut egui::Ui,
+    text: &str,
+    line_start: usize,
+    value: &ValueAt,
+    galley: &egui::Galley,
+    origin: egui::Pos2,
+) -> Option<String> {
+    // The part of the value on this line (a value may be wrapped onto the next).
+    let from = (value.start as usize).saturating_sub(line_start).min(text.len());
+    let to = (value.end as usize).saturating_sub(line_start).min(text.len());
+    let shown = text.get(from..to).filter(|s| !s.is_empty())?;
+    let chars_before = text.get(..from)?.chars().count();
+    let left = galley.pos_from_cursor(CCursor::new(chars_before));
+    let right = galley.pos_from_cursor(CCursor::new(chars_before + shown.chars().count()));
+    let rect = egui::Rect::from_min_max(left.min, right.max).translate(origin.to_vec2());
+    let id = ui.scope_id().with(("chart-value", value.start));
+    let response = ui.interact(rect, id, egui::Sense::click());
+    let path = &value.path;
+    let name = if path.is_empty() { "value" } else { path.as_str() };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, shown));
+    if response.hovered() {
+        let stroke = egui::Stroke::new(1.0, ui.visuals().hyperlink_color);
+        ui.painter().hline(rect.x_range(), rect.bottom(), stroke);
+    }
+    let response = response
+        .on_hover_cursor(egui::CursorIcon::PointingHand)
+        .on_hover_text(format!("Click to chart {name}"));
+    let mut chart = response.clicked().then(|| path.clone());
+    response.context_menu(|ui| {
+        if ui.button(format!("Chart {name}")).clicked() {
+            chart = Some(path.clone());
+            ui.close();
+        }
+    });
+    chart
 }
 
 /// A hex dump of every byte: offset, hex, ASCII.
