@@ -131,7 +131,11 @@ fn json_ui(ui: &mut egui::Ui, diff: &JsonDiff) {
     not_listed_ui(ui, diff.changes.len(), diff.more, "changes");
     let colors = Colors::of(ui);
     let kind_width = text_width(ui, "changed");
-    let path_width = ((ui.available_width() - kind_width) * 0.4).clamp(80.0, 280.0);
+    // As wide as the longest path (monospace: by its length), within 40% of the row.
+    let longest = diff.changes.iter().map(|c| c.path.chars().count()).max().unwrap_or(0);
+    let path_width = (text_width(ui, "0") * longest.max(8) as f32)
+        .min((ui.available_width() - kind_width) * 0.4)
+        .max(64.0);
     rows_ui(ui, "message-diff-fields", diff.changes.len(), |ui, i| {
         let Some(change) = diff.changes.get(i) else { return };
         let (kind, kind_color) = match &change.kind {
