@@ -116,6 +116,43 @@ fn structured(
     }
 }
 
+/// What a base64 payload decodes to (whitespace ignored; standard or URL-safe alphabet, padded
+/// or not), or `None` when it is not base64.
+pub fn base64_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
+    let cleaned: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ]
+    .iter()
+    .find_map(|engine| engine.decode(&cleaned).ok())
+}
+
+/// The payload as one MessagePack value, or why it is not one.
+pub fn msgpack_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
+    let mut reader = bytes;
+    let value = rmp_serde::from_read::<_, serde_json::Value>(&mut reader).map_err(|e| e.to_string())?;
+    whole(value, reader)
+}
+
+/// The payload as one CBOR value (byte strings as arrays of numbers), or why it is not one.
+pub fn cbor_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
+    let mut reader = bytes;
+    let value: ciborium::Value = ciborium::from_reader(&mut reader).map_err(|e| e.to_string())?;
+    whole(serde_json::to_value(&value).map_err(|e| e.to_string())?, reader)
+}
+
+/// `value`, unless bytes are `left` after it.
+fn whole(value: serde_json::Value, left: &[u8]) -> Result<serde_json::Value, String> {
+    if left.is_empty() {
+        Ok(value)
+    } else {
+        Err(format!("{} bytes are left after the first value", left.len()))
+    }
+}
+
 fn as_json(value: &serde_json::Value, size: usize, limit_bytes: usize, what: &str) -> Rendered {
     let json_text = serde_json::to_vec(value).unwrap_or_default();
     let mut rendered = json::render(&json_text, limit_bytes).unwrap_or_else(|_| text::render(&json_text, limit_bytes));

@@ -48,7 +48,7 @@
 //!
 //! Lists longer than [`MAX_ITEMS`] are cut, with a last entry saying how many more there are.
 
-mod schema;
+pub mod schema;
 
 use prost::Message as _;
 use serde_json::{Map, Value, json};

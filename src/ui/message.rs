@@ -74,8 +74,8 @@ pub struct MessageView {
     /// The message to compare with, picked in the history (topic, sequence number); `None`
     /// compares with the message before the one shown.
     base: Option<(NodeId, u64)>,
-    /// The last diff: (older seq, newer seq, format) and its lines.
-    diff_cache: Option<((u64, u64, Format), payload::diff::Diff)>,
+    /// The diff shown, kept for its pair of messages.
+    diff_view: super::diff::DiffView,
 }
 
 struct Cached {
@@ -327,18 +327,14 @@ impl MessageView {
         if self.diff
             && let Some(base) = base
         {
-            let wanted = (base.seq, key, format);
-            if self.diff_cache.as_ref().is_none_or(|(k, _)| *k != wanted) {
-                let diff = payload::diff::diff(&base.message.payload, &message.payload, format);
-                self.diff_cache = Some((wanted, diff));
-            }
-            if let Some((_, diff)) = &self.diff_cache {
-                let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();
-                egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
-                    ui.set_min_size(ui.available_size());
-                    diff_ui(ui, diff, &local.format("%H:%M:%S%.3f").to_string());
-                });
-            }
+            let local: chrono::DateTime<chrono::Local> = base.message.received_at.into();
+            let since = local.format("%H:%M:%S%.3f").to_string();
+            egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
+                ui.set_min_size(ui.available_size());
+                let pair = (id, base.seq, key, format);
+                let (older, newer) = (&base.message.payload, &message.payload);
+                self.diff_view.ui(ui, runtime, pair, older, newer, &since);
+            });
             self.chosen = chosen;
             return None;
         }
@@ -624,41 +620,6 @@ fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
     for (name, value) in &p.user_properties {
         row(&format!("User: {name}"), value.clone());
     }
-}
-
-/// A diff: removed lines in red with `-`, added in green with `+`, folded stretches counted.
-fn diff_ui(ui: &mut egui::Ui, diff: &payload::diff::Diff, since: &str) {
-    use payload::diff::Line;
-    if diff.is_empty() {
-        ui.weak(format!("No change since the message of {since}."));
-        return;
-    }
-    ui.label(format!(
-        "Since the message of {since}: {} added, {} removed",
-        super::tree::plural(diff.added as u64, "line", "lines"),
-        super::tree::plural(diff.removed as u64, "line", "lines")
-    ));
-    let added = super::theme::ok_color(ui);
-    let removed = super::theme::error_color(ui);
-    let weak = ui.visuals().weak_text_color();
-    let row_height = ui.text_style_height(&TextStyle::Monospace);
-    egui::ScrollArea::both()
-        .id_salt("message-diff")
-        .auto_shrink(false)
-        .show_rows(ui, row_height, diff.lines.len(), |ui, range| {
-            for line in &diff.lines[range] {
-                let (text, color) = match line {
-                    Line::Same(text) => (format!("  {text}"), ui.visuals().text_color()),
-                    Line::Removed(text) => (format!("- {text}"), removed),
-                    Line::Added(text) => (format!("+ {text}"), added),
-                    Line::Folded(count) => (
-                        format!("  … {} unchanged", super::tree::plural(*count as u64, "line", "lines")),
-                        weak,
-                    ),
-                };
-                ui.add(egui::Label::new(RichText::new(text).monospace().color(color)).extend());
-            }
-        });
 }
 
 /// Local date and time with milliseconds.

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod connection;
 pub mod delete;
 pub mod dialogs;
+pub mod diff;
 pub mod message;
 pub mod payload_view;
 pub mod publish;

@@ -1,16 +1,13 @@
-//! What changed between two payloads: both rendered the same way (pretty
-//! JSON, text or hex dump), then compared line by line (the `similar` crate's
-//! Myers diff), with unchanged stretches folded to a few lines of context.
+//! A line diff of two texts (the `similar` crate's Myers diff), with unchanged
+//! stretches folded to a few lines of context.
 
 use similar::{ChangeTag, TextDiff};
 
-use super::{Format, render};
-
-/// Bytes of each payload compared at most (the rendering's limit).
-pub const MAX_BYTES: usize = 4 * 1024 * 1024;
-
 /// Unchanged lines kept around each change.
 pub const CONTEXT: usize = 3;
+
+/// How long the line matching may take before it settles for a coarser diff.
+const TIMEOUT_MILLIS: u64 = 200;
 
 /// One line of a diff.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,9 +22,9 @@ pub enum Line {
     Folded(usize),
 }
 
-/// A diff, and its totals.
+/// A line diff, and its totals.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diff {
+pub struct LineDiff {
     /// The lines, with unchanged stretches folded.
     pub lines: Vec<Line>,
     /// Lines only in the newer payload.
@@ -36,21 +33,26 @@ pub struct Diff {
     pub removed: usize,
 }
 
-impl Diff {
-    /// Whether the two payloads render the same.
+impl LineDiff {
+    /// Whether the two texts are the same.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.added == 0 && self.removed == 0
     }
+
+    /// "2 lines added, 1 removed", or "No change".
+    #[must_use]
+    pub fn summary(&self) -> String {
+        super::summary("line", "lines", &[(self.added, "added"), (self.removed, "removed")])
+    }
 }
 
-/// The difference from `older` to `newer`, both shown as `format`.
-pub fn diff(older: &[u8], newer: &[u8], format: Format) -> Diff {
-    let old = render(older, format, MAX_BYTES).text;
-    let new = render(newer, format, MAX_BYTES).text;
+/// The lines changed from `old` to `new`.
+#[must_use]
+pub fn diff(old: &str, new: &str) -> LineDiff {
     let text_diff = TextDiff::configure()
-        .timeout(std::time::Duration::from_millis(200))
-        .diff_lines(&old, &new);
-    let mut result = Diff::default();
+        .timeout(std::time::Duration::from_millis(TIMEOUT_MILLIS))
+        .diff_lines(old, new);
     let changes: Vec<(ChangeTag, String)> = text_diff
         .iter_all_changes()
         .map(|change| {
@@ -65,11 +67,15 @@ pub fn diff(older: &[u8], newer: &[u8], format: Format) -> Diff {
             if *tag != ChangeTag::Equal {
                 let from = i.saturating_sub(CONTEXT);
                 let to = (i + CONTEXT + 1).min(changes.len());
-                near[from..to].iter_mut().for_each(|n| *n = true);
+                near.get_mut(from..to)
+                    .unwrap_or_default()
+                    .iter_mut()
+                    .for_each(|n| *n = true);
             }
         }
         near
     };
+    let mut result = LineDiff::default();
     let mut folded = 0;
     for ((tag, text), near) in changes.into_iter().zip(near_change) {
         if tag == ChangeTag::Equal && !near {
@@ -103,18 +109,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_is_compared_field_by_field_after_pretty_printing() {
-        let older = br#"{"temperature":21.5,"humidity":40,"mode":"heat"}"#;
-        let newer = br#"{"temperature":22.0,"humidity":40,"mode":"heat"}"#;
-        let diff = diff(older, newer, Format::Json);
-        assert_eq!((diff.added, diff.removed), (1, 1));
-        assert!(
-            diff.lines.contains(&Line::Removed("  \"temperature\": 21.5,".into())),
-            "{:?}",
-            diff.lines
+    fn changed_lines_are_removed_then_added_between_unchanged_ones() {
+        let diff = diff("a\nb\nc\n", "a\nB\nc\nd\n");
+        assert_eq!(
+            diff.lines,
+            [
+                Line::Same("a".into()),
+                Line::Removed("b".into()),
+                Line::Added("B".into()),
+                Line::Same("c".into()),
+                Line::Added("d".into()),
+            ]
         );
-        assert!(diff.lines.contains(&Line::Added("  \"temperature\": 22.0,".into())));
-        assert!(diff.lines.contains(&Line::Same("  \"humidity\": 40,".into())));
+        assert_eq!(diff.summary(), "2 lines added, 1 removed");
+        assert_eq!(super::diff("x\ny\n", "x\n").summary(), "1 line removed");
     }
 
     #[test]
@@ -124,7 +132,7 @@ mod tests {
         let mut changed = lines.clone();
         changed[50] = "changed".into();
         let newer = changed.join("\n");
-        let diff = diff(older.as_bytes(), newer.as_bytes(), Format::Text);
+        let diff = diff(&older, &newer);
         assert_eq!((diff.added, diff.removed), (1, 1));
         assert_eq!(diff.lines.first(), Some(&Line::Folded(50 - CONTEXT)));
         assert_eq!(diff.lines.last(), Some(&Line::Folded(100 - 51 - CONTEXT)));
@@ -132,9 +140,10 @@ mod tests {
     }
 
     #[test]
-    fn binary_payloads_are_compared_as_hex_and_equal_ones_are_empty() {
-        let diff_hex = diff(&[0, 1, 2, 3], &[0, 1, 9, 3], Format::Hex);
-        assert_eq!((diff_hex.added, diff_hex.removed), (1, 1));
-        assert!(diff(b"same", b"same", Format::Text).is_empty());
+    fn equal_texts_have_no_change() {
+        let diff = diff("same\ntext", "same\ntext");
+        assert!(diff.is_empty());
+        assert_eq!(diff.summary(), "No change");
+        assert_eq!(diff.lines, [Line::Folded(2)]);
     }
 }
