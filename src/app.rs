@@ -46,6 +46,8 @@ pub struct Explorer {
     message: MessageView,
     /// The publish pane.
     pub publish: PublishPane,
+    /// The topics pinned to compare side by side.
+    pub pins: crate::ui::compare::Pins,
     /// A clearing of retained messages under way.
     delete: Option<DeleteJob>,
 }
@@ -245,6 +247,7 @@ impl App {
             tree: TreeView::default(),
             message: MessageView::default(),
             publish: PublishPane::with_messages(saved),
+            pins: crate::ui::compare::Pins::default(),
             delete: None,
         });
         self.active = self.explorers.len() - 1;
@@ -509,7 +512,9 @@ impl App {
                         // The message view takes what the publish pane leaves, and no more.
                         let action = egui::CentralPanel::no_frame()
                             .show(ui, |ui| {
-                                explorer.message.ui(ui, &explorer.session, selected, &self.runtime)
+                                explorer
+                                    .message
+                                    .ui(ui, &explorer.session, selected, &mut explorer.pins, &self.runtime)
                             })
                             .inner;
                         match action {
@@ -542,6 +547,9 @@ impl App {
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
                     explorer.tree.ui(ui, &mut explorer.session);
+                    if let Some(id) = explorer.tree.pin_requested.take() {
+                        explorer.pins.pin(explorer.session.tree.topic(id));
+                    }
                 });
                 if let Some(job) = &mut explorer.delete
                     && !job.ui(ui.ctx())
