@@ -456,7 +456,8 @@ fn cell_ui(ui: &mut egui::Ui, rect: Rect, clip: Rect, column: &Column, cell: Opt
     }
 }
 
-/// A column header: its name, ▲ or ▼ when the table is sorted by it; a click sorts by it.
+/// A column header: its name, and a triangle pointing up or down when the table is sorted by it
+/// (drawn: the bundled fonts have no arrows); a click sorts by it.
 fn header_ui(
     ui: &mut egui::Ui,
     rect: Rect,
@@ -466,12 +467,11 @@ fn header_ui(
     key: &Option<ColumnKey>,
     column: &Column,
 ) -> bool {
-    let arrow = match sort {
-        Some(sort) if &sort.column == key && sort.descending => " ▼",
-        Some(sort) if &sort.column == key => " ▲",
-        _ => "",
+    let direction = match sort {
+        Some(sort) if &sort.column == key => Some(sort.descending),
+        _ => None,
     };
-    let mut text = RichText::new(format!("{name}{arrow}")).strong();
+    let mut text = RichText::new(name).strong();
     let mut hover = format!("Sort by {name}; click again for the other way");
     if column.uniform {
         text = text.color(ui.visuals().weak_text_color());
@@ -480,8 +480,23 @@ fn header_ui(
         }
     }
     let mut header = child(ui, rect, clip);
-    header
+    let response = header
         .add(egui::Button::new(text).frame(false).truncate())
-        .on_hover_text(hover)
-        .clicked()
+        .on_hover_text(hover);
+    if let Some(descending) = direction {
+        let center = pos2(response.rect.right() + 7.0, response.rect.center().y);
+        let (w, h) = (4.0, 3.5);
+        let points = if descending {
+            vec![center + vec2(-w, -h), center + vec2(w, -h), center + vec2(0.0, h)]
+        } else {
+            vec![center + vec2(-w, h), center + vec2(w, h), center + vec2(0.0, -h)]
+        };
+        let color = header.visuals().strong_text_color();
+        header
+            .painter()
+            .add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
+        let way = if descending { "descending" } else { "ascending" };
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{name}, sorted {way}")));
+    }
+    response.clicked()
 }
