@@ -699,10 +699,15 @@ impl App {
                     explorer.publish.open = !open;
                 }
             }
-            if self.explorers.get(self.active).is_some()
+            if let Some(explorer) = self.explorers.get(self.active)
                 && ui
                     .selectable_label(self.show_broker, "Broker status")
-                    .on_hover_text("The broker's statistics ($SYS): version, uptime, clients, load")
+                    .on_hover_text(if explorer.session.tree.find("$SYS").is_some() {
+                        "The broker's statistics ($SYS): version, uptime, clients, load, charted"
+                    } else {
+                        "No $SYS statistics seen on this connection: the broker may not publish them, \
+                         or $SYS/# is not among the subscriptions"
+                    })
                     .clicked()
             {
                 self.show_broker = !self.show_broker;

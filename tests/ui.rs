@@ -1182,6 +1182,10 @@ fn the_brokers_statistics_are_shown_in_words() {
     step_until(&mut harness, "the statistics", |h| {
         has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
     });
+    // The load topics (published every second by the test broker) are charted per second.
+    step_until(&mut harness, "the rate charts", |h| {
+        has_label(h, "Messages per second") && has_label(h, "Bytes per second")
+    });
 }
 
 /// The label whose rectangle is furthest right (the message panel's, when the tree has one too).
@@ -1275,4 +1279,17 @@ fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() 
     });
     harness.get_by_label("Clear pins").click();
     step_until(&mut harness, "no pins", |h| !has_label_containing(h, "Pinned topics"));
+}
+
+#[test]
+fn broker_status_says_why_it_is_empty_without_a_sys_subscription() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    harness.get_by_label("Broker status").click();
+    step_until(&mut harness, "the explanation", |h| {
+        has_label_containing(h, "does not subscribe to $SYS/#")
+    });
+    assert!(!has_label(&harness, "Messages per second"));
 }
