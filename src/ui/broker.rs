@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use eframe::egui::{self, RichText};
-use egui_plot::{Corner, HoverPosition, Legend, Line, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
 
 use crate::model::Session;
 use crate::payload::{numbers, text};
@@ -24,6 +24,10 @@ const LOAD: [(Rate, &str, &str); 2] = [
         "$SYS/broker/load/bytes/sent/1min",
     ),
 ];
+
+/// The colors of the received and sent lines, readable on light and dark backgrounds.
+const IN_COLOR: egui::Color32 = egui::Color32::from_rgb(0x3c, 0x8c, 0xdc);
+const OUT_COLOR: egui::Color32 = egui::Color32::from_rgb(0xe0, 0x7b, 0x20);
 
 /// What a rate chart counts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -142,7 +146,11 @@ fn rates_ui(ui: &mut egui::Ui, session: &Session) {
         };
         ui.horizontal(|ui| {
             ui.strong(title);
-            ui.weak("1-minute average");
+            ui.weak("1-minute average,");
+            // The key of the lines, beside the title rather than over them.
+            ui.label(RichText::new("in").color(IN_COLOR).strong());
+            ui.weak("and");
+            ui.label(RichText::new("out").color(OUT_COLOR).strong());
         });
         Plot::new(("broker-rates", title))
             .height(110.0)
@@ -150,7 +158,7 @@ fn rates_ui(ui: &mut egui::Ui, session: &Session) {
             .allow_scroll(false)
             .include_y(0.0)
             .y_axis_min_width(52.0)
-            .legend(Legend::default().position(Corner::LeftTop))
+            .y_grid_spacer(super::chart::nice_marks)
             .y_axis_formatter(move |mark, _range| match rate {
                 Rate::Bytes => text::human_bytes(mark.value.max(0.0) as u64),
                 Rate::Messages => {
@@ -180,11 +188,11 @@ fn rates_ui(ui: &mut egui::Ui, session: &Session) {
                 Some(format!("{plot_name} at {time}\n{value}"))
             })
             .show(ui, |plot| {
-                for (name, points) in [("In", &received), ("Out", &sent)] {
-                    plot.line(Line::new(name, PlotPoints::Borrowed(points)));
+                for (name, points, color) in [("In", &received, IN_COLOR), ("Out", &sent, OUT_COLOR)] {
+                    plot.line(Line::new(name, PlotPoints::Borrowed(points)).color(color));
                     // Few points (the broker publishes every 10 s by default): mark each.
                     if points.len() <= 120 {
-                        plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.0));
+                        plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.0).color(color));
                     }
                 }
             });

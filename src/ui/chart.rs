@@ -35,7 +35,7 @@ pub struct ChartView {
 
 /// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
 /// always has labels whatever the range.
-fn nice_marks(input: GridInput) -> Vec<GridMark> {
+pub(super) fn nice_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let range = max - min;
     if !(range.is_finite() && range > 0.0) {

@@ -345,7 +345,8 @@ fn grid_ui(ui: &mut egui::Ui, built: &Built, salt: &str, pinned: bool, max_heigh
                     else {
                         continue;
                     };
-                    cell_ui(ui, rect, body_clip, column, cell.as_deref(), differs);
+                    let counted = row.raw == (column.key == ColumnKey::Value);
+                    cell_ui(ui, rect, body_clip, column, cell.as_deref(), counted, differs);
                 }
                 let rect = Rect::from_min_size(pos2(view.left(), top), vec2(topic_width, ROW_HEIGHT));
                 let mut cell = child(ui, rect, topic_clip);
@@ -418,17 +419,25 @@ fn child(ui: &mut egui::Ui, rect: Rect, clip: Rect) -> egui::Ui {
 
 /// One cell: its value, highlighted when it differs from most of the column, dimmed when the
 /// whole column holds one value.
-fn cell_ui(ui: &mut egui::Ui, rect: Rect, clip: Rect, column: &Column, cell: Option<&str>, differs: bool) {
+/// A cell not `counted` (a JSON topic's raw value, or the fields of a topic shown whole) is blank.
+fn cell_ui(
+    ui: &mut egui::Ui,
+    rect: Rect,
+    clip: Rect,
+    column: &Column,
+    cell: Option<&str>,
+    counted: bool,
+    differs: bool,
+) {
     if differs {
         ui.painter()
             .with_clip_rect(clip)
             .rect_filled(rect.shrink2(vec2(2.0, 1.0)), 3.0, theme::differs_fill(ui));
     }
-    let text = match (cell, &column.key) {
-        (Some(text), _) => text,
-        // A JSON topic has no raw value: nothing to show.
-        (None, ColumnKey::Value) => return,
-        (None, ColumnKey::Field(_)) => "-",
+    let text = match cell {
+        Some(text) => text,
+        None if counted => "-",
+        None => return,
     };
     let mut rich = RichText::new(text).monospace();
     if cell.is_none() || column.uniform {

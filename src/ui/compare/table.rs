@@ -67,6 +67,9 @@ pub struct Row {
     pub name: String,
     /// Whether its latest message was retained.
     pub retained: bool,
+    /// Whether its payload is shown whole (it has no field shown): its field cells are then
+    /// blank rather than missing.
+    pub raw: bool,
     /// A cell per column; `None` where the topic lacks the field.
     pub cells: Vec<Option<String>>,
     /// Per column, whether the cell differs from most of the column.
@@ -150,6 +153,7 @@ impl Table {
                     id: input.id,
                     name: input.name,
                     retained: input.retained,
+                    raw,
                     differs: vec![false; cells.len()],
                     cells,
                 }
@@ -159,10 +163,11 @@ impl Table {
             .into_iter()
             .enumerate()
             .map(|(i, key)| {
-                // A JSON topic has no raw value: that is not a difference.
-                let counted = key != ColumnKey::Value;
+                // A JSON topic has no raw value, and a topic shown whole has no fields: neither
+                // is a difference, only a JSON topic without a field others have.
+                let counted: Vec<bool> = rows.iter().map(|r| r.raw == (key == ColumnKey::Value)).collect();
                 let cells: Vec<Option<&str>> = rows.iter().map(|r| r.cells[i].as_deref()).collect();
-                let found = differences(&cells, counted);
+                let found = differences(&cells, &counted);
                 let name = match &key {
                     ColumnKey::Value => "Value".to_owned(),
                     ColumnKey::Field(name) => name.clone(),
@@ -252,15 +257,12 @@ pub struct Differences {
     pub differs: Vec<bool>,
 }
 
-/// Find the cells of a column that differ from most. With `missing_counts`, a missing cell is
-/// a value of its own (so it stands out when most have the field); without, missing cells are
-/// left out of the count and never differ.
-pub fn differences(cells: &[Option<&str>], missing_counts: bool) -> Differences {
+/// Find the cells of a column that differ from most, among the cells `counted`; a counted
+/// missing cell is a value of its own (so it stands out when most have the field).
+pub fn differences(cells: &[Option<&str>], counted: &[bool]) -> Differences {
     let mut counts: HashMap<Option<&str>, usize> = HashMap::new();
-    for &cell in cells {
-        if cell.is_some() || missing_counts {
-            *counts.entry(cell).or_default() += 1;
-        }
+    for (&cell, _) in cells.iter().zip(counted).filter(|(_, c)| **c) {
+        *counts.entry(cell).or_default() += 1;
     }
     let top = counts.values().copied().max().unwrap_or(0);
     let mut leaders = counts.iter().filter(|&(_, &n)| n == top).map(|(v, _)| *v);
@@ -268,14 +270,15 @@ pub fn differences(cells: &[Option<&str>], missing_counts: bool) -> Differences 
         (Some(value), None) => Some(value),
         _ => None,
     };
-    let counted: usize = counts.values().sum();
+    let total: usize = counts.values().sum();
     let differs = cells
         .iter()
-        .map(|&cell| (cell.is_some() || missing_counts) && common.is_some_and(|c| c != cell))
+        .zip(counted)
+        .map(|(&cell, &counted)| counted && common.is_some_and(|c| c != cell))
         .collect();
     Differences {
         common: common.map(|c| c.map(str::to_owned)),
-        uniform: counts.len() == 1 && counted >= 2,
+        uniform: counts.len() == 1 && total >= 2,
         differs,
     }
 }
@@ -387,32 +390,37 @@ mod tests {
     fn the_odd_value_and_the_missing_field_differ_from_most() {
         let table = example();
         let state = column(&table, "state");
-        // Three lamps are ON: the plug's OFF and the bridge's missing state stand out.
+        // Three lamps are ON: the plug's OFF stands out; the bridge, not JSON, has no fields.
         let differs: Vec<bool> = table.rows.iter().map(|r| r.differs[state]).collect();
-        assert_eq!(differs, [false, false, false, true, true]);
+        assert_eq!(differs, [false, false, false, true, false]);
         assert_eq!(table.columns[state].common, Some(Some("ON".to_owned())));
-        // Two idle, one available, two without the field: a tie, so nothing stands out.
+        // Two idle, one available, and the plug without the field: both odd ones stand out.
         let update = column(&table, "update.state");
-        assert!(table.rows.iter().all(|r| !r.differs[update]));
-        assert_eq!(table.columns[update].common, None);
+        let differs: Vec<bool> = table.rows.iter().map(|r| r.differs[update]).collect();
+        assert_eq!(differs, [false, true, false, true, false]);
+        // Most JSON topics lack power: the plug, which has it, is the odd one.
+        let power = column(&table, "power");
+        assert_eq!(table.columns[power].common, Some(None));
+        assert!(table.rows[3].differs[power]);
         // The raw value column never counts JSON topics as missing.
         assert!(table.rows.iter().all(|r| !r.differs[0]));
     }
 
     #[test]
     fn ties_mark_nothing_and_a_column_of_one_value_is_uniform() {
-        let split = differences(&[Some("on"), Some("off")], true);
+        let split = differences(&[Some("on"), Some("off")], &[true; 2]);
         assert_eq!(split.common, None);
         assert_eq!(split.differs, [false, false]);
         assert!(!split.uniform);
-        let same = differences(&[Some("1"), Some("1"), Some("1")], true);
+        let same = differences(&[Some("1"), Some("1"), Some("1")], &[true; 3]);
         assert!(same.uniform);
         assert_eq!(same.differs, [false, false, false]);
-        let one_missing = differences(&[Some("1"), None, Some("1")], true);
+        let one_missing = differences(&[Some("1"), None, Some("1")], &[true; 3]);
         assert_eq!(one_missing.differs, [false, true, false]);
         assert!(!one_missing.uniform);
-        let not_counted = differences(&[Some("1"), None, Some("2"), Some("2")], false);
+        let not_counted = differences(&[Some("1"), None, Some("2"), Some("2")], &[true, false, true, true]);
         assert_eq!(not_counted.differs, [true, false, false, false]);
+        assert_eq!(not_counted.common, Some(Some("2".to_owned())));
     }
 
     #[test]
