@@ -284,15 +284,23 @@ pub fn differences(cells: &[Option<&str>], counted: &[bool]) -> Differences {
 }
 
 /// The topics below `branch` that hold a message, depth first in name order as the tree shows
-/// them, at most [`MAX_TOPICS`]; with the count of those left out.
+/// them, at most [`MAX_TOPICS`]; with the count of those left out (counted by the tree, so a
+/// branch of 100,000 topics is not walked past the first ones).
 pub fn below(tree: &Tree, branch: NodeId, retained_only: bool) -> (Vec<Input>, usize) {
     let prefix_len = if branch == NodeId::ROOT {
         0
     } else {
         tree.topic(branch).len() + 1
     };
+    let total = tree.get(branch).map_or(0, |n| {
+        let (all, own) = if retained_only {
+            (n.subtree_retained(), n.is_retained())
+        } else {
+            (n.subtree_topics(), n.latest().is_some())
+        };
+        all.saturating_sub(u32::from(own)) as usize
+    });
     let mut inputs = Vec::new();
-    let mut more = 0;
     let by_name = |a: &NodeId, b: &NodeId| {
         let name = |id| tree.get(id).map_or("", |n| n.name());
         natural_cmp(name(*b), name(*a))
@@ -300,26 +308,26 @@ pub fn below(tree: &Tree, branch: NodeId, retained_only: bool) -> (Vec<Input>, u
     let mut stack: Vec<NodeId> = tree.get(branch).map(|n| n.children().to_vec()).unwrap_or_default();
     stack.sort_by(by_name);
     while let Some(id) = stack.pop() {
+        if inputs.len() >= MAX_TOPICS {
+            break;
+        }
         let Some(node) = tree.get(id) else { continue };
         if let Some(latest) = node.latest()
             && (node.is_retained() || !retained_only)
         {
-            if inputs.len() < MAX_TOPICS {
-                let topic = tree.topic(id);
-                inputs.push(Input {
-                    id,
-                    name: topic.get(prefix_len..).unwrap_or(&topic).to_owned(),
-                    retained: node.is_retained(),
-                    payload: latest.payload.clone(),
-                });
-            } else {
-                more += 1;
-            }
+            let topic = tree.topic(id);
+            inputs.push(Input {
+                id,
+                name: topic.get(prefix_len..).unwrap_or(&topic).to_owned(),
+                retained: node.is_retained(),
+                payload: latest.payload.clone(),
+            });
         }
         let mut children = node.children().to_vec();
         children.sort_by(by_name);
         stack.extend(children);
     }
+    let more = total.saturating_sub(inputs.len());
     (inputs, more)
 }
 
@@ -485,5 +493,21 @@ mod tests {
         let (retained, _) = below(&tree, branch, true);
         let names: Vec<&str> = retained.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["a/x", "b10"]);
+    }
+
+    #[test]
+    fn a_big_branch_gives_the_first_topics_and_counts_the_rest() {
+        let mut tree = Tree::new();
+        for i in 0..MAX_TOPICS + 25 {
+            let mut message = crate::model::Message::new(b"1".to_vec());
+            message.retain = i % 5 == 0;
+            tree.insert(&format!("big/{i}"), message);
+        }
+        let branch = tree.find("big").expect("branch");
+        let (inputs, more) = below(&tree, branch, false);
+        assert_eq!((inputs.len(), more), (MAX_TOPICS, 25));
+        assert_eq!(inputs.first().map(|i| i.name.as_str()), Some("0"));
+        let (retained, more) = below(&tree, branch, true);
+        assert_eq!((retained.len(), more), ((MAX_TOPICS + 25) / 5, 0));
     }
 }
