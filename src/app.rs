@@ -47,6 +47,8 @@ pub struct Explorer {
     message: MessageView,
     /// The publish pane.
     pub publish: PublishPane,
+    /// The topics pinned to compare side by side.
+    pub pins: crate::ui::compare::Pins,
     /// A clearing of retained messages under way.
     delete: Option<DeleteJob>,
 }
@@ -247,6 +249,7 @@ impl App {
             tree: TreeView::default(),
             message: MessageView::default(),
             publish: PublishPane::with_messages(saved),
+            pins: crate::ui::compare::Pins::default(),
             delete: None,
         });
         self.active = self.explorers.len() - 1;
@@ -527,7 +530,9 @@ impl App {
                         // The message view takes what the publish pane leaves, and no more.
                         let action = egui::CentralPanel::no_frame()
                             .show(ui, |ui| {
-                                explorer.message.ui(ui, &explorer.session, selected, &self.runtime)
+                                explorer
+                                    .message
+                                    .ui(ui, &explorer.session, selected, &mut explorer.pins, &self.runtime)
                             })
                             .inner;
                         match action {
@@ -560,6 +565,9 @@ impl App {
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
                     explorer.tree.ui(ui, &mut explorer.session);
+                    if let Some(id) = explorer.tree.pin_requested.take() {
+                        explorer.pins.pin(explorer.session.tree.topic(id));
+                    }
                 });
                 if let Some(job) = &mut explorer.delete
                     && !job.ui(ui.ctx())
@@ -709,10 +717,15 @@ impl App {
                     explorer.publish.open = !open;
                 }
             }
-            if self.explorers.get(self.active).is_some()
+            if let Some(explorer) = self.explorers.get(self.active)
                 && ui
                     .selectable_label(self.show_broker, "Broker status")
-                    .on_hover_text("The broker's statistics ($SYS): version, uptime, clients, load")
+                    .on_hover_text(if explorer.session.tree.find("$SYS").is_some() {
+                        "The broker's statistics ($SYS): version, uptime, clients, load, charted"
+                    } else {
+                        "No $SYS statistics seen on this connection: the broker may not publish them, \
+                         or $SYS/# is not among the subscriptions"
+                    })
                     .clicked()
             {
                 self.show_broker = !self.show_broker;

@@ -1100,6 +1100,116 @@ fn the_brokers_statistics_are_shown_in_words() {
     step_until(&mut harness, "the statistics", |h| {
         has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
     });
+    // The load topics (published every second by the test broker) are charted per second.
+    step_until(&mut harness, "the rate charts", |h| {
+        has_label(h, "Messages per second") && has_label(h, "Bytes per second")
+    });
+}
+
+/// The label whose rectangle is furthest right (the message panel's, when the tree has one too).
+fn rightmost<'a>(harness: &'a Harness<'_, App>, label: &'a str) -> egui_kittest::Node<'a> {
+    harness
+        .query_all_by_label(label)
+        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap_or_else(|| panic!("no {label}"))
+}
+
+#[test]
+fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() {
+    let broker = Broker::start();
+    let device = |name: &str, battery: u32, quality: u32, retain: bool| {
+        let payload = format!(r#"{{"battery":{battery},"linkquality":{quality},"update":{{"state":"idle"}}}}"#);
+        broker.mosquitto_pub(&format!("zigbee2mqtt/{name}"), payload.as_bytes(), retain);
+    };
+    device("kitchen_sensor", 90, 120, true);
+    device("hall_sensor", 90, 87, true);
+    device("door_sensor", 12, 54, true);
+    broker.mosquitto_pub("home/temp", b"21.5", true);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["zigbee2mqtt/#", "home/#"]);
+    step_until(&mut harness, "the branch", |h| has_label(h, "zigbee2mqtt"));
+    // One device publishes without retain, while connected.
+    device("porch_sensor", 90, 33, false);
+    harness.get_by_label("zigbee2mqtt").click();
+    step_until(&mut harness, "the comparison of four devices", |h| {
+        has_label(h, "Compare 4 topics below")
+    });
+    for header in ["Topic", "battery", "linkquality", "update.state"] {
+        assert!(has_label(&harness, header), "a {header} column");
+    }
+    // The door sensor's battery is the odd one; the usual 90 is not marked.
+    assert!(has_label(&harness, "12 (differs from most)"));
+    assert!(has_label(&harness, "90") && !has_label(&harness, "90 (differs from most)"));
+    // No value of linkquality is most common: none stands out.
+    assert!(!has_label_containing(&harness, "120 (differs"));
+
+    // Live: a second odd battery shows up as messages arrive.
+    device("kitchen_sensor", 91, 120, true);
+    step_until(&mut harness, "the new odd value", |h| {
+        has_label(h, "91 (differs from most)")
+    });
+
+    // Sort by battery: lowest first, then highest first.
+    let top = |h: &Harness<'_, App>, label: &str| h.get_by_label(label).rect().top();
+    harness.get_by_label("battery").click();
+    step_until(&mut harness, "the ascending sort", |h| {
+        has_label(h, "battery, sorted ascending")
+    });
+    assert!(top(&harness, "door_sensor (R)") < top(&harness, "hall_sensor (R)"));
+    assert!(top(&harness, "hall_sensor (R)") < top(&harness, "kitchen_sensor (R)"));
+    harness.get_by_label("battery, sorted ascending").click();
+    step_until(&mut harness, "the descending sort", |h| {
+        has_label(h, "battery, sorted descending")
+    });
+    assert!(top(&harness, "kitchen_sensor (R)") < top(&harness, "door_sensor (R)"));
+
+    // Retained only: the porch sensor's message was not retained.
+    assert!(has_label(&harness, "porch_sensor"));
+    rightmost(&harness, "Retained only").click();
+    step_until(&mut harness, "the retained devices only", |h| {
+        has_label(h, "Compare 3 topics below") && !has_label(h, "porch_sensor")
+    });
+
+    // Pin a device from the message view, and a topic of another branch from the tree.
+    harness.get_by_label("door_sensor (R)").click();
+    step_until(&mut harness, "the door sensor", |h| {
+        has_label(h, "zigbee2mqtt/door_sensor")
+    });
+    harness.get_by_label("Pin to compare").click();
+    step_until(&mut harness, "the first pin", |h| has_label(h, "Pinned topics (1)"));
+    harness.get_by_label("Expand home").click();
+    step_until(&mut harness, "the home topic", |h| has_label(h, "temp"));
+    harness.get_by_label("temp").click_secondary();
+    step_until(&mut harness, "the context menu", |h| has_label(h, "Pin to compare"));
+    harness.get_by_label("Pin to compare").click();
+    step_until(&mut harness, "both pinned topics", |h| {
+        has_label(h, "Pinned topics (2)")
+            && has_label(h, "zigbee2mqtt/door_sensor (R)")
+            && has_label(h, "home/temp (R)")
+    });
+    // Side by side: the device's fields, and the plain value of the other.
+    assert!(has_label(&harness, "battery") && has_label(&harness, "21.5"));
+
+    harness.get_by_label("Unpin home/temp").click();
+    step_until(&mut harness, "one pin left", |h| {
+        has_label(h, "Pinned topics (1)") && !has_label(h, "home/temp (R)")
+    });
+    harness.get_by_label("Clear pins").click();
+    step_until(&mut harness, "no pins", |h| !has_label_containing(h, "Pinned topics"));
+}
+
+#[test]
+fn broker_status_says_why_it_is_empty_without_a_sys_subscription() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    harness.get_by_label("Broker status").click();
+    step_until(&mut harness, "the explanation", |h| {
+        has_label_containing(h, "does not subscribe to $SYS/#")
+    });
+    assert!(!has_label(&harness, "Messages per second"));
 }
 
 #[test]

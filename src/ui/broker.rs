@@ -1,10 +1,40 @@
 //! The broker's own statistics, from its `$SYS` topics, in words: version,
-//! uptime, clients, message and byte rates, subscriptions, retained messages.
+//! uptime, clients, message and byte rates, subscriptions, retained messages;
+//! and the message and byte rates charted from the load topics' kept history.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use eframe::egui::{self, RichText};
+use egui_plot::{HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
 
 use crate::model::Session;
-use crate::payload::text;
+use crate::payload::{numbers, text};
+
+/// The load topics charted: (chart, received topic, sent topic). Mosquitto publishes each
+/// as a count per minute, averaged over the last minute.
+const LOAD: [(Rate, &str, &str); 2] = [
+    (
+        Rate::Messages,
+        "$SYS/broker/load/messages/received/1min",
+        "$SYS/broker/load/messages/sent/1min",
+    ),
+    (
+        Rate::Bytes,
+        "$SYS/broker/load/bytes/received/1min",
+        "$SYS/broker/load/bytes/sent/1min",
+    ),
+];
+
+/// The colors of the received and sent lines, readable on light and dark backgrounds.
+const IN_COLOR: egui::Color32 = egui::Color32::from_rgb(0x3c, 0x8c, 0xdc);
+const OUT_COLOR: egui::Color32 = egui::Color32::from_rgb(0xe0, 0x7b, 0x20);
+
+/// What a rate chart counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rate {
+    Messages,
+    Bytes,
+}
 
 /// The `$SYS` topics shown, with their names in words (Mosquitto's; most brokers that publish
 /// `$SYS` follow them).
@@ -38,10 +68,7 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
         })
         .collect();
     if values.is_empty() {
-        ui.weak(
-            "This broker has published no $SYS statistics: it may not publish them, \
-             its rules may hide them, or $SYS/# is not among the subscriptions.",
-        );
+        ui.weak(absent(session));
         return;
     }
     egui::Grid::new("broker-stats")
@@ -57,6 +84,119 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
         });
     ui.add_space(4.0);
     ui.weak("From the broker's $SYS topics; they update as the broker publishes them.");
+    ui.separator();
+    rates_ui(ui, session);
+}
+
+/// Why there are no statistics to show, as precisely as the subscriptions tell.
+fn absent(session: &Session) -> String {
+    let sys: Vec<_> = session
+        .subscriptions()
+        .iter()
+        .filter(|s| s.filter.starts_with("$SYS"))
+        .collect();
+    if sys.is_empty() {
+        return "No $SYS statistics: this connection does not subscribe to $SYS/# \
+                (add it to the profile's subscriptions to see them)."
+            .to_owned();
+    }
+    if let Some(refused) = sys.iter().find_map(|s| s.granted.as_ref().err()) {
+        return format!("The broker refused the $SYS subscription: {refused}.");
+    }
+    "This broker has published no $SYS statistics yet: it may not publish them, or its rules \
+     may hide them. Mosquitto publishes them every sys_interval (10 s by default)."
+        .to_owned()
+}
+
+/// Seconds since 1970, as the time axis counts.
+fn seconds(time: SystemTime) -> f64 {
+    time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// The kept values of a load topic, per second (the broker publishes them per minute).
+fn per_second(session: &Session, topic: &str) -> Vec<PlotPoint> {
+    let Some(history) = session.tree.find(topic).and_then(|id| session.history.topic(id)) else {
+        return Vec::new();
+    };
+    history
+        .entries()
+        .iter()
+        .filter_map(|entry| {
+            let per_minute = numbers::as_number(&entry.message.payload)?;
+            Some(PlotPoint::new(seconds(entry.message.received_at), per_minute / 60.0))
+        })
+        .collect()
+}
+
+/// Messages and bytes per second, in and out, over the time the load topics were kept.
+fn rates_ui(ui: &mut egui::Ui, session: &Session) {
+    let charts: Vec<(Rate, Vec<PlotPoint>, Vec<PlotPoint>)> = LOAD
+        .iter()
+        .map(|(rate, received, sent)| (*rate, per_second(session, received), per_second(session, sent)))
+        .filter(|(_, received, sent)| !received.is_empty() || !sent.is_empty())
+        .collect();
+    if charts.is_empty() {
+        ui.weak("The broker publishes no load figures ($SYS/broker/load/…), so there are no rates to chart.");
+        return;
+    }
+    for (rate, received, sent) in charts {
+        let title = match rate {
+            Rate::Messages => "Messages per second",
+            Rate::Bytes => "Bytes per second",
+        };
+        ui.horizontal(|ui| {
+            ui.strong(title);
+            ui.weak("1-minute average,");
+            // The key of the lines, beside the title rather than over them.
+            ui.label(RichText::new("in").color(IN_COLOR).strong());
+            ui.weak("and");
+            ui.label(RichText::new("out").color(OUT_COLOR).strong());
+        });
+        Plot::new(("broker-rates", title))
+            .height(110.0)
+            .width(380.0)
+            .allow_scroll(false)
+            .include_y(0.0)
+            .y_axis_min_width(52.0)
+            .y_grid_spacer(super::chart::plot::nice_marks)
+            .y_axis_formatter(move |mark, _range| match rate {
+                Rate::Bytes => text::human_bytes(mark.value.max(0.0) as u64),
+                Rate::Messages => {
+                    let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 3.0) as usize;
+                    format!("{:.*}", decimals, mark.value)
+                }
+            })
+            .x_axis_formatter(|mark, _range| {
+                chrono::DateTime::from_timestamp_millis((mark.value * 1000.0).round() as i64)
+                    .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+                    .unwrap_or_default()
+            })
+            .label_formatter(move |hover| {
+                let HoverPosition::NearDataPoint {
+                    plot_name, position, ..
+                } = hover
+                else {
+                    return None;
+                };
+                let time = chrono::DateTime::from_timestamp_millis((position.x * 1000.0) as i64)
+                    .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+                    .unwrap_or_default();
+                let value = match rate {
+                    Rate::Bytes => format!("{}/s", text::human_bytes(position.y.max(0.0) as u64)),
+                    Rate::Messages => format!("{:.2}/s", position.y),
+                };
+                Some(format!("{plot_name} at {time}\n{value}"))
+            })
+            .show(ui, |plot| {
+                for (name, points, color) in [("In", &received, IN_COLOR), ("Out", &sent, OUT_COLOR)] {
+                    plot.line(Line::new(name, PlotPoints::Borrowed(points)).color(color));
+                    // Few points (the broker publishes every 10 s by default): mark each.
+                    if points.len() <= 120 {
+                        plot.points(Points::new(name, PlotPoints::Borrowed(points)).radius(2.0).color(color));
+                    }
+                }
+            });
+    }
 }
 
 /// A `$SYS` value in words: uptime in days and hours, byte counts in KiB/MiB, big numbers grouped.

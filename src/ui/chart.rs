@@ -3,7 +3,7 @@
 //! on a local time axis; zoom and pan, pause, clear, and CSV export.
 
 mod export;
-mod plot;
+pub(super) mod plot;
 mod points;
 
 use std::collections::HashMap;

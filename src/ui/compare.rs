@@ -1,217 +1,285 @@
-//! Topics below a branch side by side: one row per topic, its latest value,
-//! and for JSON payloads one column per field (the fields the topics share,
-//! in the order they first appear), to spot the odd device at a glance.
+//! Topics side by side: the topics below a branch, or the topics a user
+//! pinned, in one table. A row per topic, a column per JSON field (the union
+//! of every topic's fields, nested ones by path) or the raw value; cells
+//! that differ from most of their column highlighted; sortable by any
+//! column; retained topics only if asked; rebuilt as messages arrive.
+
+mod grid;
+mod table;
 
 use std::time::{Duration, Instant};
 
-use eframe::egui::{self, RichText};
+use eframe::egui;
 
+use grid::Clicked;
+use table::{Input, Sort, Table};
+pub use table::{MAX_COLUMNS, MAX_TOPICS};
+
+use super::tree::plural;
 use crate::model::{NodeId, Session};
-use crate::payload::{numbers, text};
 
-/// Topics compared at most.
-pub const MAX_TOPICS: usize = 500;
-/// Field columns at most.
-pub const MAX_COLUMNS: usize = 8;
-/// Scalars read from one payload at most.
-const MAX_SCALARS: usize = 32;
+/// Topics pinned at most.
+pub const MAX_PINS: usize = 200;
 /// The table is rebuilt at most this often while messages arrive.
 const REBUILD_INTERVAL: Duration = Duration::from_millis(500);
 
-/// One compared topic.
-struct Row {
-    id: NodeId,
-    /// The topic below the branch (`kitchen/light`).
-    name: String,
-    retained: bool,
-    /// The payload, when it is not JSON (or has none of the columns).
-    value: String,
-    /// The value of each column's field, when the payload has it.
-    cells: Vec<Option<String>>,
+/// The topics a user pinned to compare, by full name, so a topic cleared and published again
+/// stays pinned. One list per connection.
+#[derive(Default)]
+pub struct Pins {
+    topics: Vec<String>,
 }
 
-struct Table {
-    branch: NodeId,
-    messages: u64,
-    built: Instant,
-    columns: Vec<String>,
-    rows: Vec<Row>,
-    /// Topics below the branch beyond [`MAX_TOPICS`].
-    more: u32,
-    /// Whether some topic's payload is not JSON with fields (it then shows whole).
-    show_value: bool,
+impl Pins {
+    /// Pin `topic`; false when it already was, or the list is full.
+    pub fn pin(&mut self, topic: String) -> bool {
+        if self.topics.len() >= MAX_PINS || self.is_pinned(&topic) {
+            return false;
+        }
+        self.topics.push(topic);
+        true
+    }
+
+    /// Take `topic` off the list.
+    pub fn unpin(&mut self, topic: &str) {
+        self.topics.retain(|t| t != topic);
+    }
+
+    /// Whether `topic` is pinned.
+    pub fn is_pinned(&self, topic: &str) -> bool {
+        self.topics.iter().any(|t| t == topic)
+    }
+
+    /// The pinned topics, in the order pinned.
+    pub fn topics(&self) -> &[String] {
+        &self.topics
+    }
+
+    /// Whether nothing is pinned.
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty()
+    }
 }
 
-/// The compare table of the selected branch.
+/// Where a table's topics come from.
+#[derive(Clone, PartialEq)]
+enum Source {
+    Branch(NodeId),
+    Pinned(Vec<String>),
+}
+
+/// A table as last built, and the row order of its sort.
+struct Built {
+    source: Source,
+    /// Changes when a compared topic receives a message.
+    signature: u64,
+    retained_only: bool,
+    at: Instant,
+    table: Table,
+    /// Topics left out: beyond [`MAX_TOPICS`], or pinned topics without a message.
+    left_out: usize,
+    sort: Option<Sort>,
+    order: Vec<usize>,
+}
+
+/// One comparison table, with its sort and filter.
 #[derive(Default)]
 pub struct CompareView {
-    table: Option<Table>,
+    built: Option<Built>,
+    sort: Option<Sort>,
+    retained_only: bool,
 }
 
 impl CompareView {
     /// Draw the table of the topics below `branch`. Returns a topic the user clicked.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, branch: NodeId) -> Option<NodeId> {
-        let messages = session.tree.get(branch).map_or(0, |n| n.subtree_messages());
-        let stale = match &self.table {
-            Some(t) if t.branch == branch && t.messages == messages => false,
-            Some(t) if t.branch == branch && t.built.elapsed() < REBUILD_INTERVAL => {
-                ui.ctx().request_repaint_after(REBUILD_INTERVAL);
-                false
+        let signature = session.tree.get(branch).map_or(0, |n| n.subtree_messages());
+        let retained_only = self.retained_only;
+        self.refresh(ui.ctx(), Source::Branch(branch), signature, || {
+            table::below(&session.tree, branch, retained_only)
+        });
+        let built = self.built.as_ref()?;
+        if built.table.rows.is_empty() && !self.retained_only {
+            return None;
+        }
+        let count = (built.table.rows.len() + built.left_out) as u64;
+        let title = format!("Compare {} below", plural(count, "topic", "topics"));
+        let clicked = egui::CollapsingHeader::new(title)
+            .id_salt("compare-branch")
+            .default_open(true)
+            .show(ui, |ui| {
+                let height = ui.available_height().max(160.0);
+                self.table_ui(ui, "compare-branch-table", false, height)
+            })
+            .body_returned
+            .flatten();
+        match clicked {
+            Some(Clicked::Select(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Draw the table of the pinned topics, with a way to unpin each and all. Returns a topic
+    /// the user clicked.
+    pub fn pinned_ui(&mut self, ui: &mut egui::Ui, session: &Session, pins: &mut Pins) -> Option<NodeId> {
+        if pins.is_empty() {
+            return None;
+        }
+        let tree = &session.tree;
+        let found: Vec<(&String, NodeId)> = pins
+            .topics()
+            .iter()
+            .filter_map(|topic| tree.find(topic).map(|id| (topic, id)))
+            .collect();
+        let signature = found.iter().fold(found.len() as u64, |sum, (_, id)| {
+            sum.wrapping_mul(31)
+                .wrapping_add(tree.get(*id).map_or(0, |n| n.own_messages()))
+        });
+        let retained_only = self.retained_only;
+        self.refresh(ui.ctx(), Source::Pinned(pins.topics().to_vec()), signature, || {
+            let inputs: Vec<Input> = found
+                .iter()
+                .filter_map(|(topic, id)| {
+                    let node = tree.get(*id)?;
+                    let latest = node.latest()?;
+                    (node.is_retained() || !retained_only).then(|| Input {
+                        id: *id,
+                        name: (*topic).clone(),
+                        retained: node.is_retained(),
+                        payload: latest.payload.clone(),
+                    })
+                })
+                .collect();
+            let left_out = pins.topics().len() - inputs.len();
+            (inputs, left_out)
+        });
+        let title = format!("Pinned topics ({})", pins.topics().len());
+        let clicked = egui::CollapsingHeader::new(title)
+            .id_salt("compare-pinned")
+            .default_open(true)
+            .show(ui, |ui| {
+                let height = (ui.available_height() * 0.4).clamp(120.0, 320.0);
+                self.table_ui(ui, "compare-pinned-table", true, height)
+            })
+            .body_returned
+            .flatten();
+        match clicked {
+            Some(Clicked::Select(id)) => return Some(id),
+            Some(Clicked::Unpin(topic)) => pins.unpin(&topic),
+            Some(Clicked::ClearPins) => pins.topics.clear(),
+            _ => {}
+        }
+        None
+    }
+
+    /// Rebuild the table when its topics changed (at most every [`REBUILD_INTERVAL`] while
+    /// messages arrive), and sort it again when the sort changed.
+    fn refresh(
+        &mut self,
+        ctx: &egui::Context,
+        source: Source,
+        signature: u64,
+        inputs: impl FnOnce() -> (Vec<Input>, usize),
+    ) {
+        let stale = match &self.built {
+            Some(b) if b.source == source && b.retained_only == self.retained_only => {
+                let age = b.at.elapsed();
+                if b.signature == signature {
+                    false
+                } else if age < REBUILD_INTERVAL {
+                    ctx.request_repaint_after(REBUILD_INTERVAL - age);
+                    false
+                } else {
+                    true
+                }
             }
             _ => true,
         };
         if stale {
-            self.table = Some(build(session, branch, messages));
-        }
-        let table = self.table.as_ref()?;
-        if table.rows.is_empty() {
-            return None;
-        }
-        let mut clicked = None;
-        let title = format!(
-            "Compare {} below",
-            super::tree::plural(table.rows.len() as u64 + u64::from(table.more), "topic", "topics")
-        );
-        egui::CollapsingHeader::new(title)
-            .id_salt("compare-branch")
-            .default_open(true)
-            .show(ui, |ui| {
-                if table.more > 0 {
-                    ui.weak(format!("The first {MAX_TOPICS} are shown."));
-                }
-                egui::ScrollArea::both()
-                    .id_salt("compare-table")
-                    .auto_shrink([false, true])
-                    .max_height(ui.available_height().max(160.0))
-                    .show(ui, |ui| {
-                        egui::Grid::new("compare-grid")
-                            .striped(true)
-                            .num_columns(1 + usize::from(table.show_value) + table.columns.len())
-                            .spacing([14.0, 4.0])
-                            .show(ui, |ui| {
-                                ui.strong("Topic");
-                                if table.show_value {
-                                    ui.strong("Value");
-                                }
-                                for column in &table.columns {
-                                    ui.strong(column);
-                                }
-                                ui.end_row();
-                                for row in &table.rows {
-                                    let name = if row.retained {
-                                        format!("{} (R)", row.name)
-                                    } else {
-                                        row.name.clone()
-                                    };
-                                    if ui
-                                        .add(
-                                            egui::Label::new(RichText::new(name).monospace())
-                                                .sense(egui::Sense::click()),
-                                        )
-                                        .on_hover_text("Show this topic")
-                                        .clicked()
-                                    {
-                                        clicked = Some(row.id);
-                                    }
-                                    if table.show_value {
-                                        let value = if row.cells.iter().any(Option::is_some) {
-                                            ""
-                                        } else {
-                                            &row.value
-                                        };
-                                        // The preview is already cut at 60 characters.
-                                        ui.monospace(value);
-                                    }
-                                    for cell in &row.cells {
-                                        match cell {
-                                            Some(value) => ui.monospace(value),
-                                            None => ui.weak("-"),
-                                        };
-                                    }
-                                    ui.end_row();
-                                }
-                            });
-                    });
+            let (inputs, left_out) = inputs();
+            let table = Table::new(inputs);
+            self.built = Some(Built {
+                source,
+                signature,
+                retained_only: self.retained_only,
+                at: Instant::now(),
+                order: table.order(self.sort.as_ref()),
+                table,
+                left_out,
+                sort: self.sort.clone(),
             });
-        clicked
+        }
+        if let Some(built) = &mut self.built
+            && built.sort != self.sort
+        {
+            built.order = built.table.order(self.sort.as_ref());
+            built.sort.clone_from(&self.sort);
+        }
     }
-}
 
-fn build(session: &Session, branch: NodeId, messages: u64) -> Table {
-    let tree = &session.tree;
-    let prefix_len = if branch == NodeId::ROOT {
-        0
-    } else {
-        tree.topic(branch).len() + 1
-    };
-    // The topics below, depth first in name order as the tree shows them.
-    let mut ids = Vec::new();
-    let mut more = 0u32;
-    let mut stack: Vec<NodeId> = tree.get(branch).map(|n| n.children().to_vec()).unwrap_or_default();
-    stack.sort_by(|a, b| sort_key(tree, *b, *a));
-    while let Some(id) = stack.pop() {
-        let Some(node) = tree.get(id) else { continue };
-        if node.latest().is_some() {
-            if ids.len() < MAX_TOPICS {
-                ids.push(id);
+    /// The controls above the table, then the table.
+    fn table_ui(&mut self, ui: &mut egui::Ui, salt: &str, pinned: bool, height: f32) -> Option<Clicked> {
+        let mut clicked = None;
+        let mut retained_only = self.retained_only;
+        ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut retained_only, "Retained only")
+                .on_hover_text("Hide topics whose latest message was not retained");
+            if pinned
+                && ui
+                    .button("Clear pins")
+                    .on_hover_text("Unpin every topic of this table")
+                    .clicked()
+            {
+                clicked = Some(Clicked::ClearPins);
+            }
+            let Some(built) = &self.built else { return };
+            if built.left_out > 0 && !pinned {
+                ui.weak(format!("The first {MAX_TOPICS} are shown."));
+            } else if built.left_out > 0 {
+                ui.weak(format!(
+                    "{} not shown (no message, or not retained).",
+                    plural(built.left_out as u64, "pinned topic", "pinned topics")
+                ));
+            }
+            if built.table.more_columns > 0 {
+                ui.weak(format!(
+                    "{} more not shown (at most {MAX_COLUMNS}).",
+                    plural(built.table.more_columns as u64, "field", "fields")
+                ));
+            }
+        });
+        self.retained_only = retained_only;
+        let built = self.built.as_ref()?;
+        if built.table.rows.is_empty() {
+            ui.weak(if self.retained_only {
+                "None of these topics holds a retained message."
             } else {
-                more += 1;
-            }
+                "None of these topics has a message yet."
+            });
+            return clicked;
         }
-        let mut children = node.children().to_vec();
-        children.sort_by(|a, b| sort_key(tree, *b, *a));
-        stack.extend(children);
-    }
-    let mut columns: Vec<String> = Vec::new();
-    let mut scalars = Vec::with_capacity(ids.len());
-    for &id in &ids {
-        let payload = tree
-            .get(id)
-            .and_then(|n| n.latest())
-            .map(|m| m.payload.clone())
-            .unwrap_or_default();
-        let fields = numbers::json_scalars(&payload, MAX_SCALARS);
-        for (name, _) in &fields {
-            if columns.len() < MAX_COLUMNS && !columns.contains(name) {
-                columns.push(name.clone());
-            }
+        let grid = grid::ui(
+            ui,
+            &built.table,
+            &built.order,
+            built.sort.as_ref(),
+            salt,
+            pinned,
+            height,
+        );
+        if let Some(Clicked::Sort(column)) = &grid {
+            self.sort = match self.sort.take() {
+                Some(sort) if &sort.column == column => Some(Sort {
+                    column: sort.column,
+                    descending: !sort.descending,
+                }),
+                _ => Some(Sort {
+                    column: column.clone(),
+                    descending: false,
+                }),
+            };
+            return clicked;
         }
-        scalars.push((id, payload, fields));
+        grid.or(clicked)
     }
-    let rows: Vec<Row> = scalars
-        .into_iter()
-        .map(|(id, payload, fields)| {
-            let topic = tree.topic(id);
-            Row {
-                id,
-                name: topic.get(prefix_len..).unwrap_or(&topic).to_owned(),
-                retained: tree.get(id).is_some_and(|n| n.is_retained()),
-                value: text::preview(&payload, 60),
-                cells: columns
-                    .iter()
-                    .map(|column| {
-                        fields
-                            .iter()
-                            .find(|(name, _)| name == column)
-                            .map(|(_, v)| v.chars().take(40).collect())
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let show_value = columns.is_empty() || rows.iter().any(|r| r.cells.iter().all(Option::is_none));
-    Table {
-        branch,
-        messages,
-        built: Instant::now(),
-        columns,
-        rows,
-        more,
-        show_value,
-    }
-}
-
-fn sort_key(tree: &crate::model::Tree, a: NodeId, b: NodeId) -> std::cmp::Ordering {
-    let name = |id| tree.get(id).map_or("", |n| n.name());
-    crate::model::tree::natural_cmp(name(a), name(b))
 }

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
 
+use super::compare::Pins;
 use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::payload_view;
 use crate::model::history::TopicHistory;
@@ -69,6 +70,8 @@ pub struct MessageView {
     chart: super::chart::ChartView,
     /// The topics below a branch, side by side.
     compare: super::compare::CompareView,
+    /// The pinned topics, side by side.
+    pinned: super::compare::CompareView,
     /// Show what changed instead of the payload.
     diff: bool,
     /// The message to compare with, picked in the history (topic, sequence number); `None`
@@ -89,16 +92,25 @@ struct Cached {
 }
 
 impl MessageView {
-    /// Draw the panel for `selected`. Returns what the user asked for, if anything.
+    /// Draw the panel for `selected`, under the table of the `pins`. Returns what the user
+    /// asked for, if anything.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         session: &Session,
         selected: Option<NodeId>,
+        pins: &mut Pins,
         runtime: &tokio::runtime::Handle,
     ) -> Option<MessageAction> {
         self.poll_save(ui.ctx(), runtime);
         self.chart.poll_export(ui.ctx(), runtime);
+        if !pins.is_empty() {
+            let picked = self.pinned.pinned_ui(ui, session, pins);
+            ui.separator();
+            if let Some(id) = picked {
+                return Some(MessageAction::Select(id));
+            }
+        }
         let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
@@ -132,6 +144,24 @@ impl MessageView {
             {
                 let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
                 action = Some(MessageAction::Save { id, seq });
+            }
+            if node.latest().is_some() {
+                let pinned = pins.is_pinned(&topic);
+                let (text, hover) = if pinned {
+                    ("Unpin", "Take this topic out of the pinned topics' table")
+                } else {
+                    (
+                        "Pin to compare",
+                        "Show this topic in the pinned topics' table, beside others",
+                    )
+                };
+                if ui.button(text).on_hover_text(hover).clicked() {
+                    if pinned {
+                        pins.unpin(&topic);
+                    } else {
+                        pins.pin(topic.clone());
+                    }
+                }
             }
             if node.is_retained()
                 && ui

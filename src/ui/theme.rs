@@ -84,3 +84,13 @@ pub fn warn_color(ui: &egui::Ui) -> Color32 {
 pub fn error_color(ui: &egui::Ui) -> Color32 {
     ui.visuals().error_fg_color
 }
+
+/// Background of a compared value that differs from most of its column; the text over it keeps
+/// its usual color, so it stays readable in both themes.
+pub fn differs_fill(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgba_unmultiplied(0xe0, 0x4a, 0x5a, 90)
+    } else {
+        Color32::from_rgba_unmultiplied(0xff, 0x5a, 0x6a, 70)
+    }
+}

@@ -37,6 +37,8 @@ pub struct TreeView {
     found: Option<(Search, Matches, u64, u64)>,
     /// The search field should take the keyboard focus (Ctrl+F).
     focus_search: bool,
+    /// A topic the user asked to pin to the comparison table, for the app to take.
+    pub pin_requested: Option<NodeId>,
 }
 
 /// A search is run again at most this often while messages arrive.
@@ -311,6 +313,7 @@ impl TreeView {
                     RowAction::None => {}
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
+                    RowAction::Pin => self.pin_requested = Some(row.id),
                     RowAction::SelectAndToggle => {
                         clicked = Some(row.id);
                         toggled = Some(row.id);
@@ -349,6 +352,7 @@ enum RowAction {
     Select,
     Toggle,
     SelectAndToggle,
+    Pin,
 }
 
 /// Longest node name drawn, in chars (a 64 KiB level name is cut at paint time).
@@ -509,6 +513,14 @@ fn row_ui(
         info
     });
 
+    if node.latest().is_some() {
+        response.context_menu(|ui| {
+            if ui.button("Pin to compare").clicked() {
+                action = RowAction::Pin;
+                ui.close();
+            }
+        });
+    }
     if response.double_clicked() {
         return RowAction::SelectAndToggle;
     }

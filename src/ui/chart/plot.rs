@@ -13,7 +13,7 @@ const MAX_DOTTED_POINTS: usize = 200;
 
 /// About five grid marks at a round step (1, 2 or 5 times a power of ten), so the value axis
 /// always has labels whatever the range.
-fn nice_marks(input: GridInput) -> Vec<GridMark> {
+pub(in crate::ui) fn nice_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let range = max - min;
     if !(range.is_finite() && range > 0.0) {
