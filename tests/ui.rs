@@ -1183,3 +1183,70 @@ fn the_brokers_statistics_are_shown_in_words() {
         has_label_containing(h, "mosquitto version") && has_label(h, "Clients connected") && has_label(h, "Uptime")
     });
 }
+
+/// The names of these rows, top to bottom, as drawn.
+fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
+    let mut shown: Vec<(f32, String)> = names
+        .iter()
+        .filter_map(|&name| {
+            let row = harness.query_by(|n| n.role() == egui::Role::TreeItem && n.label().as_deref() == Some(name))?;
+            Some((row.rect().min.y, name.to_owned()))
+        })
+        .collect();
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    shown.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["lab/#"]);
+    for (topic, count) in [("lab/alpha", 1), ("lab/beta", 3), ("lab/gamma", 2)] {
+        for i in 0..count {
+            broker.mosquitto_pub(topic, format!("{i}").as_bytes(), false);
+        }
+    }
+    step_until(&mut harness, "the lab branch with every message", |h| {
+        row_value_contains(h, "3 topics · 6 msgs")
+    });
+    harness.get_by_label("Expand lab").click();
+    let names = ["alpha", "beta", "gamma"];
+    step_until(&mut harness, "the topics by name", |h| {
+        rows_in_order(h, &names) == ["alpha", "beta", "gamma"]
+    });
+
+    // Sort the branch by message count, from its context menu.
+    harness.get_by_label("lab").click_secondary();
+    step_until(&mut harness, "the branch menu", |h| has_label(h, "Sort by"));
+    harness.get_by_label("Sort by").click();
+    step_until(&mut harness, "the orders", |h| has_label(h, "Latest activity"));
+    harness.get_by_label("Messages").click();
+    step_until(&mut harness, "the topics by message count", |h| {
+        rows_in_order(h, &names) == ["beta", "gamma", "alpha"]
+    });
+
+    // Paused, a new topic is counted but not shown.
+    harness.get_by_label("Pause").click();
+    step_until(&mut harness, "the pause", |h| has_label(h, "Paused: 0 messages since"));
+    broker.mosquitto_pub("lab/delta", b"new", false);
+    step_until(&mut harness, "the message counted", |h| {
+        has_label(h, "Paused: 1 message since")
+    });
+    for _ in 0..5 {
+        // Longer than the tree waits before it shows new topics.
+        std::thread::sleep(Duration::from_millis(80));
+        harness.step();
+    }
+    assert!(!has_label(&harness, "delta"), "the paused tree shows no new topic");
+    assert!(row_value_contains(&harness, "3 topics · 6 msgs"), "nor new counts");
+
+    // Resumed, it shows the tree as it is.
+    harness.get_by_label("Resume").click();
+    step_until(&mut harness, "the new topic", |h| {
+        has_label(h, "delta") && row_value_contains(h, "4 topics · 7 msgs")
+    });
+    harness.step();
+    assert!(!has_label_containing(&harness, "Paused:"), "the pause notice is gone");
+}
