@@ -522,7 +522,7 @@ impl Tree {
         let nodes = &self.nodes;
         let by = |a: &NodeId, b: &NodeId| compare(nodes, order, *a, *b);
         let (head, tail) = children.split_at_mut(sorted);
-        tail.sort_by(by);
+        sort_slice(nodes, order, tail);
         let merged = if head.is_empty() {
             children
         } else {
@@ -552,6 +552,40 @@ impl Tree {
         for ancestor in path.iter().take(path.len().saturating_sub(1)) {
             self.nodes[ancestor.index()].expanded = true;
         }
+    }
+}
+
+/// Sort siblings in `order`. For counts and activity: first by the number alone
+/// (each node read once), then each run of equal numbers by name. Both sorts
+/// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
+/// little since, costs few name comparisons (counts tie often, names are slow).
+fn sort_slice(nodes: &[Node], order: SortOrder, ids: &mut [NodeId]) {
+    let name = |id: NodeId| nodes.get(id.index()).map_or("", |n| &*n.name);
+    if order == SortOrder::Name {
+        ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
+        return;
+    }
+    // Each node is read once, here: the sorts below touch only this list (and names on ties).
+    let mut keyed: Vec<(u64, &str, NodeId)> = ids
+        .iter()
+        .map(|&id| {
+            let node = nodes.get(id.index());
+            let key = node.map_or(0, |n| match order {
+                SortOrder::Name => 0,
+                SortOrder::Messages => n.subtree_messages,
+                SortOrder::Activity => n.last_activity,
+            });
+            (key, node.map_or("", |n| &*n.name), id)
+        })
+        .collect();
+    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| natural_cmp(a.1, b.1));
+        }
+    }
+    for (slot, (_, _, id)) in ids.iter_mut().zip(keyed) {
+        *slot = id;
     }
 }
 
