@@ -1231,8 +1231,9 @@ fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
     harness.get_by_label("Pause").click();
     step_until(&mut harness, "the pause", |h| has_label(h, "Paused: 0 messages since"));
     broker.mosquitto_pub("lab/delta", b"new", false);
-    step_until(&mut harness, "the message counted", |h| {
-        has_label(h, "Paused: 1 message since")
+    broker.mosquitto_pub("lab/beta", b"fresh-value", false);
+    step_until(&mut harness, "the messages counted", |h| {
+        has_label(h, "Paused: 2 messages since")
     });
     for _ in 0..5 {
         // Longer than the tree waits before it shows new topics.
@@ -1241,12 +1242,33 @@ fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
     }
     assert!(!has_label(&harness, "delta"), "the paused tree shows no new topic");
     assert!(row_value_contains(&harness, "3 topics · 6 msgs"), "nor new counts");
+    assert!(row_value_contains(&harness, "= 2 (3 msgs)"), "nor new values");
+    // The model is live: a topic picked while paused shows its latest message.
+    harness.get_by_label("beta").click();
+    step_until(&mut harness, "the latest message of beta", |h| {
+        has_label_containing(h, "fresh-value")
+    });
+    assert!(
+        row_value_contains(&harness, "= 2 (3 msgs)"),
+        "the row still shows what it showed"
+    );
 
     // Resumed, it shows the tree as it is.
     harness.get_by_label("Resume").click();
     step_until(&mut harness, "the new topic", |h| {
-        has_label(h, "delta") && row_value_contains(h, "4 topics · 7 msgs")
+        has_label(h, "delta") && row_value_contains(h, "4 topics · 8 msgs")
     });
     harness.step();
     assert!(!has_label_containing(&harness, "Paused:"), "the pause notice is gone");
+
+    // P pauses and resumes too, when the tree has the keyboard.
+    harness.get_by_label("delta").click();
+    harness.key_press(Key::P);
+    step_until(&mut harness, "the pause by key", |h| {
+        has_label(h, "Paused: 0 messages since")
+    });
+    harness.key_press(Key::P);
+    step_until(&mut harness, "the resume by key", |h| {
+        !has_label_containing(h, "Paused:")
+    });
 }

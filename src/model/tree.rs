@@ -578,7 +578,7 @@ fn sort_slice(nodes: &[Node], order: SortOrder, ids: &mut [NodeId]) {
             (key, node.map_or("", |n| &*n.name), id)
         })
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    keyed.sort_by_key(|&(key, ..)| std::cmp::Reverse(key));
     for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
             run.sort_by(|a, b| natural_cmp(a.1, b.1));

@@ -314,6 +314,7 @@ impl TreeView {
         let mut order = session.tree.default_sort();
         let combo = egui::ComboBox::from_id_salt("tree-sort")
             .selected_text(sort_label(order))
+            .width(120.0)
             .show_ui(ui, |ui| {
                 for option in SortOrder::ALL {
                     ui.selectable_value(&mut order, option, sort_label(option));
