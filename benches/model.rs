@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use mqscope::model::{Event, Message, NodeId, Received, Search, Session, Tree, rows};
+use mqscope::model::{Event, Message, NodeId, Received, Search, Session, SortOrder, Tree, rows};
 
 /// 100,000 topics shaped like a real fleet: site/building/device/metric.
 fn topics() -> Vec<String> {
@@ -92,19 +92,75 @@ fn flatten(c: &mut Criterion) {
     let mut rows_out = Vec::new();
     group.bench_function("top level only (10 rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
+            rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
             black_box(rows_out.len())
         });
     });
     expand_all(&mut tree);
-    rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
+    rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
     group.throughput(Throughput::Elements(rows_out.len() as u64));
     group.bench_function("everything expanded (111k rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, rows::RowFilter::default(), &mut rows_out);
+            rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
             black_box(rows_out.len())
         });
     });
+    group.finish();
+}
+
+/// A busy broker moves counts and activity between two re-sorts: `messages` more
+/// messages, spread over the topics by a fixed stride.
+fn traffic(tree: &mut Tree, topics: &[String], round: usize, messages: usize) {
+    let payload = Bytes::from_static(b"22.0");
+    for i in 0..messages {
+        let index = (round * messages + i) * 7919 % topics.len();
+        if let Some(topic) = topics.get(index) {
+            tree.insert(topic, Message::new(payload.clone()));
+        }
+    }
+}
+
+/// Re-sorting (about once a second) every open branch of a 100k-topic tree by message
+/// count or activity, after 10k new messages; and a single branch of 100k topics.
+fn resort(c: &mut Criterion) {
+    let topics = topics();
+    let flat: Vec<String> = (0..100_000).map(|i| format!("flat/sensor{i}")).collect();
+    let mut group = c.benchmark_group("resort");
+    group.sample_size(20);
+    let mut rows_out = Vec::new();
+    for (shape, topics, expand) in [
+        ("everything expanded (111k rows)", &topics, true),
+        ("one branch of 100k topics", &flat, false),
+    ] {
+        for order in [SortOrder::Messages, SortOrder::Activity] {
+            let mut session = Session::new();
+            session.apply(Event::Messages(batch(topics)), Instant::now());
+            let mut tree = session.tree;
+            traffic(&mut tree, topics, 0, 200_000);
+            if expand {
+                expand_all(&mut tree);
+            } else if let Some(node) = tree.find("flat").and_then(|id| tree.get_mut(id)) {
+                node.expanded = true;
+            }
+            tree.set_default_sort(order);
+            rows::flatten(&mut tree, rows::RowFilter::default(), true, &mut rows_out);
+            group.bench_function(format!("by {order:?}, {shape}"), |b| {
+                let mut round = 1;
+                b.iter_custom(|iters| {
+                    let mut spent = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        traffic(&mut tree, topics, round, 10_000);
+                        round += 1;
+                        let start = Instant::now();
+                        rows::flatten(&mut tree, rows::RowFilter::default(), true, &mut rows_out);
+                        spent += start.elapsed();
+                        black_box(rows_out.len());
+                    }
+                    spent
+                });
+            });
+        }
+    }
     group.finish();
 }
 
@@ -129,7 +185,7 @@ fn search(c: &mut Criterion) {
             b.iter(|| {
                 let matches = search.run(&tree);
                 matches.open_new_branches(&mut tree, None);
-                rows::flatten_found(&mut tree, &matches, &mut rows_out);
+                rows::flatten_found(&mut tree, &matches, false, &mut rows_out);
                 black_box((matches.topics, rows_out.len()))
             });
         });
@@ -137,5 +193,5 @@ fn search(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest, flatten, search);
+criterion_group!(benches, ingest, flatten, resort, search);
 criterion_main!(benches);

@@ -1423,3 +1423,92 @@ fn a_large_json_diff_is_worked_out_in_the_background_and_names_the_changed_field
     });
     assert!(has_label(&harness, "items.12345.value") && has_label(&harness, "12345 → -1"));
 }
+
+/// The names of these rows, top to bottom, as drawn.
+fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
+    let mut shown: Vec<(f32, String)> = names
+        .iter()
+        .filter_map(|&name| {
+            let row = harness.query_by(|n| n.role() == egui::Role::TreeItem && n.label().as_deref() == Some(name))?;
+            Some((row.rect().min.y, name.to_owned()))
+        })
+        .collect();
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    shown.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["lab/#"]);
+    for (topic, count) in [("lab/alpha", 1), ("lab/beta", 3), ("lab/gamma", 2)] {
+        for i in 0..count {
+            broker.mosquitto_pub(topic, format!("{i}").as_bytes(), false);
+        }
+    }
+    step_until(&mut harness, "the lab branch with every message", |h| {
+        row_value_contains(h, "3 topics · 6 msgs")
+    });
+    harness.get_by_label("Expand lab").click();
+    let names = ["alpha", "beta", "gamma"];
+    step_until(&mut harness, "the topics by name", |h| {
+        rows_in_order(h, &names) == ["alpha", "beta", "gamma"]
+    });
+
+    // Sort the branch by message count, from its context menu.
+    harness.get_by_label("lab").click_secondary();
+    step_until(&mut harness, "the branch menu", |h| has_label(h, "Sort by"));
+    harness.get_by_label("Sort by").click();
+    step_until(&mut harness, "the orders", |h| has_label(h, "Latest activity"));
+    harness.get_by_label("Messages").click();
+    step_until(&mut harness, "the topics by message count", |h| {
+        rows_in_order(h, &names) == ["beta", "gamma", "alpha"]
+    });
+
+    // Paused, a new topic is counted but not shown.
+    harness.get_by_label("Pause").click();
+    step_until(&mut harness, "the pause", |h| has_label(h, "Paused: 0 messages since"));
+    broker.mosquitto_pub("lab/delta", b"new", false);
+    broker.mosquitto_pub("lab/beta", b"fresh-value", false);
+    step_until(&mut harness, "the messages counted", |h| {
+        has_label(h, "Paused: 2 messages since")
+    });
+    for _ in 0..5 {
+        // Longer than the tree waits before it shows new topics.
+        std::thread::sleep(Duration::from_millis(80));
+        harness.step();
+    }
+    assert!(!has_label(&harness, "delta"), "the paused tree shows no new topic");
+    assert!(row_value_contains(&harness, "3 topics · 6 msgs"), "nor new counts");
+    assert!(row_value_contains(&harness, "= 2 (3 msgs)"), "nor new values");
+    // The model is live: a topic picked while paused shows its latest message.
+    harness.get_by_label("beta").click();
+    step_until(&mut harness, "the latest message of beta", |h| {
+        has_label_containing(h, "fresh-value")
+    });
+    assert!(
+        row_value_contains(&harness, "= 2 (3 msgs)"),
+        "the row still shows what it showed"
+    );
+
+    // Resumed, it shows the tree as it is.
+    harness.get_by_label("Resume").click();
+    step_until(&mut harness, "the new topic", |h| {
+        has_label(h, "delta") && row_value_contains(h, "4 topics · 8 msgs")
+    });
+    harness.step();
+    assert!(!has_label_containing(&harness, "Paused:"), "the pause notice is gone");
+
+    // P pauses and resumes too, when the tree has the keyboard.
+    harness.get_by_label("delta").click();
+    harness.key_press(Key::P);
+    step_until(&mut harness, "the pause by key", |h| {
+        has_label(h, "Paused: 0 messages since")
+    });
+    harness.key_press(Key::P);
+    step_until(&mut harness, "the resume by key", |h| {
+        !has_label_containing(h, "Paused:")
+    });
+}

@@ -3,6 +3,7 @@
 //! benchmarked directly.
 
 pub mod event;
+pub mod frozen;
 pub mod history;
 pub mod message;
 pub mod rows;
@@ -14,8 +15,9 @@ pub mod topic;
 pub mod tree;
 
 pub use event::{ConnectionState, Event, PublishOutcome, Subscription, SubscriptionOutcome};
+pub use frozen::{Frozen, RowData};
 pub use message::{Message, Properties, Qos, Received};
 pub use rows::{Row, RowFilter};
 pub use search::{Matches, Search};
 pub use session::Session;
-pub use tree::{Node, NodeId, Tree};
+pub use tree::{Node, NodeId, SortOrder, Tree};

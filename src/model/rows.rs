@@ -1,5 +1,9 @@
 //! The tree's visible rows: expanded nodes flattened into a list, rebuilt only
-//! when the shape or the expansion changed, and drawn a screenful at a time.
+//! when the shape or the expansion changed (or, at most once a second, when a
+//! branch sorted by message count or activity needs putting in order again),
+//! and drawn a screenful at a time.
+
+use std::time::{Duration, Instant};
 
 use super::search::Matches;
 use super::tree::{NodeId, Tree};
@@ -26,21 +30,27 @@ impl RowFilter {
     }
 }
 
-/// Flatten the expanded part of `tree` into `rows` (cleared first), children
-/// in natural name order, keeping what `filter` shows. Costs O(visible rows), not O(tree).
-pub fn flatten(tree: &mut Tree, filter: RowFilter, rows: &mut Vec<Row>) {
+/// Flatten the expanded part of `tree` into `rows` (cleared first), each
+/// branch's children in its order ([`Tree::sort_children`], which `resort` asks
+/// to put in order again when it follows the traffic), keeping what `filter`
+/// shows. Costs O(visible rows), not O(tree). Returns whether a shown branch (or
+/// the top level) is in an order that follows the traffic.
+pub fn flatten(tree: &mut Tree, filter: RowFilter, resort: bool, rows: &mut Vec<Row>) -> bool {
     rows.clear();
-    tree.sort_children(NodeId::ROOT);
+    tree.sort_children(NodeId::ROOT, resort);
+    let mut follows_traffic = tree.sort_of(NodeId::ROOT).follows_traffic();
     let mut stack: Vec<Row> = Vec::new();
     push_children(tree, filter, NodeId::ROOT, 0, &mut stack);
     while let Some(row) = stack.pop() {
         rows.push(row);
         let expanded = tree.get(row.id).is_some_and(|n| n.expanded && n.has_children());
         if expanded {
-            tree.sort_children(row.id);
+            tree.sort_children(row.id, resort);
+            follows_traffic |= tree.sort_of(row.id).follows_traffic();
             push_children(tree, filter, row.id, row.depth.saturating_add(1), &mut stack);
         }
     }
+    follows_traffic
 }
 
 fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, stack: &mut Vec<Row>) {
@@ -51,12 +61,15 @@ fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, sta
 }
 
 /// Flatten what a search found: the matching topics and the branches above them (the open
-/// ones), children in natural name order. Costs O(rows shown).
-pub fn flatten_found(tree: &mut Tree, matches: &Matches, rows: &mut Vec<Row>) {
+/// ones), each branch's children in its order, as [`flatten`] does. Costs O(rows shown).
+/// Returns whether a shown branch is in an order that follows the traffic.
+pub fn flatten_found(tree: &mut Tree, matches: &Matches, resort: bool, rows: &mut Vec<Row>) -> bool {
     rows.clear();
     let mut stack: Vec<Row> = Vec::new();
-    let push = |tree: &mut Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
-        tree.sort_children(parent);
+    let mut follows_traffic = false;
+    let mut push = |tree: &mut Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
+        tree.sort_children(parent, resort);
+        follows_traffic |= tree.sort_of(parent).follows_traffic();
         if let Some(node) = tree.get(parent) {
             let shown = node.children().iter().rev().filter(|&&id| matches.shows(id));
             stack.extend(shown.map(|&id| Row { id, depth }));
@@ -68,6 +81,58 @@ pub fn flatten_found(tree: &mut Tree, matches: &Matches, rows: &mut Vec<Row>) {
         if tree.get(row.id).is_some_and(|n| n.expanded) {
             push(tree, row.id, row.depth.saturating_add(1), &mut stack);
         }
+    }
+    follows_traffic
+}
+
+/// How often, at most, branches sorted by message count or activity are put in
+/// order again: often enough to follow a busy broker, seldom enough to read
+/// and click the rows between two moves.
+pub const RESORT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// What the [`ResortClock`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resort {
+    /// Sort again now.
+    Now,
+    /// Messages arrived, but the last sort is too recent: ask again after this long.
+    After(Duration),
+    /// Nothing arrived since the last sort: the order is still right.
+    Idle,
+}
+
+/// Decides when branches in an order that follows the traffic are sorted again:
+/// only when messages arrived since the last time, at most once per [`RESORT_INTERVAL`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ResortClock {
+    last: Option<Instant>,
+    /// [`Tree::received`] at the last sort.
+    received_seen: u64,
+}
+
+impl ResortClock {
+    /// Whether to sort again at `now`, with the tree's [`Tree::received`] count.
+    pub fn check(&self, now: Instant, received: u64) -> Resort {
+        if received == self.received_seen {
+            return Resort::Idle;
+        }
+        match self.last {
+            Some(last) => {
+                let since = now.saturating_duration_since(last);
+                if since < RESORT_INTERVAL {
+                    Resort::After(RESORT_INTERVAL - since)
+                } else {
+                    Resort::Now
+                }
+            }
+            None => Resort::Now,
+        }
+    }
+
+    /// Note that the branches were sorted at `now`, with `received` messages in the tree.
+    pub fn sorted(&mut self, now: Instant, received: u64) {
+        self.last = Some(now);
+        self.received_seen = received;
     }
 }
 
@@ -100,7 +165,7 @@ mod tests {
             tree.insert(topic, Message::new(&b"1"[..]));
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter::default(), &mut rows);
+        flatten(&mut tree, RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["$SYS", "home", "Home2", "zigbee2mqtt"]);
     }
 
@@ -120,10 +185,59 @@ mod tests {
             node.expanded = true;
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter { retained_only: true }, &mut rows);
+        flatten(&mut tree, RowFilter { retained_only: true }, false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  kept"]);
-        flatten(&mut tree, RowFilter::default(), &mut rows);
+        flatten(&mut tree, RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  kept", "  live", "b"]);
+    }
+
+    #[test]
+    fn resorts_at_most_once_a_second_and_only_after_new_messages() {
+        let start = Instant::now();
+        let mut clock = ResortClock::default();
+        assert_eq!(clock.check(start, 0), Resort::Idle, "nothing arrived yet");
+        assert_eq!(clock.check(start, 5), Resort::Now, "the first time at once");
+        clock.sorted(start, 5);
+        assert_eq!(clock.check(start + Duration::from_secs(5), 5), Resort::Idle);
+        let soon = start + Duration::from_millis(300);
+        assert_eq!(clock.check(soon, 9), Resort::After(Duration::from_millis(700)));
+        assert_eq!(clock.check(start + RESORT_INTERVAL, 9), Resort::Now);
+        clock.sorted(start + RESORT_INTERVAL, 9);
+        assert_eq!(
+            clock.check(start + Duration::from_millis(1100), 10),
+            Resort::After(Duration::from_millis(900))
+        );
+        // A clock read out of order never asks for a wait longer than the interval.
+        assert_eq!(clock.check(start, 10), Resort::After(RESORT_INTERVAL));
+    }
+
+    #[test]
+    fn flatten_sorts_open_branches_in_their_order_and_says_when_it_follows_traffic() {
+        let mut tree = Tree::new();
+        for topic in ["a/x", "b/x", "b/y", "b/y", "c"] {
+            tree.insert(topic, Message::new(&b"1"[..]));
+        }
+        let b = tree.find("b").expect("b exists");
+        if let Some(node) = tree.get_mut(b) {
+            node.expanded = true;
+        }
+        let mut rows = Vec::new();
+        assert!(!flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        assert_eq!(names(&tree, &rows), ["a", "b", "  x", "  y", "c"]);
+        tree.set_sort(b, Some(crate::model::SortOrder::Messages));
+        assert!(flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        assert_eq!(names(&tree, &rows), ["a", "b", "  y", "  x", "c"]);
+        tree.set_sort(NodeId::ROOT, Some(crate::model::SortOrder::Messages));
+        assert!(flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        assert_eq!(names(&tree, &rows), ["b", "  y", "  x", "a", "c"]);
+        for _ in 0..3 {
+            tree.insert("a/x", Message::new(&b"1"[..]));
+        }
+        // a has the most now, but the placed rows stay until a re-sort is asked for.
+        flatten(&mut tree, RowFilter::default(), false, &mut rows);
+        assert_eq!(names(&tree, &rows), ["b", "  y", "  x", "a", "c"]);
+        flatten(&mut tree, RowFilter::default(), true, &mut rows);
+        assert_eq!(names(&tree, &rows), ["a", "b", "  y", "  x", "c"]);
     }
 
     #[test]
@@ -140,7 +254,7 @@ mod tests {
             }
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter::default(), &mut rows);
+        flatten(&mut tree, RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  a", "  b", "    c", "b"]);
         assert_eq!(position(&rows, ab), Some(2));
     }

@@ -27,14 +27,43 @@ impl NodeId {
     }
 }
 
+/// How the children of a branch are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Natural name order (`sensor2` before `sensor10`).
+    #[default]
+    Name,
+    /// Most messages in the subtree first.
+    Messages,
+    /// Most recent message in the subtree first.
+    Activity,
+}
+
+impl SortOrder {
+    /// Every order, as offered to the user.
+    pub const ALL: [Self; 3] = [Self::Name, Self::Messages, Self::Activity];
+
+    /// Whether the order changes as messages arrive, so the children must be
+    /// put in order again from time to time.
+    pub fn follows_traffic(self) -> bool {
+        self != Self::Name
+    }
+}
+
 /// One topic level.
 #[derive(Debug)]
 pub struct Node {
     name: Box<str>,
     parent: NodeId,
     children: Vec<NodeId>,
-    /// How many of `children`, from the front, are known to be in order.
+    /// How many of `children`, from the front, are known to be in `sorted_by` order.
     sorted_prefix: u32,
+    /// The order the sorted prefix of `children` is in.
+    sorted_by: SortOrder,
+    /// The order chosen for this branch; `None` follows the tree's default.
+    sort: Option<SortOrder>,
+    /// [`Tree::received`] just after the latest message at or below this node (0: none yet).
+    last_activity: u64,
     own_messages: u64,
     subtree_messages: u64,
     subtree_topics: u32,
@@ -57,6 +86,9 @@ impl Node {
             parent,
             children: Vec::new(),
             sorted_prefix: 0,
+            sorted_by: SortOrder::Name,
+            sort: None,
+            last_activity: 0,
             own_messages: 0,
             subtree_messages: 0,
             subtree_topics: 0,
@@ -108,6 +140,17 @@ impl Node {
         self.subtree_retained
     }
 
+    /// The order chosen for this branch's children, if it has its own.
+    pub fn sort(&self) -> Option<SortOrder> {
+        self.sort
+    }
+
+    /// When the latest message at or below this node arrived, as a count of the
+    /// messages the tree had received by then (see [`Tree::received`]); 0 when none did.
+    pub fn last_activity(&self) -> u64 {
+        self.last_activity
+    }
+
     /// The latest message on this topic, if any arrived.
     pub fn latest(&self) -> Option<&Message> {
         self.latest.as_ref()
@@ -134,6 +177,10 @@ pub struct Tree {
     /// Finds a child by (parent, name) without a map per node.
     index: HashTable<NodeId>,
     hasher: DefaultHashBuilder,
+    /// Messages taken in since the tree was made; never decreases.
+    received: u64,
+    /// The order of the top level, and of every branch without its own.
+    default_sort: SortOrder,
 }
 
 impl Default for Tree {
@@ -149,6 +196,8 @@ impl Tree {
             nodes: vec![Node::new(Box::from(""), NodeId::ROOT)],
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
+            received: 0,
+            default_sort: SortOrder::Name,
         }
     }
 
@@ -165,6 +214,42 @@ impl Tree {
     /// Number of messages received on all topics.
     pub fn message_count(&self) -> u64 {
         self.root().subtree_messages
+    }
+
+    /// Messages taken in since the tree was made. Unlike [`Tree::message_count`]
+    /// it never decreases, so it tells whether anything arrived since it was last read.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// The order of the top level, and of every branch without its own.
+    pub fn default_sort(&self) -> SortOrder {
+        self.default_sort
+    }
+
+    /// Order the top level, and every branch without its own order, by `order`.
+    /// Branches are put in the new order when next sorted.
+    pub fn set_default_sort(&mut self, order: SortOrder) {
+        self.default_sort = order;
+    }
+
+    /// Give the branch `id` its own order, or (`None`) let it follow the default.
+    pub fn set_sort(&mut self, id: NodeId, order: Option<SortOrder>) {
+        if id == NodeId::ROOT {
+            self.default_sort = order.unwrap_or_default();
+        } else if let Some(node) = self.get_mut(id) {
+            node.sort = order;
+        }
+    }
+
+    /// The order the children of `id` are shown in: its own, or the default.
+    pub fn sort_of(&self, id: NodeId) -> SortOrder {
+        let own = if id == NodeId::ROOT {
+            None
+        } else {
+            self.get(id).and_then(Node::sort)
+        };
+        own.unwrap_or(self.default_sort)
     }
 
     /// The invisible root node.
@@ -210,7 +295,9 @@ impl Tree {
     }
 
     fn child_or_insert(&mut self, parent: NodeId, name: &str, created: &mut bool) -> Option<NodeId> {
-        let Self { nodes, index, hasher } = self;
+        let Self {
+            nodes, index, hasher, ..
+        } = self;
         let hash = Self::hash(hasher, parent, name);
         let found = index.find(hash, |&id| {
             let node = &nodes[id.index()];
@@ -239,6 +326,8 @@ impl Tree {
         for level in topic.split('/') {
             id = self.child_or_insert(id, level, &mut created_nodes)?;
         }
+        self.received += 1;
+        let activity = self.received;
         let node = &mut self.nodes[id.index()];
         let new_topic = node.latest.is_none();
         node.own_messages += 1;
@@ -254,6 +343,7 @@ impl Tree {
         loop {
             let node = &mut self.nodes[current.index()];
             node.subtree_messages += 1;
+            node.last_activity = activity;
             if new_topic {
                 node.subtree_topics += 1;
             }
@@ -325,7 +415,9 @@ impl Tree {
 
     /// Take a childless node out of its parent and the index, leaving a tombstone.
     fn detach(&mut self, id: NodeId) {
-        let Self { nodes, index, hasher } = self;
+        let Self {
+            nodes, index, hasher, ..
+        } = self;
         let node = &nodes[id.index()];
         let (parent, hash) = (node.parent, Self::hash(hasher, node.parent, &node.name));
         if let Ok(entry) = index.find_entry(hash, |&candidate| candidate == id) {
@@ -406,28 +498,38 @@ impl Tree {
         self.path(id).len().saturating_sub(1)
     }
 
-    /// Put the children of `id` in natural name order. Only the children added
-    /// since the last call are sorted; they are then merged into the rest.
-    pub fn sort_children(&mut self, id: NodeId) {
+    /// Put the children of `id` in the order chosen for it ([`Tree::sort_of`]).
+    /// Only the children added since the last call are sorted; they are then
+    /// merged into the rest, so the name order costs little on a busy branch.
+    /// Orders that follow the traffic (message count, activity) change with
+    /// every message: the children already placed keep their places until
+    /// `resort` asks to sort them all again (the caller decides how often).
+    /// A branch whose order changed is sorted whole.
+    pub fn sort_children(&mut self, id: NodeId, resort: bool) {
+        let order = self.sort_of(id);
         let Some(node) = self.nodes.get_mut(id.index()) else {
             return;
         };
+        if node.sorted_by != order || (resort && order.follows_traffic()) {
+            node.sorted_by = order;
+            node.sorted_prefix = 0;
+        }
         let sorted = node.sorted_prefix as usize;
         if sorted >= node.children.len() {
             return;
         }
         let mut children = std::mem::take(&mut node.children);
         let nodes = &self.nodes;
-        let order = |a: &NodeId, b: &NodeId| natural_cmp(&nodes[a.index()].name, &nodes[b.index()].name);
+        let by = |a: &NodeId, b: &NodeId| compare(nodes, order, *a, *b);
         let (head, tail) = children.split_at_mut(sorted);
-        tail.sort_by(order);
+        sort_slice(nodes, order, tail);
         let merged = if head.is_empty() {
             children
         } else {
             let mut merged = Vec::with_capacity(head.len() + tail.len());
             let (mut i, mut j) = (0, 0);
             while let (Some(h), Some(t)) = (head.get(i), tail.get(j)) {
-                if order(t, h) == Ordering::Less {
+                if by(t, h) == Ordering::Less {
                     merged.push(*t);
                     j += 1;
                 } else {
@@ -451,6 +553,53 @@ impl Tree {
             self.nodes[ancestor.index()].expanded = true;
         }
     }
+}
+
+/// Sort siblings in `order`. For counts and activity: first by the number alone
+/// (each node read once), then each run of equal numbers by name. Both sorts
+/// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
+/// little since, costs few name comparisons (counts tie often, names are slow).
+fn sort_slice(nodes: &[Node], order: SortOrder, ids: &mut [NodeId]) {
+    let name = |id: NodeId| nodes.get(id.index()).map_or("", |n| &*n.name);
+    if order == SortOrder::Name {
+        ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
+        return;
+    }
+    // Each node is read once, here: the sorts below touch only this list (and names on ties).
+    let mut keyed: Vec<(u64, &str, NodeId)> = ids
+        .iter()
+        .map(|&id| {
+            let node = nodes.get(id.index());
+            let key = node.map_or(0, |n| match order {
+                SortOrder::Name => 0,
+                SortOrder::Messages => n.subtree_messages,
+                SortOrder::Activity => n.last_activity,
+            });
+            (key, node.map_or("", |n| &*n.name), id)
+        })
+        .collect();
+    keyed.sort_by_key(|&(key, ..)| std::cmp::Reverse(key));
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| natural_cmp(a.1, b.1));
+        }
+    }
+    for (slot, (_, _, id)) in ids.iter_mut().zip(keyed) {
+        *slot = id;
+    }
+}
+
+/// Two siblings in `order`; ties (equal counts or times) go by name.
+fn compare(nodes: &[Node], order: SortOrder, a: NodeId, b: NodeId) -> Ordering {
+    let (Some(a), Some(b)) = (nodes.get(a.index()), nodes.get(b.index())) else {
+        return a.cmp(&b);
+    };
+    let first = match order {
+        SortOrder::Name => Ordering::Equal,
+        SortOrder::Messages => b.subtree_messages.cmp(&a.subtree_messages),
+        SortOrder::Activity => b.last_activity.cmp(&a.last_activity),
+    };
+    first.then_with(|| natural_cmp(&a.name, &b.name))
 }
 
 /// Order names as a person would: case-insensitive, digit runs by value
@@ -568,7 +717,7 @@ mod tests {
     fn sorts_children_naturally() {
         let mut tree = tree_with(&["s/sensor10", "s/Sensor2", "s/sensor1", "s/alpha", "s/$x"]);
         let s = tree.find("s").expect("s exists");
-        tree.sort_children(s);
+        tree.sort_children(s, false);
         let names: Vec<&str> = tree
             .get(s)
             .map(|n| {
@@ -663,11 +812,11 @@ mod tests {
     fn sorting_again_merges_new_children_in_order() {
         let mut tree = tree_with(&["s/b", "s/d"]);
         let s = tree.find("s").expect("s exists");
-        tree.sort_children(s);
+        tree.sort_children(s, false);
         for topic in ["s/c", "s/a", "s/e"] {
             tree.insert(topic, Message::new(&b"1"[..]));
         }
-        tree.sort_children(s);
+        tree.sort_children(s, false);
         let names: Vec<&str> = tree
             .get(s)
             .map(|n| {
@@ -679,6 +828,109 @@ mod tests {
             })
             .unwrap_or_default();
         assert_eq!(names, ["a", "b", "c", "d", "e"]);
+    }
+
+    fn child_names(tree: &Tree, id: NodeId) -> Vec<String> {
+        tree.get(id)
+            .map(|n| {
+                n.children()
+                    .iter()
+                    .filter_map(|&c| tree.get(c))
+                    .map(|c| c.name().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `s/a` ×1, `s/b` ×3, `s/c` ×3 (b's last), `s/d` ×2, `s/e/deep` ×1 (the latest of all).
+    fn busy_branch() -> (Tree, NodeId) {
+        let tree = tree_with(&[
+            "s/c", "s/a", "s/d", "s/c", "s/b", "s/b", "s/d", "s/c", "s/b", "s/e/deep",
+        ]);
+        let s = tree.find("s").expect("s exists");
+        (tree, s)
+    }
+
+    #[test]
+    fn sorts_by_subtree_messages_most_first_ties_by_name() {
+        let (mut tree, s) = busy_branch();
+        tree.set_sort(s, Some(SortOrder::Messages));
+        tree.sort_children(s, false);
+        assert_eq!(child_names(&tree, s), ["b", "c", "d", "a", "e"]);
+    }
+
+    #[test]
+    fn sorts_by_latest_activity_in_the_subtree_most_recent_first() {
+        let (mut tree, s) = busy_branch();
+        tree.set_sort(s, Some(SortOrder::Activity));
+        tree.sort_children(s, false);
+        assert_eq!(child_names(&tree, s), ["e", "b", "c", "d", "a"]);
+        let e = tree.find("s/e").expect("e exists");
+        let deep = tree.find("s/e/deep").expect("deep exists");
+        assert_eq!(tree.get(e).map(Node::last_activity), Some(tree.received()));
+        assert_eq!(tree.get(deep).map(Node::last_activity), Some(tree.received()));
+    }
+
+    #[test]
+    fn a_traffic_order_moves_placed_children_only_when_asked_and_places_new_ones_right() {
+        let (mut tree, s) = busy_branch();
+        tree.set_sort(s, Some(SortOrder::Messages));
+        tree.sort_children(s, false);
+        for _ in 0..5 {
+            tree.insert("s/a", Message::new(&b"1"[..]));
+        }
+        tree.insert("s/f", Message::new(&b"1"[..]));
+        tree.insert("s/g", Message::new(&b"1"[..]));
+        tree.insert("s/g", Message::new(&b"1"[..]));
+        tree.sort_children(s, false);
+        // a now has the most, but keeps its place; the new g (2) and f (1) go where their
+        // counts put them among the placed ones: g after d (a tie, by name) and a, f last.
+        assert_eq!(child_names(&tree, s), ["b", "c", "d", "a", "g", "e", "f"]);
+        tree.sort_children(s, true);
+        assert_eq!(child_names(&tree, s), ["a", "b", "c", "d", "g", "e", "f"]);
+    }
+
+    #[test]
+    fn switching_back_to_names_sorts_the_branch_whole_and_keeps_name_order_incremental() {
+        let (mut tree, s) = busy_branch();
+        tree.set_sort(s, Some(SortOrder::Activity));
+        tree.sort_children(s, false);
+        tree.set_sort(s, Some(SortOrder::Name));
+        tree.sort_children(s, false);
+        assert_eq!(child_names(&tree, s), ["a", "b", "c", "d", "e"]);
+        // A re-sort request changes nothing for names, and new children merge in.
+        tree.insert("s/0", Message::new(&b"1"[..]));
+        tree.sort_children(s, true);
+        assert_eq!(child_names(&tree, s), ["0", "a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn branches_follow_the_default_order_unless_they_have_their_own() {
+        let mut tree = tree_with(&["x/a", "x/b", "x/b", "y/a", "y/b", "y/b", "y/b"]);
+        let (x, y) = (tree.find("x").expect("x"), tree.find("y").expect("y"));
+        tree.set_sort(x, Some(SortOrder::Name));
+        tree.set_sort(NodeId::ROOT, Some(SortOrder::Messages));
+        assert_eq!(tree.default_sort(), SortOrder::Messages);
+        for id in [NodeId::ROOT, x, y] {
+            tree.sort_children(id, false);
+        }
+        assert_eq!(child_names(&tree, NodeId::ROOT), ["y", "x"]);
+        assert_eq!(child_names(&tree, x), ["a", "b"], "x keeps its own order");
+        assert_eq!(child_names(&tree, y), ["b", "a"]);
+        tree.set_sort(x, None);
+        assert_eq!(tree.sort_of(x), SortOrder::Messages);
+        tree.set_default_sort(SortOrder::Name);
+        tree.sort_children(y, false);
+        assert_eq!(child_names(&tree, y), ["a", "b"]);
+    }
+
+    #[test]
+    fn received_counts_every_message_and_never_drops() {
+        let mut tree = tree_with(&["a", "b", "a"]);
+        assert_eq!(tree.received(), 3);
+        let b = tree.find("b").expect("b exists");
+        tree.remove_topic(b);
+        assert_eq!((tree.received(), tree.message_count()), (3, 2));
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! The live topic tree: a virtualized list of the expanded nodes, with counts,
 //! an inline preview of each topic's latest value, and a fading highlight on
-//! topics that just received a message.
+//! topics that just received a message. Branches are sorted by name, message
+//! count or latest activity; the display can be paused while messages go on
+//! being counted.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use eframe::egui::{self, Align2, FontId, Key, Sense, TextStyle};
 
 use super::theme;
-use crate::model::{Matches, NodeId, Row, Search, Session, rows};
+use crate::model::rows::{Resort, ResortClock};
+use crate::model::{Frozen, Matches, NodeId, Row, RowData, Search, Session, SortOrder, rows};
 use crate::payload::text::preview;
 
 /// Rows are rebuilt at most this often while only new topics arrive.
@@ -39,6 +42,12 @@ pub struct TreeView {
     focus_search: bool,
     /// A topic the user asked to pin to the comparison table, for the app to take.
     pub pin_requested: Option<NodeId>,
+    /// When branches sorted by message count or activity are put in order again.
+    resort_clock: ResortClock,
+    /// Whether a shown branch (or the top level) was in an order that follows the traffic.
+    follows_traffic: bool,
+    /// While paused: what the rows showed.
+    frozen: Option<Frozen>,
 }
 
 /// A search is run again at most this often while messages arrive.
@@ -58,13 +67,29 @@ impl TreeView {
         self.scroll_to_selected = true;
     }
 
+    /// Whether the display is paused.
+    pub fn is_paused(&self) -> bool {
+        self.frozen.is_some()
+    }
+
+    /// Pause the display (rows, counts and values stay as they are while the
+    /// model goes on counting), or resume it, showing the current state.
+    pub fn set_paused(&mut self, session: &Session, paused: bool) {
+        if paused == self.is_paused() {
+            return;
+        }
+        self.frozen = paused.then(|| Frozen::new(&session.tree));
+        // Resuming shows the tree as it is now; pausing changes no row.
+        self.expansion_changed |= !paused;
+    }
+
     /// How many topics the search found, if there is a search.
     pub fn found_topics(&self) -> Option<u32> {
         self.found.as_ref().map(|(_, matches, ..)| matches.topics)
     }
 
     /// Run the search again when it changed, or (throttled) when topics or messages arrived.
-    fn refresh_search(&mut self, ui: &egui::Ui, session: &mut Session) {
+    fn refresh_search(&mut self, ui: &egui::Ui, session: &mut Session, paused: bool) {
         let Some(search) = Search::new(&self.search_text, self.search_payloads) else {
             if self.found.take().is_some() {
                 self.expansion_changed = true;
@@ -76,6 +101,8 @@ impl TreeView {
         let stale = match &self.found {
             None => true,
             Some((old, _, _, _)) if *old != search => true,
+            // Paused: only a new search runs, not new data.
+            Some(_) if paused => false,
             Some((_, _, seen_shape, seen_messages)) => {
                 // New topics may match; new payloads only matter when payloads are searched.
                 let data_changed = *seen_shape != shape || (self.search_payloads && *seen_messages != messages);
@@ -96,26 +123,44 @@ impl TreeView {
     }
 
     fn refresh_rows(&mut self, ui: &egui::Ui, session: &mut Session) {
-        self.refresh_search(ui, session);
+        let paused = self.is_paused();
+        self.refresh_search(ui, session, paused);
+        let now = Instant::now();
+        // Branches in an order that follows the traffic are put in order again once a
+        // second at most; never while paused, nor while a button is held (a click
+        // must land on the row it started on).
+        let held = ui.input(|i| i.pointer.any_down());
+        let due = if paused || held {
+            Resort::Idle
+        } else {
+            self.resort_clock.check(now, session.tree.received())
+        };
+        let resort = due == Resort::Now;
+        let resort_shown = resort && self.follows_traffic;
+        if let Resort::After(wait) = due
+            && self.follows_traffic
+        {
+            ui.ctx().request_repaint_after(wait);
+        }
         if let Some((_, matches, _, _)) = &self.found {
-            if self.expansion_changed {
-                rows::flatten_found(&mut session.tree, matches, &mut self.rows);
-                self.expansion_changed = false;
-                self.last_flatten = Some(Instant::now());
+            if self.expansion_changed || resort_shown {
+                self.follows_traffic = rows::flatten_found(&mut session.tree, matches, resort, &mut self.rows);
+                self.flattened(now, resort, session);
             }
             return;
         }
         let shape = session.shape_version();
         let retained = session.tree.root().subtree_retained();
         let shape_changed = self.shape_seen != Some(shape) || (self.retained_only && retained != self.retained_seen);
-        if !shape_changed && !self.expansion_changed {
+        // Paused: new topics wait; only the user's own changes rebuild the rows.
+        let shape_changed = shape_changed && !paused;
+        if !shape_changed && !self.expansion_changed && !resort_shown {
             return;
         }
-        let now = Instant::now();
         let recently = self
             .last_flatten
             .is_some_and(|t| now.duration_since(t) < REFLATTEN_INTERVAL);
-        if !self.expansion_changed && recently {
+        if !self.expansion_changed && !resort_shown && recently {
             // Only new topics: pick them up a moment later, in one go.
             ui.ctx().request_repaint_after(REFLATTEN_INTERVAL);
             return;
@@ -123,11 +168,19 @@ impl TreeView {
         let filter = rows::RowFilter {
             retained_only: self.retained_only,
         };
-        rows::flatten(&mut session.tree, filter, &mut self.rows);
+        self.follows_traffic = rows::flatten(&mut session.tree, filter, resort, &mut self.rows);
         self.shape_seen = Some(shape);
         self.retained_seen = retained;
+        self.flattened(now, resort, session);
+    }
+
+    /// Note that the rows were just built (and sorted again, if `resort`).
+    fn flattened(&mut self, now: Instant, resort: bool, session: &Session) {
         self.expansion_changed = false;
         self.last_flatten = Some(now);
+        if resort {
+            self.resort_clock.sorted(now, session.tree.received());
+        }
     }
 
     fn set_expanded(&mut self, session: &mut Session, id: NodeId, expanded: bool) {
@@ -161,7 +214,15 @@ impl TreeView {
             );
             m.has_focus(focus) || m.focused().is_none()
         });
-        if !ours || self.rows.is_empty() {
+        if !ours {
+            return;
+        }
+        if ui.input_mut(|i| {
+            i.consume_key(egui::Modifiers::NONE, Key::P) || i.consume_key(egui::Modifiers::NONE, Key::Pause)
+        }) {
+            self.set_paused(session, !self.is_paused());
+        }
+        if self.rows.is_empty() {
             return;
         }
         const KEYS: [Key; 10] = [
@@ -250,6 +311,34 @@ impl TreeView {
         });
     }
 
+    /// The order of the top level, and of every branch without its own.
+    fn sort_ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let mut order = session.tree.default_sort();
+        let combo = egui::ComboBox::from_id_salt("tree-sort")
+            .selected_text(sort_label(order))
+            .width(120.0)
+            .show_ui(ui, |ui| {
+                for option in SortOrder::ALL {
+                    ui.selectable_value(&mut order, option, sort_label(option));
+                }
+            });
+        combo.response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::ComboBox,
+                true,
+                format!("Sort topics by {}", sort_label(order)),
+            )
+        });
+        combo
+            .response
+            .on_hover_text("The order of the top level, and of every branch not given its own (right-click a branch)");
+        if order != session.tree.default_sort() {
+            session.tree.set_default_sort(order);
+            self.expansion_changed = true;
+        }
+        ui.weak("Sort");
+    }
+
     /// Draw the tree. Returns true when the selection changed.
     pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> bool {
         let selected_before = self.selected;
@@ -262,6 +351,14 @@ impl TreeView {
             if let Some(found) = self.found_topics() {
                 ui.weak(format!("{} found", plural(u64::from(found), "topic", "topics")));
             }
+            if let Some(frozen) = &self.frozen {
+                let since = frozen.received_since(&session.tree);
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("Paused: {} since", plural(since, "message", "messages")),
+                )
+                .on_hover_text("The tree shows what it showed when paused; messages are still received and counted");
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .checkbox(&mut self.retained_only, "Retained only")
@@ -270,6 +367,19 @@ impl TreeView {
                 {
                     self.expansion_changed = true;
                 }
+                let paused = self.is_paused();
+                let (text, hint) = if paused {
+                    ("Resume", "Show the tree as it is now (P)")
+                } else {
+                    (
+                        "Pause",
+                        "Freeze the tree as it is (P); messages are still received and counted",
+                    )
+                };
+                if ui.selectable_label(paused, text).on_hover_text(hint).clicked() {
+                    self.set_paused(session, !paused);
+                }
+                self.sort_ui(ui, session);
             });
         });
         self.handle_keys(ui, session);
@@ -306,10 +416,22 @@ impl TreeView {
         let mut fading = false;
         let mut clicked = None;
         let mut toggled = None;
+        let mut sorted = None;
+        let tree = &session.tree;
         let output = area.show_rows(ui, row_height, self.rows.len(), |ui, range| {
             for row in self.rows.get(range).unwrap_or_default() {
-                let action = row_ui(ui, session, *row, self.selected == Some(row.id), now, &mut fading);
-                match action {
+                let shown = match &mut self.frozen {
+                    Some(frozen) => frozen.row(tree, row.id),
+                    None => tree.get(row.id).map(RowData::live),
+                };
+                let Some(data) = shown else { continue };
+                let state = RowState {
+                    selected: self.selected == Some(row.id),
+                    expanded: tree.get(row.id).is_some_and(|n| n.expanded),
+                    own_sort: tree.get(row.id).and_then(crate::model::Node::sort),
+                    default_sort: tree.default_sort(),
+                };
+                match row_ui(ui, &data, *row, &state, now, &mut fading) {
                     RowAction::None => {}
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
@@ -318,9 +440,14 @@ impl TreeView {
                         clicked = Some(row.id);
                         toggled = Some(row.id);
                     }
+                    RowAction::Sort(order) => sorted = Some((row.id, order)),
                 }
             }
         });
+        if let Some((id, order)) = sorted {
+            session.tree.set_sort(id, order);
+            self.expansion_changed = true;
+        }
         self.scroll_offset = output.state.clamped_offset().y;
         self.view_height = output.inner_rect.height();
         if let Some(id) = toggled {
@@ -353,6 +480,48 @@ enum RowAction {
     Toggle,
     SelectAndToggle,
     Pin,
+    /// Give the branch its own order, or let it follow the top level's.
+    Sort(Option<SortOrder>),
+}
+
+/// How a row is drawn, besides what it shows.
+struct RowState {
+    selected: bool,
+    expanded: bool,
+    /// The branch's own order, if it has one.
+    own_sort: Option<SortOrder>,
+    /// The top level's order, which branches without their own follow.
+    default_sort: SortOrder,
+}
+
+/// The words for an order, in the sort control and the branch menu.
+fn sort_label(order: SortOrder) -> &'static str {
+    match order {
+        SortOrder::Name => "Name",
+        SortOrder::Messages => "Messages",
+        SortOrder::Activity => "Latest activity",
+    }
+}
+
+/// A row's context menu. Returns what was picked.
+fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
+    let mut picked = None;
+    ui.menu_button("Sort by", |ui| {
+        for order in SortOrder::ALL {
+            if ui.radio(state.own_sort == Some(order), sort_label(order)).clicked() {
+                picked = Some(RowAction::Sort(Some(order)));
+            }
+        }
+        ui.separator();
+        let follow = format!("As the top level ({})", sort_label(state.default_sort).to_lowercase());
+        if ui.radio(state.own_sort.is_none(), follow).clicked() {
+            picked = Some(RowAction::Sort(None));
+        }
+    });
+    if picked.is_some() {
+        ui.close();
+    }
+    picked
 }
 
 /// Longest node name drawn, in chars (a 64 KiB level name is cut at paint time).
@@ -361,20 +530,18 @@ const PREVIEW_CHARS: usize = 160;
 
 fn row_ui(
     ui: &mut egui::Ui,
-    session: &Session,
+    node: &RowData<'_>,
     row: Row,
-    selected: bool,
+    state: &RowState,
     now: SystemTime,
     fading: &mut bool,
 ) -> RowAction {
-    let Some(node) = session.tree.get(row.id) else {
-        return RowAction::None;
-    };
+    let selected = state.selected;
     let width = ui.available_width().max(200.0);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::hover());
     // An id tied to the node, not to the position, so hover and double-click survive scrolling and new rows.
     let response = ui.interact(rect, ui.scope_id().with(("topic-row", row.id)), Sense::click());
-    let name = if node.name().is_empty() { "(empty)" } else { node.name() };
+    let name = if node.name.is_empty() { "(empty)" } else { node.name };
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
 
@@ -383,7 +550,7 @@ fn row_ui(
     } else if response.hovered() {
         painter.rect_filled(rect, 2.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    if let Some(latest) = node.latest() {
+    if let Some(latest) = node.latest {
         // A clock that stepped back makes the message look old, never forever new.
         let age = now
             .duration_since(latest.received_at)
@@ -406,17 +573,17 @@ fn row_ui(
     let mut x = rect.left() + 4.0 + f32::from(row.depth) * theme::TREE_INDENT;
 
     let mut action = RowAction::None;
-    if node.has_children() {
+    if node.has_children {
         let arrow_rect = egui::Rect::from_center_size(egui::pos2(x + 7.0, mid_y), egui::vec2(16.0, 18.0));
         let arrow = ui.interact(arrow_rect, response.id.with("expander"), Sense::click());
-        let verb = if node.expanded { "Collapse" } else { "Expand" };
+        let verb = if state.expanded { "Collapse" } else { "Expand" };
         arrow.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} {name}")));
         let color = if arrow.hovered() {
             visuals.strong_text_color()
         } else {
             weak
         };
-        painter.add(expander_shape(arrow_rect.center(), node.expanded, color));
+        painter.add(expander_shape(arrow_rect.center(), state.expanded, color));
         if arrow.clicked() {
             action = RowAction::Toggle;
         }
@@ -427,7 +594,7 @@ fn row_ui(
         Some((cut, _)) => name.get(..cut).unwrap_or(name),
         None => name,
     };
-    let name_color = if node.name().is_empty() { weak } else { text_color };
+    let name_color = if node.name.is_empty() { weak } else { text_color };
     let name_rect = painter.text(
         egui::pos2(x, mid_y),
         Align2::LEFT_CENTER,
@@ -436,7 +603,7 @@ fn row_ui(
         name_color,
     );
     x = name_rect.right() + 6.0;
-    if node.is_retained() {
+    if node.retained {
         // A small "R": the broker holds a retained message for this topic.
         let badge = painter.text(
             egui::pos2(x + 3.0, mid_y),
@@ -455,14 +622,14 @@ fn row_ui(
     }
 
     // Counts on the right, then the value in the space between.
-    let counts = if node.has_children() {
+    let counts = if node.has_children {
         format!(
             "{} · {}",
-            plural(u64::from(node.subtree_topics()), "topic", "topics"),
-            plural(node.subtree_messages(), "msg", "msgs")
+            plural(u64::from(node.subtree_topics), "topic", "topics"),
+            plural(node.subtree_messages, "msg", "msgs")
         )
-    } else if node.own_messages() > 1 {
-        plural(node.own_messages(), "msg", "msgs")
+    } else if node.own_messages > 1 {
+        plural(node.own_messages, "msg", "msgs")
     } else {
         String::new()
     };
@@ -478,7 +645,7 @@ fn row_ui(
         )
     };
 
-    if let Some(latest) = node.latest() {
+    if let Some(latest) = node.latest {
         let available = counts_rect.left() - 12.0 - x;
         if available > 30.0 {
             let mut value = String::with_capacity(PREVIEW_CHARS + 2);
@@ -503,8 +670,8 @@ fn row_ui(
     // What a screen reader (and a UI test) reads for this row: its name, then counts and value.
     response.widget_info(|| {
         let mut info = egui::WidgetInfo::selected(egui::Role::TreeItem, true, selected, name);
-        let value = node.latest().map(|m| preview(&m.payload, PREVIEW_CHARS));
-        let retained = if node.is_retained() { "retained " } else { "" };
+        let value = node.latest.map(|m| preview(&m.payload, PREVIEW_CHARS));
+        let retained = if node.retained { "retained " } else { "" };
         info.current_text_value = Some(match value {
             Some(value) if counts.is_empty() => format!("{retained}= {value}"),
             Some(value) => format!("{retained}= {value} ({counts})"),
@@ -513,13 +680,22 @@ fn row_ui(
         info
     });
 
-    if node.latest().is_some() {
+    // The row's menu: pinning for topics with a message, the order for branches.
+    if node.has_children || node.latest.is_some() {
         response.context_menu(|ui| {
-            if ui.button("Pin to compare").clicked() {
+            if node.latest.is_some() && ui.button("Pin to compare").clicked() {
                 action = RowAction::Pin;
                 ui.close();
             }
+            if node.has_children
+                && let Some(picked) = row_menu_ui(ui, state)
+            {
+                action = picked;
+            }
         });
+    }
+    if matches!(action, RowAction::Sort(_) | RowAction::Pin) {
+        return action;
     }
     if response.double_clicked() {
         return RowAction::SelectAndToggle;
