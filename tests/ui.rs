@@ -1269,6 +1269,20 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
     step_until(&mut harness, "the state as JSON", |h| {
         has_label(h, "Auto (JSON)") && has_label_containing(h, "\"online\": true")
     });
+
+    // A second reading of the device: its metric values are charted over time (not the seq).
+    let mut payload = mqscope::payload::sparkplug::decode(&ddata).expect("decodes");
+    payload.seq = Some(8);
+    payload.metrics[0].value = Some(mqscope::payload::sparkplug::schema::MetricValue::FloatValue(72.5));
+    broker.mosquitto_pub(
+        "spBv1.0/plant/DDATA/edge1/boiler",
+        &prost::Message::encode_to_vec(&payload),
+        false,
+    );
+    harness.get_by_label("boiler").click();
+    step_until(&mut harness, "the chart of the temperature", |h| {
+        has_label(h, "Chart: 2 points") && has_label(h, "Remove metrics.Boiler/Temperature.value")
+    });
 }
 
 #[test]
@@ -1329,9 +1343,9 @@ fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
         "the legend says how ON counts"
     );
 
-    harness.get_by_label("Pause").click();
+    harness.get_by_label("Pause chart").click();
     step_until(&mut harness, "paused", |h| {
-        has_label(h, "Paused") && has_label(h, "Resume")
+        has_label(h, "Paused") && has_label(h, "Resume chart")
     });
     broker.mosquitto_pub("lab/temp", b"22", false);
     step_until(&mut harness, "the new message in the history", |h| {
@@ -1342,7 +1356,7 @@ fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
         has_label(&harness, "Chart: 3 points, paused"),
         "no new point while paused"
     );
-    harness.get_by_label("Resume").click();
+    harness.get_by_label("Resume chart").click();
     step_until(&mut harness, "the point caught up", |h| has_label(h, "Chart: 4 points"));
 
     harness.get_by_label("Clear chart").click();

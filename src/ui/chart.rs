@@ -72,10 +72,20 @@ impl Latest {
         let mut choice = Choice::default();
         if self.plain.is_some() {
             choice.add(None);
-        } else if let Some((path, _)) = self.fields.first() {
+        } else if let Some((path, _)) = self.default_field() {
             choice.add(Some(path.clone()));
         }
         choice
+    }
+
+    /// The field charted first: a Sparkplug B payload's first metric value (not its sequence
+    /// number), else the first number.
+    fn default_field(&self) -> Option<&(String, f64)> {
+        let metric = |(path, _): &&(String, f64)| path.starts_with("metrics.") && path.ends_with(".value");
+        let first_metric = (self.format == Format::SparkplugB)
+            .then(|| self.fields.iter().find(metric))
+            .flatten();
+        first_metric.or_else(|| self.fields.first())
     }
 }
 
@@ -154,6 +164,8 @@ impl ChartView {
         let choice = match self.choices.get(&topic) {
             Some(choice) => choice.clone(),
             None if latest.plain.is_none() && latest.fields.is_empty() => return,
+            // One message makes no line: the chart shows once there are two, or on request.
+            None if history.entries().len() < 2 => return,
             None => latest.default_choice(),
         };
         let plan = Plan {
@@ -299,14 +311,14 @@ fn add_menu_ui(ui: &mut egui::Ui, latest: &Latest, choice: &Choice, acts: &mut V
 fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Act>) {
     if paused {
         if ui
-            .button("Resume")
+            .button("Resume chart")
             .on_hover_text("Chart the messages that came while paused, and the next ones")
             .clicked()
         {
             acts.push(Act::Resume);
         }
     } else if ui
-        .button("Pause")
+        .button("Pause chart")
         .on_hover_text("Stop charting new messages for now")
         .clicked()
     {
