@@ -1273,7 +1273,7 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
     // A second reading of the device: its metric values are charted over time (not the seq).
     let mut payload = mqscope::payload::sparkplug::decode(&ddata).expect("decodes");
     payload.seq = Some(8);
-    payload.metrics[0].value = Some(mqscope::payload::sparkplug::schema::MetricValue::FloatValue(72.5));
+    payload.metrics[0].value = Some(mqscope::payload::sparkplug::MetricValue::FloatValue(72.5));
     broker.mosquitto_pub(
         "spBv1.0/plant/DDATA/edge1/boiler",
         &prost::Message::encode_to_vec(&payload),

@@ -48,16 +48,15 @@
 //!
 //! Lists longer than [`MAX_ITEMS`] are cut, with a last entry saying how many more there are.
 
-pub mod schema;
+mod schema;
 
 use prost::Message as _;
 use serde_json::{Map, Value, json};
 
-pub use schema::Payload;
 use schema::{
-    DataSet, DataSetValueValue, MetaData, Metric, MetricValue, ParameterValue, PropertySet, PropertyValue,
-    PropertyValueValue, Template,
+    DataSet, DataSetValueValue, MetaData, ParameterValue, PropertySet, PropertyValue, PropertyValueValue, Template,
 };
+pub use schema::{Metric, MetricValue, Payload};
 
 /// Bytes values longer than this are shown cut, with their length.
 pub const MAX_HEX_BYTES: usize = 64;

@@ -192,7 +192,7 @@ mod tests {
             .iter_mut()
             .find(|m| m.name.as_deref() == Some("Temperature"))
             .expect("the metric");
-        temperature.value = Some(crate::payload::sparkplug::schema::MetricValue::FloatValue(22.0));
+        temperature.value = Some(crate::payload::sparkplug::MetricValue::FloatValue(22.0));
         let newer = payload.encode_to_vec();
         let diff = diff(&older, &newer, Format::SparkplugB);
         let Body::Json(changes) = &diff.body else {
