@@ -975,13 +975,14 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
     // {"temperature": 21.5, "ok": true} in MessagePack.
     let packed: &[u8] = b"\x82\xabtemperature\xcb\x40\x35\x80\x00\x00\x00\x00\x00\xa2ok\xc3";
     broker.mosquitto_pub("lab/packed", packed, true);
+    // Binary that does not read whole as MessagePack or CBOR stays hex.
+    broker.mosquitto_pub("lab/raw", b"\x81\x01\x02\x03", true);
+    // A map is recognised without asking.
     open_topic(&mut harness, "lab", "packed");
-    step_until(&mut harness, "the hex view", |h| has_label(h, "Decode"));
-    harness.get_by_label("Decode").click();
-    step_until(&mut harness, "the decoders", |h| has_label(h, "MessagePack"));
-    harness.get_by_label("MessagePack").click();
     step_until(&mut harness, "the decoded payload", |h| {
-        has_label_containing(h, "Decoded from MessagePack") && has_label_containing(h, "\"temperature\": 21.5")
+        has_label(h, "Auto (MessagePack)")
+            && has_label_containing(h, "Decoded from MessagePack")
+            && has_label_containing(h, "\"temperature\": 21.5")
     });
     // The same bytes are not CBOR: said so, and shown as hex.
     harness.get_by_label("Decode").click();
@@ -990,6 +991,18 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
     step_until(&mut harness, "the refusal", |h| {
         has_label_containing(h, "Not valid CBOR")
     });
+
+    // The choice belongs to the topic: another topic is shown automatically, and coming back
+    // finds CBOR still chosen.
+    harness.get_by_label("raw").click();
+    step_until(&mut harness, "the other topic in hex", |h| {
+        has_label(h, "Auto (Hex)") && has_label_containing(h, "81 01 02 03")
+    });
+    harness.get_by_label("packed").click();
+    step_until(&mut harness, "the first topic as chosen", |h| {
+        has_label_containing(h, "Not valid CBOR")
+    });
+    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("CBOR"));
 }
 
 #[test]

@@ -130,6 +130,30 @@ pub fn base64_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
     .find_map(|engine| engine.decode(&cleaned).ok())
 }
 
+/// Binary payloads larger than this are not tried as MessagePack or CBOR by [`detect_binary`].
+pub const MAX_DETECT_BYTES: usize = 1024 * 1024;
+
+/// The format of a binary payload that reads whole as a MessagePack or CBOR map or array of at
+/// least one item (the shape devices send; MessagePack maps need text keys), if it does. Other
+/// binary payloads, and ones over [`MAX_DETECT_BYTES`], are left to the hex view.
+pub fn detect_binary(bytes: &[u8]) -> Option<Format> {
+    if bytes.len() < 3 || bytes.len() > MAX_DETECT_BYTES {
+        return None;
+    }
+    let container = |value: serde_json::Value| match value {
+        serde_json::Value::Object(map) => !map.is_empty(),
+        serde_json::Value::Array(items) => !items.is_empty(),
+        _ => false,
+    };
+    if msgpack_value(bytes).is_ok_and(container) {
+        Some(Format::MsgPack)
+    } else if cbor_value(bytes).is_ok_and(container) {
+        Some(Format::Cbor)
+    } else {
+        None
+    }
+}
+
 /// The payload as one MessagePack value, or why it is not one.
 pub fn msgpack_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
     let mut reader = bytes;
@@ -270,6 +294,26 @@ mod tests {
             empty.note.as_deref(),
             Some("Not valid Sparkplug B: the payload is empty; shown as hex")
         );
+    }
+
+    #[test]
+    fn messagepack_and_cbor_maps_are_recognised_and_other_binary_is_not() {
+        let value = serde_json::json!({"temperature": 21.5, "ok": true});
+        let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
+        let mut cbor_bytes = Vec::new();
+        ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
+        assert_eq!(detect_binary(&packed), Some(Format::MsgPack));
+        assert_eq!(detect_binary(&cbor_bytes), Some(Format::Cbor));
+        assert_eq!(
+            crate::payload::detect_for_topic("dev/state", &packed, 1 << 20),
+            Format::MsgPack
+        );
+        // Not containers, not whole, or too short to tell.
+        assert_eq!(detect_binary(&[0x00, 0x01, 0xff]), None);
+        assert_eq!(detect_binary(&[0xde, 0xad, 0xbe, 0xef]), None);
+        assert_eq!(detect_binary(&[packed.as_slice(), &[0]].concat()), None);
+        assert_eq!(detect_binary(&[0x91, 0x01]), None);
+        assert_eq!(detect_binary(&[0x80, 0x00, 0x00]), None, "an empty map and more");
     }
 
     #[test]

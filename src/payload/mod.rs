@@ -130,13 +130,16 @@ pub fn detect_prefix(bytes: &[u8], limit_bytes: usize) -> Format {
 
 /// [`detect_prefix`] knowing the topic the payload came on: a non-empty payload on a Sparkplug
 /// B topic (`spBv1.0/...` but not `spBv1.0/STATE/...`, see [`sparkplug::is_sparkplug_topic`]) is
-/// [`Format::SparkplugB`], whatever its bytes.
+/// [`Format::SparkplugB`], whatever its bytes; a binary payload that reads whole as a
+/// MessagePack or CBOR map or array is that (see [`decode::detect_binary`]).
 #[must_use]
 pub fn detect_for_topic(topic: &str, bytes: &[u8], limit_bytes: usize) -> Format {
     if !bytes.is_empty() && sparkplug::is_sparkplug_topic(topic) {
-        Format::SparkplugB
-    } else {
-        detect_prefix(bytes, limit_bytes)
+        return Format::SparkplugB;
+    }
+    match detect_prefix(bytes, limit_bytes) {
+        Format::Hex => decode::detect_binary(bytes).unwrap_or(Format::Hex),
+        other => other,
     }
 }
 

@@ -59,8 +59,12 @@ enum SavePayload {
 /// What the message panel remembers between frames.
 #[derive(Default)]
 pub struct MessageView {
-    /// Format picked by the user; `None` means automatic.
+    /// Format picked by the user for the topic shown; `None` means automatic.
     chosen: Option<Format>,
+    /// The topic `chosen` is of.
+    chosen_for: Option<NodeId>,
+    /// Formats picked per topic, kept while mqscope runs (a topic left on automatic has none).
+    choices: std::collections::HashMap<NodeId, Format>,
     cache: Option<Cached>,
     save: Option<SavePayload>,
     save_status: Option<Result<String, String>>,
@@ -203,6 +207,11 @@ impl MessageView {
             // A branch: the topics below it, side by side; a click shows one.
             return self.compare.ui(ui, session, id);
         };
+        // Each topic is shown as the user last picked for it, or automatically.
+        if self.chosen_for != Some(id) {
+            self.chosen = self.choices.get(&id).copied();
+            self.chosen_for = Some(id);
+        }
         // The message shown: one picked from the history, or the latest.
         let history = session.history.topic(id);
         if let Some(history) = history {
@@ -365,7 +374,7 @@ impl MessageView {
                 let (older, newer) = (&base.message.payload, &message.payload);
                 self.diff_view.ui(ui, runtime, pair, older, newer, &since);
             });
-            self.chosen = chosen;
+            self.choose(id, chosen);
             return None;
         }
         egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
@@ -380,8 +389,17 @@ impl MessageView {
                 (_, None) => {}
             }
         });
-        self.chosen = chosen;
+        self.choose(id, chosen);
         None
+    }
+
+    /// Show topic `id` as `chosen` (automatically when `None`), now and when it is shown again.
+    fn choose(&mut self, id: NodeId, chosen: Option<Format>) {
+        self.chosen = chosen;
+        match chosen {
+            Some(format) => self.choices.insert(id, format),
+            None => self.choices.remove(&id),
+        };
     }
 
     /// Render the message for `node` unless the cached rendering is still right.
