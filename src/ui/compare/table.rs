@@ -271,16 +271,71 @@ pub fn differences(cells: &[Option<&str>], counted: &[bool]) -> Differences {
         _ => None,
     };
     let total: usize = counts.values().sum();
-    let differs = cells
-        .iter()
-        .zip(counted)
-        .map(|(&cell, &counted)| counted && common.is_some_and(|c| c != cell))
-        .collect();
+    let differs = match outliers(cells, counted, top, total) {
+        Some(far) => far,
+        None => cells
+            .iter()
+            .zip(counted)
+            .map(|(&cell, &counted)| counted && common.is_some_and(|c| c != cell))
+            .collect(),
+    };
     Differences {
         common: common.map(|c| c.map(str::to_owned)),
         uniform: counts.len() == 1 && total >= 2,
         differs,
     }
+}
+
+/// For a column of numbers where no value is held by more than half the cells (battery levels,
+/// temperatures), the cells far from the rest: more than three scaled median absolute deviations
+/// from the median (or, when most are equal, any other value), and counted cells that lack the
+/// field. `None` when the column is not such a column.
+fn outliers(cells: &[Option<&str>], counted: &[bool], top: usize, total: usize) -> Option<Vec<bool>> {
+    if top * 2 > total {
+        return None;
+    }
+    let present: Vec<f64> = cells
+        .iter()
+        .zip(counted)
+        .filter(|(_, c)| **c)
+        .filter_map(|(cell, _)| *cell)
+        .map(|text| text.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+        .collect::<Option<_>>()?;
+    if present.len() < 3 {
+        return None;
+    }
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        let mid = values.len() / 2;
+        if values.len() % 2 == 0 {
+            (values[mid - 1] + values[mid]) / 2.0
+        } else {
+            values[mid]
+        }
+    };
+    let center = median(&mut present.clone());
+    let spread = 1.4826 * median(&mut present.iter().map(|v| (v - center).abs()).collect());
+    let far = |value: f64| {
+        if spread > 0.0 {
+            (value - center).abs() > 3.0 * spread
+        } else {
+            value != center
+        }
+    };
+    let most_have_it = present.len() * 2 > total;
+    Some(
+        cells
+            .iter()
+            .zip(counted)
+            .map(|(cell, &counted)| {
+                counted
+                    && match cell {
+                        Some(text) => text.trim().parse::<f64>().is_ok_and(far),
+                        None => most_have_it,
+                    }
+            })
+            .collect(),
+    )
 }
 
 /// The topics below `branch` that hold a message, depth first in name order as the tree shows
@@ -412,6 +467,26 @@ mod tests {
         assert!(table.rows[3].differs[power]);
         // The raw value column never counts JSON topics as missing.
         assert!(table.rows.iter().all(|r| !r.differs[0]));
+    }
+
+    #[test]
+    fn in_a_column_of_numbers_the_far_value_stands_out() {
+        let counted = [true; 5];
+        let battery = differences(&[Some("91"), Some("12"), Some("93"), Some("94"), Some("95")], &counted);
+        assert_eq!(battery.differs, [false, true, false, false, false]);
+        let temperature = differences(
+            &[Some("21.5"), Some("19.0"), Some("23.5"), Some("24.5"), Some("25.5")],
+            &counted,
+        );
+        assert_eq!(temperature.differs, [false; 5], "an ordinary spread marks nothing");
+        let missing = differences(&[Some("91"), None, Some("93"), Some("94"), Some("95")], &counted);
+        assert_eq!(missing.differs, [false, true, false, false, false]);
+        // Text, or a value most cells share, keeps the most-common rule.
+        let most = differences(
+            &[Some("120"), Some("120"), Some("120"), Some("80"), Some("120")],
+            &counted,
+        );
+        assert_eq!(most.differs, [false, false, false, true, false]);
     }
 
     #[test]
