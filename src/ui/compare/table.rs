@@ -307,7 +307,7 @@ fn outliers(cells: &[Option<&str>], counted: &[bool], top: usize, total: usize) 
     let median = |values: &mut Vec<f64>| {
         values.sort_by(f64::total_cmp);
         let mid = values.len() / 2;
-        if values.len() % 2 == 0 {
+        if values.len().is_multiple_of(2) {
             (values[mid - 1] + values[mid]) / 2.0
         } else {
             values[mid]
