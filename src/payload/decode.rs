@@ -154,6 +154,24 @@ pub fn detect_binary(bytes: &[u8]) -> Option<Format> {
     }
 }
 
+/// Whether a text payload is base64 of a JSON object or array (at least 8 characters, nothing
+/// but the base64 alphabet and its padding): such a payload is shown decoded without asking.
+/// Plain words are often valid base64 too, so nothing less than JSON inside counts.
+pub fn detect_base64(bytes: &[u8]) -> bool {
+    let body = bytes.trim_ascii();
+    if body.len() < 8 || body.len() > MAX_DETECT_BYTES {
+        return false;
+    }
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'=');
+    if !body.iter().all(alphabet) {
+        return false;
+    }
+    base64_bytes(body).is_some_and(|decoded| {
+        let inner = decoded.trim_ascii_start();
+        matches!(inner.first(), Some(b'{' | b'[')) && json::validate(&decoded).is_ok()
+    })
+}
+
 /// The payload as one MessagePack value, or why it is not one.
 pub fn msgpack_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
     let mut reader = bytes;
@@ -314,6 +332,19 @@ mod tests {
         assert_eq!(detect_binary(&[packed.as_slice(), &[0]].concat()), None);
         assert_eq!(detect_binary(&[0x91, 0x01]), None);
         assert_eq!(detect_binary(&[0x80, 0x00, 0x00]), None, "an empty map and more");
+    }
+
+    #[test]
+    fn base64_of_json_is_recognised_and_words_are_not() {
+        assert!(detect_base64(b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0="));
+        assert!(detect_base64(b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=\n"));
+        assert!(!detect_base64(b"ONOFFONOFF"), "decodes, but not to JSON");
+        assert!(!detect_base64(b"hello world"), "a space is not base64");
+        assert!(!detect_base64(b"e30="), "too short to tell");
+        assert_eq!(
+            crate::payload::detect_for_topic("dev/b64", b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", 1 << 20),
+            Format::Base64
+        );
     }
 
     #[test]

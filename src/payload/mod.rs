@@ -131,7 +131,8 @@ pub fn detect_prefix(bytes: &[u8], limit_bytes: usize) -> Format {
 /// [`detect_prefix`] knowing the topic the payload came on: a non-empty payload on a Sparkplug
 /// B topic (`spBv1.0/...` but not `spBv1.0/STATE/...`, see [`sparkplug::is_sparkplug_topic`]) is
 /// [`Format::SparkplugB`], whatever its bytes; a binary payload that reads whole as a
-/// MessagePack or CBOR map or array is that (see [`decode::detect_binary`]).
+/// MessagePack or CBOR map or array is that (see [`decode::detect_binary`]), and text that is
+/// base64 of JSON is [`Format::Base64`] (see [`decode::detect_base64`]).
 #[must_use]
 pub fn detect_for_topic(topic: &str, bytes: &[u8], limit_bytes: usize) -> Format {
     if !bytes.is_empty() && sparkplug::is_sparkplug_topic(topic) {
@@ -139,6 +140,7 @@ pub fn detect_for_topic(topic: &str, bytes: &[u8], limit_bytes: usize) -> Format
     }
     match detect_prefix(bytes, limit_bytes) {
         Format::Hex => decode::detect_binary(bytes).unwrap_or(Format::Hex),
+        Format::Text if decode::detect_base64(bytes) => Format::Base64,
         other => other,
     }
 }
