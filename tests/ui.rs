@@ -1298,6 +1298,43 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
     step_until(&mut harness, "the chart of the temperature", |h| {
         has_label(h, "Chart: 2 points") && has_label(h, "Remove metrics.Boiler/Temperature.value")
     });
+
+    // A device that reports by alias only: the names come from its birth certificate.
+    use mqscope::payload::sparkplug::{Metric, MetricValue, Payload};
+    let speed = |name: Option<&str>, value: f64| Metric {
+        name: name.map(str::to_owned),
+        alias: Some(5),
+        datatype: Some(10),
+        value: Some(MetricValue::DoubleValue(value)),
+        ..Metric::default()
+    };
+    let birth = Payload {
+        seq: Some(0),
+        metrics: vec![speed(Some("Pump/Speed"), 0.0)],
+        ..Payload::default()
+    };
+    let data = Payload {
+        seq: Some(1),
+        metrics: vec![speed(None, 1450.0)],
+        ..Payload::default()
+    };
+    broker.mosquitto_pub(
+        "spBv1.0/plant/DBIRTH/edge1/pump",
+        &prost::Message::encode_to_vec(&birth),
+        true,
+    );
+    broker.mosquitto_pub(
+        "spBv1.0/plant/DDATA/edge1/pump",
+        &prost::Message::encode_to_vec(&data),
+        true,
+    );
+    step_until(&mut harness, "the pump", |h| has_label(h, "pump"));
+    harness.get_by_label("pump").click();
+    step_until(&mut harness, "the alias named", |h| {
+        has_label_containing(h, "alias names from spBv1.0/plant/DBIRTH/edge1/pump")
+            && has_label_containing(h, "\"name\": \"Pump/Speed\"")
+            && has_label_containing(h, "\"value\": 1450")
+    });
 }
 
 #[test]

@@ -67,15 +67,37 @@ fn read_cbor(reader: &mut &[u8]) -> Result<serde_json::Value, String> {
 
 /// The payload as Sparkplug B (protobuf), shown as JSON (see [`super::sparkplug`]).
 pub fn sparkplug(bytes: &[u8], limit_bytes: usize) -> Rendered {
+    sparkplug_named(bytes, limit_bytes, None)
+}
+
+/// The payload as Sparkplug B, its alias-only metrics named from `birth`: the birth
+/// certificate's topic and payload (see [`sparkplug::birth_topic`]).
+pub fn sparkplug_named(bytes: &[u8], limit_bytes: usize, birth: Option<(&str, &[u8])>) -> Rendered {
     const WHAT: &str = "Sparkplug B";
     if let Some(rendered) = too_large(bytes, limit_bytes, WHAT) {
         return rendered;
     }
     match sparkplug::decode(bytes) {
         Ok(payload) => {
-            let value = sparkplug::payload_json(&payload);
+            let unnamed = |names: &std::collections::HashMap<u64, String>| {
+                payload
+                    .metrics
+                    .iter()
+                    .filter(|m| m.name.is_none() && m.alias.is_some_and(|a| names.contains_key(&a)))
+                    .count()
+            };
+            let names = birth
+                .map(|(_, bytes)| sparkplug::alias_names(bytes))
+                .unwrap_or_default();
+            let value = sparkplug::payload_json_named(&payload, &names);
             let mut rendered = as_json(&value, bytes.len(), limit_bytes, WHAT);
-            rendered.note = Some(format!("Decoded from {WHAT}: {}", sparkplug::summary(&payload)));
+            let mut note = format!("Decoded from {WHAT}: {}", sparkplug::summary(&payload));
+            if let Some((topic, _)) = birth
+                && unnamed(&names) > 0
+            {
+                note.push_str(&format!("; alias names from {topic}"));
+            }
+            rendered.note = Some(note);
             rendered
         }
         Err(error) => not_decoded(bytes, limit_bytes, WHAT, &error),
@@ -332,6 +354,50 @@ mod tests {
         assert_eq!(detect_binary(&[packed.as_slice(), &[0]].concat()), None);
         assert_eq!(detect_binary(&[0x91, 0x01]), None);
         assert_eq!(detect_binary(&[0x80, 0x00, 0x00]), None, "an empty map and more");
+    }
+
+    #[test]
+    fn alias_only_metrics_are_named_from_the_birth_certificate() {
+        use prost::Message as _;
+        let metric = |name: Option<&str>, alias: u64, value: f32| sparkplug::Metric {
+            name: name.map(str::to_owned),
+            alias: Some(alias),
+            datatype: Some(9),
+            value: Some(sparkplug::MetricValue::FloatValue(value)),
+            ..sparkplug::Metric::default()
+        };
+        let birth = sparkplug::Payload {
+            metrics: vec![metric(Some("Temperature"), 1, 20.0), metric(Some("Pressure"), 2, 1.0)],
+            ..sparkplug::Payload::default()
+        }
+        .encode_to_vec();
+        let data = sparkplug::Payload {
+            metrics: vec![metric(None, 1, 21.5), metric(None, 7, 3.0)],
+            ..sparkplug::Payload::default()
+        }
+        .encode_to_vec();
+        let topic = "spBv1.0/plant/DBIRTH/edge1/boiler";
+        let named = sparkplug_named(&data, 1 << 20, Some((topic, &birth)));
+        assert_eq!(
+            named.note.as_deref(),
+            Some("Decoded from Sparkplug B: 2 metrics; alias names from spBv1.0/plant/DBIRTH/edge1/boiler")
+        );
+        assert!(
+            named.text.contains("\"alias 1\": {\n      \"name\": \"Temperature\""),
+            "{}",
+            named.text
+        );
+        assert!(
+            named.text.contains("\"alias 7\": {\n      \"alias\": 7"),
+            "an unknown alias stays as it is"
+        );
+        // Without the birth, the same keys, so a chart's path holds either way.
+        let plain = sparkplug(&data, 1 << 20);
+        assert!(
+            plain.text.contains("\"alias 1\": {\n      \"alias\": 1"),
+            "{}",
+            plain.text
+        );
     }
 
     #[test]

@@ -29,6 +29,11 @@
 //! historical values of one metric in one message), so no metric is lost and the wire order is
 //! kept.
 //!
+//! Data and command messages usually carry only the alias the node or device gave the metric in
+//! its birth certificate (`NBIRTH`, `DBIRTH`). Given that birth's aliases ([`alias_names`],
+//! [`payload_json_named`]), such a metric gets a `"name"` field with the name from the birth; it
+//! stays keyed `alias N`, so its path is the same whether the birth is known or not.
+//!
 //! Values follow the metric's datatype, as the specification stores them:
 //! * Int8, Int16 and Int32 travel in the `uint32` field as two's complement, Int64 in the
 //!   `uint64` one: they are read back as signed numbers of their own width (so both an Int8 -5
@@ -49,6 +54,8 @@
 //! Lists longer than [`MAX_ITEMS`] are cut, with a last entry saying how many more there are.
 
 mod schema;
+
+use std::collections::HashMap;
 
 use prost::Message as _;
 use serde_json::{Map, Value, json};
@@ -72,6 +79,39 @@ pub fn is_sparkplug_topic(topic: &str) -> bool {
     topic
         .strip_prefix("spBv1.0/")
         .is_some_and(|rest| !rest.starts_with("STATE/") && rest != "STATE")
+}
+
+/// The topic of the birth certificate that names the aliases of a message on `topic`:
+/// `spBv1.0/G/NBIRTH/E` for `NDATA` and `NCMD` messages of edge node `E`, `spBv1.0/G/DBIRTH/E/D`
+/// for `DDATA` and `DCMD` messages of its device `D`; `None` for other topics.
+#[must_use]
+pub fn birth_topic(topic: &str) -> Option<String> {
+    let rest = topic.strip_prefix("spBv1.0/")?;
+    let parts: Vec<&str> = rest.split('/').collect();
+    let birth = match (parts.as_slice(), parts.get(1).copied()) {
+        ([_, _, _], Some("NDATA" | "NCMD")) => "NBIRTH",
+        ([_, _, _, _], Some("DDATA" | "DCMD")) => "DBIRTH",
+        _ => return None,
+    };
+    let mut parts = parts;
+    parts[1] = birth;
+    Some(format!("spBv1.0/{}", parts.join("/")))
+}
+
+/// The metric names of a birth certificate by alias (metrics with both), or none when it does not
+/// decode.
+#[must_use]
+pub fn alias_names(birth: &[u8]) -> HashMap<u64, String> {
+    decode(birth)
+        .map(|payload| {
+            payload
+                .metrics
+                .into_iter()
+                .take(MAX_ITEMS)
+                .filter_map(|metric| Some((metric.alias?, metric.name?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Decodes a Sparkplug B payload. The error says what is wrong, e.g. "Payload.metrics:
@@ -110,6 +150,13 @@ pub fn summary(payload: &Payload) -> String {
 /// The whole payload as JSON.
 #[must_use]
 pub fn payload_json(payload: &Payload) -> Value {
+    payload_json_named(payload, &HashMap::new())
+}
+
+/// The whole payload as JSON, metrics that carry only an alias named from `names` (a birth
+/// certificate's [`alias_names`]).
+#[must_use]
+pub fn payload_json_named(payload: &Payload, names: &HashMap<u64, String>) -> Value {
     let mut object = Map::new();
     if let Some(timestamp) = payload.timestamp {
         object.insert("timestamp".to_owned(), time(timestamp));
@@ -120,15 +167,16 @@ pub fn payload_json(payload: &Payload) -> Value {
     if let Some(uuid) = &payload.uuid {
         object.insert("uuid".to_owned(), uuid.clone().into());
     }
-    object.insert("metrics".to_owned(), metrics_json(&payload.metrics));
+    object.insert("metrics".to_owned(), metrics_json(&payload.metrics, names));
     if let Some(body) = &payload.body {
         object.insert("body".to_owned(), hex(body));
     }
     Value::Object(object)
 }
 
-/// Metrics keyed by name, alias or position (see the module documentation).
-fn metrics_json(metrics: &[Metric]) -> Value {
+/// Metrics keyed by name, alias or position (see the module documentation); a metric with only
+/// an alias is given its name from `names`.
+fn metrics_json(metrics: &[Metric], names: &HashMap<u64, String>) -> Value {
     let mut object = Map::new();
     for (i, metric) in metrics.iter().take(MAX_ITEMS).enumerate() {
         let key = match (&metric.name, metric.alias) {
@@ -136,7 +184,12 @@ fn metrics_json(metrics: &[Metric]) -> Value {
             (None, Some(alias)) => format!("alias {alias}"),
             (None, None) => format!("metric {i}"),
         };
-        insert_unique(&mut object, key, metric_json(metric));
+        let birth_name = metric
+            .name
+            .is_none()
+            .then(|| metric.alias.and_then(|alias| names.get(&alias)))
+            .flatten();
+        insert_unique(&mut object, key, metric_json(metric, birth_name));
     }
     if let Some(more) = metrics.len().checked_sub(MAX_ITEMS).filter(|&n| n > 0) {
         let more = super::text::group_digits(more as u64);
@@ -157,9 +210,13 @@ fn insert_unique(object: &mut Map<String, Value>, key: String, value: Value) {
     }
 }
 
-fn metric_json(metric: &Metric) -> Value {
+/// A metric as JSON; `birth_name` is the name its birth certificate gave its alias.
+fn metric_json(metric: &Metric, birth_name: Option<&String>) -> Value {
     let datatype = metric.datatype.unwrap_or(0);
     let mut object = Map::new();
+    if let Some(name) = birth_name {
+        object.insert("name".to_owned(), name.clone().into());
+    }
     if let Some(alias) = metric.alias {
         object.insert("alias".to_owned(), alias.into());
     }
@@ -380,7 +437,7 @@ fn template_json(template: &Template) -> Value {
         }
         object.insert("parameters".to_owned(), Value::Object(parameters));
     }
-    object.insert("metrics".to_owned(), metrics_json(&template.metrics));
+    object.insert("metrics".to_owned(), metrics_json(&template.metrics, &HashMap::new()));
     Value::Object(object)
 }
 
@@ -766,6 +823,26 @@ pub(super) mod tests {
             json["metrics"]["t"]["properties"],
             json!({"limits": {"min": -1}, "quality": null})
         );
+    }
+
+    #[test]
+    fn data_and_command_topics_find_their_birth_certificate() {
+        assert_eq!(
+            birth_topic("spBv1.0/plant/DDATA/edge1/boiler").as_deref(),
+            Some("spBv1.0/plant/DBIRTH/edge1/boiler")
+        );
+        assert_eq!(
+            birth_topic("spBv1.0/plant/NCMD/edge1").as_deref(),
+            Some("spBv1.0/plant/NBIRTH/edge1")
+        );
+        assert_eq!(birth_topic("spBv1.0/plant/DBIRTH/edge1/boiler"), None);
+        assert_eq!(
+            birth_topic("spBv1.0/plant/DDATA/edge1"),
+            None,
+            "a device message names its device"
+        );
+        assert_eq!(birth_topic("spBv1.0/STATE/host"), None);
+        assert_eq!(birth_topic("other/plant/NDATA/edge1"), None);
     }
 
     #[test]

@@ -258,7 +258,11 @@ impl MessageView {
         }
         ui.separator();
 
-        let cache = self.render(id, topic, key, message);
+        // A Sparkplug B data message's aliases are named by its node's or device's birth.
+        let birth = payload::sparkplug::birth_topic(topic)
+            .and_then(|birth| Some((session.tree.latest_of(&birth)?.payload.clone(), birth)));
+        let birth = birth.as_ref().map(|(bytes, topic)| (topic.as_str(), &bytes[..]));
+        let cache = self.render(id, topic, key, message, birth);
         let (format, detected) = (cache.format, cache.detected);
         let mut chosen = self.chosen;
         let mut save_clicked = false;
@@ -403,7 +407,14 @@ impl MessageView {
     }
 
     /// Render the message for `node` unless the cached rendering is still right.
-    fn render(&mut self, node: NodeId, topic: &str, messages: u64, message: &Message) -> &Cached {
+    fn render(
+        &mut self,
+        node: NodeId,
+        topic: &str,
+        messages: u64,
+        message: &Message,
+        birth: Option<(&str, &[u8])>,
+    ) -> &Cached {
         let chosen = self.chosen;
         let cache = match self.cache.take() {
             Some(c) if c.node == node && c.messages == messages && chosen.unwrap_or(c.detected) == c.format => c,
@@ -415,6 +426,11 @@ impl MessageView {
                 let format = chosen.unwrap_or(detected);
                 let rendered = match format {
                     Format::Hex => None,
+                    Format::SparkplugB => Some(payload::decode::sparkplug_named(
+                        &message.payload,
+                        RENDER_LIMIT_BYTES,
+                        birth,
+                    )),
                     other => Some(payload::render(&message.payload, other, RENDER_LIMIT_BYTES)),
                 };
                 let paths = rendered.as_ref().map(ValuePaths::of).unwrap_or_default();
