@@ -120,11 +120,103 @@ pub fn decode(bytes: &[u8]) -> Result<Payload, String> {
     if bytes.is_empty() {
         return Err("the payload is empty".to_owned());
     }
+    // A few bytes on the wire can be a whole message in memory: count before building.
+    let mut parts = 0;
+    count_parts(bytes, Part::Payload, 0, &mut parts);
+    if parts > MAX_PARTS {
+        return Err(format!(
+            "it holds more than {} metrics, rows, values and properties, too many to decode",
+            super::text::group_digits(MAX_PARTS as u64)
+        ));
+    }
     Payload::decode(bytes).map_err(|error| {
         let text = error.to_string();
         text.strip_prefix("failed to decode Protobuf message: ")
             .map_or(text.clone(), str::to_owned)
     })
+}
+
+/// Metrics, rows, values, properties and other nested messages a payload may hold at most to be
+/// decoded. Each takes a few hundred bytes in memory, while an empty one takes two bytes on the
+/// wire: without this bound a hostile 16 MiB payload would cost gigabytes.
+pub const MAX_PARTS: usize = 200_000;
+
+/// The schema's messages that hold other messages.
+#[derive(Clone, Copy)]
+enum Part {
+    Payload,
+    Metric,
+    PropertySet,
+    PropertySetList,
+    PropertyValue,
+    DataSet,
+    Row,
+    Template,
+    /// A message that holds no message counted here (MetaData, DataSetValue, Parameter, ...).
+    Leaf,
+}
+
+impl Part {
+    /// What field `field` of this message holds, when it is a message.
+    fn child(self, field: u64) -> Option<Part> {
+        Some(match (self, field) {
+            (Part::Payload, 2) | (Part::Template, 2) => Part::Metric,
+            (Part::Metric, 9) | (Part::PropertyValue, 9) | (Part::PropertySetList, 1) => Part::PropertySet,
+            (Part::Metric, 17) => Part::DataSet,
+            (Part::Metric, 18) => Part::Template,
+            (Part::Metric, 8 | 19) | (Part::Template, 3) | (Part::Row, 1) | (Part::PropertyValue, 11) => Part::Leaf,
+            (Part::PropertySet, 2) => Part::PropertyValue,
+            (Part::PropertyValue, 10) => Part::PropertySetList,
+            (Part::DataSet, 4) => Part::Row,
+            _ => return None,
+        })
+    }
+}
+
+/// Count the nested messages of `bytes`, a `part` at nesting `depth`, into `count`, reading only
+/// the wire format (tags and lengths). Stops early past [`MAX_PARTS`], and at anything malformed,
+/// which the decoder then reports.
+fn count_parts(bytes: &[u8], part: Part, depth: usize, count: &mut usize) {
+    fn varint(bytes: &mut &[u8]) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = bytes.split_first()?;
+            *bytes = rest;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    // prost refuses deeper nesting anyway.
+    if depth > 100 {
+        return;
+    }
+    let mut rest = bytes;
+    while !rest.is_empty() && *count <= MAX_PARTS {
+        let Some(tag) = varint(&mut rest) else { return };
+        let skip = match tag & 7 {
+            0 => varint(&mut rest).map(|_| 0),
+            1 => Some(8),
+            5 => Some(4),
+            2 => {
+                let Some(len) = varint(&mut rest).and_then(|l| usize::try_from(l).ok()) else {
+                    return;
+                };
+                let Some(inner) = rest.get(..len) else { return };
+                if let Some(child) = part.child(tag >> 3) {
+                    *count += 1;
+                    count_parts(inner, child, depth + 1, count);
+                }
+                Some(len)
+            }
+            _ => None,
+        };
+        let Some(skip) = skip else { return };
+        let Some(after) = rest.get(skip..) else { return };
+        rest = after;
+    }
 }
 
 /// The payload as JSON (see the module documentation), for display and for charts.
@@ -823,6 +915,39 @@ pub(super) mod tests {
             json["metrics"]["t"]["properties"],
             json!({"limits": {"min": -1}, "quality": null})
         );
+    }
+
+    #[test]
+    fn a_payload_of_too_many_tiny_parts_is_refused_before_it_is_built() {
+        // 300,000 empty metrics: 600 KB on the wire, far more in memory.
+        let hostile: Vec<u8> = std::iter::repeat_n([0x12, 0x00], 300_000).flatten().collect();
+        let error = decode(&hostile).expect_err("refused");
+        assert!(error.contains("more than 200,000"), "{error}");
+        // Rows of a data set count too.
+        let row = [0x22, 0x00];
+        let rows: Vec<u8> = std::iter::repeat_n(row, 250_000).flatten().collect();
+        let mut dataset = vec![0x8a, 0x01];
+        let mut len = rows.len();
+        while len >= 0x80 {
+            dataset.push((len as u8 & 0x7f) | 0x80);
+            len >>= 7;
+        }
+        dataset.push(len as u8);
+        dataset.extend(&rows);
+        let mut metric = vec![0x12];
+        let mut len = dataset.len();
+        while len >= 0x80 {
+            metric.push((len as u8 & 0x7f) | 0x80);
+            len >>= 7;
+        }
+        metric.push(len as u8);
+        metric.extend(&dataset);
+        assert!(decode(&metric).is_err_and(|e| e.contains("too many")));
+        // The real vector is far below the bound.
+        let mut parts = 0;
+        count_parts(&tests::ddata(), Part::Payload, 0, &mut parts);
+        assert!((12..100).contains(&parts), "{parts}");
+        assert!(decode(&tests::ddata()).is_ok());
     }
 
     #[test]
