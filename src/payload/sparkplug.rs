@@ -45,7 +45,7 @@
 //! * Bytes and File as hex, cut after [`MAX_HEX_BYTES`] with the total length;
 //! * the packed array types (Int8Array ... DateTimeArray) as JSON arrays: little endian
 //!   elements; a BooleanArray is a 4-byte little endian count and then the bits, first value in
-//!   the highest bit, as Eclipse Tahu's Java implementation writes them;
+//!   the highest bit, as the specification's example has it;
 //! * a DataSet as `{ "columns", "types", "rows": [[...], ...] }`, each cell by its column's type;
 //! * a Template as `{ "template_ref", "version", "definition", "parameters": { name: value },
 //!   "metrics": { ... } }`, its members keyed like the top-level metrics;
@@ -833,6 +833,18 @@ pub(super) mod tests {
                 ("metric 2", 3.0),
                 ("Level (2) (2)", 4.0)
             ]
+        );
+    }
+
+    #[test]
+    fn a_boolean_array_reads_as_the_specification_example() {
+        // Sparkplug's "Array Types": [F, F, T, T, F, T, F, F, T, T, F, T] is sent as these bytes.
+        let bytes = [0x0C, 0x00, 0x00, 0x00, 0x34, 0xD0];
+        assert_eq!(
+            array(&bytes, 32),
+            Some(json!([
+                false, false, true, true, false, true, false, false, true, true, false, true
+            ]))
         );
     }
 
