@@ -289,3 +289,45 @@ fn the_last_will_is_published_when_the_connection_drops_and_not_after_a_clean_di
         broker.mosquitto_pub("will/mqscope", b"", true);
     }
 }
+
+#[test]
+fn a_flood_the_window_does_not_take_waits_at_the_broker_and_the_connection_lives() {
+    // The broker keeps whatever this client cannot take yet.
+    let broker = Broker::start_with(BrokerConfig {
+        extra: vec!["max_queued_messages 0".into(), "max_queued_bytes 0".into()],
+        ..BrokerConfig::default()
+    });
+    let mut settings = broker.settings();
+    settings.keep_alive_secs = 5;
+    settings.subscriptions = vec![Subscription {
+        filter: "flood/#".into(),
+        qos: Qos::AtLeastOnce,
+    }];
+    let limit = 2 * 1024 * 1024;
+    let mut watch = Watch::connect_bounded(settings, limit);
+    watch.until_connected();
+
+    // 16 MiB arrive while nothing is taken from the connection for twice its keep-alive.
+    let count = 16_000;
+    broker.mosquitto_pub_lines("flood/x", count, 1024);
+    let mut most = 0;
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        most = most.max(watch.queued_bytes());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Filled up to its bound, and past it by at most one batch (1 MiB) and a little.
+    assert!(most >= limit, "the flood filled the channel: {most} bytes");
+    assert!(
+        most <= limit + 1024 * 1024 + 64 * 1024,
+        "held near its bound: {most} bytes"
+    );
+
+    // Then everything arrives, on the same connection (no message lost, no reconnect).
+    watch.until("every message of the flood", Duration::from_secs(60), |s| {
+        s.tree.message_count() >= count as u64
+    });
+    assert!(watch.session.state().is_connected());
+    assert_eq!(watch.session.tree.message_count(), count as u64);
+    watch.disconnect();
+}

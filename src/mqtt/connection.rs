@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::backoff::Backoff;
-use super::channel::{EventReceiver, EventSender, Waker, channel};
+use super::channel::{EventReceiver, EventSender, MAX_QUEUED_BYTES, Waker, bounded};
 use super::errors::{Retry, describe};
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
 use super::settings::ConnectionSettings;
@@ -33,6 +33,10 @@ const REQUEST_QUEUE: usize = 256;
 
 /// Messages sent to the UI in one event at most (keeps latency low under floods).
 const MAX_BATCH: usize = 4096;
+/// Payload bytes a batch holds before it is sent, so the channel's bound is not overshot by much.
+const MAX_BATCH_BYTES: usize = 1024 * 1024;
+/// While the window is behind, one packet is still read this often (keep-alive, commands).
+const ROOM_WAIT: Duration = Duration::from_millis(500);
 
 /// A connection that stayed up this long counts as healthy: backoff starts over.
 const HEALTHY_AFTER: Duration = Duration::from_secs(10);
@@ -77,7 +81,18 @@ pub struct Connection {
 impl Connection {
     /// Start connecting on `runtime`. `wake` is called when events are waiting.
     pub fn spawn(runtime: &tokio::runtime::Handle, settings: ConnectionSettings, wake: Waker) -> Self {
-        let (sender, events) = channel(wake);
+        Self::spawn_bounded(runtime, settings, wake, MAX_QUEUED_BYTES)
+    }
+
+    /// [`Connection::spawn`], with events of about `max_queued_bytes` waiting for the window
+    /// before the connection stops reading the socket.
+    pub fn spawn_bounded(
+        runtime: &tokio::runtime::Handle,
+        settings: ConnectionSettings,
+        wake: Waker,
+        max_queued_bytes: usize,
+    ) -> Self {
+        let (sender, events) = bounded(wake, max_queued_bytes);
         let (commands, command_rx) = unbounded_channel();
         let task = runtime.spawn(run(settings, sender, command_rx));
         Self { commands, events, task }
@@ -115,6 +130,8 @@ struct Task {
     events: EventSender,
     client: Client,
     batch: Vec<Received>,
+    /// Payload and topic bytes in `batch`.
+    batch_bytes: usize,
     /// Subscription requests sent, waiting for rumqttc to give them a packet id.
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
@@ -135,6 +152,7 @@ struct Task {
 
 impl Task {
     fn flush(&mut self) {
+        self.batch_bytes = 0;
         if !self.batch.is_empty() {
             let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(256));
             self.events.send(Event::Messages(batch));
@@ -321,6 +339,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         events,
         client,
         batch: Vec::with_capacity(256),
+        batch_bytes: 0,
         unsent_subscriptions: VecDeque::new(),
         awaiting_suback: HashMap::new(),
         backlog: VecDeque::new(),
@@ -338,6 +357,12 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
     tracing::info!(broker = %task.settings.address, client_id = %task.settings.client_id, "connecting");
 
     loop {
+        if task.events.is_full() {
+            // The window is behind: let it catch up before reading more, so a flood waits at
+            // the broker (TCP slows it down), not in memory.
+            task.flush();
+            task.events.room(ROOM_WAIT).await;
+        }
         // One poll runs to completion while commands are handled beside it: dropping a poll
         // half-way (for instance while it writes) could lose a packet rumqttc already took.
         let polled = {
@@ -376,6 +401,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 } else {
                     payload
                 };
+                task.batch_bytes += payload.len() + topic.len();
                 task.batch.push(Received {
                     topic,
                     message: Message {
@@ -518,7 +544,9 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         }
         // rumqttc reads packets in bursts and hands them out one per poll (acks and
         // pings among them): send once the burst is used up.
-        if !task.batch.is_empty() && (eventloop.burst_used_up() || task.batch.len() >= MAX_BATCH) {
+        if !task.batch.is_empty()
+            && (eventloop.burst_used_up() || task.batch.len() >= MAX_BATCH || task.batch_bytes >= MAX_BATCH_BYTES)
+        {
             task.flush();
         }
         if !task.backlog.is_empty() && connected_at.is_some() {

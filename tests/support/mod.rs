@@ -335,6 +335,44 @@ impl Broker {
         self.publish_with(topic, payload, retain, None);
     }
 
+    /// Publish `count` messages of `size` bytes (each line one message, QoS 1) to `topic`.
+    pub fn mosquitto_pub_lines(&self, topic: &str, count: usize, size: usize) {
+        let line = "x".repeat(size.saturating_sub(1));
+        let mut input = String::with_capacity(count * size);
+        for _ in 0..count {
+            input.push_str(&line);
+            input.push('\n');
+        }
+        let mut child = Command::new(find_binary("mosquitto_pub"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-q",
+                "1",
+                "-t",
+                topic,
+                "-l",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run mosquitto_pub");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("lines to publish");
+        let output = child.wait_with_output().expect("mosquitto_pub ends");
+        assert!(
+            output.status.success(),
+            "mosquitto_pub failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// Publish with `mosquitto_pub` as the user `login` (name, password).
     pub fn mosquitto_pub_as(&self, topic: &str, payload: &[u8], retain: bool, login: (&str, &str)) {
         self.publish_with(topic, payload, retain, Some(login));
@@ -436,6 +474,26 @@ impl Watch {
             connection,
             session: Session::new(),
         }
+    }
+
+    /// Connect with `settings`, the events waiting for the test held to about `limit` bytes.
+    pub fn connect_bounded(settings: ConnectionSettings, limit: usize) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let connection = Connection::spawn_bounded(runtime.handle(), settings, Arc::new(|| {}), limit);
+        Self {
+            runtime,
+            connection,
+            session: Session::new(),
+        }
+    }
+
+    /// Bytes of events reported and not applied yet.
+    pub fn queued_bytes(&self) -> usize {
+        self.connection.events().queued_bytes()
     }
 
     /// Apply events until `done` holds; fail the test after `timeout` saying what was awaited.
