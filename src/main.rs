@@ -10,6 +10,11 @@ use mqscope::cli::Cli;
 
 const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
 
+/// Payloads are allocated on the network threads and freed on the window's; mimalloc gives that
+/// memory back where glibc's per-thread arenas keep it (BENCHMARKS.md, the flood by hand).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
