@@ -1264,6 +1264,11 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
     });
     assert!(has_label(&harness, "Auto (Sparkplug B)"));
     assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("Sparkplug B"));
+    // The tree's line reads the metrics, not hex.
+    assert!(
+        row_value_contains(&harness, "seq 7 · Boiler/Temperature 71.25 · Boiler/Burner true"),
+        "the tree row shows the metrics"
+    );
 
     // Shown as hex on request, then decoded again from the combo.
     harness.get_by_label("Hex").click();

@@ -224,6 +224,54 @@ pub fn to_json(bytes: &[u8]) -> Result<Value, String> {
     decode(bytes).map(|payload| payload_json(&payload))
 }
 
+/// Payloads larger than this get no one-line [`preview`] (it is made for every row drawn).
+pub const MAX_PREVIEW_BYTES: usize = 4 * 1024;
+
+/// A payload in one line, for the topic tree: `seq 7 · Temperature 71.25 · Burner true`, cut at
+/// about `max_chars`; `None` when it is too large or does not decode (the tree then shows hex).
+#[must_use]
+pub fn preview(bytes: &[u8], max_chars: usize) -> Option<String> {
+    if bytes.len() > MAX_PREVIEW_BYTES {
+        return None;
+    }
+    let payload = decode(bytes).ok()?;
+    let mut line = String::new();
+    if let Some(seq) = payload.seq {
+        line.push_str(&format!("seq {seq}"));
+    }
+    for (i, metric) in payload.metrics.iter().enumerate() {
+        if line.chars().count() >= max_chars {
+            break;
+        }
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        match (&metric.name, metric.alias) {
+            (Some(name), _) => line.push_str(name),
+            (None, Some(alias)) => line.push_str(&format!("alias {alias}")),
+            (None, None) => line.push_str(&format!("metric {i}")),
+        }
+        let value = match (&metric.value, metric.is_null) {
+            (_, Some(true)) | (None, _) => Value::Null,
+            (Some(value), _) => metric_value(value, metric.datatype.unwrap_or(0)),
+        };
+        line.push(' ');
+        match value {
+            Value::String(text) => line.push_str(&text),
+            Value::Array(_) | Value::Object(_) => line.push('…'),
+            other => line.push_str(&other.to_string()),
+        }
+    }
+    if line.is_empty() {
+        line.push_str("no metrics");
+    }
+    if line.chars().count() > max_chars {
+        line = line.chars().take(max_chars).collect();
+        line.push('…');
+    }
+    Some(line)
+}
+
 /// One line about a decoded payload: "12 metrics, seq 3".
 #[must_use]
 pub fn summary(payload: &Payload) -> String {
@@ -834,6 +882,20 @@ pub(super) mod tests {
                 ("Level (2) (2)", 4.0)
             ]
         );
+    }
+
+    #[test]
+    fn the_tree_gets_a_line_of_metrics() {
+        let line = preview(&ddata(), 60).expect("decodes");
+        assert!(line.starts_with("seq 3 · "), "{line}");
+        assert!(line.contains("Temperature 21.5"), "{line}");
+        assert!(line.ends_with('…') && line.chars().count() == 61, "{line}");
+        assert_eq!(
+            preview(b"\xff\xff", 60),
+            None,
+            "not Sparkplug B: left to the hex preview"
+        );
+        assert_eq!(preview(&vec![0x08; MAX_PREVIEW_BYTES + 1], 60), None);
     }
 
     #[test]

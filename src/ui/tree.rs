@@ -425,13 +425,19 @@ impl TreeView {
                     None => tree.get(row.id).map(RowData::live),
                 };
                 let Some(data) = shown else { continue };
+                // Sparkplug B payloads (protobuf) read as their metrics, not as hex.
+                let preview = data
+                    .latest
+                    .filter(|m| row.depth >= 3 && m.payload.len() <= crate::payload::sparkplug::MAX_PREVIEW_BYTES)
+                    .filter(|_| crate::payload::sparkplug::is_sparkplug_topic(&tree.topic(row.id)))
+                    .and_then(|m| crate::payload::sparkplug::preview(&m.payload, PREVIEW_CHARS));
                 let state = RowState {
                     selected: self.selected == Some(row.id),
                     expanded: tree.get(row.id).is_some_and(|n| n.expanded),
                     own_sort: tree.get(row.id).and_then(crate::model::Node::sort),
                     default_sort: tree.default_sort(),
                 };
-                match row_ui(ui, &data, *row, &state, now, &mut fading) {
+                match row_ui(ui, &data, preview, *row, &state, now, &mut fading) {
                     RowAction::None => {}
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
@@ -528,9 +534,11 @@ fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
 const MAX_NAME_CHARS: usize = 200;
 const PREVIEW_CHARS: usize = 160;
 
+#[expect(clippy::too_many_arguments, reason = "a row's parts, each read once")]
 fn row_ui(
     ui: &mut egui::Ui,
     node: &RowData<'_>,
+    preview_text: Option<String>,
     row: Row,
     state: &RowState,
     now: SystemTime,
@@ -652,6 +660,8 @@ fn row_ui(
             value.push_str("= ");
             if latest.payload.is_empty() {
                 value.push_str("(empty)");
+            } else if let Some(text) = &preview_text {
+                value.push_str(text);
             } else {
                 value.push_str(&preview(&latest.payload, PREVIEW_CHARS));
             }
@@ -670,7 +680,11 @@ fn row_ui(
     // What a screen reader (and a UI test) reads for this row: its name, then counts and value.
     response.widget_info(|| {
         let mut info = egui::WidgetInfo::selected(egui::Role::TreeItem, true, selected, name);
-        let value = node.latest.map(|m| preview(&m.payload, PREVIEW_CHARS));
+        let value = node.latest.map(|m| {
+            preview_text
+                .clone()
+                .unwrap_or_else(|| preview(&m.payload, PREVIEW_CHARS))
+        });
         let retained = if node.retained { "retained " } else { "" };
         info.current_text_value = Some(match value {
             Some(value) if counts.is_empty() => format!("{retained}= {value}"),
