@@ -534,7 +534,6 @@ fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
 const MAX_NAME_CHARS: usize = 200;
 const PREVIEW_CHARS: usize = 160;
 
-#[expect(clippy::too_many_arguments, reason = "a row's parts, each read once")]
 fn row_ui(
     ui: &mut egui::Ui,
     node: &RowData<'_>,
