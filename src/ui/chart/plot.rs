@@ -51,8 +51,10 @@ fn time_of_day(seconds: f64, decimals: usize) -> String {
 /// The plot: a line per series in its colour, a legend that says how booleans count, a local
 /// time axis; drag, scroll and box zoom on, double-click resets.
 pub(super) fn plot_ui(ui: &mut egui::Ui, topic: NodeId, series: &[Series], points: &Points) {
+    // The payload below needs room too: in a short window the plot gives up some of its height.
+    let height = (ui.available_height() * 0.3).clamp(100.0, 170.0);
     Plot::new(("message-chart-plot", topic.index()))
-        .height(170.0)
+        .height(height)
         .legend(Legend::default().position(Corner::LeftTop))
         .allow_drag(true)
         .allow_zoom(true)
