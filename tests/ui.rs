@@ -1583,3 +1583,30 @@ fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
         !has_label_containing(h, "Paused:")
     });
 }
+
+#[test]
+fn a_keyring_password_that_cannot_be_read_is_asked_for_in_words() {
+    let broker = Broker::start_with(support::BrokerConfig {
+        users: vec![("ada".into(), "lovelace".into())],
+        ..support::BrokerConfig::default()
+    });
+    let fixture = Fixture::new();
+    let profiles = serde_json::json!({
+        "version": 2,
+        "profiles": [{"name": "Vault", "broker": broker.url(), "username": "ada", "password_storage": "keyring"}]
+    });
+    std::fs::write(fixture.config.path().join("profiles.json"), profiles.to_string()).expect("profiles");
+    // This window has no keyring to read from.
+    let mut harness = fixture.harness();
+    harness.run_steps(2);
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the reason", |h| {
+        has_label_containing(h, "kept in the OS keyring, which could not be read")
+    });
+    // Typed, it connects.
+    type_into(&mut harness, "Password", "lovelace");
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", |h| {
+        has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
+    });
+}

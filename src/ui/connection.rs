@@ -163,6 +163,14 @@ impl ConnectionManager {
     pub fn settings_for(&mut self, id: &str, password: Option<&str>) -> Result<ConnectionSettings, String> {
         self.passwords.write_now(id);
         let profile = self.profiles.get(id).ok_or("That profile no longer exists")?;
+        if password.is_none()
+            && let Some(reason) = self.passwords.missing(profile)
+        {
+            return Err(format!(
+                "The password of this profile is kept in the OS keyring, which could not be read \
+                 ({reason}): type it in the Password field (or give it with --password)"
+            ));
+        }
         let kept = self.passwords.get(id);
         let typed = password.or(kept);
         let settings = profile.settings(typed)?;

@@ -86,6 +86,19 @@ impl Passwords {
         }
     }
 
+    /// Why `profile`'s password cannot be had: it is kept in the OS keyring, none was typed,
+    /// and the keyring is not available or failed to read it.
+    pub fn missing(&self, profile: &Profile) -> Option<String> {
+        let typed = self.passwords.get(&profile.id).is_some_and(|p| !p.is_empty());
+        if profile.password_storage != PasswordStorage::Keyring || typed {
+            return None;
+        }
+        match (self.keyring.availability(), self.stored.get(&profile.id)) {
+            (Availability::Unavailable(reason), _) | (_, Some(Stored::Failed(reason))) => Some(reason.clone()),
+            _ => None,
+        }
+    }
+
     /// Handle the keyring's replies and write edited passwords once typing pauses.
     pub fn poll(&mut self, ctx: &egui::Context) -> Vec<Event> {
         let mut events = Vec::new();
@@ -343,6 +356,20 @@ mod tests {
         assert!(!passwords.is_reading(&profile));
         assert!(passwords.poll(&ctx).is_empty());
         assert_eq!(passwords.get(&profile.id), None);
+    }
+
+    #[test]
+    fn a_keyring_password_that_cannot_be_read_is_missing_until_typed() {
+        let mut passwords = Passwords::new(Keyring::unavailable("no Secret Service"));
+        let profile = keyring_profile();
+        assert_eq!(passwords.missing(&profile).as_deref(), Some("no Secret Service"));
+        passwords.passwords.insert(profile.id.clone(), "typed".into());
+        assert_eq!(passwords.missing(&profile), None);
+        let asked = Profile {
+            password_storage: PasswordStorage::Ask,
+            ..keyring_profile()
+        };
+        assert_eq!(passwords.missing(&asked), None, "only keyring profiles");
     }
 
     #[test]
