@@ -1610,3 +1610,25 @@ fn a_keyring_password_that_cannot_be_read_is_asked_for_in_words() {
         has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
     });
 }
+
+#[test]
+fn the_order_chosen_for_the_tree_is_kept_for_the_next_connection() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect(&mut harness, &broker);
+    harness.get_by_label("Sort topics by Name").click();
+    step_until(&mut harness, "the orders", |h| has_label(h, "Latest activity"));
+    harness.get_by_label("Latest activity").click();
+    step_until(&mut harness, "the new order", |h| {
+        has_label(h, "Sort topics by Latest activity")
+    });
+    // Closed, and connected again: the tree starts in the order last chosen.
+    harness.get_by_label("×").click();
+    step_until(&mut harness, "the connection form", |h| has_label(h, "Connections"));
+    connect(&mut harness, &broker);
+    step_until(&mut harness, "the remembered order", |h| {
+        has_label(h, "Sort topics by Latest activity")
+    });
+}

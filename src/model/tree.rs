@@ -28,7 +28,7 @@ impl NodeId {
 }
 
 /// How the children of a branch are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortOrder {
     /// Natural name order (`sensor2` before `sensor10`).
     #[default]

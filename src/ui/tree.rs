@@ -19,6 +19,9 @@ const REFLATTEN_INTERVAL: Duration = Duration::from_millis(150);
 /// State of the tree panel.
 #[derive(Default)]
 pub struct TreeView {
+    /// Whether the order last chosen for the top level (kept in egui's memory, and so between
+    /// runs) was applied to this tree.
+    sort_restored: bool,
     rows: Vec<Row>,
     shape_seen: Option<u64>,
     expansion_changed: bool,
@@ -313,6 +316,14 @@ impl TreeView {
 
     /// The order of the top level, and of every branch without its own.
     fn sort_ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+        let remembered = egui::Id::unique("mqscope-tree-sort");
+        if !std::mem::replace(&mut self.sort_restored, true)
+            && let Some(order) = ui.ctx().data_mut(|d| d.get_persisted::<SortOrder>(remembered))
+            && order != session.tree.default_sort()
+        {
+            session.tree.set_default_sort(order);
+            self.expansion_changed = true;
+        }
         let mut order = session.tree.default_sort();
         let combo = egui::ComboBox::from_id_salt("tree-sort")
             .selected_text(sort_label(order))
@@ -334,6 +345,7 @@ impl TreeView {
             .on_hover_text("The order of the top level, and of every branch not given its own (right-click a branch)");
         if order != session.tree.default_sort() {
             session.tree.set_default_sort(order);
+            ui.ctx().data_mut(|d| d.insert_persisted(remembered, order));
             self.expansion_changed = true;
         }
         ui.weak("Sort");
