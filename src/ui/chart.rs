@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use eframe::egui::{self, Color32, RichText};
 
+use super::dialogs::SaveFile;
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
 use crate::payload::{Format, numbers};
@@ -108,7 +109,7 @@ pub struct ChartView {
     /// The points of the topic shown, rebuilt only when the plan changes.
     points: Option<Points>,
     /// Writing the points to a CSV file.
-    export: export::CsvExport,
+    export: SaveFile<export::Snapshot>,
 }
 
 impl ChartView {
@@ -248,7 +249,11 @@ impl ChartView {
                     .map(|s| points::name(s.source.as_deref()).to_owned())
                     .collect();
                 let file_name = super::message::suggested_file_name(name, "csv");
-                self.export.start(ctx, runtime, &file_name, names, points.rows.clone());
+                let snapshot = export::Snapshot {
+                    names,
+                    rows: points.rows.clone(),
+                };
+                self.export.start(ctx, runtime, "Export chart", &file_name, snapshot);
             }
         }
     }

@@ -162,3 +162,105 @@ impl PathPrompt {
         outcome
     }
 }
+
+/// Something the person can save to a file through [`SaveFile`].
+pub trait Saved: Send + 'static {
+    /// An example path for the typed-path prompt.
+    const EXAMPLE_PATH: &'static str;
+    /// Write it to `path` (on a background thread): a line saying what was written, or why not.
+    fn write(self, path: &std::path::Path) -> Result<String, String>;
+}
+
+/// Saving something to a file the person picks: the save dialog, or a typed path where none
+/// can be shown; the file written off the UI thread; then how it ended.
+pub struct SaveFile<T> {
+    step: Option<SaveStep<T>>,
+    outcome: Option<Result<String, String>>,
+}
+
+impl<T> Default for SaveFile<T> {
+    fn default() -> Self {
+        Self {
+            step: None,
+            outcome: None,
+        }
+    }
+}
+
+/// Where a save stands.
+enum SaveStep<T> {
+    /// The dialog is open.
+    Picking(Pending, T),
+    /// No dialog could be shown: the path is typed.
+    Typing(PathPrompt, T),
+    /// Writing the file.
+    Writing(Background<Result<String, String>>),
+}
+
+impl<T: Saved> SaveFile<T> {
+    /// Ask where to save `data`, in a dialog titled `title` suggesting `file_name`.
+    pub fn start(
+        &mut self,
+        ctx: &egui::Context,
+        runtime: &tokio::runtime::Handle,
+        title: &str,
+        file_name: &str,
+        data: T,
+    ) {
+        self.step = Some(SaveStep::Picking(Pending::save(ctx, runtime, title, file_name), data));
+        self.outcome = None;
+    }
+
+    fn writing(ctx: &egui::Context, runtime: &tokio::runtime::Handle, path: PathBuf, data: T) -> SaveStep<T> {
+        SaveStep::Writing(Background::start(ctx, runtime, move || data.write(&path)))
+    }
+
+    /// Move the save along: the dialog's answer, the file written. Call it every frame.
+    pub fn poll(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
+        let Some(step) = self.step.take() else { return };
+        self.step = match step {
+            SaveStep::Picking(dialog, data) => match dialog.poll() {
+                Picked::Waiting => Some(SaveStep::Picking(dialog, data)),
+                Picked::Cancelled => None,
+                Picked::Unavailable => Some(SaveStep::Typing(PathPrompt::default(), data)),
+                Picked::File(path) => Some(Self::writing(ctx, runtime, path, data)),
+            },
+            typing @ SaveStep::Typing(..) => Some(typing),
+            SaveStep::Writing(job) => match job.poll() {
+                None => Some(SaveStep::Writing(job)),
+                Some(Ok(outcome)) => {
+                    self.outcome = Some(outcome);
+                    None
+                }
+                Some(Err(())) => {
+                    self.outcome = Some(Err("Writing the file failed".to_owned()));
+                    None
+                }
+            },
+        };
+    }
+
+    /// The typed-path prompt (when no dialog can be shown) and how the last save ended.
+    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle) {
+        if let Some(SaveStep::Typing(prompt, _)) = &mut self.step {
+            match prompt.ui(ui, T::EXAMPLE_PATH) {
+                Prompted::Typing => {}
+                Prompted::Path(path) => {
+                    if let Some(SaveStep::Typing(_, data)) = self.step.take() {
+                        self.step = Some(Self::writing(ui.ctx(), runtime, path, data));
+                    }
+                }
+                Prompted::Cancelled => self.step = None,
+            }
+        }
+        match &self.outcome {
+            Some(Ok(text)) => {
+                ui.label(egui::RichText::new(text).color(super::theme::ok_color(ui)));
+            }
+            Some(Err(text)) => {
+                ui.label(egui::RichText::new(text).color(super::theme::error_color(ui)));
+            }
+            None => {}
+        }
+    }
+}

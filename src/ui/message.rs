@@ -1,14 +1,13 @@
 //! The selected topic: its full name, the latest message's metadata, and the
 //! payload in a view chosen automatically and switchable (JSON, text, hex).
 
-use std::path::PathBuf;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
 
 use super::compare::Pins;
-use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
+use super::dialogs::{SaveFile, Saved};
 use super::payload_view;
 use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId, Session};
@@ -46,16 +45,6 @@ pub enum MessageAction {
     },
 }
 
-/// Saving a payload to a file, step by step.
-enum SavePayload {
-    /// The dialog is open.
-    Picking(Pending, Bytes),
-    /// No dialog could be shown: the path is typed.
-    Typing(PathPrompt, Bytes),
-    /// Writing the file.
-    Writing(Background<Result<PathBuf, String>>),
-}
-
 /// What the message panel remembers between frames.
 #[derive(Default)]
 pub struct MessageView {
@@ -66,8 +55,7 @@ pub struct MessageView {
     /// Formats picked per topic, kept while mqscope runs (a topic left on automatic has none).
     choices: std::collections::HashMap<NodeId, Format>,
     cache: Option<Cached>,
-    save: Option<SavePayload>,
-    save_status: Option<Result<String, String>>,
+    save: SaveFile<Payload>,
     /// A message picked from the history (topic, sequence number); `None` shows the latest.
     viewing: Option<(NodeId, u64)>,
     /// The chart of the topic's numbers.
@@ -106,7 +94,7 @@ impl MessageView {
         pins: &mut Pins,
         runtime: &tokio::runtime::Handle,
     ) -> Option<MessageAction> {
-        self.poll_save(ui.ctx(), runtime);
+        self.save.poll(ui.ctx(), runtime);
         self.chart.poll_export(ui.ctx(), runtime);
         if !pins.is_empty() {
             let picked = self.pinned.pinned_ui(ui, session, pins);
@@ -245,25 +233,16 @@ impl MessageView {
                 shown.checked_sub(1).and_then(|i| entries.get(i))
             })
         });
+        let cache = self.render(id, topic, key, message, &session.tree);
+        let (format, detected) = (cache.format, cache.detected);
         metadata_ui(ui, message, node.own_messages());
         if let Some(history) = history {
             self.history_ui(ui, id, history, picked.map(|e| e.seq));
-            // Numbers are read as the payload is shown: as chosen, else as its topic says.
-            let view = self.chosen.unwrap_or(if payload::sparkplug::is_sparkplug_topic(topic) {
-                Format::SparkplugB
-            } else {
-                Format::Json
-            });
-            self.chart.ui(ui, id, topic, history, view, runtime);
+            // Numbers are read as the payload is shown, chosen or detected.
+            self.chart.ui(ui, id, topic, history, format, runtime);
         }
         ui.separator();
 
-        // A Sparkplug B data message's aliases are named by its node's or device's birth.
-        let birth = payload::sparkplug::birth_topic(topic)
-            .and_then(|birth| Some((session.tree.latest_of(&birth)?.payload.clone(), birth)));
-        let birth = birth.as_ref().map(|(bytes, topic)| (topic.as_str(), &bytes[..]));
-        let cache = self.render(id, topic, key, message, birth);
-        let (format, detected) = (cache.format, cache.detected);
         let mut chosen = self.chosen;
         let mut save_clicked = false;
         ui.horizontal_wrapped(|ui| {
@@ -326,29 +305,11 @@ impl MessageView {
                 .clicked();
         });
         if save_clicked {
-            let dialog = Pending::save(ui.ctx(), runtime, "Save payload", &suggested_file_name(topic, "bin"));
-            self.save = Some(SavePayload::Picking(dialog, message.payload.clone()));
-            self.save_status = None;
+            let file_name = suggested_file_name(topic, "bin");
+            let payload = Payload(message.payload.clone());
+            self.save.start(ui.ctx(), runtime, "Save payload", &file_name, payload);
         }
-        if let Some(SavePayload::Typing(prompt, payload)) = &mut self.save {
-            match prompt.ui(ui, "/path/to/payload.bin") {
-                Prompted::Typing => {}
-                Prompted::Path(path) => {
-                    let payload = payload.clone();
-                    self.save = Some(SavePayload::Writing(write_file(ui.ctx(), runtime, path, payload)));
-                }
-                Prompted::Cancelled => self.save = None,
-            }
-        }
-        match &self.save_status {
-            Some(Ok(text)) => {
-                ui.label(RichText::new(text).color(super::theme::ok_color(ui)));
-            }
-            Some(Err(text)) => {
-                ui.label(RichText::new(text).color(super::theme::error_color(ui)));
-            }
-            None => {}
-        }
+        self.save.ui(ui, runtime);
         let rendered = self.cache.as_ref().and_then(|c| c.rendered.as_ref());
         let paths = self.cache.as_ref().map(|c| &c.paths);
         if let Some(rendered) = rendered {
@@ -413,7 +374,7 @@ impl MessageView {
         topic: &str,
         messages: u64,
         message: &Message,
-        birth: Option<(&str, &[u8])>,
+        tree: &crate::model::Tree,
     ) -> &Cached {
         let chosen = self.chosen;
         let cache = match self.cache.take() {
@@ -426,11 +387,17 @@ impl MessageView {
                 let format = chosen.unwrap_or(detected);
                 let rendered = match format {
                     Format::Hex => None,
-                    Format::SparkplugB => Some(payload::decode::sparkplug_named(
-                        &message.payload,
-                        RENDER_LIMIT_BYTES,
-                        birth,
-                    )),
+                    Format::SparkplugB => {
+                        // A data message's aliases are named by its node's or device's birth.
+                        let birth = payload::sparkplug::birth_topic(topic)
+                            .and_then(|birth| Some((tree.latest_of(&birth)?.payload.clone(), birth)));
+                        let birth = birth.as_ref().map(|(bytes, topic)| (topic.as_str(), &bytes[..]));
+                        Some(payload::decode::sparkplug_named(
+                            &message.payload,
+                            RENDER_LIMIT_BYTES,
+                            birth,
+                        ))
+                    }
                     other => Some(payload::render(&message.payload, other, RENDER_LIMIT_BYTES)),
                 };
                 let paths = rendered.as_ref().map(ValuePaths::of).unwrap_or_default();
@@ -544,47 +511,20 @@ impl MessageView {
             .header_response
             .on_hover_text("Alt+Down shows the next older message, Alt+Up the next newer one");
     }
-
-    fn poll_save(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(save) = self.save.take() else { return };
-        self.save = match save {
-            SavePayload::Picking(dialog, payload) => match dialog.poll() {
-                Picked::Waiting => Some(SavePayload::Picking(dialog, payload)),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(SavePayload::Typing(PathPrompt::default(), payload)),
-                Picked::File(path) => Some(SavePayload::Writing(write_file(ctx, runtime, path, payload))),
-            },
-            typing @ SavePayload::Typing(..) => Some(typing),
-            SavePayload::Writing(job) => match job.poll() {
-                None => Some(SavePayload::Writing(job)),
-                Some(Ok(Ok(path))) => {
-                    self.save_status = Some(Ok(format!("Saved to {}", path.display())));
-                    None
-                }
-                Some(Ok(Err(error))) => {
-                    self.save_status = Some(Err(error));
-                    None
-                }
-                Some(Err(())) => {
-                    self.save_status = Some(Err("Saving failed".to_owned()));
-                    None
-                }
-            },
-        };
-    }
 }
 
-/// Write `payload` to `path` off the UI thread.
-fn write_file(
-    ctx: &egui::Context,
-    runtime: &tokio::runtime::Handle,
-    path: PathBuf,
-    payload: Bytes,
-) -> Background<Result<PathBuf, String>> {
-    Background::start(ctx, runtime, move || match std::fs::write(&path, &payload) {
-        Ok(()) => Ok(path),
-        Err(error) => Err(format!("Could not save to {}: {error}", path.display())),
-    })
+/// A payload to save, every byte.
+struct Payload(Bytes);
+
+impl Saved for Payload {
+    const EXAMPLE_PATH: &'static str = "/path/to/payload.bin";
+
+    fn write(self, path: &std::path::Path) -> Result<String, String> {
+        match std::fs::write(path, &self.0) {
+            Ok(()) => Ok(format!("Saved to {}", path.display())),
+            Err(error) => Err(format!("Could not save to {}: {error}", path.display())),
+        }
+    }
 }
 
 /// A file name for what is saved of `topic`: its name with unsafe characters replaced, ending

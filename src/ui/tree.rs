@@ -437,10 +437,12 @@ impl TreeView {
                     None => tree.get(row.id).map(RowData::live),
                 };
                 let Some(data) = shown else { continue };
-                // Sparkplug B payloads (protobuf) read as their metrics, not as hex.
+                // Sparkplug B payloads (protobuf) read as their metrics, not as hex. Text payloads,
+                // most of them, are passed by before the topic is built.
                 let preview = data
                     .latest
                     .filter(|m| row.depth >= 3 && m.payload.len() <= crate::payload::sparkplug::MAX_PREVIEW_BYTES)
+                    .filter(|m| !crate::payload::text::is_plain_text(m.payload.get(..64).unwrap_or(&m.payload)))
                     .filter(|_| crate::payload::sparkplug::is_sparkplug_topic(&tree.topic(row.id)))
                     .and_then(|m| crate::payload::sparkplug::preview(&m.payload, PREVIEW_CHARS));
                 let state = RowState {

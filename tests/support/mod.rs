@@ -343,18 +343,9 @@ impl Broker {
             input.push_str(&line);
             input.push('\n');
         }
-        let mut child = Command::new(find_binary("mosquitto_pub"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-q",
-                "1",
-                "-t",
-                topic,
-                "-l",
-            ])
+        let mut child = self
+            .mosquitto_pub_command(topic)
+            .arg("-l")
             .stdin(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -373,6 +364,13 @@ impl Broker {
         );
     }
 
+    /// `mosquitto_pub` to this broker at QoS 1 on `topic`; the payload's option is added after.
+    fn mosquitto_pub_command(&self, topic: &str) -> Command {
+        let mut cmd = Command::new(find_binary("mosquitto_pub"));
+        cmd.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-q", "1", "-t", topic]);
+        cmd
+    }
+
     /// Publish with `mosquitto_pub` as the user `login` (name, password).
     pub fn mosquitto_pub_as(&self, topic: &str, payload: &[u8], retain: bool, login: (&str, &str)) {
         self.publish_with(topic, payload, retain, Some(login));
@@ -383,19 +381,8 @@ impl Broker {
         std::fs::File::create(&file)
             .and_then(|mut f| f.write_all(payload))
             .expect("write payload file");
-        let mut cmd = Command::new(find_binary("mosquitto_pub"));
-        cmd.args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &self.port.to_string(),
-            "-q",
-            "1",
-            "-t",
-            topic,
-            "-f",
-        ])
-        .arg(&file);
+        let mut cmd = self.mosquitto_pub_command(topic);
+        cmd.arg("-f").arg(&file);
         if retain {
             cmd.arg("-r");
         }

@@ -2,124 +2,31 @@
 //! through the file dialog, or a typed path where none can be shown; the file
 //! is written off the UI thread.
 
-use std::path::PathBuf;
-
-use eframe::egui::{self, RichText};
-
 use super::points::Row;
-use crate::ui::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
+use crate::ui::dialogs::Saved;
 
 /// The charted rows and their column names, to write as CSV.
-struct Snapshot {
-    names: Vec<String>,
-    rows: Vec<Row>,
+pub struct Snapshot {
+    /// A name per series.
+    pub names: Vec<String>,
+    /// The rows charted.
+    pub rows: Vec<Row>,
 }
 
-/// Exporting the chart to a CSV file, step by step.
-enum Step {
-    /// The dialog is open.
-    Picking(Pending, Snapshot),
-    /// No dialog could be shown: the path is typed.
-    Typing(PathPrompt, Snapshot),
-    /// Writing the file.
-    Writing(Background<Result<String, String>>),
-}
+impl Saved for Snapshot {
+    const EXAMPLE_PATH: &'static str = "/path/to/chart.csv";
 
-/// An export under way, and how the last one ended.
-#[derive(Default)]
-pub struct CsvExport {
-    step: Option<Step>,
-    outcome: Option<Result<String, String>>,
-}
-
-impl CsvExport {
-    /// Ask where to write `rows` (a value per series, named `names`), suggesting `file_name`.
-    pub fn start(
-        &mut self,
-        ctx: &egui::Context,
-        runtime: &tokio::runtime::Handle,
-        file_name: &str,
-        names: Vec<String>,
-        rows: Vec<Row>,
-    ) {
-        let dialog = Pending::save(ctx, runtime, "Export chart", file_name);
-        self.step = Some(Step::Picking(dialog, Snapshot { names, rows }));
-        self.outcome = None;
-    }
-
-    /// Move the export along: the dialog's answer, the file written.
-    pub fn poll(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(step) = self.step.take() else { return };
-        self.step = match step {
-            Step::Picking(dialog, snapshot) => match dialog.poll() {
-                Picked::Waiting => Some(Step::Picking(dialog, snapshot)),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(Step::Typing(PathPrompt::default(), snapshot)),
-                Picked::File(path) => Some(Step::Writing(write_csv(ctx, runtime, path, snapshot))),
-            },
-            typing @ Step::Typing(..) => Some(typing),
-            Step::Writing(job) => match job.poll() {
-                None => Some(Step::Writing(job)),
-                Some(Ok(outcome)) => {
-                    self.outcome = Some(outcome);
-                    None
-                }
-                Some(Err(())) => {
-                    self.outcome = Some(Err("Exporting failed".to_owned()));
-                    None
-                }
-            },
-        };
-    }
-
-    /// The path prompt (when no file dialog can be shown) and how the last export ended.
-    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle) {
-        if let Some(Step::Typing(prompt, snapshot)) = &mut self.step {
-            match prompt.ui(ui, "/path/to/chart.csv") {
-                Prompted::Typing => {}
-                Prompted::Path(path) => {
-                    let snapshot = std::mem::replace(
-                        snapshot,
-                        Snapshot {
-                            names: Vec::new(),
-                            rows: Vec::new(),
-                        },
-                    );
-                    self.step = Some(Step::Writing(write_csv(ui.ctx(), runtime, path, snapshot)));
-                }
-                Prompted::Cancelled => self.step = None,
-            }
-        }
-        match &self.outcome {
-            Some(Ok(text)) => {
-                ui.label(RichText::new(text).color(crate::ui::theme::ok_color(ui)));
-            }
-            Some(Err(text)) => {
-                ui.label(RichText::new(text).color(crate::ui::theme::error_color(ui)));
-            }
-            None => {}
-        }
-    }
-}
-
-/// Write the rows as CSV to `path` off the UI thread.
-fn write_csv(
-    ctx: &egui::Context,
-    runtime: &tokio::runtime::Handle,
-    path: PathBuf,
-    snapshot: Snapshot,
-) -> Background<Result<String, String>> {
-    Background::start(ctx, runtime, move || {
-        let text = csv(&snapshot.names, &snapshot.rows);
-        match std::fs::write(&path, text) {
+    fn write(self, path: &std::path::Path) -> Result<String, String> {
+        let text = csv(&self.names, &self.rows);
+        match std::fs::write(path, text) {
             Ok(()) => Ok(format!(
                 "Exported {} to {}",
-                crate::ui::tree::plural(snapshot.rows.len() as u64, "row", "rows"),
+                crate::ui::tree::plural(self.rows.len() as u64, "row", "rows"),
                 path.display()
             )),
             Err(error) => Err(format!("Could not export to {}: {error}", path.display())),
         }
-    })
+    }
 }
 
 /// The rows as CSV: `time_iso8601,epoch_ms,<series…>`, local time with its offset, an empty
