@@ -43,12 +43,6 @@ fn fleet() -> Vec<Received> {
 fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
     let mut session = Session::new();
     session.apply(Event::Messages(fleet()), Instant::now());
-    // The view a user has after opening two branches and selecting a topic.
-    for topic in ["fleet", "flat"] {
-        if let Some(node) = session.tree.find(topic).and_then(|id| session.tree.get_mut(id)) {
-            node.expanded = true;
-        }
-    }
     let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
     let mut app = App::with_store(
         runtime.handle().clone(),
@@ -69,7 +63,13 @@ fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
         .explorer()
         .and_then(|e| e.session.tree.find("fleet/device5/temperature"));
     if let (Some(id), Some(explorer)) = (selected, harness.state_mut().explorer_mut()) {
-        explorer.tree.select(&mut explorer.session, id);
+        // The view a user has after opening two branches and selecting a topic.
+        for topic in ["fleet", "flat"] {
+            if let Some(branch) = explorer.session.tree.find(topic) {
+                explorer.tree.set_expanded(&explorer.session, branch, true);
+            }
+        }
+        explorer.tree.select(&explorer.session, id);
     }
     harness.step();
     harness.step();

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use mqscope::model::{Event, Message, NodeId, Received, Search, Session, SortOrder, Tree, rows};
+use mqscope::model::{Event, Message, NodeId, Outline, Received, Search, Session, SortOrder, Tree, rows};
 
 /// 100,000 topics shaped like a real fleet: site/building/device/metric.
 fn topics() -> Vec<String> {
@@ -71,37 +71,31 @@ fn ingest(c: &mut Criterion) {
     group.finish();
 }
 
-fn expand_all(tree: &mut Tree) {
-    let mut stack = vec![NodeId::ROOT];
-    while let Some(id) = stack.pop() {
-        let children: Vec<NodeId> = tree.get(id).map(|n| n.children().to_vec()).unwrap_or_default();
-        if let Some(node) = tree.get_mut(id) {
-            node.expanded = true;
-        }
-        stack.extend(children);
-    }
+fn expand_all(tree: &Tree, outline: &mut Outline) {
+    outline.expand_below(tree, NodeId::ROOT, usize::MAX);
 }
 
 fn flatten(c: &mut Criterion) {
     let topics = topics();
     let mut session = Session::new();
     session.apply(Event::Messages(batch(&topics)), Instant::now());
-    let mut tree = session.tree;
+    let tree = session.tree;
+    let mut outline = Outline::default();
     let mut group = c.benchmark_group("flatten");
     group.sample_size(30);
     let mut rows_out = Vec::new();
     group.bench_function("top level only (10 rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
+            rows::flatten(&tree, &mut outline, rows::RowFilter::default(), false, &mut rows_out);
             black_box(rows_out.len())
         });
     });
-    expand_all(&mut tree);
-    rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
+    expand_all(&tree, &mut outline);
+    rows::flatten(&tree, &mut outline, rows::RowFilter::default(), false, &mut rows_out);
     group.throughput(Throughput::Elements(rows_out.len() as u64));
     group.bench_function("everything expanded (111k rows)", |b| {
         b.iter(|| {
-            rows::flatten(&mut tree, rows::RowFilter::default(), false, &mut rows_out);
+            rows::flatten(&tree, &mut outline, rows::RowFilter::default(), false, &mut rows_out);
             black_box(rows_out.len())
         });
     });
@@ -136,14 +130,15 @@ fn resort(c: &mut Criterion) {
             let mut session = Session::new();
             session.apply(Event::Messages(batch(topics)), Instant::now());
             let mut tree = session.tree;
+            let mut outline = Outline::default();
             traffic(&mut tree, topics, 0, 200_000);
             if expand {
-                expand_all(&mut tree);
-            } else if let Some(node) = tree.find("flat").and_then(|id| tree.get_mut(id)) {
-                node.expanded = true;
+                expand_all(&tree, &mut outline);
+            } else if let Some(flat) = tree.find("flat") {
+                outline.set_expanded(&tree, flat, true);
             }
-            tree.set_default_sort(order);
-            rows::flatten(&mut tree, rows::RowFilter::default(), true, &mut rows_out);
+            outline.set_default_sort(order);
+            rows::flatten(&tree, &mut outline, rows::RowFilter::default(), true, &mut rows_out);
             group.bench_function(format!("by {order:?}, {shape}"), |b| {
                 let mut round = 1;
                 b.iter_custom(|iters| {
@@ -152,7 +147,7 @@ fn resort(c: &mut Criterion) {
                         traffic(&mut tree, topics, round, 10_000);
                         round += 1;
                         let start = Instant::now();
-                        rows::flatten(&mut tree, rows::RowFilter::default(), true, &mut rows_out);
+                        rows::flatten(&tree, &mut outline, rows::RowFilter::default(), true, &mut rows_out);
                         spent += start.elapsed();
                         black_box(rows_out.len());
                     }
@@ -169,7 +164,8 @@ fn search(c: &mut Criterion) {
     let topics = topics();
     let mut session = Session::new();
     session.apply(Event::Messages(batch(&topics)), Instant::now());
-    let mut tree = session.tree;
+    let tree = session.tree;
+    let mut outline = Outline::default();
     let mut group = c.benchmark_group("search");
     group.sample_size(20);
     group.throughput(Throughput::Elements(topics.len() as u64));
@@ -184,8 +180,8 @@ fn search(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let matches = search.run(&tree);
-                matches.open_new_branches(&mut tree, None);
-                rows::flatten_found(&mut tree, &matches, false, &mut rows_out);
+                matches.open_new_branches(&tree, &mut outline, None);
+                rows::flatten_found(&tree, &mut outline, &matches, false, &mut rows_out);
                 black_box((matches.topics, rows_out.len()))
             });
         });

@@ -1,25 +1,27 @@
-//! The application: owns the connection and its model, drains events in
-//! `logic` within a time budget, and lays out the panels in `ui`.
+//! The application: the window, its tabs (one [`Explorer`] per open connection), the
+//! connection manager and the floating windows. `logic` drains every tab within one time
+//! budget; `ui` draws the toolbar, the tab strip and the tab shown.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod saver;
+mod toolbar;
+pub mod windows;
+
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 
+pub use crate::explorer::Explorer;
 use crate::model::Session;
-use crate::mqtt::{Connection, ConnectionSettings, Drained, Waker};
+use crate::mqtt::{Connection, ConnectionSettings, Waker};
 use crate::profiles::Store;
 use crate::profiles::messages::{self, MessagesFile};
 use crate::profiles::profile::ProfilesFile;
 use crate::profiles::secrets::Keyring;
 use crate::profiles::settings::{self, Settings};
 use crate::ui::connection::ConnectionManager;
-use crate::ui::delete::DeleteJob;
-use crate::ui::message::{MessageAction, MessageView};
-use crate::ui::publish::PublishPane;
-use crate::ui::tree::TreeView;
 use crate::ui::{status, theme};
+use saver::Saver;
+use windows::{WindowContext, Windows};
 
 /// Time spent applying events per frame at most; the rest waits for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
@@ -27,83 +29,25 @@ pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 /// Width of the connection manager's card content, in points.
 const FORM_WIDTH: f32 = 700.0;
 
-/// Width of the message panel when the window opens, in points.
-const MESSAGE_PANEL_WIDTH: f32 = 640.0;
-
-/// One connection and everything seen on it: a tab of the window.
-pub struct Explorer {
-    /// The tab's name: the profile's, or the broker's address.
-    pub title: String,
-    /// Under which key its saved messages and publish history are kept: the profile's, or
-    /// (without a profile) the broker's `host:port`.
-    messages_key: String,
-    /// What the connection has seen.
-    pub session: Session,
-    /// How it connects.
-    pub settings: ConnectionSettings,
-    connection: Option<Connection>,
-    /// The topic tree panel.
-    pub tree: TreeView,
-    message: MessageView,
-    /// The publish pane.
-    pub publish: PublishPane,
-    /// The topics pinned to compare side by side.
-    pub pins: crate::ui::compare::Pins,
-    /// A clearing of retained messages under way.
-    delete: Option<DeleteJob>,
-}
-
-impl Explorer {
-    /// Whether the connection task is still running.
-    pub fn is_running(&self) -> bool {
-        self.connection.is_some()
-    }
-
-    /// Apply waiting events until `deadline`. Returns true if more are waiting.
-    pub fn drain(&mut self, deadline: Instant) -> bool {
-        let Some(connection) = &self.connection else {
-            return false;
-        };
-        let session = &mut self.session;
-        let now = Instant::now();
-        match connection.events().drain(deadline, |event| session.apply(event, now)) {
-            Drained::Empty => false,
-            Drained::MoreWaiting => true,
-            Drained::Closed => {
-                self.connection = None;
-                false
-            }
-        }
-    }
-}
-
 /// The mqscope application state.
 pub struct App {
     runtime: tokio::runtime::Handle,
-    /// Where saved messages and history live (none when there is no config directory,
-    /// or the file could not be read and must not be overwritten).
-    store: Option<Store>,
+    /// Every tab's saved messages and publish history.
     messages: MessagesFile,
-    /// Saves of `messages` started so far (the newest one's number).
-    saves_started: Arc<AtomicU64>,
-    /// Where profiles are saved (none when they must not be).
-    profiles_store: Option<Store>,
-    /// Saves of the profiles started so far.
-    profile_saves_started: Arc<AtomicU64>,
-    /// Saves of the settings started so far.
-    settings_saves_started: Arc<AtomicU64>,
+    /// Writes `messages`.
+    messages_saver: Saver,
+    /// Writes the connection profiles.
+    profiles_saver: Saver,
+    /// Writes the settings.
+    settings_saver: Saver,
     /// A problem to show until dismissed (a damaged file, a failed save).
     notice: Option<String>,
     /// The connection manager: saved profiles and their editor.
     pub manager: ConnectionManager,
     /// What the user set (history bounds).
     pub settings: Settings,
-    /// Where settings are saved (none when they must not be).
-    settings_store: Option<Store>,
-    /// Whether the settings window is open.
-    show_settings: bool,
-    /// Whether the broker statistics window is open.
-    show_broker: bool,
+    /// The floating windows (settings, broker status).
+    windows: Windows,
     /// When the process started, until the first frame is drawn (then logged).
     started: Option<Instant>,
     show_form: bool,
@@ -158,18 +102,14 @@ impl App {
         };
         Self {
             runtime,
-            store,
             messages,
-            saves_started: Arc::new(AtomicU64::new(0)),
-            profiles_store,
-            profile_saves_started: Arc::new(AtomicU64::new(0)),
-            settings_saves_started: Arc::new(AtomicU64::new(0)),
+            messages_saver: Saver::new(store, messages::FILE),
+            profiles_saver: Saver::new(profiles_store, crate::profiles::profile::FILE),
+            settings_saver: Saver::new(settings_store, settings::FILE),
             notice: (!problems.is_empty()).then(|| problems.join(". ")),
             manager: ConnectionManager::new(profiles, keyring),
             settings,
-            settings_store,
-            show_settings: false,
-            show_broker: false,
+            windows: Windows::default(),
             started: None,
             show_form: true,
             explorers: Vec::new(),
@@ -240,18 +180,8 @@ impl App {
 
     fn open_tab(&mut self, settings: ConnectionSettings, session: Session, messages_key: String) {
         let saved = self.saved_messages(&messages_key, &settings);
-        self.explorers.push(Explorer {
-            title: settings.address.authority(),
-            messages_key,
-            session,
-            settings,
-            connection: None,
-            tree: TreeView::default(),
-            message: MessageView::default(),
-            publish: PublishPane::with_messages(saved),
-            pins: crate::ui::compare::Pins::default(),
-            delete: None,
-        });
+        self.explorers
+            .push(Explorer::new(settings, session, messages_key, saved));
         self.active = self.explorers.len() - 1;
         self.show_form = false;
         self.apply_history_limits();
@@ -385,46 +315,8 @@ impl App {
         let order = std::iter::once(self.active).chain((0..self.explorers.len()).filter(|&i| i != self.active));
         for index in order.collect::<Vec<_>>() {
             if let Some(explorer) = self.explorers.get_mut(index) {
-                Self::explorer_logic(explorer, ctx, &self.runtime, deadline);
+                explorer.logic(ctx, &self.runtime, deadline);
             }
-        }
-    }
-
-    fn explorer_logic(
-        explorer: &mut Explorer,
-        ctx: &egui::Context,
-        runtime: &tokio::runtime::Handle,
-        deadline: Instant,
-    ) {
-        if explorer.drain(deadline) {
-            ctx.request_repaint();
-        }
-        let now = Instant::now();
-        let connected = explorer.session.state().is_connected();
-        if let Some(request) = explorer.publish.tick(now, connected)
-            && let Some(connection) = &explorer.connection
-        {
-            connection.publish(request);
-        }
-        if let Some(wait) = explorer.publish.next_tick(now) {
-            ctx.request_repaint_after(wait);
-        }
-        if let Some(job) = &mut explorer.delete {
-            job.pump(
-                &mut explorer.session,
-                explorer.connection.as_ref(),
-                &explorer.settings,
-                runtime,
-                ctx,
-            );
-        }
-        let reconnecting = matches!(
-            explorer.session.state(),
-            crate::model::ConnectionState::Reconnecting { .. }
-        );
-        if reconnecting || explorer.session.rate_is_settling(Instant::now()) {
-            // Count the retry down, and let the message rate fall to zero when traffic stops.
-            ctx.request_repaint_after(Duration::from_secs(1));
         }
     }
 
@@ -449,29 +341,15 @@ impl App {
                 changed = true;
             }
         }
-        if !changed {
-            return;
-        }
-        if let Some(store) = &self.store {
-            save_in_background(
-                &self.runtime,
-                store,
-                messages::FILE,
-                self.messages.clone(),
-                &self.saves_started,
-            );
+        if changed {
+            self.messages_saver.save(&self.runtime, self.messages.clone());
         }
     }
 
     /// Keep the connection profiles, off the UI thread.
     fn save_profiles(&mut self) {
-        if !self.manager.take_changed() {
-            return;
-        }
-        if let Some(store) = &self.profiles_store {
-            let file = self.manager.profiles.clone();
-            let file_name = crate::profiles::profile::FILE;
-            save_in_background(&self.runtime, store, file_name, file, &self.profile_saves_started);
+        if self.manager.take_changed() {
+            self.profiles_saver.save(&self.runtime, self.manager.profiles.clone());
         }
     }
 
@@ -495,86 +373,7 @@ impl App {
             egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker));
         }
         match self.explorers.get_mut(self.active) {
-            Some(explorer) if !self.show_form => {
-                egui::Panel::right("message")
-                    .resizable(true)
-                    .default_size(MESSAGE_PANEL_WIDTH)
-                    .min_size(280.0)
-                    .show(ui, |ui| {
-                        // Fill the panel, so it keeps its width whatever the content.
-                        ui.set_min_width(ui.available_width());
-                        let selected = explorer.tree.selected;
-                        if explorer.publish.open {
-                            egui::Panel::bottom("publish")
-                                .resizable(true)
-                                .default_size(340.0)
-                                .min_size(220.0)
-                                .show(ui, |ui| {
-                                    // Fill the panel, so it keeps its height whatever the content.
-                                    ui.set_min_height(ui.available_height());
-                                    let connected = explorer.session.state().is_connected();
-                                    let v5 = explorer.settings.version == crate::mqtt::MqttVersion::V5;
-                                    let request = explorer.publish.ui(
-                                        ui,
-                                        &explorer.session,
-                                        selected,
-                                        connected,
-                                        v5,
-                                        &self.runtime,
-                                    );
-                                    if let (Some(request), Some(connection)) = (request, &explorer.connection) {
-                                        connection.publish(request);
-                                    }
-                                });
-                        }
-                        // The message view takes what the publish pane leaves, and no more.
-                        let action = egui::CentralPanel::no_frame()
-                            .show(ui, |ui| {
-                                explorer
-                                    .message
-                                    .ui(ui, &explorer.session, selected, &mut explorer.pins, &self.runtime)
-                            })
-                            .inner;
-                        match action {
-                            Some(MessageAction::Select(id)) => {
-                                explorer.tree.select(&mut explorer.session, id);
-                            }
-                            Some(MessageAction::ClearRetained { id, recursive }) => {
-                                explorer.delete = Some(DeleteJob::new(&explorer.session, id, recursive));
-                            }
-                            Some(MessageAction::Resend { id, seq } | MessageAction::Save { id, seq }) => {
-                                let save = matches!(action, Some(MessageAction::Save { .. }));
-                                let tree = &explorer.session.tree;
-                                let from_history = seq.and_then(|seq| {
-                                    let entries = explorer.session.history.topic(id)?.entries();
-                                    entries.iter().find(|e| e.seq == seq).map(|e| &e.message)
-                                });
-                                let message = from_history.or_else(|| tree.get(id).and_then(|n| n.latest()));
-                                if let Some(message) = message {
-                                    let topic = tree.topic(id);
-                                    let (payload, qos, retain) = (&message.payload, message.qos, message.retain);
-                                    if save {
-                                        explorer.publish.save_received(&topic, payload, qos, retain);
-                                    } else {
-                                        explorer.publish.load(&topic, payload, qos, retain);
-                                    }
-                                }
-                            }
-                            None => {}
-                        }
-                    });
-                egui::CentralPanel::default().show(ui, |ui| {
-                    explorer.tree.ui(ui, &mut explorer.session);
-                    if let Some(id) = explorer.tree.pin_requested.take() {
-                        explorer.pins.pin(explorer.session.tree.topic(id));
-                    }
-                });
-                if let Some(job) = &mut explorer.delete
-                    && !job.ui(ui.ctx())
-                {
-                    explorer.delete = None;
-                }
-            }
+            Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime),
             _ => {
                 let mut connect = None;
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -600,251 +399,27 @@ impl App {
                 }
             }
         }
-        self.settings_ui(ui.ctx());
         if let Some(started) = self.started.take() {
             tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
         }
-        if self.show_broker
-            && let Some(explorer) = self.explorers.get(self.active)
-        {
-            let mut open = true;
-            egui::Window::new(format!("Broker: {}", explorer.title))
-                .id(egui::Id::unique("broker-window"))
-                .open(&mut open)
-                .collapsible(false)
-                .resizable(false)
-                .show(ui.ctx(), |ui| crate::ui::broker::ui(ui, &explorer.session));
-            self.show_broker = open;
-        }
+        self.windows_ui(ui.ctx());
         self.save_messages();
         self.save_profiles();
     }
 
-    /// The settings window: history bounds, applied at once and saved.
-    fn settings_ui(&mut self, ctx: &egui::Context) {
-        if !self.show_settings {
-            return;
-        }
+    /// The floating windows; settings changed there are applied at once and saved.
+    fn windows_ui(&mut self, ctx: &egui::Context) {
         let before = self.settings.clone();
-        let mut open = true;
-        egui::Window::new("Settings")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                egui::Grid::new("settings-grid")
-                    .num_columns(2)
-                    .spacing([12.0, 8.0])
-                    .show(ui, |ui| {
-                        let label = ui.label("Messages kept per topic");
-                        ui.add(
-                            egui::DragValue::new(&mut self.settings.history_per_topic)
-                                .range(settings::PER_TOPIC_RANGE)
-                                .speed(10),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label("Memory for kept messages");
-                        ui.add(
-                            egui::DragValue::new(&mut self.settings.history_budget_mib)
-                                .range(settings::BUDGET_MIB_RANGE)
-                                .suffix(" MiB")
-                                .speed(8),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                    });
-                ui.weak("Shared by all open connections; the oldest messages of all topics go first.");
-            });
-        if !open {
-            self.show_settings = false;
-        }
+        let mut cx = WindowContext {
+            settings: &mut self.settings,
+            explorer: self.explorers.get(self.active),
+        };
+        self.windows.show(ctx, &mut cx);
         if self.settings != before {
             self.apply_history_limits();
-            if let Some(store) = &self.settings_store {
-                let value = self.settings.clone();
-                save_in_background(
-                    &self.runtime,
-                    store,
-                    settings::FILE,
-                    value,
-                    &self.settings_saves_started,
-                );
-            }
+            self.settings_saver.save(&self.runtime, self.settings.clone());
         }
     }
-
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let mut reconnect = false;
-        let mut dismiss = false;
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new("mqscope").strong().size(15.0));
-            ui.separator();
-            if let Some(notice) = &self.notice {
-                ui.label(egui::RichText::new(notice).color(theme::warn_color(ui)));
-                if ui.small_button("Dismiss").clicked() {
-                    dismiss = true;
-                }
-                ui.separator();
-            }
-            let Some(explorer) = self.explorers.get(self.active) else {
-                ui.weak("Not connected");
-                return;
-            };
-            ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
-            if explorer.settings.version == crate::mqtt::MqttVersion::V5 {
-                ui.weak("MQTT 5");
-            }
-            if let Some(user) = &explorer.settings.username {
-                ui.weak(format!("as {user}"));
-            }
-            if explorer.is_running() {
-                if ui.button("Disconnect").clicked()
-                    && let Some(connection) = &explorer.connection
-                {
-                    connection.disconnect();
-                }
-            } else if ui.button("Reconnect").clicked() {
-                reconnect = true;
-            }
-            if let Some(explorer) = self.explorers.get_mut(self.active) {
-                let open = explorer.publish.open;
-                if ui
-                    .selectable_label(open, "Publish")
-                    .on_hover_text("Show or hide the publish pane (Ctrl+P)")
-                    .clicked()
-                {
-                    explorer.publish.open = !open;
-                }
-            }
-            if let Some(explorer) = self.explorers.get(self.active)
-                && ui
-                    .selectable_label(self.show_broker, "Broker status")
-                    .on_hover_text(if explorer.session.tree.find("$SYS").is_some() {
-                        "The broker's statistics ($SYS): version, uptime, clients, load, charted"
-                    } else {
-                        "No $SYS statistics seen on this connection: the broker may not publish them, \
-                         or $SYS/# is not among the subscriptions"
-                    })
-                    .clicked()
-            {
-                self.show_broker = !self.show_broker;
-            }
-            if ui
-                .button("Settings…")
-                .on_hover_text("How many messages are kept, and how much memory they may take")
-                .clicked()
-            {
-                self.show_settings = true;
-            }
-            if self.show_form {
-                if ui.button("Back to topics").clicked() {
-                    self.show_form = false;
-                }
-            } else if ui
-                .button("Connections…")
-                .on_hover_text("Saved connection profiles: edit them, or connect to another broker")
-                .clicked()
-            {
-                self.show_form = true;
-            }
-        });
-        if reconnect {
-            self.reconnect(ui.ctx());
-        }
-        if dismiss {
-            self.notice = None;
-        }
-    }
-
-    /// One tab per connection: a dot in the state's color, the name, a close button; then a
-    /// button to open another.
-    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
-        let mut show = None;
-        let mut close = None;
-        ui.horizontal(|ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
-            for (index, explorer) in self.explorers.iter().enumerate() {
-                let selected = index == self.active && !self.show_form;
-                let (_, color) = status::state_text(ui, explorer.session.state(), "", Instant::now());
-                let frame = egui::Frame::new()
-                    .inner_margin(egui::Margin::symmetric(8, 3))
-                    .corner_radius(4.0)
-                    .fill(if selected {
-                        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
-                    } else {
-                        ui.visuals().faint_bg_color
-                    });
-                frame.show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        let (dot, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
-                        ui.painter().circle_filled(dot.center(), 3.5, color);
-                        let name = egui::RichText::new(&explorer.title);
-                        let name = if selected { name.strong() } else { name };
-                        let label = ui
-                            .add(egui::Label::new(name).sense(egui::Sense::click()))
-                            .on_hover_text(explorer.settings.address.to_string());
-                        if label.clicked() {
-                            show = Some(index);
-                        }
-                        if ui
-                            .small_button("×")
-                            .on_hover_text(format!("Close {} (disconnects)", explorer.title))
-                            .clicked()
-                        {
-                            close = Some(index);
-                        }
-                    });
-                });
-            }
-            if ui
-                .small_button("+")
-                .on_hover_text("Open another connection (Ctrl+Tab switches tabs)")
-                .clicked()
-            {
-                self.show_form = true;
-            }
-        });
-        if let Some(index) = show {
-            self.show_tab(index);
-        }
-        if let Some(index) = close {
-            self.close_tab(index);
-        }
-    }
-
-    fn update_title(&mut self, ctx: &egui::Context) {
-        let title = match self.explorers.get(self.active) {
-            Some(explorer) => format!("mqscope — {}", explorer.settings.address),
-            None => "mqscope".to_owned(),
-        };
-        if title != self.title {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.title = title;
-        }
-    }
-}
-
-/// Write `value` as `name` on the blocking pool. Saves may start out of order: only the newest
-/// of those counted by `started` writes.
-fn save_in_background<T: serde::Serialize + Send + 'static>(
-    runtime: &tokio::runtime::Handle,
-    store: &Store,
-    name: &'static str,
-    value: T,
-    started: &Arc<AtomicU64>,
-) {
-    let store = store.clone();
-    let generation = started.fetch_add(1, Ordering::AcqRel) + 1;
-    let newest = Arc::clone(started);
-    runtime.spawn_blocking(move || {
-        if generation < newest.load(Ordering::Acquire) {
-            return;
-        }
-        if let Err(error) = store.save(name, &value) {
-            tracing::warn!(%error, file = name, "not saved");
-        }
-    });
 }
 
 /// The key of a profile's saved messages.

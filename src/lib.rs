@@ -6,9 +6,10 @@
 
 pub mod app;
 pub mod cli;
-pub mod model;
+pub mod explorer;
+pub use mqscope_model as model;
 pub mod mqtt;
-pub mod payload;
+pub use mqscope_payload as payload;
 pub mod profiles;
 pub mod ui;
 

@@ -15,6 +15,7 @@ use grid::Clicked;
 use table::{Input, Sort, Table};
 pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
+use super::context::{Commands, TabCommand};
 use super::tree::plural;
 use crate::model::{NodeId, Session};
 
@@ -53,6 +54,11 @@ impl Pins {
     /// The pinned topics, in the order pinned.
     pub fn topics(&self) -> &[String] {
         &self.topics
+    }
+
+    /// Unpin every topic.
+    pub fn clear(&mut self) {
+        self.topics.clear();
     }
 
     /// Whether nothing is pinned.
@@ -119,11 +125,11 @@ impl CompareView {
         }
     }
 
-    /// Draw the table of the pinned topics, with a way to unpin each and all. Returns a topic
-    /// the user clicked.
-    pub fn pinned_ui(&mut self, ui: &mut egui::Ui, session: &Session, pins: &mut Pins) -> Option<NodeId> {
+    /// Draw the table of the pinned topics, with a way to unpin each and all; a topic the user
+    /// clicked, unpinned or all unpinned are asked for on `commands`.
+    pub fn pinned_ui(&mut self, ui: &mut egui::Ui, session: &Session, pins: &Pins, commands: &mut Commands) {
         if pins.is_empty() {
-            return None;
+            return;
         }
         let tree = &session.tree;
         let found: Vec<(&String, NodeId)> = pins
@@ -164,12 +170,11 @@ impl CompareView {
             .body_returned
             .flatten();
         match clicked {
-            Some(Clicked::Select(id)) => return Some(id),
-            Some(Clicked::Unpin(topic)) => pins.unpin(&topic),
-            Some(Clicked::ClearPins) => pins.topics.clear(),
-            _ => {}
+            Some(Clicked::Select(id)) => commands.push(TabCommand::Select(id)),
+            Some(Clicked::Unpin(topic)) => commands.push(TabCommand::Unpin(topic)),
+            Some(Clicked::ClearPins) => commands.push(TabCommand::ClearPins),
+            Some(Clicked::Sort(_)) | None => {}
         }
-        None
     }
 
     /// Rebuild the table when its topics changed (at most every [`REBUILD_INTERVAL`] while

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
 
-use super::compare::Pins;
+use super::context::{Commands, PanelContext, TabCommand};
 use super::dialogs::{SaveFile, Saved};
 use super::payload_view;
 use crate::model::history::TopicHistory;
@@ -16,34 +16,6 @@ use crate::payload::{self, Format, Rendered, text::human_bytes};
 
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
 pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;
-
-/// What the user asked for in the message panel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageAction {
-    /// Clear the retained message of a topic, or of a whole branch.
-    ClearRetained {
-        /// The topic (or branch).
-        id: NodeId,
-        /// Whether every topic below it is cleared too.
-        recursive: bool,
-    },
-    /// Put a message of the topic in the publish pane, to edit and send again.
-    Resend {
-        /// The topic.
-        id: NodeId,
-        /// The history entry shown, or `None` for the latest message.
-        seq: Option<u64>,
-    },
-    /// Show this topic (picked in the compare table).
-    Select(NodeId),
-    /// Keep a message of the topic among the publish pane's saved messages.
-    Save {
-        /// The topic.
-        id: NodeId,
-        /// The history entry shown, or `None` for the latest message.
-        seq: Option<u64>,
-    },
-}
 
 /// What the message panel remembers between frames.
 #[derive(Default)]
@@ -84,32 +56,22 @@ struct Cached {
 }
 
 impl MessageView {
-    /// Draw the panel for `selected`, under the table of the `pins`. Returns what the user
-    /// asked for, if anything.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        session: &Session,
-        selected: Option<NodeId>,
-        pins: &mut Pins,
-        runtime: &tokio::runtime::Handle,
-    ) -> Option<MessageAction> {
+    /// Draw the panel for the selected topic, under the table of the pinned topics; what the
+    /// user asks for goes on `commands`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
+        let (session, pins, runtime) = (cx.session, cx.pins, cx.runtime);
         self.save.poll(ui.ctx(), runtime);
         self.chart.poll_export(ui.ctx(), runtime);
         if !pins.is_empty() {
-            let picked = self.pinned.pinned_ui(ui, session, pins);
+            self.pinned.pinned_ui(ui, session, pins, commands);
             ui.separator();
-            if let Some(id) = picked {
-                return Some(MessageAction::Select(id));
-            }
         }
-        let Some((id, node)) = selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
+        let Some((id, node)) = cx.selected.and_then(|id| session.tree.get(id).map(|n| (id, n))) else {
             ui.add_space(8.0);
             ui.weak("Select a topic to see its latest message.");
-            return None;
+            return;
         };
         let topic = session.tree.topic(id);
-        let mut action = None;
         ui.add(egui::Label::new(RichText::new(&topic).monospace().strong().size(14.0)).wrap());
         ui.horizontal_wrapped(|ui| {
             if ui
@@ -126,7 +88,7 @@ impl MessageView {
                     .clicked()
             {
                 let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
-                action = Some(MessageAction::Resend { id, seq });
+                commands.push(TabCommand::LoadIntoPublish { id, seq });
             }
             if node.latest().is_some()
                 && ui
@@ -135,7 +97,7 @@ impl MessageView {
                     .clicked()
             {
                 let seq = self.viewing.filter(|(topic, _)| *topic == id).map(|(_, seq)| seq);
-                action = Some(MessageAction::Save { id, seq });
+                commands.push(TabCommand::SaveToLibrary { id, seq });
             }
             if node.latest().is_some() {
                 let pinned = pins.is_pinned(&topic);
@@ -148,11 +110,11 @@ impl MessageView {
                     )
                 };
                 if ui.button(text).on_hover_text(hover).clicked() {
-                    if pinned {
-                        pins.unpin(&topic);
+                    commands.push(if pinned {
+                        TabCommand::Unpin(topic.clone())
                     } else {
-                        pins.pin(topic.clone());
-                    }
+                        TabCommand::Pin(id)
+                    });
                 }
             }
             if node.is_retained()
@@ -161,7 +123,7 @@ impl MessageView {
                     .on_hover_text("Delete this topic's retained message from the broker")
                     .clicked()
             {
-                action = Some(MessageAction::ClearRetained { id, recursive: false });
+                commands.push(TabCommand::ClearRetained { id, recursive: false });
             }
             if node.has_children()
                 && ui
@@ -169,12 +131,13 @@ impl MessageView {
                     .on_hover_text("Delete the retained messages of this topic and every topic below it")
                     .clicked()
             {
-                action = Some(MessageAction::ClearRetained { id, recursive: true });
+                commands.push(TabCommand::ClearRetained { id, recursive: true });
             }
         });
         ui.add_space(4.0);
-        let picked = self.message_ui(ui, session, id, &topic, runtime);
-        action.or(picked.map(MessageAction::Select))
+        if let Some(picked) = self.message_ui(ui, session, id, &topic, runtime) {
+            commands.push(TabCommand::Select(picked));
+        }
     }
 
     fn message_ui(

@@ -4,6 +4,7 @@ pub mod broker;
 pub mod chart;
 pub mod compare;
 pub mod connection;
+pub mod context;
 pub mod delete;
 pub mod dialogs;
 pub mod diff;

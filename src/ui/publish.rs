@@ -14,6 +14,7 @@ use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
 use crate::mqtt::PublishRequest;
 use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
+use crate::ui::context::{Commands, PanelContext, TabCommand};
 
 mod library;
 mod properties;
@@ -340,19 +341,18 @@ impl PublishPane {
         self.running.map(|r| r.next_at.saturating_duration_since(now))
     }
 
-    /// Draw the pane. Returns a request when the user publishes once (button or
-    /// Ctrl+Enter) and the form is valid; a repeat's sends come from [`Self::tick`].
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        session: &Session,
-        selected: Option<NodeId>,
-        connected: bool,
-        v5: bool,
-        runtime: &tokio::runtime::Handle,
-    ) -> Option<PublishRequest> {
+    /// Draw the pane. When the user publishes once (button or Ctrl+Enter) and the form is
+    /// valid, the request goes on `commands`; a repeat's sends come from [`Self::tick`].
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
+        if let Some(request) = self.form_ui(ui, cx) {
+            commands.push(TabCommand::Publish(request));
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Option<PublishRequest> {
+        let (session, selected, connected, runtime) = (cx.session, cx.selected, cx.link.connected, cx.runtime);
         self.poll_file(ui.ctx(), runtime);
-        self.v5 = v5;
+        self.v5 = cx.link.is_v5();
         // Ctrl+Enter publishes from anywhere in the pane, before the editor can take the Enter.
         let mut submit = ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
         if !self.pinned && selected != self.followed {

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use eframe::egui::{self, Align2, FontId, Key, Sense, TextStyle};
 
+use super::context::{Commands, PanelContext, TabCommand};
 use super::theme;
 use crate::model::rows::{Resort, ResortClock};
-use crate::model::{Frozen, Matches, NodeId, Row, RowData, Search, Session, SortOrder, rows};
+use crate::model::{Expansion, Frozen, Matches, NodeId, Outline, Row, RowData, Search, Session, SortOrder, rows};
 use crate::payload::text::preview;
 
 /// Rows are rebuilt at most this often while only new topics arrive.
@@ -22,6 +23,10 @@ pub struct TreeView {
     /// Whether the order last chosen for the top level (kept in egui's memory, and so between
     /// runs) was applied to this tree.
     sort_restored: bool,
+    /// Which branches are open and how each is ordered.
+    outline: Outline,
+    /// The branches the user had open before the search, given back when it is cleared.
+    before_search: Option<Expansion>,
     rows: Vec<Row>,
     shape_seen: Option<u64>,
     expansion_changed: bool,
@@ -43,8 +48,6 @@ pub struct TreeView {
     found: Option<(Search, Matches, u64, u64)>,
     /// The search field should take the keyboard focus (Ctrl+F).
     focus_search: bool,
-    /// A topic the user asked to pin to the comparison table, for the app to take.
-    pub pin_requested: Option<NodeId>,
     /// When branches sorted by message count or activity are put in order again.
     resort_clock: ResortClock,
     /// Whether a shown branch (or the top level) was in an order that follows the traffic.
@@ -62,9 +65,19 @@ impl TreeView {
         &self.rows
     }
 
+    /// Which branches are open and how each is ordered.
+    pub fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    /// Open or close the branch `id`.
+    pub fn set_expanded(&mut self, session: &Session, id: NodeId, expanded: bool) {
+        self.expansion_changed |= self.outline.set_expanded(&session.tree, id, expanded);
+    }
+
     /// Select a node and bring it into view, expanding its ancestors.
-    pub fn select(&mut self, session: &mut Session, id: NodeId) {
-        session.tree.reveal(id);
+    pub fn select(&mut self, session: &Session, id: NodeId) {
+        self.outline.reveal(&session.tree, id);
         self.selected = Some(id);
         self.expansion_changed = true;
         self.scroll_to_selected = true;
@@ -92,13 +105,24 @@ impl TreeView {
     }
 
     /// Run the search again when it changed, or (throttled) when topics or messages arrived.
-    fn refresh_search(&mut self, ui: &egui::Ui, session: &mut Session, paused: bool) {
+    fn refresh_search(&mut self, ui: &egui::Ui, session: &Session, paused: bool) {
         let Some(search) = Search::new(&self.search_text, self.search_payloads) else {
             if self.found.take().is_some() {
+                // The branches opened for the matches close again; the selection stays in view.
+                if let Some(before) = self.before_search.take() {
+                    self.outline.set_expansion(before);
+                }
+                if let Some(id) = self.selected {
+                    self.outline.reveal(&session.tree, id);
+                    self.scroll_to_selected = true;
+                }
                 self.expansion_changed = true;
             }
             return;
         };
+        if self.found.is_none() && self.before_search.is_none() {
+            self.before_search = Some(self.outline.expansion());
+        }
         let shape = session.shape_version();
         let messages = session.tree.message_count();
         let stale = match &self.found {
@@ -119,13 +143,13 @@ impl TreeView {
         if stale {
             let matches = search.run(&session.tree);
             let before = self.found.as_ref().map(|(_, m, _, _)| m);
-            matches.open_new_branches(&mut session.tree, before);
+            matches.open_new_branches(&session.tree, &mut self.outline, before);
             self.found = Some((search, matches, shape, messages));
             self.expansion_changed = true;
         }
     }
 
-    fn refresh_rows(&mut self, ui: &egui::Ui, session: &mut Session) {
+    fn refresh_rows(&mut self, ui: &egui::Ui, session: &Session) {
         let paused = self.is_paused();
         self.refresh_search(ui, session, paused);
         let now = Instant::now();
@@ -147,7 +171,8 @@ impl TreeView {
         }
         if let Some((_, matches, _, _)) = &self.found {
             if self.expansion_changed || resort_shown {
-                self.follows_traffic = rows::flatten_found(&mut session.tree, matches, resort, &mut self.rows);
+                self.follows_traffic =
+                    rows::flatten_found(&session.tree, &mut self.outline, matches, resort, &mut self.rows);
                 self.flattened(now, resort, session);
             }
             return;
@@ -171,7 +196,7 @@ impl TreeView {
         let filter = rows::RowFilter {
             retained_only: self.retained_only,
         };
-        self.follows_traffic = rows::flatten(&mut session.tree, filter, resort, &mut self.rows);
+        self.follows_traffic = rows::flatten(&session.tree, &mut self.outline, filter, resort, &mut self.rows);
         self.shape_seen = Some(shape);
         self.retained_seen = retained;
         self.flattened(now, resort, session);
@@ -186,22 +211,12 @@ impl TreeView {
         }
     }
 
-    fn set_expanded(&mut self, session: &mut Session, id: NodeId, expanded: bool) {
-        if let Some(node) = session.tree.get_mut(id)
-            && node.expanded != expanded
-            && node.has_children()
-        {
-            node.expanded = expanded;
-            self.expansion_changed = true;
-        }
-    }
-
-    fn toggle(&mut self, session: &mut Session, id: NodeId) {
-        let expanded = session.tree.get(id).is_some_and(|n| n.expanded);
+    fn toggle(&mut self, session: &Session, id: NodeId) {
+        let expanded = self.outline.is_expanded(id);
         self.set_expanded(session, id, !expanded);
     }
 
-    fn handle_keys(&mut self, ui: &egui::Ui, session: &mut Session) {
+    fn handle_keys(&mut self, ui: &egui::Ui, session: &Session) {
         // The tree takes the keys when it has keyboard focus, or when nothing has.
         let focus = focus_id();
         let ours = ui.memory_mut(|m| {
@@ -264,7 +279,7 @@ impl TreeView {
             target = Some(current.map_or(0, |i| i.saturating_sub(page)));
         } else if let Some(id) = self.selected {
             let node = session.tree.get(id);
-            let expanded = node.is_some_and(|n| n.expanded && n.has_children());
+            let expanded = self.outline.is_expanded(id) && node.is_some_and(|n| n.has_children());
             let has_children = node.is_some_and(|n| n.has_children());
             let parent = node.map(crate::model::Node::parent);
             if pressed(Key::ArrowRight) {
@@ -315,16 +330,16 @@ impl TreeView {
     }
 
     /// The order of the top level, and of every branch without its own.
-    fn sort_ui(&mut self, ui: &mut egui::Ui, session: &mut Session) {
+    fn sort_ui(&mut self, ui: &mut egui::Ui) {
         let remembered = egui::Id::unique("mqscope-tree-sort");
         if !std::mem::replace(&mut self.sort_restored, true)
             && let Some(order) = ui.ctx().data_mut(|d| d.get_persisted::<SortOrder>(remembered))
-            && order != session.tree.default_sort()
+            && order != self.outline.default_sort()
         {
-            session.tree.set_default_sort(order);
+            self.outline.set_default_sort(order);
             self.expansion_changed = true;
         }
-        let mut order = session.tree.default_sort();
+        let mut order = self.outline.default_sort();
         let combo = egui::ComboBox::from_id_salt("tree-sort")
             .selected_text(sort_label(order))
             .width(120.0)
@@ -343,16 +358,17 @@ impl TreeView {
         combo
             .response
             .on_hover_text("The order of the top level, and of every branch not given its own (right-click a branch)");
-        if order != session.tree.default_sort() {
-            session.tree.set_default_sort(order);
+        if order != self.outline.default_sort() {
+            self.outline.set_default_sort(order);
             ui.ctx().data_mut(|d| d.insert_persisted(remembered, order));
             self.expansion_changed = true;
         }
         ui.weak("Sort");
     }
 
-    /// Draw the tree. Returns true when the selection changed.
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &mut Session) -> bool {
+    /// Draw the tree; a topic the user picked or pinned is asked for on `commands`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
+        let session = cx.session;
         let selected_before = self.selected;
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
             self.focus_search = true;
@@ -391,7 +407,7 @@ impl TreeView {
                 if ui.selectable_label(paused, text).on_hover_text(hint).clicked() {
                     self.set_paused(session, !paused);
                 }
-                self.sort_ui(ui, session);
+                self.sort_ui(ui);
             });
         });
         self.handle_keys(ui, session);
@@ -406,7 +422,7 @@ impl TreeView {
             } else {
                 "Topics appear here once connected."
             });
-            return false;
+            return;
         }
 
         let row_height = theme::TREE_ROW_HEIGHT;
@@ -447,15 +463,15 @@ impl TreeView {
                     .and_then(|m| crate::payload::sparkplug::preview(&m.payload, PREVIEW_CHARS));
                 let state = RowState {
                     selected: self.selected == Some(row.id),
-                    expanded: tree.get(row.id).is_some_and(|n| n.expanded),
-                    own_sort: tree.get(row.id).and_then(crate::model::Node::sort),
-                    default_sort: tree.default_sort(),
+                    expanded: self.outline.is_expanded(row.id),
+                    own_sort: self.outline.own_sort(row.id),
+                    default_sort: self.outline.default_sort(),
                 };
                 match row_ui(ui, &data, preview, *row, &state, now, &mut fading) {
                     RowAction::None => {}
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
-                    RowAction::Pin => self.pin_requested = Some(row.id),
+                    RowAction::Pin => commands.push(TabCommand::Pin(row.id)),
                     RowAction::SelectAndToggle => {
                         clicked = Some(row.id);
                         toggled = Some(row.id);
@@ -465,7 +481,7 @@ impl TreeView {
             }
         });
         if let Some((id, order)) = sorted {
-            session.tree.set_sort(id, order);
+            self.outline.set_sort(id, order);
             self.expansion_changed = true;
         }
         self.scroll_offset = output.state.clamped_offset().y;
@@ -485,7 +501,11 @@ impl TreeView {
         if self.expansion_changed {
             ui.ctx().request_repaint();
         }
-        self.selected != selected_before
+        if self.selected != selected_before
+            && let Some(id) = self.selected
+        {
+            commands.push(TabCommand::Select(id));
+        }
     }
 }
 

@@ -130,7 +130,7 @@ fn path_of(stack: &[Open]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::{Format, render};
+    use crate::{Format, render};
 
     fn paths(json: &str) -> (Rendered, ValuePaths) {
         let rendered = render(json.as_bytes(), Format::Json, usize::MAX);

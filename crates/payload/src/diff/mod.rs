@@ -184,15 +184,15 @@ mod tests {
     #[test]
     fn sparkplug_b_messages_are_compared_metric_by_metric() {
         use prost::Message as _;
-        let older = crate::payload::sparkplug::tests::ddata();
-        let mut payload = crate::payload::sparkplug::decode(&older).expect("decodes");
+        let older = crate::sparkplug::tests::ddata();
+        let mut payload = crate::sparkplug::decode(&older).expect("decodes");
         payload.seq = Some(4);
         let temperature = payload
             .metrics
             .iter_mut()
             .find(|m| m.name.as_deref() == Some("Temperature"))
             .expect("the metric");
-        temperature.value = Some(crate::payload::sparkplug::MetricValue::FloatValue(22.0));
+        temperature.value = Some(crate::sparkplug::MetricValue::FloatValue(22.0));
         let newer = payload.encode_to_vec();
         let diff = diff(&older, &newer, Format::SparkplugB);
         let Body::Json(changes) = &diff.body else {

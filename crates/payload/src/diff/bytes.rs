@@ -80,12 +80,9 @@ impl ByteDiff {
 /// [`MAX_RUN_BYTES`] of `len` are in `bytes`: `de ad be ef`.
 #[must_use]
 pub fn hex(bytes: &[u8], len: usize) -> String {
-    let mut text = crate::payload::encode::to_hex(bytes);
+    let mut text = crate::encode::to_hex(bytes);
     if len > bytes.len() {
-        text.push_str(&format!(
-            " … ({} bytes)",
-            crate::payload::text::group_digits(len as u64)
-        ));
+        text.push_str(&format!(" … ({} bytes)", crate::text::group_digits(len as u64)));
     }
     text
 }

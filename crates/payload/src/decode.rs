@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn sparkplug_b_becomes_json_or_hex_with_the_reason() {
-        let bytes = crate::payload::sparkplug::tests::ddata();
+        let bytes = crate::sparkplug::tests::ddata();
         let rendered = sparkplug(&bytes, 1 << 20);
         assert_eq!(
             rendered.note.as_deref(),
@@ -344,10 +344,7 @@ mod tests {
         ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
         assert_eq!(detect_binary(&packed), Some(Format::MsgPack));
         assert_eq!(detect_binary(&cbor_bytes), Some(Format::Cbor));
-        assert_eq!(
-            crate::payload::detect_for_topic("dev/state", &packed, 1 << 20),
-            Format::MsgPack
-        );
+        assert_eq!(crate::detect_for_topic("dev/state", &packed, 1 << 20), Format::MsgPack);
         // Not containers, not whole, or too short to tell.
         assert_eq!(detect_binary(&[0x00, 0x01, 0xff]), None);
         assert_eq!(detect_binary(&[0xde, 0xad, 0xbe, 0xef]), None);
@@ -408,7 +405,7 @@ mod tests {
         assert!(!detect_base64(b"hello world"), "a space is not base64");
         assert!(!detect_base64(b"e30="), "too short to tell");
         assert_eq!(
-            crate::payload::detect_for_topic("dev/b64", b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", 1 << 20),
+            crate::detect_for_topic("dev/b64", b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", 1 << 20),
             Format::Base64
         );
     }

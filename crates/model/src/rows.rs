@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::outline::Outline;
 use super::search::Matches;
 use super::tree::{NodeId, Tree};
 
@@ -30,56 +31,48 @@ impl RowFilter {
     }
 }
 
-/// Flatten the expanded part of `tree` into `rows` (cleared first), each
-/// branch's children in its order ([`Tree::sort_children`], which `resort` asks
-/// to put in order again when it follows the traffic), keeping what `filter`
-/// shows. Costs O(visible rows), not O(tree). Returns whether a shown branch (or
-/// the top level) is in an order that follows the traffic.
-pub fn flatten(tree: &mut Tree, filter: RowFilter, resort: bool, rows: &mut Vec<Row>) -> bool {
-    rows.clear();
-    tree.sort_children(NodeId::ROOT, resort);
-    let mut follows_traffic = tree.sort_of(NodeId::ROOT).follows_traffic();
-    let mut stack: Vec<Row> = Vec::new();
-    push_children(tree, filter, NodeId::ROOT, 0, &mut stack);
-    while let Some(row) = stack.pop() {
-        rows.push(row);
-        let expanded = tree.get(row.id).is_some_and(|n| n.expanded && n.has_children());
-        if expanded {
-            tree.sort_children(row.id, resort);
-            follows_traffic |= tree.sort_of(row.id).follows_traffic();
-            push_children(tree, filter, row.id, row.depth.saturating_add(1), &mut stack);
-        }
-    }
-    follows_traffic
-}
-
-fn push_children(tree: &Tree, filter: RowFilter, parent: NodeId, depth: u16, stack: &mut Vec<Row>) {
-    if let Some(node) = tree.get(parent) {
-        let shown = node.children().iter().rev().filter(|&&id| filter.shows(tree, id));
-        stack.extend(shown.map(|&id| Row { id, depth }));
-    }
+/// Flatten the open part of `tree`, as `outline` shows it, into `rows` (cleared first), each
+/// branch's children in its order ([`Outline::children`], which `resort` asks to put in order
+/// again when it follows the traffic), keeping what `filter` shows. Costs O(visible rows), not
+/// O(tree). Returns whether a shown branch (or the top level) is in an order that follows the
+/// traffic.
+pub fn flatten(tree: &Tree, outline: &mut Outline, filter: RowFilter, resort: bool, rows: &mut Vec<Row>) -> bool {
+    flatten_shown(tree, outline, resort, rows, |id| filter.shows(tree, id))
 }
 
 /// Flatten what a search found: the matching topics and the branches above them (the open
 /// ones), each branch's children in its order, as [`flatten`] does. Costs O(rows shown).
 /// Returns whether a shown branch is in an order that follows the traffic.
-pub fn flatten_found(tree: &mut Tree, matches: &Matches, resort: bool, rows: &mut Vec<Row>) -> bool {
+pub fn flatten_found(tree: &Tree, outline: &mut Outline, matches: &Matches, resort: bool, rows: &mut Vec<Row>) -> bool {
+    flatten_shown(tree, outline, resort, rows, |id| matches.shows(id))
+}
+
+fn flatten_shown(
+    tree: &Tree,
+    outline: &mut Outline,
+    resort: bool,
+    rows: &mut Vec<Row>,
+    shows: impl Fn(NodeId) -> bool,
+) -> bool {
     rows.clear();
     let mut stack: Vec<Row> = Vec::new();
     let mut follows_traffic = false;
-    let mut push = |tree: &mut Tree, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
-        tree.sort_children(parent, resort);
-        follows_traffic |= tree.sort_of(parent).follows_traffic();
-        if let Some(node) = tree.get(parent) {
-            let shown = node.children().iter().rev().filter(|&&id| matches.shows(id));
-            stack.extend(shown.map(|&id| Row { id, depth }));
-        }
+    let mut push = |outline: &mut Outline, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
+        follows_traffic |= outline.sort_of(parent).follows_traffic();
+        let children = outline.children(tree, parent, resort);
+        stack.extend(
+            children
+                .iter()
+                .rev()
+                .filter(|&&id| shows(id))
+                .map(|&id| Row { id, depth }),
+        );
     };
-    push(tree, NodeId::ROOT, 0, &mut stack);
+    push(outline, NodeId::ROOT, 0, &mut stack);
     while let Some(row) = stack.pop() {
         rows.push(row);
-        if tree.get(row.id).is_some_and(|n| n.expanded) {
-            push(tree, row.id, row.depth.saturating_add(1), &mut stack);
+        if outline.is_expanded(row.id) {
+            push(outline, row.id, row.depth.saturating_add(1), &mut stack);
         }
     }
     follows_traffic
@@ -144,7 +137,7 @@ pub fn position(rows: &[Row], id: NodeId) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::message::Message;
+    use crate::message::Message;
 
     fn names(tree: &Tree, rows: &[Row]) -> Vec<String> {
         rows.iter()
@@ -165,7 +158,7 @@ mod tests {
             tree.insert(topic, Message::new(&b"1"[..]));
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter::default(), false, &mut rows);
+        flatten(&tree, &mut Outline::default(), RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["$SYS", "home", "Home2", "zigbee2mqtt"]);
     }
 
@@ -181,13 +174,12 @@ mod tests {
         );
         tree.insert("a/live", Message::new(&b"1"[..]));
         tree.insert("b/live", Message::new(&b"1"[..]));
-        if let Some(node) = tree.find("a").and_then(|id| tree.get_mut(id)) {
-            node.expanded = true;
-        }
+        let mut outline = Outline::default();
+        outline.set_expanded(&tree, tree.find("a").expect("a exists"), true);
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter { retained_only: true }, false, &mut rows);
+        flatten(&tree, &mut outline, RowFilter { retained_only: true }, false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  kept"]);
-        flatten(&mut tree, RowFilter::default(), false, &mut rows);
+        flatten(&tree, &mut outline, RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  kept", "  live", "b"]);
     }
 
@@ -218,25 +210,25 @@ mod tests {
             tree.insert(topic, Message::new(&b"1"[..]));
         }
         let b = tree.find("b").expect("b exists");
-        if let Some(node) = tree.get_mut(b) {
-            node.expanded = true;
-        }
+        let mut outline = Outline::default();
+        outline.set_expanded(&tree, b, true);
         let mut rows = Vec::new();
-        assert!(!flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        let all = RowFilter::default();
+        assert!(!flatten(&tree, &mut outline, all, false, &mut rows));
         assert_eq!(names(&tree, &rows), ["a", "b", "  x", "  y", "c"]);
-        tree.set_sort(b, Some(crate::model::SortOrder::Messages));
-        assert!(flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        outline.set_sort(b, Some(crate::SortOrder::Messages));
+        assert!(flatten(&tree, &mut outline, all, false, &mut rows));
         assert_eq!(names(&tree, &rows), ["a", "b", "  y", "  x", "c"]);
-        tree.set_sort(NodeId::ROOT, Some(crate::model::SortOrder::Messages));
-        assert!(flatten(&mut tree, RowFilter::default(), false, &mut rows));
+        outline.set_sort(NodeId::ROOT, Some(crate::SortOrder::Messages));
+        assert!(flatten(&tree, &mut outline, all, false, &mut rows));
         assert_eq!(names(&tree, &rows), ["b", "  y", "  x", "a", "c"]);
         for _ in 0..3 {
             tree.insert("a/x", Message::new(&b"1"[..]));
         }
         // a has the most now, but the placed rows stay until a re-sort is asked for.
-        flatten(&mut tree, RowFilter::default(), false, &mut rows);
+        flatten(&tree, &mut outline, all, false, &mut rows);
         assert_eq!(names(&tree, &rows), ["b", "  y", "  x", "a", "c"]);
-        flatten(&mut tree, RowFilter::default(), true, &mut rows);
+        flatten(&tree, &mut outline, all, true, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "b", "  y", "  x", "c"]);
     }
 
@@ -248,13 +240,12 @@ mod tests {
         }
         let a = tree.find("a").expect("a exists");
         let ab = tree.find("a/b").expect("a/b exists");
+        let mut outline = Outline::default();
         for id in [a, ab] {
-            if let Some(node) = tree.get_mut(id) {
-                node.expanded = true;
-            }
+            outline.set_expanded(&tree, id, true);
         }
         let mut rows = Vec::new();
-        flatten(&mut tree, RowFilter::default(), false, &mut rows);
+        flatten(&tree, &mut outline, RowFilter::default(), false, &mut rows);
         assert_eq!(names(&tree, &rows), ["a", "  a", "  b", "    c", "b"]);
         assert_eq!(position(&rows, ab), Some(2));
     }

@@ -113,7 +113,7 @@ impl Session {
     }
 
     /// Forget topics whose retained messages the broker confirmed deleted.
-    pub fn remove_topics(&mut self, ids: &[crate::model::NodeId]) {
+    pub fn remove_topics(&mut self, ids: &[crate::NodeId]) {
         for &id in ids {
             self.history.remove_topic(id);
             if self.tree.remove_topic(id) {
@@ -140,7 +140,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qos, Received};
+    use crate::{Qos, Received};
 
     #[test]
     fn applies_messages_states_and_subscription_outcomes() {

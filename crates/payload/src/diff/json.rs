@@ -104,7 +104,7 @@ impl std::fmt::Display for Shown {
                 f,
                 "{}… ({} bytes)",
                 self.text,
-                crate::payload::text::group_digits(self.len_bytes as u64)
+                crate::text::group_digits(self.len_bytes as u64)
             )
         } else {
             f.write_str(&self.text)

@@ -3,6 +3,7 @@
 //! the latest payload. One pass over the tree per search; the result says
 //! which nodes to show (the matches and the branches above them).
 
+use super::outline::Outline;
 use super::tree::{NodeId, Tree};
 
 /// Payload bytes searched per topic at most (a search stays fast with big payloads).
@@ -40,14 +41,11 @@ impl Matches {
 
     /// Open every branch shown now that `before` did not show, so new matches are in view
     /// while branches the user closed since stay closed.
-    pub fn open_new_branches(&self, tree: &mut Tree, before: Option<&Matches>) {
+    pub fn open_new_branches(&self, tree: &Tree, outline: &mut Outline, before: Option<&Matches>) {
         for (index, &shown) in self.visible.iter().enumerate() {
-            let was_shown = before.is_some_and(|b| b.shows(NodeId::from_index(index)));
-            if shown
-                && !was_shown
-                && let Some(node) = tree.get_mut(NodeId::from_index(index))
-            {
-                node.expanded = true;
+            let id = NodeId::from_index(index);
+            if shown && !before.is_some_and(|b| b.shows(id)) {
+                outline.set_expanded(tree, id, true);
             }
         }
     }
@@ -249,7 +247,7 @@ fn filter_matches(levels: &[String], topic: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::message::Message;
+    use crate::message::Message;
 
     fn tree(topics: &[(&str, &str)]) -> Tree {
         let mut tree = Tree::new();

@@ -56,12 +56,6 @@ pub struct Node {
     name: Box<str>,
     parent: NodeId,
     children: Vec<NodeId>,
-    /// How many of `children`, from the front, are known to be in `sorted_by` order.
-    sorted_prefix: u32,
-    /// The order the sorted prefix of `children` is in.
-    sorted_by: SortOrder,
-    /// The order chosen for this branch; `None` follows the tree's default.
-    sort: Option<SortOrder>,
     /// [`Tree::received`] just after the latest message at or below this node (0: none yet).
     last_activity: u64,
     own_messages: u64,
@@ -75,8 +69,6 @@ pub struct Node {
     retained: bool,
     /// A node whose topic was removed: unreachable, its slot unused.
     removed: bool,
-    /// Whether the UI shows this node's children.
-    pub expanded: bool,
 }
 
 impl Node {
@@ -85,9 +77,6 @@ impl Node {
             name,
             parent,
             children: Vec::new(),
-            sorted_prefix: 0,
-            sorted_by: SortOrder::Name,
-            sort: None,
             last_activity: 0,
             own_messages: 0,
             subtree_messages: 0,
@@ -96,7 +85,6 @@ impl Node {
             latest: None,
             retained: false,
             removed: false,
-            expanded: false,
         }
     }
 
@@ -110,7 +98,8 @@ impl Node {
         self.parent
     }
 
-    /// The children, in arrival order until [`Tree::sort_children`] sorts them.
+    /// The children, in arrival order (a removed child leaves the list; see
+    /// [`crate::Outline::children`] for them in a chosen order).
     pub fn children(&self) -> &[NodeId] {
         &self.children
     }
@@ -138,11 +127,6 @@ impl Node {
     /// Topics at or below this node that hold a retained message, as far as seen.
     pub fn subtree_retained(&self) -> u32 {
         self.subtree_retained
-    }
-
-    /// The order chosen for this branch's children, if it has its own.
-    pub fn sort(&self) -> Option<SortOrder> {
-        self.sort
     }
 
     /// When the latest message at or below this node arrived, as a count of the
@@ -179,8 +163,8 @@ pub struct Tree {
     hasher: DefaultHashBuilder,
     /// Messages taken in since the tree was made; never decreases.
     received: u64,
-    /// The order of the top level, and of every branch without its own.
-    default_sort: SortOrder,
+    /// Topics removed since the tree was made (see [`Tree::removals`]).
+    removals: u64,
 }
 
 impl Default for Tree {
@@ -197,7 +181,7 @@ impl Tree {
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             received: 0,
-            default_sort: SortOrder::Name,
+            removals: 0,
         }
     }
 
@@ -222,34 +206,10 @@ impl Tree {
         self.received
     }
 
-    /// The order of the top level, and of every branch without its own.
-    pub fn default_sort(&self) -> SortOrder {
-        self.default_sort
-    }
-
-    /// Order the top level, and every branch without its own order, by `order`.
-    /// Branches are put in the new order when next sorted.
-    pub fn set_default_sort(&mut self, order: SortOrder) {
-        self.default_sort = order;
-    }
-
-    /// Give the branch `id` its own order, or (`None`) let it follow the default.
-    pub fn set_sort(&mut self, id: NodeId, order: Option<SortOrder>) {
-        if id == NodeId::ROOT {
-            self.default_sort = order.unwrap_or_default();
-        } else if let Some(node) = self.get_mut(id) {
-            node.sort = order;
-        }
-    }
-
-    /// The order the children of `id` are shown in: its own, or the default.
-    pub fn sort_of(&self, id: NodeId) -> SortOrder {
-        let own = if id == NodeId::ROOT {
-            None
-        } else {
-            self.get(id).and_then(Node::sort)
-        };
-        own.unwrap_or(self.default_sort)
+    /// How many times a topic was removed since the tree was made: when it changes, children
+    /// lists may have lost entries (lists of them kept elsewhere must be built again).
+    pub fn removals(&self) -> u64 {
+        self.removals
     }
 
     /// The invisible root node.
@@ -398,6 +358,7 @@ impl Tree {
             }
             current = node.parent;
         }
+        self.removals += 1;
         let mut removed_any = false;
         let mut current = id;
         while current != NodeId::ROOT {
@@ -426,15 +387,11 @@ impl Tree {
         let siblings = &mut nodes[parent.index()];
         if let Some(position) = siblings.children.iter().position(|&c| c == id) {
             siblings.children.remove(position);
-            if position < siblings.sorted_prefix as usize {
-                siblings.sorted_prefix -= 1;
-            }
         }
         let node = &mut nodes[id.index()];
         node.removed = true;
         node.name = Box::from("");
         node.children = Vec::new();
-        node.expanded = false;
     }
 
     /// Completions for a topic being typed: the known topics that continue
@@ -497,109 +454,6 @@ impl Tree {
     pub fn depth(&self, id: NodeId) -> usize {
         self.path(id).len().saturating_sub(1)
     }
-
-    /// Put the children of `id` in the order chosen for it ([`Tree::sort_of`]).
-    /// Only the children added since the last call are sorted; they are then
-    /// merged into the rest, so the name order costs little on a busy branch.
-    /// Orders that follow the traffic (message count, activity) change with
-    /// every message: the children already placed keep their places until
-    /// `resort` asks to sort them all again (the caller decides how often).
-    /// A branch whose order changed is sorted whole.
-    pub fn sort_children(&mut self, id: NodeId, resort: bool) {
-        let order = self.sort_of(id);
-        let Some(node) = self.nodes.get_mut(id.index()) else {
-            return;
-        };
-        if node.sorted_by != order || (resort && order.follows_traffic()) {
-            node.sorted_by = order;
-            node.sorted_prefix = 0;
-        }
-        let sorted = node.sorted_prefix as usize;
-        if sorted >= node.children.len() {
-            return;
-        }
-        let mut children = std::mem::take(&mut node.children);
-        let nodes = &self.nodes;
-        let by = |a: &NodeId, b: &NodeId| compare(nodes, order, *a, *b);
-        let (head, tail) = children.split_at_mut(sorted);
-        sort_slice(nodes, order, tail);
-        let merged = if head.is_empty() {
-            children
-        } else {
-            let mut merged = Vec::with_capacity(head.len() + tail.len());
-            let (mut i, mut j) = (0, 0);
-            while let (Some(h), Some(t)) = (head.get(i), tail.get(j)) {
-                if by(t, h) == Ordering::Less {
-                    merged.push(*t);
-                    j += 1;
-                } else {
-                    merged.push(*h);
-                    i += 1;
-                }
-            }
-            merged.extend_from_slice(head.get(i..).unwrap_or_default());
-            merged.extend_from_slice(tail.get(j..).unwrap_or_default());
-            merged
-        };
-        let node = &mut self.nodes[id.index()];
-        node.sorted_prefix = u32::try_from(merged.len()).unwrap_or(u32::MAX);
-        node.children = merged;
-    }
-
-    /// Expand every ancestor of `id`, so it is visible.
-    pub fn reveal(&mut self, id: NodeId) {
-        let path = self.path(id);
-        for ancestor in path.iter().take(path.len().saturating_sub(1)) {
-            self.nodes[ancestor.index()].expanded = true;
-        }
-    }
-}
-
-/// Sort siblings in `order`. For counts and activity: first by the number alone
-/// (each node read once), then each run of equal numbers by name. Both sorts
-/// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
-/// little since, costs few name comparisons (counts tie often, names are slow).
-fn sort_slice(nodes: &[Node], order: SortOrder, ids: &mut [NodeId]) {
-    let name = |id: NodeId| nodes.get(id.index()).map_or("", |n| &*n.name);
-    if order == SortOrder::Name {
-        ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
-        return;
-    }
-    // Each node is read once, here: the sorts below touch only this list (and names on ties).
-    let mut keyed: Vec<(u64, &str, NodeId)> = ids
-        .iter()
-        .map(|&id| {
-            let node = nodes.get(id.index());
-            let key = node.map_or(0, |n| match order {
-                SortOrder::Name => 0,
-                SortOrder::Messages => n.subtree_messages,
-                SortOrder::Activity => n.last_activity,
-            });
-            (key, node.map_or("", |n| &*n.name), id)
-        })
-        .collect();
-    keyed.sort_by_key(|&(key, ..)| std::cmp::Reverse(key));
-    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            run.sort_by(|a, b| natural_cmp(a.1, b.1));
-        }
-    }
-    for (slot, (_, _, id)) in ids.iter_mut().zip(keyed) {
-        *slot = id;
-    }
-}
-
-/// Two siblings in `order`; ties (equal counts or times) go by name.
-fn compare(nodes: &[Node], order: SortOrder, a: NodeId, b: NodeId) -> Ordering {
-    let (Some(a), Some(b)) = (nodes.get(a.index()), nodes.get(b.index())) else {
-        return a.cmp(&b);
-    };
-    let first = match order {
-        SortOrder::Name => Ordering::Equal,
-        SortOrder::Messages => b.subtree_messages.cmp(&a.subtree_messages),
-        SortOrder::Activity => b.last_activity.cmp(&a.last_activity),
-    };
-    first.then_with(|| natural_cmp(&a.name, &b.name))
 }
 
 /// Order names as a person would: case-insensitive, digit runs by value
@@ -714,24 +568,6 @@ mod tests {
     }
 
     #[test]
-    fn sorts_children_naturally() {
-        let mut tree = tree_with(&["s/sensor10", "s/Sensor2", "s/sensor1", "s/alpha", "s/$x"]);
-        let s = tree.find("s").expect("s exists");
-        tree.sort_children(s, false);
-        let names: Vec<&str> = tree
-            .get(s)
-            .map(|n| {
-                n.children()
-                    .iter()
-                    .filter_map(|&c| tree.get(c))
-                    .map(Node::name)
-                    .collect()
-            })
-            .unwrap_or_default();
-        assert_eq!(names, ["$x", "alpha", "sensor1", "Sensor2", "sensor10"]);
-    }
-
-    #[test]
     fn tracks_which_topics_hold_a_retained_message() {
         let mut tree = Tree::new();
         let retained = |payload: &'static [u8]| Message {
@@ -809,122 +645,6 @@ mod tests {
     }
 
     #[test]
-    fn sorting_again_merges_new_children_in_order() {
-        let mut tree = tree_with(&["s/b", "s/d"]);
-        let s = tree.find("s").expect("s exists");
-        tree.sort_children(s, false);
-        for topic in ["s/c", "s/a", "s/e"] {
-            tree.insert(topic, Message::new(&b"1"[..]));
-        }
-        tree.sort_children(s, false);
-        let names: Vec<&str> = tree
-            .get(s)
-            .map(|n| {
-                n.children()
-                    .iter()
-                    .filter_map(|&c| tree.get(c))
-                    .map(Node::name)
-                    .collect()
-            })
-            .unwrap_or_default();
-        assert_eq!(names, ["a", "b", "c", "d", "e"]);
-    }
-
-    fn child_names(tree: &Tree, id: NodeId) -> Vec<String> {
-        tree.get(id)
-            .map(|n| {
-                n.children()
-                    .iter()
-                    .filter_map(|&c| tree.get(c))
-                    .map(|c| c.name().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// `s/a` ×1, `s/b` ×3, `s/c` ×3 (b's last), `s/d` ×2, `s/e/deep` ×1 (the latest of all).
-    fn busy_branch() -> (Tree, NodeId) {
-        let tree = tree_with(&[
-            "s/c", "s/a", "s/d", "s/c", "s/b", "s/b", "s/d", "s/c", "s/b", "s/e/deep",
-        ]);
-        let s = tree.find("s").expect("s exists");
-        (tree, s)
-    }
-
-    #[test]
-    fn sorts_by_subtree_messages_most_first_ties_by_name() {
-        let (mut tree, s) = busy_branch();
-        tree.set_sort(s, Some(SortOrder::Messages));
-        tree.sort_children(s, false);
-        assert_eq!(child_names(&tree, s), ["b", "c", "d", "a", "e"]);
-    }
-
-    #[test]
-    fn sorts_by_latest_activity_in_the_subtree_most_recent_first() {
-        let (mut tree, s) = busy_branch();
-        tree.set_sort(s, Some(SortOrder::Activity));
-        tree.sort_children(s, false);
-        assert_eq!(child_names(&tree, s), ["e", "b", "c", "d", "a"]);
-        let e = tree.find("s/e").expect("e exists");
-        let deep = tree.find("s/e/deep").expect("deep exists");
-        assert_eq!(tree.get(e).map(Node::last_activity), Some(tree.received()));
-        assert_eq!(tree.get(deep).map(Node::last_activity), Some(tree.received()));
-    }
-
-    #[test]
-    fn a_traffic_order_moves_placed_children_only_when_asked_and_places_new_ones_right() {
-        let (mut tree, s) = busy_branch();
-        tree.set_sort(s, Some(SortOrder::Messages));
-        tree.sort_children(s, false);
-        for _ in 0..5 {
-            tree.insert("s/a", Message::new(&b"1"[..]));
-        }
-        tree.insert("s/f", Message::new(&b"1"[..]));
-        tree.insert("s/g", Message::new(&b"1"[..]));
-        tree.insert("s/g", Message::new(&b"1"[..]));
-        tree.sort_children(s, false);
-        // a now has the most, but keeps its place; the new g (2) and f (1) go where their
-        // counts put them among the placed ones: g after d (a tie, by name) and a, f last.
-        assert_eq!(child_names(&tree, s), ["b", "c", "d", "a", "g", "e", "f"]);
-        tree.sort_children(s, true);
-        assert_eq!(child_names(&tree, s), ["a", "b", "c", "d", "g", "e", "f"]);
-    }
-
-    #[test]
-    fn switching_back_to_names_sorts_the_branch_whole_and_keeps_name_order_incremental() {
-        let (mut tree, s) = busy_branch();
-        tree.set_sort(s, Some(SortOrder::Activity));
-        tree.sort_children(s, false);
-        tree.set_sort(s, Some(SortOrder::Name));
-        tree.sort_children(s, false);
-        assert_eq!(child_names(&tree, s), ["a", "b", "c", "d", "e"]);
-        // A re-sort request changes nothing for names, and new children merge in.
-        tree.insert("s/0", Message::new(&b"1"[..]));
-        tree.sort_children(s, true);
-        assert_eq!(child_names(&tree, s), ["0", "a", "b", "c", "d", "e"]);
-    }
-
-    #[test]
-    fn branches_follow_the_default_order_unless_they_have_their_own() {
-        let mut tree = tree_with(&["x/a", "x/b", "x/b", "y/a", "y/b", "y/b", "y/b"]);
-        let (x, y) = (tree.find("x").expect("x"), tree.find("y").expect("y"));
-        tree.set_sort(x, Some(SortOrder::Name));
-        tree.set_sort(NodeId::ROOT, Some(SortOrder::Messages));
-        assert_eq!(tree.default_sort(), SortOrder::Messages);
-        for id in [NodeId::ROOT, x, y] {
-            tree.sort_children(id, false);
-        }
-        assert_eq!(child_names(&tree, NodeId::ROOT), ["y", "x"]);
-        assert_eq!(child_names(&tree, x), ["a", "b"], "x keeps its own order");
-        assert_eq!(child_names(&tree, y), ["b", "a"]);
-        tree.set_sort(x, None);
-        assert_eq!(tree.sort_of(x), SortOrder::Messages);
-        tree.set_default_sort(SortOrder::Name);
-        tree.sort_children(y, false);
-        assert_eq!(child_names(&tree, y), ["a", "b"]);
-    }
-
-    #[test]
     fn received_counts_every_message_and_never_drops() {
         let mut tree = tree_with(&["a", "b", "a"]);
         assert_eq!(tree.received(), 3);
@@ -942,15 +662,5 @@ mod tests {
         assert_eq!(natural_cmp("A", "a"), "A".cmp("a"));
         assert_eq!(natural_cmp("x9", "x10"), Ordering::Less);
         assert_eq!(natural_cmp("", "a"), Ordering::Less);
-    }
-
-    #[test]
-    fn reveal_expands_ancestors_only() {
-        let mut tree = tree_with(&["a/b/c"]);
-        let c = tree.find("a/b/c").expect("c exists");
-        tree.reveal(c);
-        assert!(tree.find("a").and_then(|id| tree.get(id)).is_some_and(|n| n.expanded));
-        assert!(tree.find("a/b").and_then(|id| tree.get(id)).is_some_and(|n| n.expanded));
-        assert!(tree.get(c).is_some_and(|n| !n.expanded));
     }
 }

@@ -1,0 +1,163 @@
+//! The toolbar (the broker, connect and disconnect, the publish pane, the windows) and the
+//! tab strip, one tab per connection.
+
+use std::time::Instant;
+
+use eframe::egui;
+
+use super::App;
+use super::windows::{BROKER, SETTINGS};
+use crate::ui::{status, theme};
+
+impl App {
+    pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let mut reconnect = false;
+        let mut dismiss = false;
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("mqscope").strong().size(15.0));
+            ui.separator();
+            if let Some(notice) = &self.notice {
+                ui.label(egui::RichText::new(notice).color(theme::warn_color(ui)));
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = true;
+                }
+                ui.separator();
+            }
+            let Some(explorer) = self.explorers.get(self.active) else {
+                ui.weak("Not connected");
+                return;
+            };
+            ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
+            if explorer.settings.version == crate::mqtt::MqttVersion::V5 {
+                ui.weak("MQTT 5");
+            }
+            if let Some(user) = &explorer.settings.username {
+                ui.weak(format!("as {user}"));
+            }
+            if explorer.is_running() {
+                if ui.button("Disconnect").clicked()
+                    && let Some(connection) = &explorer.connection
+                {
+                    connection.disconnect();
+                }
+            } else if ui.button("Reconnect").clicked() {
+                reconnect = true;
+            }
+            if let Some(explorer) = self.explorers.get_mut(self.active) {
+                let open = explorer.publish.open;
+                if ui
+                    .selectable_label(open, "Publish")
+                    .on_hover_text("Show or hide the publish pane (Ctrl+P)")
+                    .clicked()
+                {
+                    explorer.publish.open = !open;
+                }
+            }
+            if let Some(explorer) = self.explorers.get(self.active)
+                && ui
+                    .selectable_label(self.windows.is_open(BROKER), "Broker status")
+                    .on_hover_text(if explorer.session.tree.find("$SYS").is_some() {
+                        "The broker's statistics ($SYS): version, uptime, clients, load, charted"
+                    } else {
+                        "No $SYS statistics seen on this connection: the broker may not publish them, \
+                         or $SYS/# is not among the subscriptions"
+                    })
+                    .clicked()
+            {
+                let open = self.windows.is_open(BROKER);
+                self.windows.set_open(BROKER, !open);
+            }
+            if ui
+                .button("Settings…")
+                .on_hover_text("How many messages are kept, and how much memory they may take")
+                .clicked()
+            {
+                self.windows.set_open(SETTINGS, true);
+            }
+            if self.show_form {
+                if ui.button("Back to topics").clicked() {
+                    self.show_form = false;
+                }
+            } else if ui
+                .button("Connections…")
+                .on_hover_text("Saved connection profiles: edit them, or connect to another broker")
+                .clicked()
+            {
+                self.show_form = true;
+            }
+        });
+        if reconnect {
+            self.reconnect(ui.ctx());
+        }
+        if dismiss {
+            self.notice = None;
+        }
+    }
+
+    /// One tab per connection: a dot in the state's color, the name, a close button; then a
+    /// button to open another.
+    pub(super) fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        let mut show = None;
+        let mut close = None;
+        ui.horizontal(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for (index, explorer) in self.explorers.iter().enumerate() {
+                let selected = index == self.active && !self.show_form;
+                let (_, color) = status::state_text(ui, explorer.session.state(), "", Instant::now());
+                let frame = egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(8, 3))
+                    .corner_radius(4.0)
+                    .fill(if selected {
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
+                    } else {
+                        ui.visuals().faint_bg_color
+                    });
+                frame.show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let (dot, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
+                        ui.painter().circle_filled(dot.center(), 3.5, color);
+                        let name = egui::RichText::new(&explorer.title);
+                        let name = if selected { name.strong() } else { name };
+                        let label = ui
+                            .add(egui::Label::new(name).sense(egui::Sense::click()))
+                            .on_hover_text(explorer.settings.address.to_string());
+                        if label.clicked() {
+                            show = Some(index);
+                        }
+                        if ui
+                            .small_button("×")
+                            .on_hover_text(format!("Close {} (disconnects)", explorer.title))
+                            .clicked()
+                        {
+                            close = Some(index);
+                        }
+                    });
+                });
+            }
+            if ui
+                .small_button("+")
+                .on_hover_text("Open another connection (Ctrl+Tab switches tabs)")
+                .clicked()
+            {
+                self.show_form = true;
+            }
+        });
+        if let Some(index) = show {
+            self.show_tab(index);
+        }
+        if let Some(index) = close {
+            self.close_tab(index);
+        }
+    }
+
+    pub(super) fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match self.explorers.get(self.active) {
+            Some(explorer) => format!("mqscope — {}", explorer.settings.address),
+            None => "mqscope".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}

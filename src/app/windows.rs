@@ -1,0 +1,136 @@
+//! The app's floating windows (settings, broker status), behind one small trait and kept in
+//! one list: a new window is one type and one line in [`Windows::new`].
+
+use eframe::egui;
+
+use crate::explorer::Explorer;
+use crate::profiles::settings::{self, Settings};
+
+/// What a window is drawn with.
+pub struct WindowContext<'a> {
+    /// What the user set; a window may change it (the app then applies and saves it).
+    pub settings: &'a mut Settings,
+    /// The tab shown, if any.
+    pub explorer: Option<&'a Explorer>,
+}
+
+/// A floating window of the app.
+pub trait AppWindow {
+    /// Its name, unique among the windows.
+    fn name(&self) -> &'static str;
+
+    /// Draw it while `open`; closing it sets `open` to false.
+    fn show(&mut self, ctx: &egui::Context, open: &mut bool, cx: &mut WindowContext<'_>);
+}
+
+/// Every window, and which are open.
+pub struct Windows {
+    list: Vec<(Box<dyn AppWindow>, bool)>,
+}
+
+impl Default for Windows {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Windows {
+    /// The app's windows, all closed.
+    pub fn new() -> Self {
+        let list: Vec<Box<dyn AppWindow>> = vec![Box::new(SettingsWindow), Box::new(BrokerWindow)];
+        Self {
+            list: list.into_iter().map(|w| (w, false)).collect(),
+        }
+    }
+
+    /// Whether the window called `name` is open.
+    pub fn is_open(&self, name: &str) -> bool {
+        self.list.iter().any(|(w, open)| *open && w.name() == name)
+    }
+
+    /// Open or close the window called `name`.
+    pub fn set_open(&mut self, name: &str, open: bool) {
+        for (window, is_open) in &mut self.list {
+            if window.name() == name {
+                *is_open = open;
+            }
+        }
+    }
+
+    /// Draw every open window.
+    pub fn show(&mut self, ctx: &egui::Context, cx: &mut WindowContext<'_>) {
+        for (window, open) in &mut self.list {
+            if *open {
+                window.show(ctx, open, cx);
+            }
+        }
+    }
+}
+
+/// The settings window's name.
+pub const SETTINGS: &str = "Settings";
+/// The broker statistics window's name.
+pub const BROKER: &str = "Broker status";
+
+/// History bounds, applied at once and saved.
+struct SettingsWindow;
+
+impl AppWindow for SettingsWindow {
+    fn name(&self) -> &'static str {
+        SETTINGS
+    }
+
+    fn show(&mut self, ctx: &egui::Context, open: &mut bool, cx: &mut WindowContext<'_>) {
+        let settings = &mut *cx.settings;
+        egui::Window::new("Settings")
+            .open(open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("settings-grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        let label = ui.label("Messages kept per topic");
+                        ui.add(
+                            egui::DragValue::new(&mut settings.history_per_topic)
+                                .range(settings::PER_TOPIC_RANGE)
+                                .speed(10),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label("Memory for kept messages");
+                        ui.add(
+                            egui::DragValue::new(&mut settings.history_budget_mib)
+                                .range(settings::BUDGET_MIB_RANGE)
+                                .suffix(" MiB")
+                                .speed(8),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                    });
+                ui.weak("Shared by all open connections; the oldest messages of all topics go first.");
+            });
+    }
+}
+
+/// The shown tab's broker statistics (`$SYS`).
+struct BrokerWindow;
+
+impl AppWindow for BrokerWindow {
+    fn name(&self) -> &'static str {
+        BROKER
+    }
+
+    fn show(&mut self, ctx: &egui::Context, open: &mut bool, cx: &mut WindowContext<'_>) {
+        let Some(explorer) = cx.explorer else {
+            return;
+        };
+        egui::Window::new(format!("Broker: {}", explorer.title))
+            .id(egui::Id::unique("broker-window"))
+            .open(open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| crate::ui::broker::ui(ui, &explorer.session));
+    }
+}

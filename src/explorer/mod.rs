@@ -1,0 +1,184 @@
+//! One connection and everything seen on it: a tab of the window. `logic` drains the
+//! connection's events into the session and moves background jobs on; `ui` (in [`ui`]) draws
+//! the tab's panels, which answer with [`TabCommand`]s that [`Explorer::apply`] carries out
+//! after drawing.
+
+mod ui;
+
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::model::{ConnectionState, Session};
+use crate::mqtt::{Connection, ConnectionSettings, Drained};
+use crate::profiles::messages::BrokerMessages;
+use crate::ui::compare::Pins;
+use crate::ui::context::{Commands, Link, TabCommand};
+use crate::ui::delete::DeleteJob;
+use crate::ui::message::MessageView;
+use crate::ui::publish::PublishPane;
+use crate::ui::tree::TreeView;
+
+/// One connection and everything seen on it: a tab of the window.
+pub struct Explorer {
+    /// The tab's name: the profile's, or the broker's address.
+    pub title: String,
+    /// Under which key its saved messages and publish history are kept: the profile's, or
+    /// (without a profile) the broker's `host:port`.
+    pub(crate) messages_key: String,
+    /// What the connection has seen.
+    pub session: Session,
+    /// How it connects.
+    pub settings: ConnectionSettings,
+    pub(crate) connection: Option<Connection>,
+    /// The topic tree panel.
+    pub tree: TreeView,
+    message: MessageView,
+    /// The publish pane.
+    pub publish: PublishPane,
+    /// The topics pinned to compare side by side.
+    pub pins: Pins,
+    /// A clearing of retained messages under way.
+    delete: Option<DeleteJob>,
+    /// What the panels asked for this frame.
+    commands: Commands,
+}
+
+impl Explorer {
+    /// A tab for `session`, connecting with `settings`, its saved messages `saved` kept under
+    /// `messages_key`; not connected yet.
+    pub(crate) fn new(
+        settings: ConnectionSettings,
+        session: Session,
+        messages_key: String,
+        saved: BrokerMessages,
+    ) -> Self {
+        Self {
+            title: settings.address.authority(),
+            messages_key,
+            session,
+            settings,
+            connection: None,
+            tree: TreeView::default(),
+            message: MessageView::default(),
+            publish: PublishPane::with_messages(saved),
+            pins: Pins::default(),
+            delete: None,
+            commands: Commands::default(),
+        }
+    }
+
+    /// Whether the connection task is still running.
+    pub fn is_running(&self) -> bool {
+        self.connection.is_some()
+    }
+
+    /// The connection's state, as panels need it.
+    pub fn link(&self) -> Link {
+        Link {
+            connected: self.session.state().is_connected(),
+            version: self.settings.version,
+        }
+    }
+
+    /// Apply waiting events until `deadline`. Returns true if more are waiting.
+    pub fn drain(&mut self, deadline: Instant) -> bool {
+        let Some(connection) = &self.connection else {
+            return false;
+        };
+        let session = &mut self.session;
+        let now = Instant::now();
+        match connection.events().drain(deadline, |event| session.apply(event, now)) {
+            Drained::Empty => false,
+            Drained::MoreWaiting => true,
+            Drained::Closed => {
+                self.connection = None;
+                false
+            }
+        }
+    }
+
+    /// Drain events until `deadline`, send a repeat's next message when due, and move a
+    /// clearing of retained messages on. Call once per frame, hidden or not.
+    pub fn logic(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, deadline: Instant) {
+        if self.drain(deadline) {
+            ctx.request_repaint();
+        }
+        let now = Instant::now();
+        let connected = self.session.state().is_connected();
+        if let Some(request) = self.publish.tick(now, connected)
+            && let Some(connection) = &self.connection
+        {
+            connection.publish(request);
+        }
+        if let Some(wait) = self.publish.next_tick(now) {
+            ctx.request_repaint_after(wait);
+        }
+        if let Some(job) = &mut self.delete {
+            job.pump(
+                &mut self.session,
+                self.connection.as_ref(),
+                &self.settings,
+                runtime,
+                ctx,
+            );
+        }
+        let reconnecting = matches!(self.session.state(), ConnectionState::Reconnecting { .. });
+        if reconnecting || self.session.rate_is_settling(Instant::now()) {
+            // Count the retry down, and let the message rate fall to zero when traffic stops.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    /// Carry out what the panels asked for while drawing, in order.
+    fn apply(&mut self, ctx: &egui::Context) {
+        let commands = self.commands.take();
+        if commands.is_empty() {
+            return;
+        }
+        for command in commands {
+            self.apply_one(command);
+        }
+        // What changed is drawn in the next frame.
+        ctx.request_repaint();
+    }
+
+    fn apply_one(&mut self, command: TabCommand) {
+        match command {
+            TabCommand::Select(id) => self.tree.select(&self.session, id),
+            TabCommand::Pin(id) => {
+                if self.session.tree.get(id).is_some() {
+                    self.pins.pin(self.session.tree.topic(id));
+                }
+            }
+            TabCommand::Unpin(topic) => self.pins.unpin(&topic),
+            TabCommand::ClearPins => self.pins.clear(),
+            TabCommand::ClearRetained { id, recursive } => {
+                self.delete = Some(DeleteJob::new(&self.session, id, recursive));
+            }
+            TabCommand::LoadIntoPublish { id, seq } | TabCommand::SaveToLibrary { id, seq } => {
+                let save = matches!(command, TabCommand::SaveToLibrary { .. });
+                let tree = &self.session.tree;
+                let from_history = seq.and_then(|seq| {
+                    let entries = self.session.history.topic(id)?.entries();
+                    entries.iter().find(|e| e.seq == seq).map(|e| &e.message)
+                });
+                let Some(message) = from_history.or_else(|| tree.get(id).and_then(|n| n.latest())) else {
+                    return;
+                };
+                let topic = tree.topic(id);
+                let (payload, qos, retain) = (&message.payload, message.qos, message.retain);
+                if save {
+                    self.publish.save_received(&topic, payload, qos, retain);
+                } else {
+                    self.publish.load(&topic, payload, qos, retain);
+                }
+            }
+            TabCommand::Publish(request) => {
+                if let Some(connection) = &self.connection {
+                    connection.publish(request);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The layout of a tab: the message panel on the right (the publish pane at its bottom when
+//! open), the topic tree in the middle, and a clearing of retained messages as a dialog.
+
+use eframe::egui;
+
+use super::Explorer;
+use crate::ui::context::PanelContext;
+
+/// Width of the message panel when the window opens, in points.
+const MESSAGE_PANEL_WIDTH: f32 = 640.0;
+
+impl Explorer {
+    /// Draw the tab, then carry out what its panels asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle) {
+        let link = self.link();
+        let Self {
+            session,
+            tree,
+            message,
+            publish,
+            pins,
+            commands,
+            ..
+        } = self;
+        let cx = PanelContext {
+            session,
+            selected: tree.selected,
+            link,
+            pins,
+            runtime,
+        };
+        egui::Panel::right("message")
+            .resizable(true)
+            .default_size(MESSAGE_PANEL_WIDTH)
+            .min_size(280.0)
+            .show(ui, |ui| {
+                // Fill the panel, so it keeps its width whatever the content.
+                ui.set_min_width(ui.available_width());
+                if publish.open {
+                    egui::Panel::bottom("publish")
+                        .resizable(true)
+                        .default_size(340.0)
+                        .min_size(220.0)
+                        .show(ui, |ui| {
+                            // Fill the panel, so it keeps its height whatever the content.
+                            ui.set_min_height(ui.available_height());
+                            publish.ui(ui, &cx, commands);
+                        });
+                }
+                // The message view takes what the publish pane leaves, and no more.
+                egui::CentralPanel::no_frame().show(ui, |ui| message.ui(ui, &cx, commands));
+            });
+        egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
+        if let Some(job) = &mut self.delete
+            && !job.ui(ui.ctx())
+        {
+            self.delete = None;
+        }
+        self.apply(ui.ctx());
+    }
+}

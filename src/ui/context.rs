@@ -1,0 +1,96 @@
+//! The contract every panel of a tab keeps: it is drawn with one [`PanelContext`] (what the
+//! connection has seen, read only, the selection, the link's state and the services it may
+//! use), and it answers with [`TabCommand`]s pushed on one [`Commands`] queue, which the tab
+//! applies after drawing. No panel writes the model or another panel's state.
+
+use crate::model::{NodeId, Session};
+use crate::mqtt::{MqttVersion, PublishRequest};
+use crate::ui::compare::Pins;
+
+/// What a panel is drawn with.
+pub struct PanelContext<'a> {
+    /// What the connection has seen.
+    pub session: &'a Session,
+    /// The topic selected in the tree, if any.
+    pub selected: Option<NodeId>,
+    /// The connection's state, as far as panels need it.
+    pub link: Link,
+    /// The topics pinned to compare.
+    pub pins: &'a Pins,
+    /// Where background work runs (file dialogs, reading and writing files, large diffs).
+    pub runtime: &'a tokio::runtime::Handle,
+}
+
+/// The connection's state, as panels need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Whether the connection is up now.
+    pub connected: bool,
+    /// The protocol version it speaks.
+    pub version: MqttVersion,
+}
+
+impl Link {
+    /// Whether MQTT 5 features (properties, reason codes) are available.
+    pub fn is_v5(self) -> bool {
+        self.version == MqttVersion::V5
+    }
+}
+
+/// What a panel asks its tab to do.
+#[derive(Debug)]
+pub enum TabCommand {
+    /// Select a topic (and bring it into view in the tree).
+    Select(NodeId),
+    /// Pin a topic to the comparison table.
+    Pin(NodeId),
+    /// Take a topic, by name, out of the comparison table.
+    Unpin(String),
+    /// Empty the comparison table.
+    ClearPins,
+    /// Ask to clear the retained message of a topic, or of a whole branch (a confirmation
+    /// comes first).
+    ClearRetained {
+        /// The topic (or branch).
+        id: NodeId,
+        /// Whether every topic below it is cleared too.
+        recursive: bool,
+    },
+    /// Put a message of a topic in the publish pane, to edit and send again.
+    LoadIntoPublish {
+        /// The topic.
+        id: NodeId,
+        /// The history entry, or `None` for the latest message.
+        seq: Option<u64>,
+    },
+    /// Keep a message of a topic among the publish pane's saved messages.
+    SaveToLibrary {
+        /// The topic.
+        id: NodeId,
+        /// The history entry, or `None` for the latest message.
+        seq: Option<u64>,
+    },
+    /// Publish a message on the tab's connection.
+    Publish(PublishRequest),
+}
+
+/// The queue panels answer on; the tab drains it after drawing.
+#[derive(Debug, Default)]
+pub struct Commands(Vec<TabCommand>);
+
+impl Commands {
+    /// Ask the tab for `command`.
+    pub fn push(&mut self, command: TabCommand) {
+        self.0.push(command);
+    }
+
+    /// Whether nothing was asked.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Everything asked, in order, leaving the queue empty.
+    pub fn take(&mut self) -> Vec<TabCommand> {
+        std::mem::take(&mut self.0)
+    }
+}
