@@ -3,6 +3,7 @@
 //! the tab's panels, which answer with [`TabCommand`]s that [`Explorer::apply`] carries out
 //! after drawing.
 
+pub mod clear;
 mod ui;
 
 use std::time::{Duration, Instant};
@@ -14,10 +15,10 @@ use crate::mqtt::{Connection, ConnectionSettings, Drained};
 use crate::profiles::messages::BrokerMessages;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
-use crate::ui::delete::DeleteJob;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
+use clear::ClearJob;
 
 /// One connection and everything seen on it: a tab of the window.
 pub struct Explorer {
@@ -39,7 +40,7 @@ pub struct Explorer {
     /// The topics pinned to compare side by side.
     pub pins: Pins,
     /// A clearing of retained messages under way.
-    delete: Option<DeleteJob>,
+    clear: Option<ClearJob>,
     /// What the panels asked for this frame.
     commands: Commands,
 }
@@ -63,7 +64,7 @@ impl Explorer {
             message: MessageView::default(),
             publish: PublishPane::with_messages(saved),
             pins: Pins::default(),
-            delete: None,
+            clear: None,
             commands: Commands::default(),
         }
     }
@@ -114,14 +115,14 @@ impl Explorer {
         if let Some(wait) = self.publish.next_tick(now) {
             ctx.request_repaint_after(wait);
         }
-        if let Some(job) = &mut self.delete {
-            job.pump(
-                &mut self.session,
-                self.connection.as_ref(),
-                &self.settings,
-                runtime,
-                ctx,
-            );
+        if let Some(job) = &mut self.clear {
+            let gone = job.pump(&self.session, self.connection.as_ref(), &self.settings, runtime, ctx);
+            if !gone.is_empty() {
+                // Only what the broker confirmed gone leaves the tree.
+                let tree = &self.session.tree;
+                let ids: Vec<_> = gone.iter().filter_map(|topic| tree.find(topic)).collect();
+                self.session.remove_topics(&ids);
+            }
         }
         let reconnecting = matches!(self.session.state(), ConnectionState::Reconnecting { .. });
         if reconnecting || self.session.rate_is_settling(Instant::now()) {
@@ -154,7 +155,7 @@ impl Explorer {
             TabCommand::Unpin(topic) => self.pins.unpin(&topic),
             TabCommand::ClearPins => self.pins.clear(),
             TabCommand::ClearRetained { id, recursive } => {
-                self.delete = Some(DeleteJob::new(&self.session, id, recursive));
+                self.clear = Some(ClearJob::new(&self.session, id, recursive));
             }
             TabCommand::LoadIntoPublish { id, seq } | TabCommand::SaveToLibrary { id, seq } => {
                 let save = matches!(command, TabCommand::SaveToLibrary { .. });

@@ -5,6 +5,7 @@ use eframe::egui;
 
 use super::Explorer;
 use crate::ui::context::PanelContext;
+use crate::ui::delete::Decision;
 
 /// Width of the message panel when the window opens, in points.
 const MESSAGE_PANEL_WIDTH: f32 = 640.0;
@@ -51,10 +52,13 @@ impl Explorer {
                 egui::CentralPanel::no_frame().show(ui, |ui| message.ui(ui, &cx, commands));
             });
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
-        if let Some(job) = &mut self.delete
-            && !job.ui(ui.ctx())
-        {
-            self.delete = None;
+        if let Some(job) = &mut self.clear {
+            match crate::ui::delete::ui(ui.ctx(), job) {
+                Some(Decision::Clear) => job.confirm(),
+                Some(Decision::Cancel) => job.cancel(),
+                Some(Decision::Close) => self.clear = None,
+                None => {}
+            }
         }
         self.apply(ui.ctx());
     }
