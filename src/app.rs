@@ -19,6 +19,7 @@ use crate::profiles::profile::ProfilesFile;
 use crate::profiles::secrets::Keyring;
 use crate::profiles::settings::{self, Settings};
 use crate::ui::connection::ConnectionManager;
+use crate::ui::dialogs::Dialogs;
 use crate::ui::{status, theme};
 use saver::Saver;
 use windows::{WindowContext, Windows};
@@ -48,6 +49,8 @@ pub struct App {
     pub settings: Settings,
     /// The floating windows (settings, broker status).
     windows: Windows,
+    /// How files are picked: the desktop's dialog, or a typed path.
+    dialogs: Dialogs,
     /// When the process started, until the first frame is drawn (then logged).
     started: Option<Instant>,
     show_form: bool,
@@ -62,14 +65,17 @@ impl App {
     /// An app that shows the connect form; connections run on `runtime`;
     /// saved messages live in the OS's config directory.
     pub fn new(runtime: tokio::runtime::Handle) -> Self {
-        match Store::open_default() {
+        let app = match Store::open_default() {
             Ok(store) => Self::with_store(runtime, Some(store), Keyring::start()),
             Err(problem) => {
                 let mut app = Self::with_store(runtime, None, Keyring::start());
                 app.notice = Some(problem);
                 app
             }
-        }
+        };
+        // Ask the desktop now whether it has a file dialog, so the first pick does not wait.
+        app.dialogs.probe(&app.runtime);
+        app
     }
 
     /// An app keeping its files in `store` (or nowhere), and passwords in `keyring` where
@@ -110,6 +116,7 @@ impl App {
             manager: ConnectionManager::new(profiles, keyring),
             settings,
             windows: Windows::default(),
+            dialogs: Dialogs::native(),
             started: None,
             show_form: true,
             explorers: Vec::new(),
@@ -249,6 +256,11 @@ impl App {
         }
     }
 
+    /// Pick files with `dialogs` from now on (tests ask for typed paths, whatever the desktop).
+    pub fn set_dialogs(&mut self, dialogs: Dialogs) {
+        self.dialogs = dialogs;
+    }
+
     /// Log how long after `started` the first frame is drawn.
     pub fn set_started(&mut self, started: Instant) {
         self.started = Some(started);
@@ -373,7 +385,7 @@ impl App {
             egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker));
         }
         match self.explorers.get_mut(self.active) {
-            Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime),
+            Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime, &self.dialogs),
             _ => {
                 let mut connect = None;
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -386,7 +398,7 @@ impl App {
                         ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
                         egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
                             ui.set_width(FORM_WIDTH);
-                            connect = self.manager.ui(ui, &self.runtime, height);
+                            connect = self.manager.ui(ui, &self.dialogs, &self.runtime, height);
                         });
                     });
                 });

@@ -6,13 +6,14 @@ use eframe::egui;
 use super::Explorer;
 use crate::ui::context::PanelContext;
 use crate::ui::delete::Decision;
+use crate::ui::dialogs::Dialogs;
 
 /// Width of the message panel when the window opens, in points.
 const MESSAGE_PANEL_WIDTH: f32 = 640.0;
 
 impl Explorer {
     /// Draw the tab, then carry out what its panels asked for.
-    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle, dialogs: &Dialogs) {
         let link = self.link();
         let Self {
             session,
@@ -29,6 +30,7 @@ impl Explorer {
             link,
             pins,
             runtime,
+            dialogs,
         };
         egui::Panel::right("message")
             .resizable(true)

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::dialogs::SaveFile;
+use super::context::PanelContext;
+use super::dialogs::{Dialogs, SaveFile};
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
 use crate::payload::{Format, numbers};
@@ -133,11 +134,11 @@ impl ChartView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
         topic: NodeId,
         name: &str,
         history: &TopicHistory,
         view: Format,
-        runtime: &tokio::runtime::Handle,
     ) {
         let Some(newest) = history.entries().back() else { return };
         let format = points::read_format(view);
@@ -203,7 +204,7 @@ impl ChartView {
                     ui.separator();
                     toolbar_ui(ui, paused, !points.rows.is_empty(), &mut acts);
                 });
-                self.export.ui(ui, runtime);
+                self.export.ui(ui, cx.runtime);
                 if choice.series.is_empty() {
                     ui.weak("Add a series, or click a number in the payload below to chart it");
                 }
@@ -214,7 +215,7 @@ impl ChartView {
              double-click to see everything",
         );
         for act in acts {
-            self.act(ui.ctx(), runtime, topic, name, act);
+            self.act(ui.ctx(), (cx.dialogs, cx.runtime), topic, name, act);
         }
     }
 
@@ -223,7 +224,15 @@ impl ChartView {
         self.export.poll(ctx, runtime);
     }
 
-    fn act(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, topic: NodeId, name: &str, act: Act) {
+    fn act(
+        &mut self,
+        ctx: &egui::Context,
+        files: (&Dialogs, &tokio::runtime::Handle),
+        topic: NodeId,
+        name: &str,
+        act: Act,
+    ) {
+        let (dialogs, runtime) = files;
         let newest = self.latest.as_ref().filter(|l| l.topic == topic).map(|l| l.seq);
         match act {
             Act::Add(source) => self.choice_mut(topic).add(source),
@@ -253,7 +262,8 @@ impl ChartView {
                     names,
                     rows: points.rows.clone(),
                 };
-                self.export.start(ctx, runtime, "Export chart", &file_name, snapshot);
+                self.export
+                    .start(ctx, dialogs, runtime, "Export chart", &file_name, snapshot);
             }
         }
     }

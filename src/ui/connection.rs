@@ -3,18 +3,19 @@
 //! in place and saved as they change, and Connect.
 
 mod passwords;
+mod transfer;
 
 use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
-use super::theme;
+use super::dialogs::{Dialogs, Pending, Picked, Request};
 use crate::model::{Qos, Subscription};
 use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, MqttVersion, V5Options, random_client_id};
-use crate::profiles::profile::{Export, PasswordStorage, Profile, ProfilesFile};
-use crate::profiles::secrets::{self, Keyring};
+use crate::profiles::profile::{PasswordStorage, Profile, ProfilesFile};
+use crate::profiles::secrets::Keyring;
 use passwords::{Event, Passwords};
+use transfer::{ToExport, Transfer};
 
 /// Width of the profile list, in points.
 const LIST_WIDTH: f32 = 190.0;
@@ -29,24 +30,6 @@ enum PathField {
     ClientKey,
 }
 
-/// An import or export in flight.
-enum Transfer {
-    /// The dialog is open.
-    Picking { export: bool, dialog: Pending },
-    /// No dialog could be shown: the path is typed.
-    Typing { export: bool, prompt: PathPrompt },
-    /// Reading or writing the file.
-    Working {
-        export: bool,
-        job: Background<Result<TransferDone, String>>,
-    },
-}
-
-enum TransferDone {
-    Exported(PathBuf, usize),
-    Imported(PathBuf, Vec<Profile>),
-}
-
 /// The saved profiles and the editor for one of them.
 pub struct ConnectionManager {
     /// Every profile, as kept in `profiles.json`.
@@ -58,12 +41,9 @@ pub struct ConnectionManager {
     connect_when_read: Option<String>,
     changed: bool,
     error: Option<String>,
-    /// The outcome of the last import or export.
-    status: Option<Result<String, String>>,
     confirm_delete: Option<String>,
-    include_passwords: bool,
     browsing: Option<(PathField, Pending)>,
-    transfer: Option<Transfer>,
+    transfer: Transfer,
 }
 
 impl ConnectionManager {
@@ -85,11 +65,9 @@ impl ConnectionManager {
             connect_when_read: None,
             changed: false,
             error: None,
-            status: None,
             confirm_delete: None,
-            include_passwords: false,
             browsing: None,
-            transfer: None,
+            transfer: Transfer::default(),
         }
     }
 
@@ -186,6 +164,7 @@ impl ConnectionManager {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
+        dialogs: &Dialogs,
         runtime: &tokio::runtime::Handle,
         height: f32,
     ) -> Option<ConnectionSettings> {
@@ -195,19 +174,19 @@ impl ConnectionManager {
             ui.vertical(|ui| {
                 ui.set_width(LIST_WIDTH);
                 ui.set_min_height(height);
-                self.list_ui(ui, runtime, height);
+                self.list_ui(ui, dialogs, runtime, height);
             });
             ui.separator();
             ui.vertical(|ui| {
                 ui.set_width(FIELD_WIDTH + 140.0);
-                connect = self.editor_ui(ui, runtime, height);
+                connect = self.editor_ui(ui, dialogs, runtime, height);
             });
         });
         self.delete_modal(ui.ctx());
         connect
     }
 
-    fn list_ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle, height: f32) {
+    fn list_ui(&mut self, ui: &mut egui::Ui, dialogs: &Dialogs, runtime: &tokio::runtime::Handle, height: f32) {
         ui.heading("Connections");
         ui.add_space(6.0);
         let row_height = 40.0;
@@ -270,66 +249,23 @@ impl ConnectionManager {
                 self.confirm_delete = self.selected.clone();
             }
         });
-        ui.horizontal(|ui| {
-            let busy = self.transfer.is_some();
-            if ui
-                .add_enabled(!busy, egui::Button::new("Import…"))
-                .on_hover_text("Add profiles from a file")
-                .clicked()
-            {
-                self.status = None;
-                self.transfer = Some(Transfer::Picking {
-                    export: false,
-                    dialog: Pending::open(ui.ctx(), runtime, "Import connection profiles", &[("JSON", &["json"])]),
-                });
-            }
-            if ui
-                .add_enabled(!busy, egui::Button::new("Export…"))
-                .on_hover_text("Write every profile to a file")
-                .clicked()
-            {
-                self.status = None;
-                self.transfer = Some(Transfer::Picking {
-                    export: true,
-                    dialog: Pending::save(ui.ctx(), runtime, "Export connection profiles", "mqscope-profiles.json"),
-                });
-            }
-        });
-        ui.checkbox(&mut self.include_passwords, "Export with passwords")
-            .on_hover_text("Saved passwords go into the exported file as plain text");
-        if let Some(Transfer::Typing { export, prompt }) = &mut self.transfer {
-            let export = *export;
-            let hint = if export {
-                "/path/to/profiles.json"
+        let passwords = &self.passwords;
+        let profiles = &self.profiles.profiles;
+        self.transfer.ui(ui, dialogs, runtime, |with_passwords| {
+            let mut profiles = profiles.clone();
+            let unknown = if with_passwords {
+                passwords.fill_in(&mut profiles)
             } else {
-                "/path/to/exported.json"
+                Vec::new()
             };
-            match prompt.ui(ui, hint) {
-                Prompted::Typing => {}
-                Prompted::Path(path) => self.transfer = Some(self.start_transfer(ui.ctx(), runtime, export, path)),
-                Prompted::Cancelled => self.transfer = None,
-            }
-        }
-        if let Some(Transfer::Working { .. } | Transfer::Picking { .. }) = &self.transfer {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.weak("Waiting for the file…");
-            });
-        }
-        match &self.status {
-            Some(Ok(text)) => {
-                ui.label(RichText::new(text).color(theme::ok_color(ui)));
-            }
-            Some(Err(text)) => {
-                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
-            }
-            None => {}
-        }
+            ToExport { profiles, unknown }
+        });
     }
 
     fn editor_ui(
         &mut self,
         ui: &mut egui::Ui,
+        dialogs: &Dialogs,
         runtime: &tokio::runtime::Handle,
         height: f32,
     ) -> Option<ConnectionSettings> {
@@ -550,7 +486,12 @@ impl ConnectionManager {
                 ),
                 PathField::ClientKey => ("Choose the client key", &[("Keys", &["pem", "key"])]),
             };
-            self.browsing = Some((field, Pending::open(ui.ctx(), runtime, title, filters)));
+            let request = Request {
+                title,
+                filters,
+                file_name: "",
+            };
+            self.browsing = Some((field, Pending::open(ui.ctx(), dialogs, runtime, &request)));
         }
 
         ui.add_space(8.0);
@@ -655,96 +596,15 @@ impl ConnectionManager {
     }
 
     fn poll_transfer(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(transfer) = self.transfer.take() else { return };
-        self.transfer = match transfer {
-            Transfer::Picking { export, dialog } => match dialog.poll() {
-                Picked::Waiting => Some(Transfer::Picking { export, dialog }),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(Transfer::Typing {
-                    export,
-                    prompt: PathPrompt::default(),
-                }),
-                Picked::File(path) => Some(self.start_transfer(ctx, runtime, export, path)),
-            },
-            typing @ Transfer::Typing { .. } => Some(typing),
-            Transfer::Working { export, job } => match job.poll() {
-                None => Some(Transfer::Working { export, job }),
-                Some(Ok(Ok(TransferDone::Exported(path, count)))) => {
-                    self.status = Some(Ok(format!(
-                        "Exported {} to {}",
-                        super::tree::plural(count as u64, "profile", "profiles"),
-                        path.display()
-                    )));
-                    None
-                }
-                Some(Ok(Ok(TransferDone::Imported(path, profiles)))) => {
-                    let first = self.profiles.profiles.len();
-                    let count = self.profiles.import(profiles);
-                    if let Some(profile) = self.profiles.profiles.get(first) {
-                        self.selected = Some(profile.id.clone());
-                    }
-                    self.changed |= count > 0;
-                    self.status = Some(Ok(format!(
-                        "Imported {} from {}",
-                        super::tree::plural(count as u64, "profile", "profiles"),
-                        path.display()
-                    )));
-                    None
-                }
-                Some(Ok(Err(error))) => {
-                    self.status = Some(Err(error));
-                    None
-                }
-                Some(Err(())) => {
-                    self.status = Some(Err(if export {
-                        "The export failed"
-                    } else {
-                        "The import failed"
-                    }
-                    .to_owned()));
-                    None
-                }
-            },
-        };
-    }
-
-    fn start_transfer(
-        &self,
-        ctx: &egui::Context,
-        runtime: &tokio::runtime::Handle,
-        export: bool,
-        path: PathBuf,
-    ) -> Transfer {
-        let job = if export {
-            let with_passwords = self.include_passwords;
-            let mut profiles = self.profiles.profiles.clone();
-            let unknown = if with_passwords {
-                self.passwords.fill_in(&mut profiles)
-            } else {
-                Vec::new()
-            };
-            Background::start(ctx, runtime, move || {
-                // Keyring passwords not read yet are read here, away from the window.
-                for profile in profiles.iter_mut().filter(|p| unknown.contains(&p.id)) {
-                    let password = secrets::read(&profile.id)
-                        .map_err(|e| format!("Could not read the password of \"{}\": {e}", profile.name))?;
-                    profile.password = password;
-                    profile.password_storage = PasswordStorage::PlainText;
-                }
-                let file = Export::new(&profiles, with_passwords);
-                let json = serde_json::to_vec_pretty(&file).map_err(|e| format!("Could not export: {e}"))?;
-                std::fs::write(&path, json).map_err(|e| format!("Could not write {}: {e}", path.display()))?;
-                Ok(TransferDone::Exported(path, file.profiles.len()))
-            })
-        } else {
-            Background::start(ctx, runtime, move || {
-                let bytes = std::fs::read(&path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
-                let profiles =
-                    Export::parse(&bytes).map_err(|e| format!("Could not import {}: {e}", path.display()))?;
-                Ok(TransferDone::Imported(path, profiles))
-            })
-        };
-        Transfer::Working { export, job }
+        if let Some(imported) = self.transfer.poll(ctx, runtime) {
+            let first = self.profiles.profiles.len();
+            let count = self.profiles.import(imported.profiles);
+            if let Some(profile) = self.profiles.profiles.get(first) {
+                self.selected = Some(profile.id.clone());
+            }
+            self.changed |= count > 0;
+            self.transfer.imported(count, &imported.path);
+        }
     }
 
     fn selected_mut(&mut self) -> Option<&mut Profile> {

@@ -6,6 +6,7 @@
 use crate::model::{NodeId, Session};
 use crate::mqtt::{MqttVersion, PublishRequest};
 use crate::ui::compare::Pins;
+use crate::ui::dialogs::Dialogs;
 
 /// What a panel is drawn with.
 pub struct PanelContext<'a> {
@@ -19,6 +20,8 @@ pub struct PanelContext<'a> {
     pub pins: &'a Pins,
     /// Where background work runs (file dialogs, reading and writing files, large diffs).
     pub runtime: &'a tokio::runtime::Handle,
+    /// How files are picked: the desktop's dialog, or a typed path.
+    pub dialogs: &'a Dialogs,
 }
 
 /// The connection's state, as panels need it.

@@ -1,14 +1,83 @@
-//! Native file dialogs without blocking the UI: each runs on the network
-//! runtime and hands its answer back through a channel polled every frame.
+//! Picking files without blocking the UI. [`Dialogs`] is the service panels are handed: the
+//! desktop's own file dialog where there is one (checked once, in the background), or a path
+//! typed in the window where there is none (and in tests, which ask for it). Every dialog
+//! runs on the runtime and hands its answer back through a channel polled every frame;
+//! [`files`] builds the one way to open and the one way to save a file on top of it.
+
+mod files;
+mod probe;
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, OnceLock, mpsc};
 
 use eframe::egui;
 
-/// A dialog answering "cancelled" sooner than this was never shown: rfd reports a missing
-/// desktop portal (and no zenity) as a cancel, and no person cancels that fast.
-const NOT_SHOWN_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
+pub use files::{OpenFile, Opened, SaveFile, Saved};
+
+/// How files are picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogKind {
+    /// The desktop's file dialog (the XDG portal or zenity on Linux, the system's elsewhere).
+    Native,
+    /// A path typed in the window.
+    Typed,
+}
+
+/// The file dialog service: which kind of dialog this desktop has.
+#[derive(Clone, Debug)]
+pub struct Dialogs {
+    kind: Arc<OnceLock<DialogKind>>,
+}
+
+impl Default for Dialogs {
+    fn default() -> Self {
+        Self::native()
+    }
+}
+
+impl Dialogs {
+    /// The desktop's dialogs, where it has them: checked once, off the UI thread, when the
+    /// first file is picked (see [`Dialogs::probe`] to check sooner).
+    pub fn native() -> Self {
+        Self {
+            kind: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Always a typed path (for tests, and desktops without a dialog).
+    pub fn typed() -> Self {
+        let kind = OnceLock::new();
+        kind.set(DialogKind::Typed).ok();
+        Self { kind: Arc::new(kind) }
+    }
+
+    /// Find out now, on the runtime's blocking pool, which kind of dialog there is.
+    pub fn probe(&self, runtime: &tokio::runtime::Handle) {
+        let dialogs = self.clone();
+        runtime.spawn_blocking(move || dialogs.kind_blocking());
+    }
+
+    /// The kind of dialog, once known.
+    pub fn kind(&self) -> Option<DialogKind> {
+        self.kind.get().copied()
+    }
+
+    /// The kind of dialog, finding it out first if needed (blocks: call off the UI thread).
+    fn kind_blocking(&self) -> DialogKind {
+        *self.kind.get_or_init(probe::dialog_kind)
+    }
+}
+
+/// What a file dialog asks for.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The dialog's title.
+    pub title: &'a str,
+    /// Kinds of file offered when opening: a name and its extensions.
+    pub filters: &'a [(&'a str, &'a [&'a str])],
+    /// The name suggested when saving.
+    pub file_name: &'a str,
+}
 
 /// A file dialog in flight.
 #[derive(Debug)]
@@ -24,7 +93,7 @@ pub enum Picked {
     File(PathBuf),
     /// The user cancelled.
     Cancelled,
-    /// No dialog could be shown (no desktop portal): the path has to be typed.
+    /// There is no file dialog here: the path has to be typed.
     Unavailable,
 }
 
@@ -32,41 +101,62 @@ impl Pending {
     /// Ask for a file to open.
     pub fn open(
         ctx: &egui::Context,
+        dialogs: &Dialogs,
         runtime: &tokio::runtime::Handle,
-        title: &str,
-        filters: &[(&str, &[&str])],
+        request: &Request<'_>,
     ) -> Self {
-        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
-        for (name, extensions) in filters {
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(request.title);
+        for (name, extensions) in request.filters {
             dialog = dialog.add_filter(*name, extensions);
         }
-        Self::run(ctx, runtime, async move { dialog.pick_file().await })
+        Self::run(ctx, dialogs, runtime, async move { dialog.pick_file().await })
     }
 
     /// Ask where to save a file, suggesting `file_name`.
-    pub fn save(ctx: &egui::Context, runtime: &tokio::runtime::Handle, title: &str, file_name: &str) -> Self {
-        let dialog = rfd::AsyncFileDialog::new().set_title(title).set_file_name(file_name);
-        Self::run(ctx, runtime, async move { dialog.save_file().await })
+    pub fn save(
+        ctx: &egui::Context,
+        dialogs: &Dialogs,
+        runtime: &tokio::runtime::Handle,
+        request: &Request<'_>,
+    ) -> Self {
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_title(request.title)
+            .set_file_name(request.file_name);
+        Self::run(ctx, dialogs, runtime, async move { dialog.save_file().await })
     }
 
     fn run(
         ctx: &egui::Context,
+        dialogs: &Dialogs,
         runtime: &tokio::runtime::Handle,
         dialog: impl Future<Output = Option<rfd::FileHandle>> + Send + 'static,
     ) -> Self {
         let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        runtime.spawn(async move {
-            let started = std::time::Instant::now();
-            let picked = dialog.await.map(|handle| handle.path().to_path_buf());
-            let answer = match picked {
-                None if started.elapsed() < NOT_SHOWN_WITHIN => Err(()),
-                picked => Ok(picked),
-            };
+        let answer = |tx: mpsc::Sender<_>, ctx: egui::Context, answer| {
             // The window may be gone; then nobody needs the answer.
             tx.send(answer).ok();
             ctx.request_repaint();
-        });
+        };
+        let ctx = ctx.clone();
+        match dialogs.kind() {
+            Some(DialogKind::Typed) => answer(tx, ctx, Err(())),
+            known => {
+                let dialogs = dialogs.clone();
+                runtime.spawn(async move {
+                    let kind = match known {
+                        Some(kind) => kind,
+                        None => tokio::task::spawn_blocking(move || dialogs.kind_blocking())
+                            .await
+                            .unwrap_or(DialogKind::Typed),
+                    };
+                    let picked = match kind {
+                        DialogKind::Native => Ok(dialog.await.map(|handle| handle.path().to_path_buf())),
+                        DialogKind::Typed => Err(()),
+                    };
+                    answer(tx, ctx, picked);
+                });
+            }
+        }
         Self { rx }
     }
 
@@ -160,107 +250,5 @@ impl PathPrompt {
             }
         });
         outcome
-    }
-}
-
-/// Something the person can save to a file through [`SaveFile`].
-pub trait Saved: Send + 'static {
-    /// An example path for the typed-path prompt.
-    const EXAMPLE_PATH: &'static str;
-    /// Write it to `path` (on a background thread): a line saying what was written, or why not.
-    fn write(self, path: &std::path::Path) -> Result<String, String>;
-}
-
-/// Saving something to a file the person picks: the save dialog, or a typed path where none
-/// can be shown; the file written off the UI thread; then how it ended.
-pub struct SaveFile<T> {
-    step: Option<SaveStep<T>>,
-    outcome: Option<Result<String, String>>,
-}
-
-impl<T> Default for SaveFile<T> {
-    fn default() -> Self {
-        Self {
-            step: None,
-            outcome: None,
-        }
-    }
-}
-
-/// Where a save stands.
-enum SaveStep<T> {
-    /// The dialog is open.
-    Picking(Pending, T),
-    /// No dialog could be shown: the path is typed.
-    Typing(PathPrompt, T),
-    /// Writing the file.
-    Writing(Background<Result<String, String>>),
-}
-
-impl<T: Saved> SaveFile<T> {
-    /// Ask where to save `data`, in a dialog titled `title` suggesting `file_name`.
-    pub fn start(
-        &mut self,
-        ctx: &egui::Context,
-        runtime: &tokio::runtime::Handle,
-        title: &str,
-        file_name: &str,
-        data: T,
-    ) {
-        self.step = Some(SaveStep::Picking(Pending::save(ctx, runtime, title, file_name), data));
-        self.outcome = None;
-    }
-
-    fn writing(ctx: &egui::Context, runtime: &tokio::runtime::Handle, path: PathBuf, data: T) -> SaveStep<T> {
-        SaveStep::Writing(Background::start(ctx, runtime, move || data.write(&path)))
-    }
-
-    /// Move the save along: the dialog's answer, the file written. Call it every frame.
-    pub fn poll(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(step) = self.step.take() else { return };
-        self.step = match step {
-            SaveStep::Picking(dialog, data) => match dialog.poll() {
-                Picked::Waiting => Some(SaveStep::Picking(dialog, data)),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(SaveStep::Typing(PathPrompt::default(), data)),
-                Picked::File(path) => Some(Self::writing(ctx, runtime, path, data)),
-            },
-            typing @ SaveStep::Typing(..) => Some(typing),
-            SaveStep::Writing(job) => match job.poll() {
-                None => Some(SaveStep::Writing(job)),
-                Some(Ok(outcome)) => {
-                    self.outcome = Some(outcome);
-                    None
-                }
-                Some(Err(())) => {
-                    self.outcome = Some(Err("Writing the file failed".to_owned()));
-                    None
-                }
-            },
-        };
-    }
-
-    /// The typed-path prompt (when no dialog can be shown) and how the last save ended.
-    pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle) {
-        if let Some(SaveStep::Typing(prompt, _)) = &mut self.step {
-            match prompt.ui(ui, T::EXAMPLE_PATH) {
-                Prompted::Typing => {}
-                Prompted::Path(path) => {
-                    if let Some(SaveStep::Typing(_, data)) = self.step.take() {
-                        self.step = Some(Self::writing(ui.ctx(), runtime, path, data));
-                    }
-                }
-                Prompted::Cancelled => self.step = None,
-            }
-        }
-        match &self.outcome {
-            Some(Ok(text)) => {
-                ui.label(egui::RichText::new(text).color(super::theme::ok_color(ui)));
-            }
-            Some(Err(text)) => {
-                ui.label(egui::RichText::new(text).color(super::theme::error_color(ui)));
-            }
-            None => {}
-        }
     }
 }

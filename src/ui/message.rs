@@ -10,7 +10,7 @@ use super::context::{Commands, PanelContext, TabCommand};
 use super::dialogs::{SaveFile, Saved};
 use super::payload_view;
 use crate::model::history::TopicHistory;
-use crate::model::{Message, NodeId, Session};
+use crate::model::{Message, NodeId};
 use crate::payload::paths::ValuePaths;
 use crate::payload::{self, Format, Rendered, text::human_bytes};
 
@@ -135,19 +135,13 @@ impl MessageView {
             }
         });
         ui.add_space(4.0);
-        if let Some(picked) = self.message_ui(ui, session, id, &topic, runtime) {
+        if let Some(picked) = self.message_ui(ui, cx, id, &topic) {
             commands.push(TabCommand::Select(picked));
         }
     }
 
-    fn message_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        session: &Session,
-        id: NodeId,
-        topic: &str,
-        runtime: &tokio::runtime::Handle,
-    ) -> Option<NodeId> {
+    fn message_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, id: NodeId, topic: &str) -> Option<NodeId> {
+        let (session, runtime) = (cx.session, cx.runtime);
         let node = session.tree.get(id)?;
         let Some(latest) = node.latest() else {
             ui.weak(format!(
@@ -202,7 +196,7 @@ impl MessageView {
         if let Some(history) = history {
             self.history_ui(ui, id, history, picked.map(|e| e.seq));
             // Numbers are read as the payload is shown, chosen or detected.
-            self.chart.ui(ui, id, topic, history, format, runtime);
+            self.chart.ui(ui, cx, id, topic, history, format);
         }
         ui.separator();
 
@@ -270,7 +264,8 @@ impl MessageView {
         if save_clicked {
             let file_name = suggested_file_name(topic, "bin");
             let payload = Payload(message.payload.clone());
-            self.save.start(ui.ctx(), runtime, "Save payload", &file_name, payload);
+            self.save
+                .start(ui.ctx(), cx.dialogs, runtime, "Save payload", &file_name, payload);
         }
         self.save.ui(ui, runtime);
         let rendered = self.cache.as_ref().and_then(|c| c.rendered.as_ref());

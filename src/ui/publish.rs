@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use eframe::egui::{self, Key, Modifiers, RichText};
 
-use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
+use super::dialogs::{OpenFile, Opened};
 use super::theme;
 use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
@@ -79,16 +79,19 @@ pub struct PublishPane {
     /// A file whose bytes are the payload, instead of the editor's text.
     file: Option<(PathBuf, Bytes)>,
     /// Choosing or reading a payload file.
-    loading: Option<LoadFile>,
+    loading: OpenFile<PayloadFile>,
 }
 
-/// A payload file on its way in.
+/// A payload file, read whole.
 #[derive(Debug)]
-enum LoadFile {
-    Picking(Pending),
-    /// No file dialog could be shown: the path is typed.
-    Typing(PathPrompt),
-    Reading(Background<Result<(PathBuf, Bytes), String>>),
+struct PayloadFile(PathBuf, Bytes);
+
+impl Opened for PayloadFile {
+    const EXAMPLE_PATH: &'static str = "/path/to/payload.bin";
+
+    fn read(path: &std::path::Path) -> Result<Self, String> {
+        read_payload_file(path.to_path_buf()).map(|(path, bytes)| Self(path, bytes))
+    }
 }
 
 /// MQTT's largest packet: a payload file may not be larger.
@@ -123,7 +126,7 @@ impl Default for PublishPane {
             v5: false,
             notice: None,
             file: None,
-            loading: None,
+            loading: OpenFile::default(),
         }
     }
 }
@@ -414,28 +417,18 @@ impl PublishPane {
                 }
             }
             ui.separator();
-            if matches!(self.loading, Some(LoadFile::Picking(_) | LoadFile::Reading(_))) {
+            if self.loading.is_waiting() {
                 ui.spinner();
             } else if ui
                 .button("From file…")
                 .on_hover_text("Send a file's bytes, exactly, as the payload")
                 .clicked()
             {
-                self.loading = Some(LoadFile::Picking(Pending::open(ui.ctx(), runtime, "Payload file", &[])));
+                self.loading.start(ui.ctx(), cx.dialogs, runtime, "Payload file", &[]);
                 self.error = None;
             }
         });
-        if let Some(LoadFile::Typing(prompt)) = &mut self.loading {
-            match prompt.ui(ui, "/path/to/payload.bin") {
-                Prompted::Typing => {}
-                Prompted::Path(path) => {
-                    self.loading = Some(LoadFile::Reading(Background::start(ui.ctx(), runtime, move || {
-                        read_payload_file(path)
-                    })));
-                }
-                Prompted::Cancelled => self.loading = None,
-            }
-        }
+        self.loading.ui(ui, runtime);
         if let Some((path, bytes)) = &self.file {
             let mut clear = false;
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -592,33 +585,11 @@ impl PublishPane {
 
     /// A chosen payload file arriving: the dialog's answer, then its bytes read off the UI thread.
     fn poll_file(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle) {
-        let Some(loading) = self.loading.take() else { return };
-        self.loading = match loading {
-            LoadFile::Picking(dialog) => match dialog.poll() {
-                Picked::Waiting => Some(LoadFile::Picking(dialog)),
-                Picked::Cancelled => None,
-                Picked::Unavailable => Some(LoadFile::Typing(PathPrompt::default())),
-                Picked::File(path) => Some(LoadFile::Reading(Background::start(ctx, runtime, move || {
-                    read_payload_file(path)
-                }))),
-            },
-            typing @ LoadFile::Typing(_) => Some(typing),
-            LoadFile::Reading(job) => match job.poll() {
-                None => Some(LoadFile::Reading(job)),
-                Some(Ok(Ok(file))) => {
-                    self.file = Some(file);
-                    None
-                }
-                Some(Ok(Err(error))) => {
-                    self.error = Some(error);
-                    None
-                }
-                Some(Err(())) => {
-                    self.error = Some("The file could not be read".to_owned());
-                    None
-                }
-            },
-        };
+        match self.loading.poll(ctx, runtime) {
+            Some(Ok(PayloadFile(path, bytes))) => self.file = Some((path, bytes)),
+            Some(Err(error)) => self.error = Some(error),
+            None => {}
+        }
     }
 
     /// Says whether the editor's text will make a valid payload.

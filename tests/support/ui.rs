@@ -38,7 +38,9 @@ impl Fixture {
 
     pub fn harness_with(&self, keyring: Keyring) -> Harness<'static, App> {
         let store = Store::at(self.config.path());
-        let app = App::with_store(self.runtime.handle().clone(), Some(store), keyring);
+        let mut app = App::with_store(self.runtime.handle().clone(), Some(store), keyring);
+        // Files are picked by typing their path, with or without a desktop portal here.
+        app.set_dialogs(mqscope::ui::dialogs::Dialogs::typed());
         Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
             .with_max_steps(10_000)
