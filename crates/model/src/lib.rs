@@ -6,6 +6,7 @@ pub mod event;
 pub mod frozen;
 pub mod history;
 pub mod message;
+pub mod natural;
 pub mod outline;
 pub mod rows;
 pub mod search;

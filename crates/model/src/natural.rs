@@ -1,0 +1,135 @@
+//! The order names are shown in: as a person would read them.
+
+use std::cmp::Ordering;
+
+/// Hexadecimal ids at least this long, of equal length, are compared as text.
+const MIN_HEX_ID_CHARS: usize = 4;
+
+/// Order names as a person would: case-insensitive, digit runs by value
+/// (`sensor2` before `sensor10`), then by exact bytes so the order is total. A hexadecimal
+/// id (a run of at least [`MIN_HEX_ID_CHARS`] hexadecimal digits that starts with a digit and
+/// ends the word, as in `tasmota_000A0C` or a MAC-derived name) counts by its hexadecimal
+/// value, so ids of equal length sort as their text does. Every run's value depends on its
+/// own string alone, which keeps the order total whatever the names.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut left, mut right) = (a, b);
+    loop {
+        let (Some(l), Some(r)) = (left.chars().next(), right.chars().next()) else {
+            return match (left.is_empty(), right.is_empty()) {
+                (true, true) => a.cmp(b),
+                (true, false) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+        };
+        if l.is_ascii_digit() && r.is_ascii_digit() {
+            let (ln, rest_l) = number(left);
+            let (rn, rest_r) = number(right);
+            let ord = ln.cmp(&rn);
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            (left, right) = (rest_l, rest_r);
+        } else {
+            let ord = if l.is_ascii() && r.is_ascii() {
+                l.to_ascii_lowercase().cmp(&r.to_ascii_lowercase())
+            } else {
+                l.to_lowercase().cmp(r.to_lowercase())
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            left = left.get(l.len_utf8()..).unwrap_or_default();
+            right = right.get(r.len_utf8()..).unwrap_or_default();
+        }
+    }
+}
+
+/// The value of the run that starts `s` (which starts with a digit), and the rest: a
+/// hexadecimal id by its hexadecimal value, any other run of digits by its decimal value.
+/// Values too large for 128 bits saturate; the final comparison of the whole names still
+/// orders them.
+fn number(s: &str) -> (u128, &str) {
+    let hex_end = s.bytes().position(|b| !b.is_ascii_hexdigit()).unwrap_or(s.len());
+    let (hex, after_hex) = s.split_at(hex_end);
+    let ends_word = !after_hex.chars().next().is_some_and(char::is_alphanumeric);
+    let (digits, rest, radix) = if hex.len() >= MIN_HEX_ID_CHARS && ends_word {
+        (hex, after_hex, 16)
+    } else {
+        let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+        let (digits, rest) = s.split_at(end);
+        (digits, rest, 10)
+    };
+    let value = digits.chars().fold(0u128, |value, c| {
+        let digit = u128::from(c.to_digit(radix).unwrap_or(0));
+        value.saturating_mul(u128::from(radix)).saturating_add(digit)
+    });
+    (value, rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_is_total_and_consistent() {
+        assert_eq!(natural_cmp("Ärger", "ärger"), "Ärger".cmp("ärger"));
+        assert_eq!(natural_cmp("a2b", "a10a"), Ordering::Less);
+        assert_eq!(natural_cmp("a", "a0"), Ordering::Less);
+        assert_eq!(natural_cmp("a01", "a1"), "a01".cmp("a1"));
+        assert_eq!(natural_cmp("A", "a"), "A".cmp("a"));
+        assert_eq!(natural_cmp("x9", "x10"), Ordering::Less);
+        assert_eq!(natural_cmp("", "a"), Ordering::Less);
+    }
+
+    #[test]
+    fn hexadecimal_ids_of_equal_length_sort_as_text() {
+        let mut ids = ["tasmota_000A0C", "tasmota_000002", "tasmota_00001F", "tasmota_000010"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            ["tasmota_000002", "tasmota_000010", "tasmota_00001F", "tasmota_000A0C"]
+        );
+        // Without a letter among them, digits are numbers as before.
+        assert_eq!(natural_cmp("sensor2", "sensor10"), Ordering::Less);
+        assert_eq!(natural_cmp("device_0009", "device_0010"), Ordering::Less);
+        // Short runs stay numbers: room2a before room10.
+        assert_eq!(natural_cmp("room2a", "room10"), Ordering::Less);
+        // The order stays total: case only decides last.
+        assert_eq!(natural_cmp("id_00ab", "id_00AB"), "id_00ab".cmp("id_00AB"));
+    }
+
+    #[test]
+    fn the_order_is_consistent_for_any_names() {
+        // Names made of the pieces where the rules meet: digits, hex letters, padding,
+        // separators, case and non-ASCII. The order must hold for every pair and triple.
+        let pieces = [
+            "0", "1", "9", "00", "0A", "a", "F", "10", "_", "-", "x", "é", "0000F", "999", "1000",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let names: Vec<String> = (0..120)
+            .map(|_| {
+                (0..rng.usize(1..5))
+                    .map(|_| pieces[rng.usize(..pieces.len())])
+                    .collect()
+            })
+            .collect();
+        for a in &names {
+            assert_eq!(natural_cmp(a, a), Ordering::Equal);
+            for b in &names {
+                assert_eq!(natural_cmp(a, b), natural_cmp(b, a).reverse(), "{a} {b}");
+                for c in names.iter().take(40) {
+                    if natural_cmp(a, b) == Ordering::Less && natural_cmp(b, c) == Ordering::Less {
+                        assert_eq!(natural_cmp(a, c), Ordering::Less, "{a} < {b} < {c}");
+                    }
+                }
+            }
+        }
+        let mut sorted = names.clone();
+        sorted.sort_by(|a, b| natural_cmp(a, b));
+        assert!(
+            sorted
+                .windows(2)
+                .all(|w| natural_cmp(&w[0], &w[1]) != Ordering::Greater)
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! The tree's header controls: the search field and the order of the top level.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use row::sort_label;
+
+impl TreeView {
+    /// The search field: text or an MQTT filter, optionally in payloads; Escape clears it.
+    pub(super) fn search_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let width = (ui.available_width() - 100.0).max(120.0);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.search_text)
+                        .hint_text("Search topics (Ctrl+F), or a filter: home/+/temp")
+                        .desired_width(width),
+                )
+                .on_hover_text("Text anywhere in the topic, in any case; with + or # as a level, an MQTT filter");
+            field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search topics"));
+            if self.focus_search {
+                field.request_focus();
+                self.focus_search = false;
+            }
+            if (field.has_focus() || field.lost_focus()) && ui.input(|i| i.key_pressed(Key::Escape)) {
+                self.search_text.clear();
+            }
+            ui.checkbox(&mut self.search_payloads, "Payloads")
+                .on_hover_text("Also find topics whose latest payload contains the text");
+        });
+    }
+
+    /// The order of the top level, and of every branch without its own.
+    pub(super) fn sort_ui(&mut self, ui: &mut egui::Ui) {
+        let remembered = egui::Id::unique("mqscope-tree-sort");
+        if !std::mem::replace(&mut self.sort_restored, true)
+            && let Some(order) = ui.ctx().data_mut(|d| d.get_persisted::<SortOrder>(remembered))
+            && order != self.outline.default_sort()
+        {
+            self.outline.set_default_sort(order);
+            self.expansion_changed = true;
+        }
+        let mut order = self.outline.default_sort();
+        let combo = egui::ComboBox::from_id_salt("tree-sort")
+            .selected_text(sort_label(order))
+            .width(120.0)
+            .show_ui(ui, |ui| {
+                for option in SortOrder::ALL {
+                    ui.selectable_value(&mut order, option, sort_label(option));
+                }
+            });
+        combo.response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::ComboBox,
+                true,
+                format!("Sort topics by {}", sort_label(order)),
+            )
+        });
+        combo
+            .response
+            .on_hover_text("The order of the top level, and of every branch not given its own (right-click a branch)");
+        if order != self.outline.default_sort() {
+            self.outline.set_default_sort(order);
+            ui.ctx().data_mut(|d| d.insert_persisted(remembered, order));
+            self.expansion_changed = true;
+        }
+        ui.weak("Sort");
+    }
+}

@@ -1,0 +1,262 @@
+//! One row of the tree: expander, name, retained mark, counts, a one-line preview of the latest value, the fading highlight, and the row's menu.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+pub(super) enum RowAction {
+    None,
+    Select,
+    Toggle,
+    SelectAndToggle,
+    Pin,
+    /// Give the branch its own order, or let it follow the top level's.
+    Sort(Option<SortOrder>),
+}
+
+/// How a row is drawn, besides what it shows.
+pub(super) struct RowState {
+    pub(super) selected: bool,
+    pub(super) expanded: bool,
+    /// The branch's own order, if it has one.
+    pub(super) own_sort: Option<SortOrder>,
+    /// The top level's order, which branches without their own follow.
+    pub(super) default_sort: SortOrder,
+}
+
+/// The words for an order, in the sort control and the branch menu.
+pub(super) fn sort_label(order: SortOrder) -> &'static str {
+    match order {
+        SortOrder::Name => "Name",
+        SortOrder::Messages => "Messages",
+        SortOrder::Activity => "Latest activity",
+    }
+}
+
+/// A row's context menu. Returns what was picked.
+pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
+    let mut picked = None;
+    ui.menu_button("Sort by", |ui| {
+        for order in SortOrder::ALL {
+            if ui.radio(state.own_sort == Some(order), sort_label(order)).clicked() {
+                picked = Some(RowAction::Sort(Some(order)));
+            }
+        }
+        ui.separator();
+        let follow = format!("As the top level ({})", sort_label(state.default_sort).to_lowercase());
+        if ui.radio(state.own_sort.is_none(), follow).clicked() {
+            picked = Some(RowAction::Sort(None));
+        }
+    });
+    if picked.is_some() {
+        ui.close();
+    }
+    picked
+}
+
+/// Longest node name drawn, in chars (a 64 KiB level name is cut at paint time).
+const MAX_NAME_CHARS: usize = 200;
+pub(super) const PREVIEW_CHARS: usize = 160;
+
+pub(super) fn row_ui(
+    ui: &mut egui::Ui,
+    node: &RowData<'_>,
+    preview_text: Option<String>,
+    row: Row,
+    state: &RowState,
+    now: SystemTime,
+    fading: &mut bool,
+) -> RowAction {
+    let selected = state.selected;
+    let width = ui.available_width().max(200.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, theme::TREE_ROW_HEIGHT), Sense::hover());
+    // An id tied to the node, not to the position, so hover and double-click survive scrolling and new rows.
+    let response = ui.interact(rect, ui.scope_id().with(("topic-row", row.id)), Sense::click());
+    let name = if node.name.is_empty() { "(empty)" } else { node.name };
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+
+    if selected {
+        painter.rect_filled(rect, 2.0, visuals.selection.bg_fill);
+    } else if response.hovered() {
+        painter.rect_filled(rect, 2.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    if let Some(latest) = node.latest {
+        // A clock that stepped back makes the message look old, never forever new.
+        let age = now
+            .duration_since(latest.received_at)
+            .map_or(f32::INFINITY, |age| age.as_secs_f32());
+        if age < theme::HIGHLIGHT_SECS {
+            painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
+            *fading = true;
+        }
+    }
+
+    let text_color = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    let weak = visuals.weak_text_color();
+    let body = FontId::proportional(13.5);
+    let mono = TextStyle::Monospace.resolve(ui.style());
+    let mid_y = rect.center().y;
+    let mut x = rect.left() + 4.0 + f32::from(row.depth) * theme::TREE_INDENT;
+
+    let mut action = RowAction::None;
+    if node.has_children {
+        let arrow_rect = egui::Rect::from_center_size(egui::pos2(x + 7.0, mid_y), egui::vec2(16.0, 18.0));
+        let arrow = ui.interact(arrow_rect, response.id.with("expander"), Sense::click());
+        let verb = if state.expanded { "Collapse" } else { "Expand" };
+        arrow.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} {name}")));
+        let color = if arrow.hovered() {
+            visuals.strong_text_color()
+        } else {
+            weak
+        };
+        painter.add(expander_shape(arrow_rect.center(), state.expanded, color));
+        if arrow.clicked() {
+            action = RowAction::Toggle;
+        }
+    }
+    x += 18.0;
+
+    let shown_name = match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((cut, _)) => name.get(..cut).unwrap_or(name),
+        None => name,
+    };
+    let name_color = if node.name.is_empty() { weak } else { text_color };
+    let name_rect = painter.text(
+        egui::pos2(x, mid_y),
+        Align2::LEFT_CENTER,
+        shown_name,
+        body.clone(),
+        name_color,
+    );
+    x = name_rect.right() + 6.0;
+    if node.retained {
+        // A small "R": the broker holds a retained message for this topic.
+        let badge = painter.text(
+            egui::pos2(x + 3.0, mid_y),
+            Align2::LEFT_CENTER,
+            "R",
+            FontId::proportional(10.0),
+            weak,
+        );
+        painter.rect_stroke(
+            badge.expand2(egui::vec2(3.0, 1.0)),
+            3.0,
+            egui::Stroke::new(1.0, weak),
+            egui::StrokeKind::Outside,
+        );
+        x = badge.right() + 9.0;
+    }
+
+    // Counts on the right, then the value in the space between.
+    let counts = if node.has_children {
+        format!(
+            "{} · {}",
+            plural(u64::from(node.subtree_topics), "topic", "topics"),
+            plural(node.subtree_messages, "msg", "msgs")
+        )
+    } else if node.own_messages > 1 {
+        plural(node.own_messages, "msg", "msgs")
+    } else {
+        String::new()
+    };
+    let counts_rect = if counts.is_empty() {
+        egui::Rect::from_min_max(egui::pos2(rect.right() - 6.0, rect.top()), rect.right_bottom())
+    } else {
+        painter.text(
+            egui::pos2(rect.right() - 8.0, mid_y),
+            Align2::RIGHT_CENTER,
+            &counts,
+            FontId::proportional(11.5),
+            weak,
+        )
+    };
+
+    if let Some(latest) = node.latest {
+        let available = counts_rect.left() - 12.0 - x;
+        if available > 30.0 {
+            let mut value = String::with_capacity(PREVIEW_CHARS + 2);
+            value.push_str("= ");
+            if latest.payload.is_empty() {
+                value.push_str("(empty)");
+            } else if let Some(text) = &preview_text {
+                value.push_str(text);
+            } else {
+                value.push_str(&preview(&latest.payload, PREVIEW_CHARS));
+            }
+            let color = if latest.payload.is_empty() {
+                weak
+            } else {
+                theme::value_color(ui)
+            };
+            let galley = painter.layout(value, mono, color, f32::INFINITY);
+            let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
+            let pos = egui::pos2(x, mid_y - galley.size().y / 2.0);
+            painter.with_clip_rect(clip).galley(pos, galley, color);
+        }
+    }
+
+    // What a screen reader (and a UI test) reads for this row: its name, then counts and value.
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::selected(egui::Role::TreeItem, true, selected, name);
+        let value = node.latest.map(|m| {
+            preview_text
+                .clone()
+                .unwrap_or_else(|| preview(&m.payload, PREVIEW_CHARS))
+        });
+        let retained = if node.retained { "retained " } else { "" };
+        info.current_text_value = Some(match value {
+            Some(value) if counts.is_empty() => format!("{retained}= {value}"),
+            Some(value) => format!("{retained}= {value} ({counts})"),
+            None => counts.clone(),
+        });
+        info
+    });
+
+    // The row's menu: pinning for topics with a message, the order for branches.
+    if node.has_children || node.latest.is_some() {
+        response.context_menu(|ui| {
+            if node.latest.is_some() && ui.button("Pin to compare").clicked() {
+                action = RowAction::Pin;
+                ui.close();
+            }
+            if node.has_children
+                && let Some(picked) = row_menu_ui(ui, state)
+            {
+                action = picked;
+            }
+        });
+    }
+    if matches!(action, RowAction::Sort(_) | RowAction::Pin) {
+        return action;
+    }
+    if response.double_clicked() {
+        return RowAction::SelectAndToggle;
+    }
+    if response.clicked() && !matches!(action, RowAction::Toggle) {
+        return RowAction::Select;
+    }
+    action
+}
+
+/// A small filled triangle: pointing right when collapsed, down when expanded.
+pub(super) fn expander_shape(center: egui::Pos2, expanded: bool, color: egui::Color32) -> egui::Shape {
+    let (w, h) = (4.0, 4.5);
+    let points = if expanded {
+        vec![
+            center + egui::vec2(-h, -w * 0.6),
+            center + egui::vec2(h, -w * 0.6),
+            center + egui::vec2(0.0, w * 1.1),
+        ]
+    } else {
+        vec![
+            center + egui::vec2(-w * 0.6, -h),
+            center + egui::vec2(w * 1.1, 0.0),
+            center + egui::vec2(-w * 0.6, h),
+        ]
+    };
+    egui::Shape::convex_polygon(points, color, egui::Stroke::NONE)
+}
