@@ -11,19 +11,11 @@ use super::backoff::Backoff;
 use super::channel::{EventReceiver, EventSender, MAX_QUEUED_BYTES, Waker, bounded};
 use super::errors::{Retry, describe};
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
+use super::request::{Command, PublishRequest};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
-use crate::model::{
-    ConnectionState, Event, Message, Properties, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome,
-};
+use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
 use crate::payload::text::human_bytes;
-
-/// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
-pub const MAX_PACKET_BYTES: usize = 268_435_455;
-
-/// QoS 1 and 2 publishes in flight at most with MQTT 3.1.1 (Mosquitto's default
-/// `max_inflight_messages`); MQTT 5 takes the broker's receive maximum from CONNACK.
-pub const MAX_INFLIGHT: u16 = 20;
 
 /// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
 const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
@@ -43,33 +35,6 @@ const HEALTHY_AFTER: Duration = Duration::from_secs(10);
 
 /// How long a clean disconnect may take before the task just drops the socket.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
-
-/// A message to publish.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublishRequest {
-    /// Chosen by the caller; the [`Event::Published`] outcome carries it back.
-    pub id: u64,
-    /// Topic name (no wildcards).
-    pub topic: String,
-    /// Payload bytes.
-    pub payload: bytes::Bytes,
-    /// Delivery QoS.
-    pub qos: Qos,
-    /// Whether the broker should retain it.
-    pub retain: bool,
-    /// MQTT 5 properties to send with it (content type, response topic, correlation data,
-    /// user properties, message expiry, payload format); refused on an MQTT 3.1.1 connection.
-    pub properties: Option<Box<Properties>>,
-}
-
-/// Requests from the UI to a connection.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Command {
-    /// Publish a message; an [`Event::Published`] reports the outcome.
-    Publish(PublishRequest),
-    /// Send DISCONNECT and stop.
-    Disconnect,
-}
 
 /// A running connection: send it commands, drain its events.
 pub struct Connection {

@@ -6,11 +6,13 @@ pub mod channel;
 pub mod connection;
 pub mod errors;
 pub mod protocol;
+pub mod request;
 pub mod retained;
 pub mod settings;
 pub mod takeover;
 pub mod tls;
 
 pub use channel::{Drained, EventReceiver, Waker};
-pub use connection::{Command, Connection, PublishRequest};
+pub use connection::Connection;
+pub use request::{Command, PublishRequest};
 pub use settings::{AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options};

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use rumqttc::v5;
 use rumqttc::{Outgoing, TlsConfiguration, Transport};
 
-use super::connection::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
+use super::request::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
 use crate::model::{Properties, Qos, Subscription};
