@@ -9,8 +9,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::backoff::Backoff;
 use super::channel::{EventReceiver, EventSender, MAX_QUEUED_BYTES, Waker, bounded};
-use super::errors::{Retry, describe};
+use super::errors::describe;
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
+use super::recovery::{self, Ended, Next};
 use super::request::{Command, PublishRequest};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
@@ -29,9 +30,6 @@ const MAX_BATCH: usize = 4096;
 const MAX_BATCH_BYTES: usize = 1024 * 1024;
 /// While the window is behind, one packet is still read this often (keep-alive, commands).
 const ROOM_WAIT: Duration = Duration::from_millis(500);
-
-/// A connection that stayed up this long counts as healthy: backoff starts over.
-const HEALTHY_AFTER: Duration = Duration::from_secs(10);
 
 /// How long a clean disconnect may take before the task just drops the socket.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
@@ -452,41 +450,27 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 eventloop.forget_old_connection();
                 let failure = describe(&error, &task.settings);
                 tracing::warn!(broker = %task.settings.address, %error, "connection failed");
-                let was_up = connected_at.take();
-                match was_up {
-                    Some(since) if since.elapsed() >= HEALTHY_AFTER => {
-                        backoff.reset();
-                        takeover.clear();
-                    }
-                    Some(_) => {}
-                    // A failed attempt means the broker really was away: not a takeover loop.
-                    None => takeover.clear(),
-                }
-                if failure.retry == Retry::Never {
-                    task.state(ConnectionState::Failed { reason: failure.reason });
-                    return;
-                }
-                // A takeover kicks a connection that was fully up (subscribed); a broker that
-                // closes right after a denied SUBSCRIBE is something else.
-                let kicked = was_up.is_some() && subscribed && failure.closed_by_broker;
-                if !kicked {
-                    takeover.clear();
-                }
-                if kicked && takeover.closed_by_broker(Instant::now()) {
-                    task.state(ConnectionState::Failed {
-                        reason: format!(
-                            "The broker keeps closing this connection right after it opens: another client is probably \
-                             connected with the same client id \"{}\", and each connection pushes the other out. \
-                             Stopped reconnecting so the other client keeps its connection; change the client id, \
-                             or reconnect to take the id over.",
-                            task.settings.client_id
-                        ),
-                    });
-                    return;
+                let ended = Ended {
+                    up_for: connected_at.take().map(|since| since.elapsed()),
+                    subscribed,
+                };
+                let client_id = &task.settings.client_id;
+                let (failure, fresh_backoff) =
+                    match recovery::next_step(failure, ended, &mut takeover, Instant::now(), client_id) {
+                        Next::Stop(failure) => {
+                            task.state(ConnectionState::Failed {
+                                reason: failure.to_string(),
+                            });
+                            return;
+                        }
+                        Next::Retry { failure, fresh_backoff } => (failure, fresh_backoff),
+                    };
+                if fresh_backoff {
+                    backoff.reset();
                 }
                 let delay = backoff.next_delay();
                 task.state(ConnectionState::Reconnecting {
-                    reason: failure.reason,
+                    reason: failure.to_string(),
                     retry_at: Instant::now() + delay,
                     failures: backoff.failures(),
                 });

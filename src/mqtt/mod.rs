@@ -5,7 +5,10 @@ pub mod backoff;
 pub mod channel;
 pub mod connection;
 pub mod errors;
+pub mod failure;
 pub mod protocol;
+pub mod reasons;
+pub mod recovery;
 pub mod request;
 pub mod retained;
 pub mod settings;
@@ -14,5 +17,6 @@ pub mod tls;
 
 pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::Connection;
+pub use failure::{Failure, Retry};
 pub use request::{Command, PublishRequest};
 pub use settings::{AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options};

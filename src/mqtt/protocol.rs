@@ -9,6 +9,7 @@ use bytes::Bytes;
 use rumqttc::v5;
 use rumqttc::{Outgoing, TlsConfiguration, Transport};
 
+use super::reasons;
 use super::request::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
@@ -336,9 +337,7 @@ fn polled_v4(event: rumqttc::Event) -> Polled {
                 .iter()
                 .map(|code| match code {
                     SubscribeReasonCode::Success(qos) => Ok(from_v4_qos(*qos)),
-                    SubscribeReasonCode::Failure => {
-                        Err("refused by the broker (its access rules may not allow this filter)".to_owned())
-                    }
+                    SubscribeReasonCode::Failure => Err(reasons::SUBACK_V4_REFUSED.to_owned()),
                 })
                 .collect(),
         },
@@ -357,7 +356,7 @@ fn polled_v4(event: rumqttc::Event) -> Polled {
 }
 
 fn polled_v5(event: v5::Event) -> Polled {
-    use v5::mqttbytes::v5::{Packet, PubAckReason, PubRecReason, SubscribeReasonCode as Code};
+    use v5::mqttbytes::v5::{Packet, SubscribeReasonCode as Code};
     match event {
         v5::Event::Incoming(Packet::Publish(publish)) => {
             let properties = publish.properties.map(|p| Properties {
@@ -385,67 +384,33 @@ fn polled_v5(event: v5::Event) -> Polled {
         },
         v5::Event::Incoming(Packet::SubAck(ack)) => {
             let reason = ack.properties.and_then(|p| p.reason_string);
-            let with_reason = |words: &str| match &reason {
-                Some(reason) => format!("{words}: {reason}"),
-                None => words.to_owned(),
-            };
             Polled::SubAck {
                 pkid: ack.pkid,
                 granted: ack
                     .return_codes
                     .iter()
-                    .map(|code| match code {
-                        Code::Success(qos) => Ok(from_v5_qos(*qos)),
-                        Code::NotAuthorized => Err(with_reason("not authorized (0x87): the broker's rules forbid it")),
-                        Code::TopicFilterInvalid => Err(with_reason("the broker does not accept this filter (0x8F)")),
-                        Code::QuotaExceeded => Err(with_reason("the broker's quota is exceeded (0x97)")),
-                        Code::SharedSubscriptionsNotSupported => {
-                            Err(with_reason("the broker does not support shared subscriptions (0x9E)"))
-                        }
-                        Code::WildcardSubscriptionsNotSupported => {
-                            Err(with_reason("the broker does not support wildcards (0xA2)"))
-                        }
-                        Code::SubscriptionIdNotSupported => {
-                            Err(with_reason("the broker does not support subscription ids (0xA1)"))
-                        }
-                        Code::PkidInUse => Err(with_reason("packet id in use (0x91)")),
-                        Code::ImplementationSpecific => Err(with_reason("refused by the broker (0x83)")),
-                        Code::Unspecified | Code::Failure => Err(with_reason("refused by the broker (0x80)")),
+                    .map(|code| match (code, reasons::suback_v5(code)) {
+                        (Code::Success(qos), _) => Ok(from_v5_qos(*qos)),
+                        (_, words) => Err(reasons::with_reason_string(
+                            words.unwrap_or_default(),
+                            reason.as_deref(),
+                        )),
                     })
                     .collect(),
             }
         }
         v5::Event::Incoming(Packet::PubAck(ack)) => {
             let reason = ack.properties.and_then(|p| p.reason_string);
-            let refused = match ack.reason {
-                PubAckReason::Success | PubAckReason::NoMatchingSubscribers => None,
-                PubAckReason::NotAuthorized => Some("not authorized (0x87)"),
-                PubAckReason::TopicNameInvalid => Some("the topic is not accepted (0x90)"),
-                PubAckReason::QuotaExceeded => Some("the broker's quota is exceeded (0x97)"),
-                PubAckReason::PayloadFormatInvalid => Some("the payload does not match its format indicator (0x99)"),
-                PubAckReason::PacketIdentifierInUse => Some("packet id in use (0x91)"),
-                PubAckReason::ImplementationSpecificError => Some("refused by the broker (0x83)"),
-                PubAckReason::UnspecifiedError => Some("refused by the broker (0x80)"),
-            };
             Polled::PubAck {
                 pkid: ack.pkid,
-                refused: refused.map(|words| match reason {
-                    Some(reason) => format!("{words}: {reason}"),
-                    None => words.to_owned(),
-                }),
+                refused: reasons::puback_v5(ack.reason)
+                    .map(|words| reasons::with_reason_string(words, reason.as_deref())),
             }
         }
-        v5::Event::Incoming(Packet::PubRec(ack)) => {
-            let refused = match ack.reason {
-                PubRecReason::Success | PubRecReason::NoMatchingSubscribers => None,
-                PubRecReason::NotAuthorized => Some("not authorized (0x87)".to_owned()),
-                other => Some(format!("refused by the broker ({other:?})")),
-            };
-            Polled::PubRec {
-                pkid: ack.pkid,
-                refused,
-            }
-        }
+        v5::Event::Incoming(Packet::PubRec(ack)) => Polled::PubRec {
+            pkid: ack.pkid,
+            refused: reasons::pubrec_v5(ack.reason),
+        },
         v5::Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
         v5::Event::Incoming(_) => Polled::Other,
         v5::Event::Outgoing(outgoing) => polled_outgoing(outgoing),
