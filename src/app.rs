@@ -404,7 +404,7 @@ impl App {
         if let Some(request) = explorer.publish.tick(now, connected)
             && let Some(connection) = &explorer.connection
         {
-            connection.publish(request);
+            explorer.publish.published_as(connection.publish(request));
         }
         if let Some(wait) = explorer.publish.next_tick(now) {
             ctx.request_repaint_after(wait);
@@ -523,7 +523,7 @@ impl App {
                                         &self.runtime,
                                     );
                                     if let (Some(request), Some(connection)) = (request, &explorer.connection) {
-                                        connection.publish(request);
+                                        explorer.publish.published_as(connection.publish(request));
                                     }
                                 });
                         }

@@ -12,7 +12,7 @@ use super::channel::{EventReceiver, EventSender, MAX_QUEUED_BYTES, Waker, bounde
 use super::errors::describe;
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
 use super::recovery::{self, Ended, Next};
-use super::request::{Command, PublishRequest};
+use super::request::{Command, PublishId, PublishRequest};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
 use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
@@ -72,13 +72,14 @@ impl Connection {
         self.commands.send(Command::Disconnect).ok();
     }
 
-    /// Publish a message; an [`Event::Published`] with the request's id reports the outcome.
-    pub fn publish(&self, request: PublishRequest) {
-        let id = request.id;
-        if self.commands.send(Command::Publish(request)).is_err() {
-            // The task is gone: say so through the same channel the outcome would take.
-            tracing::debug!(id, "publish after the connection ended");
+    /// Publish a message. An [`Event::Published`] with the returned id reports the outcome.
+    pub fn publish(&self, request: PublishRequest) -> PublishId {
+        let id = PublishId::next();
+        if self.commands.send(Command::Publish { id, request }).is_err() {
+            // The task is gone, and with it the channel an outcome would take.
+            tracing::debug!(id = id.get(), "publish after the connection ended");
         }
+        id
     }
 
     /// Whether the task has ended.
@@ -100,15 +101,15 @@ struct Task {
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
     awaiting_suback: HashMap<u16, Vec<Subscription>>,
     /// Publish requests not yet handed to rumqttc (its request queue was full), in order.
-    backlog: VecDeque<PublishRequest>,
+    backlog: VecDeque<(PublishId, PublishRequest)>,
     /// Publish requests handed to rumqttc, waiting for their packet id, in order.
-    unsent_publishes: VecDeque<(u64, Qos)>,
+    unsent_publishes: VecDeque<(PublishId, Qos)>,
     /// QoS 1 publishes waiting for PUBACK, by packet id.
-    awaiting_puback: HashMap<u16, u64>,
+    awaiting_puback: HashMap<u16, PublishId>,
     /// QoS 2 publishes waiting for PUBCOMP, by packet id, oldest first: rumqttc reuses an
     /// id as soon as PUBREC came, so one id can wait for two PUBCOMPs (they come in order),
     /// and QoS 1 and 2 must not share a map.
-    awaiting_pubcomp: HashMap<u16, VecDeque<u64>>,
+    awaiting_pubcomp: HashMap<u16, VecDeque<PublishId>>,
     /// The largest packet the broker takes, when it said (MQTT 5 CONNACK).
     broker_max_packet: Option<u32>,
 }
@@ -146,29 +147,28 @@ impl Task {
         }
     }
 
-    fn published(&self, id: u64, outcome: PublishOutcome) {
-        self.events.send(Event::Published { id, outcome });
+    fn published(&self, id: PublishId, outcome: PublishOutcome) {
+        self.events.send(Event::Published { id: id.get(), outcome });
     }
 
-    fn publish(&mut self, request: PublishRequest, connected: bool) {
+    fn publish(&mut self, id: PublishId, request: PublishRequest, connected: bool) {
         if !connected {
             self.published(
-                request.id,
+                id,
                 PublishOutcome::Failed("Not connected: the message was not sent".to_owned()),
             );
             return;
         }
-        self.backlog.push_back(request);
+        self.backlog.push_back((id, request));
         self.pump_backlog();
     }
 
     /// Hand waiting publishes to rumqttc until its request queue is full;
     /// the rest go after the event loop has taken some.
     fn pump_backlog(&mut self) {
-        while let Some(request) = self.backlog.front() {
+        while let Some(&(id, ref request)) = self.backlog.front() {
             // rumqttc refuses an invalid topic with the same error as a full queue: tell them apart first.
             if !rumqttc::valid_topic(&request.topic) {
-                let id = request.id;
                 self.backlog.pop_front();
                 self.published(
                     id,
@@ -177,9 +177,9 @@ impl Task {
                 continue;
             }
             if let Some(max) = self.broker_max_packet
-                && publish_packet_size(request) > max as usize
+                && request.packet_size() > max as usize
             {
-                let (id, size) = (request.id, request.payload.len());
+                let size = request.payload.len();
                 self.backlog.pop_front();
                 self.published(
                     id,
@@ -194,12 +194,11 @@ impl Task {
             }
             match self.client.publish(request) {
                 Ok(()) => {
-                    self.unsent_publishes.push_back((request.id, request.qos));
+                    self.unsent_publishes.push_back((id, request.qos));
                     self.backlog.pop_front();
                 }
                 Err(SendError::Full) => break,
                 Err(SendError::Other(err)) => {
-                    let id = request.id;
                     self.backlog.pop_front();
                     self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}")));
                 }
@@ -209,13 +208,13 @@ impl Task {
 
     /// The connection is gone: whatever was not acknowledged will not be.
     fn fail_unacknowledged(&mut self, reason: &str) {
-        let ids: Vec<u64> = self
+        let ids: Vec<PublishId> = self
             .unsent_publishes
             .drain(..)
             .map(|(id, _)| id)
             .chain(self.awaiting_puback.drain().map(|(_, id)| id))
             .chain(self.awaiting_pubcomp.drain().flat_map(|(_, ids)| ids))
-            .chain(self.backlog.drain(..).map(|request| request.id))
+            .chain(self.backlog.drain(..).map(|(id, _)| id))
             .collect();
         for id in ids {
             self.published(
@@ -242,23 +241,6 @@ impl Task {
             .collect();
         self.events.send(Event::Subscribed(outcomes));
     }
-}
-
-/// The size of the PUBLISH packet for `request`, a little over rather than under.
-fn publish_packet_size(request: &PublishRequest) -> usize {
-    let properties = request.properties.as_ref().map_or(0, |p| {
-        let text = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() + 3);
-        text(&p.content_type)
-            + text(&p.response_topic)
-            + p.correlation_data.as_ref().map_or(0, |d| d.len() + 3)
-            + p.user_properties
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 5)
-                .sum::<usize>()
-            + 16
-    });
-    // Fixed header (at most 5), topic length and name, packet id, properties length.
-    5 + 2 + request.topic.len() + 2 + 4 + properties + request.payload.len()
 }
 
 /// A few words on why a connection ended, for the outcome of unacknowledged publishes.
@@ -335,7 +317,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                 tokio::select! {
                     biased;
                     command = commands.recv() => match command {
-                        Some(Command::Publish(request)) => task.publish(request, connected_at.is_some()),
+                        Some(Command::Publish { id, request }) => task.publish(id, request, connected_at.is_some()),
                         Some(Command::Disconnect) | None => break None,
                     },
                     polled = &mut poll => break Some(polled),
@@ -479,7 +461,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     tokio::select! {
                         () = tokio::time::sleep_until(wake_at) => break,
                         command = commands.recv() => match command {
-                            Some(Command::Publish(request)) => task.publish(request, false),
+                            Some(Command::Publish { id, request }) => task.publish(id, request, false),
                             Some(Command::Disconnect) | None => {
                                 task.state(ConnectionState::Disconnected);
                                 return;

@@ -18,5 +18,5 @@ pub mod tls;
 pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::Connection;
 pub use failure::{Failure, Retry};
-pub use request::{Command, PublishRequest};
+pub use request::{Command, PublishId, PublishRequest};
 pub use settings::{AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options};

@@ -4,7 +4,6 @@
 //! them out of the tree.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -21,9 +20,6 @@ use crate::payload::text::group_digits;
 const WINDOW: usize = 100;
 /// How long the check after a deletion may take at most.
 const CHECK_LIMIT: Duration = Duration::from_secs(60);
-
-/// Ids for deletion publishes, far from the publish pane's.
-static NEXT_ID: AtomicU64 = AtomicU64::new(1 << 40);
 
 enum Phase {
     Confirm,
@@ -151,16 +147,14 @@ impl DeleteJob {
                     let Some((_, topic)) = self.topics.get(self.next) else {
                         break;
                     };
-                    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-                    connection.publish(PublishRequest {
-                        id,
+                    let id = connection.publish(PublishRequest {
                         topic: topic.clone(),
                         payload: Bytes::new(),
                         qos: Qos::AtLeastOnce,
                         retain: true,
                         properties: None,
                     });
-                    self.outstanding.insert(id, self.next);
+                    self.outstanding.insert(id.get(), self.next);
                     self.sent.push(self.next);
                     self.next += 1;
                 }

@@ -11,7 +11,7 @@ use super::dialogs::{Background, PathPrompt, Pending, Picked, Prompted};
 use super::theme;
 use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
-use crate::mqtt::PublishRequest;
+use crate::mqtt::{PublishId, PublishRequest};
 use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 
@@ -57,9 +57,8 @@ pub struct PublishPane {
     /// How many sends a repeat makes; 0 repeats until stopped.
     times: u32,
     running: Option<Running>,
-    next_id: u64,
-    /// The last request sent: its id and a short description.
-    last: Option<(u64, String)>,
+    /// The last request sent: its id (once the connection gave one) and a short description.
+    last: Option<(Option<PublishId>, String)>,
     error: Option<String>,
     /// Saved messages and history of the connected broker.
     messages: BrokerMessages,
@@ -111,7 +110,6 @@ impl Default for PublishPane {
             interval_ms: 1000,
             times: 10,
             running: None,
-            next_id: 1,
             last: None,
             error: None,
             messages: BrokerMessages::default(),
@@ -281,10 +279,7 @@ impl PublishPane {
         } else {
             None
         };
-        let id = self.next_id;
-        self.next_id += 1;
         Ok(PublishRequest {
-            id,
             topic,
             payload,
             qos: self.qos,
@@ -303,7 +298,14 @@ impl PublishPane {
             request.qos,
             if request.retain { ", retained" } else { "" }
         );
-        self.last = Some((request.id, what));
+        self.last = Some((None, what));
+    }
+
+    /// The connection took the last request returned, as `id`.
+    pub fn published_as(&mut self, id: PublishId) {
+        if let Some((last, _)) = &mut self.last {
+            *last = Some(id);
+        }
     }
 
     /// Send the next message of a repeat when it is due. Call every frame.
@@ -677,7 +679,7 @@ impl PublishPane {
             ui.label(RichText::new(notice).color(theme::ok_color(ui)));
         }
         let Some((id, what)) = &self.last else { return };
-        let (text, color) = match session.publish_outcome(*id) {
+        let (text, color) = match id.and_then(|id| session.publish_outcome(id.get())) {
             None => (format!("Sending {what}…"), ui.visuals().weak_text_color()),
             Some(PublishOutcome::Sent) => (format!("Sent {what}"), theme::ok_color(ui)),
             Some(PublishOutcome::Acknowledged { packet }) => (
@@ -741,11 +743,6 @@ mod tests {
         pane.payload = "ON".into();
         let request = pane.request(1).expect("valid");
         assert_eq!(request.payload, Bytes::from_static(b"ON"));
-        assert_ne!(
-            pane.request(1).expect("valid").id,
-            request.id,
-            "each request has its own id"
-        );
     }
 
     #[test]
