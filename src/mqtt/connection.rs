@@ -10,13 +10,13 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use super::backoff::Backoff;
 use super::channel::{EventReceiver, EventSender, MAX_QUEUED_BYTES, Waker, bounded};
 use super::errors::describe;
+use super::inflight::{Inflight, PublishFailure, Report};
 use super::protocol::{self, Client, EventLoop, Polled, SendError};
 use super::recovery::{self, Ended, Next};
 use super::request::{Command, PublishId, PublishRequest};
 use super::settings::ConnectionSettings;
 use super::takeover::TakeoverDetector;
-use crate::model::{ConnectionState, Event, Message, PublishOutcome, Qos, Received, Subscription, SubscriptionOutcome};
-use crate::payload::text::human_bytes;
+use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
 
 /// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
 const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
@@ -100,16 +100,8 @@ struct Task {
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
     awaiting_suback: HashMap<u16, Vec<Subscription>>,
-    /// Publish requests not yet handed to rumqttc (its request queue was full), in order.
-    backlog: VecDeque<(PublishId, PublishRequest)>,
-    /// Publish requests handed to rumqttc, waiting for their packet id, in order.
-    unsent_publishes: VecDeque<(PublishId, Qos)>,
-    /// QoS 1 publishes waiting for PUBACK, by packet id.
-    awaiting_puback: HashMap<u16, PublishId>,
-    /// QoS 2 publishes waiting for PUBCOMP, by packet id, oldest first: rumqttc reuses an
-    /// id as soon as PUBREC came, so one id can wait for two PUBCOMPs (they come in order),
-    /// and QoS 1 and 2 must not share a map.
-    awaiting_pubcomp: HashMap<u16, VecDeque<PublishId>>,
+    /// Every publish without an outcome yet.
+    inflight: Inflight,
     /// The largest packet the broker takes, when it said (MQTT 5 CONNACK).
     broker_max_packet: Option<u32>,
 }
@@ -147,80 +139,51 @@ impl Task {
         }
     }
 
-    fn published(&self, id: PublishId, outcome: PublishOutcome) {
+    fn report(&self, (id, outcome): Report) {
         self.events.send(Event::Published { id: id.get(), outcome });
     }
 
     fn publish(&mut self, id: PublishId, request: PublishRequest, connected: bool) {
-        if !connected {
-            self.published(
-                id,
-                PublishOutcome::Failed("Not connected: the message was not sent".to_owned()),
-            );
-            return;
+        match self.inflight.request(id, request, connected) {
+            Some(report) => self.report(report),
+            None => self.pump(),
         }
-        self.backlog.push_back((id, request));
-        self.pump_backlog();
     }
 
-    /// Hand waiting publishes to rumqttc until its request queue is full;
-    /// the rest go after the event loop has taken some.
-    fn pump_backlog(&mut self) {
-        while let Some(&(id, ref request)) = self.backlog.front() {
-            // rumqttc refuses an invalid topic with the same error as a full queue: tell them apart first.
-            if !rumqttc::valid_topic(&request.topic) {
-                self.backlog.pop_front();
-                self.published(
-                    id,
-                    PublishOutcome::Failed("Not a valid topic to publish to (no + or # allowed)".to_owned()),
-                );
-                continue;
-            }
-            if let Some(max) = self.broker_max_packet
+    /// Hand waiting publishes to rumqttc while the in-flight limit allows and its request
+    /// queue has room; the rest go after acknowledgements or after the event loop took some.
+    fn pump(&mut self) {
+        while let Some(request) = self.inflight.next() {
+            let failure = if !rumqttc::valid_topic(&request.topic) {
+                // rumqttc refuses an invalid topic with the same error as a full queue: tell them apart first.
+                PublishFailure::InvalidTopic
+            } else if let Some(max) = self.broker_max_packet
                 && request.packet_size() > max as usize
             {
-                let size = request.payload.len();
-                self.backlog.pop_front();
-                self.published(
-                    id,
-                    PublishOutcome::Failed(format!(
-                        "Too large for this broker: it takes packets of up to {} and this message's payload alone \
-                         is {}",
-                        human_bytes(u64::from(max)),
-                        human_bytes(size as u64)
-                    )),
-                );
-                continue;
-            }
-            match self.client.publish(request) {
-                Ok(()) => {
-                    self.unsent_publishes.push_back((id, request.qos));
-                    self.backlog.pop_front();
+                PublishFailure::TooLarge {
+                    max_packet_bytes: max,
+                    payload_bytes: request.payload.len(),
                 }
-                Err(SendError::Full) => break,
-                Err(SendError::Other(err)) => {
-                    self.backlog.pop_front();
-                    self.published(id, PublishOutcome::Failed(format!("Could not be sent: {err}")));
+            } else {
+                match self.client.publish(request) {
+                    Ok(()) => {
+                        self.inflight.handed_over();
+                        continue;
+                    }
+                    Err(SendError::Full) => break,
+                    Err(SendError::Other(err)) => PublishFailure::NotSent(err),
                 }
+            };
+            if let Some(report) = self.inflight.not_handed_over(failure) {
+                self.report(report);
             }
         }
     }
 
     /// The connection is gone: whatever was not acknowledged will not be.
     fn fail_unacknowledged(&mut self, reason: &str) {
-        let ids: Vec<PublishId> = self
-            .unsent_publishes
-            .drain(..)
-            .map(|(id, _)| id)
-            .chain(self.awaiting_puback.drain().map(|(_, id)| id))
-            .chain(self.awaiting_pubcomp.drain().flat_map(|(_, ids)| ids))
-            .chain(self.backlog.drain(..).map(|(id, _)| id))
-            .collect();
-        for id in ids {
-            self.published(
-                id,
-                PublishOutcome::Failed(format!("Not acknowledged: the connection was lost ({reason})")),
-            );
+        for report in self.inflight.connection_lost(reason) {
+            self.report(report);
         }
     }
 
@@ -287,10 +250,7 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         batch_bytes: 0,
         unsent_subscriptions: VecDeque::new(),
         awaiting_suback: HashMap::new(),
-        backlog: VecDeque::new(),
-        unsent_publishes: VecDeque::new(),
-        awaiting_puback: HashMap::new(),
-        awaiting_pubcomp: HashMap::new(),
+        inflight: Inflight::default(),
         broker_max_packet: None,
     };
     let mut backoff = Backoff::default();
@@ -358,8 +318,12 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     },
                 });
             }
-            Ok(Polled::ConnAck { max_packet_size }) => {
+            Ok(Polled::ConnAck {
+                max_packet_size,
+                inflight_limit,
+            }) => {
                 task.broker_max_packet = max_packet_size;
+                task.inflight.set_limit(inflight_limit);
                 connected_at = Some(Instant::now());
                 subscribed = false;
                 tracing::info!(broker = %task.settings.address, "connected");
@@ -374,41 +338,24 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
                     task.awaiting_suback.insert(pkid, subscriptions);
                 }
             }
-            Ok(Polled::SentPublish(pkid)) => match task.unsent_publishes.pop_front() {
-                Some((id, Qos::AtMostOnce)) => task.published(id, PublishOutcome::Sent),
-                Some((id, Qos::AtLeastOnce)) => {
-                    task.awaiting_puback.insert(pkid, id);
-                }
-                Some((id, Qos::ExactlyOnce)) => {
-                    task.awaiting_pubcomp.entry(pkid).or_default().push_back(id);
-                }
-                None => {}
-            },
-            Ok(Polled::PubAck { pkid, refused }) => {
-                if let Some(id) = task.awaiting_puback.remove(&pkid) {
-                    task.published(
-                        id,
-                        match refused {
-                            None => PublishOutcome::Acknowledged { packet: "PUBACK" },
-                            Some(reason) => PublishOutcome::Failed(format!("The broker refused it: {reason}")),
-                        },
-                    );
+            Ok(Polled::SentPublish(pkid)) => {
+                if let Some(report) = task.inflight.sent(pkid) {
+                    task.report(report);
                 }
             }
-            Ok(Polled::PubRec {
-                pkid,
-                refused: Some(reason),
-            }) => {
-                // A refused QoS 2 publish gets no PUBCOMP.
-                let waiting = task.awaiting_pubcomp.get_mut(&pkid);
-                if let Some(id) = waiting.and_then(VecDeque::pop_front) {
-                    task.published(id, PublishOutcome::Failed(format!("The broker refused it: {reason}")));
+            Ok(Polled::PubAck { pkid, refused }) => {
+                if let Some(report) = task.inflight.puback(pkid, refused) {
+                    task.report(report);
+                }
+            }
+            Ok(Polled::PubRec { pkid, refused }) => {
+                if let Some(report) = task.inflight.pubrec(pkid, refused) {
+                    task.report(report);
                 }
             }
             Ok(Polled::PubComp { pkid }) => {
-                let waiting = task.awaiting_pubcomp.get_mut(&pkid);
-                if let Some(id) = waiting.and_then(VecDeque::pop_front) {
-                    task.published(id, PublishOutcome::Acknowledged { packet: "PUBCOMP" });
+                if let Some(report) = task.inflight.pubcomp(pkid) {
+                    task.report(report);
                 }
             }
             Ok(Polled::SubAck { pkid, granted }) => {
@@ -480,8 +427,8 @@ async fn run(settings: ConnectionSettings, events: EventSender, mut commands: Un
         {
             task.flush();
         }
-        if !task.backlog.is_empty() && connected_at.is_some() {
-            task.pump_backlog();
+        if connected_at.is_some() {
+            task.pump();
         }
     }
 }

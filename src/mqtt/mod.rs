@@ -6,6 +6,7 @@ pub mod channel;
 pub mod connection;
 pub mod errors;
 pub mod failure;
+pub mod inflight;
 pub mod protocol;
 pub mod reasons;
 pub mod recovery;

@@ -68,7 +68,11 @@ pub enum Polled {
         properties: Option<Arc<Properties>>,
     },
     /// The broker accepted the connection; with MQTT 5 it may say the largest packet it takes.
-    ConnAck { max_packet_size: Option<u32> },
+    /// QoS 1 and 2 publishes in flight are limited to `inflight_limit` from now on.
+    ConnAck {
+        max_packet_size: Option<u32>,
+        inflight_limit: u16,
+    },
     /// The broker answered a SUBSCRIBE: the QoS granted, or why not, per filter.
     SubAck {
         pkid: u16,
@@ -329,7 +333,10 @@ fn polled_v4(event: rumqttc::Event) -> Polled {
             retain: publish.retain,
             properties: None,
         },
-        Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck { max_packet_size: None },
+        Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck {
+            max_packet_size: None,
+            inflight_limit: MAX_INFLIGHT,
+        },
         Event::Incoming(Packet::SubAck(ack)) => Polled::SubAck {
             pkid: ack.pkid,
             granted: ack
@@ -379,9 +386,14 @@ fn polled_v5(event: v5::Event) -> Polled {
                 properties: properties.filter(|p| !p.is_empty()).map(Arc::new),
             }
         }
-        v5::Event::Incoming(Packet::ConnAck(ack)) => Polled::ConnAck {
-            max_packet_size: ack.properties.and_then(|p| p.max_packet_size),
-        },
+        v5::Event::Incoming(Packet::ConnAck(ack)) => {
+            let properties = ack.properties.as_ref();
+            Polled::ConnAck {
+                max_packet_size: properties.and_then(|p| p.max_packet_size),
+                // Without a receive maximum the broker takes 65,535 (MQTT 5, 3.2.2.3.3).
+                inflight_limit: properties.and_then(|p| p.receive_max).unwrap_or(u16::MAX),
+            }
+        }
         v5::Event::Incoming(Packet::SubAck(ack)) => {
             let reason = ack.properties.and_then(|p| p.reason_string);
             Polled::SubAck {

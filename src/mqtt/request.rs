@@ -31,6 +31,14 @@ impl PublishId {
     }
 }
 
+#[cfg(test)]
+impl PublishId {
+    /// An id for tests of the pure parts.
+    pub(crate) fn example(id: u64) -> Self {
+        Self(id)
+    }
+}
+
 /// A message to publish.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishRequest {
