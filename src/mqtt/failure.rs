@@ -172,11 +172,7 @@ pub enum Failure {
         reason_string: Option<String>,
     },
     /// The broker said another client took the session over (MQTT 5 DISCONNECT 0x8E).
-    #[error(
-        "Another client connected to {broker} with the same client id \"{client_id}\" (the broker said: session \
-         taken over, 0x8E). Stopped reconnecting so the other client keeps its connection; change the client id, \
-         or reconnect to take the id over."
-    )]
+    #[error("{}", reasons::session_taken_over(.broker, .client_id))]
     SessionTakenOver {
         /// The broker.
         broker: String,

@@ -61,6 +61,15 @@ pub fn protocol_refused(broker: &str, version: MqttVersion) -> String {
     }
 }
 
+/// DISCONNECT "session taken over" (MQTT 5, 0x8E): another client connected with the same id.
+pub fn session_taken_over(broker: &str, client_id: &str) -> String {
+    format!(
+        "Another client connected to {broker} with the same client id \"{client_id}\" (the broker said: session \
+         taken over, 0x8E). Stopped reconnecting so the other client keeps its connection; change the client id, \
+         or reconnect to take the id over."
+    )
+}
+
 /// An incoming packet over this connection's maximum of `max_bytes` (when known).
 pub fn packet_too_large(size_bytes: usize, max_bytes: Option<usize>) -> String {
     match max_bytes {
