@@ -135,7 +135,8 @@ impl Inflight {
     /// The publish to hand to rumqttc next, if one may go now: the oldest waiting, unless it
     /// needs an acknowledgement and the in-flight limit is reached (it then waits, and so do
     /// the ones behind it, so publishes leave in the order they were asked for).
-    /// Answer with [`Self::handed_over`] or [`Self::not_handed_over`].
+    /// Answer with [`Self::handed_over`] or [`Self::not_handed_over`], or with nothing when
+    /// rumqttc's request queue is full (it stays the next one).
     pub fn next(&self) -> Option<&PublishRequest> {
         let (_, request) = self.backlog.front()?;
         let room = request.qos == Qos::AtMostOnce || self.in_flight < usize::from(self.limit);
