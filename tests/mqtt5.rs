@@ -81,35 +81,30 @@ fn publishing_at_every_qos_is_acknowledged() {
     settings.subscriptions = vec![Subscription::new("v5/#")];
     let mut watch = Watch::connect(settings);
     watch.until_connected();
-    for (id, qos) in [(1, Qos::AtMostOnce), (2, Qos::AtLeastOnce), (3, Qos::ExactlyOnce)] {
-        watch.publish(PublishRequest {
-            id,
+    let mut ids = Vec::new();
+    for qos in [Qos::AtMostOnce, Qos::AtLeastOnce, Qos::ExactlyOnce] {
+        ids.push(watch.publish(PublishRequest {
             topic: format!("v5/q{}", qos.level()),
             payload: bytes::Bytes::from_static(b"hello"),
             qos,
             retain: false,
             properties: None,
-        });
+        }));
     }
     // More QoS 1 and 2 at once than Mosquitto's receive maximum (20): all go through.
-    for id in 10..110 {
-        watch.publish(PublishRequest {
-            id,
+    for n in 10..110 {
+        ids.push(watch.publish(PublishRequest {
             topic: "v5/burst".into(),
-            payload: bytes::Bytes::from(id.to_string()),
-            qos: if id % 2 == 0 {
-                Qos::AtLeastOnce
-            } else {
-                Qos::ExactlyOnce
-            },
+            payload: bytes::Bytes::from(n.to_string()),
+            qos: if n % 2 == 0 { Qos::AtLeastOnce } else { Qos::ExactlyOnce },
             retain: false,
             properties: None,
-        });
+        }));
     }
     watch.until("every outcome", WAIT, |s| {
-        (1..=3).chain(10..110).all(|id| s.publish_outcome(id).is_some())
+        ids.iter().all(|&id| s.publish_outcome(id).is_some())
     });
-    for id in (1..=3).chain(10..110) {
+    for &id in &ids {
         let outcome = watch.session.publish_outcome(id).expect("outcome");
         assert!(
             matches!(outcome, PublishOutcome::Sent | PublishOutcome::Acknowledged { .. }),
@@ -204,7 +199,6 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
         ..mqscope::model::Properties::default()
     };
     watch.publish(PublishRequest {
-        id: 1,
         topic: "rt/with-properties".into(),
         payload: bytes::Bytes::from_static(b"hello"),
         qos: Qos::AtLeastOnce,
@@ -231,16 +225,14 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
 
     // The broker takes packets of at most 2 KiB (it says so in CONNACK): a bigger message is
     // refused with the sizes, without losing the connection; a small one still goes.
-    watch.publish(PublishRequest {
-        id: 2,
+    let big = watch.publish(PublishRequest {
         topic: "rt/big".into(),
         payload: bytes::Bytes::from(vec![b'x'; 4000]),
         qos: Qos::AtLeastOnce,
         retain: false,
         properties: None,
     });
-    watch.publish(PublishRequest {
-        id: 3,
+    let small = watch.publish(PublishRequest {
         topic: "rt/small".into(),
         payload: bytes::Bytes::from_static(b"fits"),
         qos: Qos::AtLeastOnce,
@@ -248,9 +240,9 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
         properties: None,
     });
     watch.until("both outcomes", WAIT, |s| {
-        s.publish_outcome(2).is_some() && s.publish_outcome(3).is_some()
+        s.publish_outcome(big).is_some() && s.publish_outcome(small).is_some()
     });
-    match watch.session.publish_outcome(2) {
+    match watch.session.publish_outcome(big) {
         Some(PublishOutcome::Failed(why)) => assert!(
             why.contains("Too large for this broker") && why.contains("2.0 KiB"),
             "{why}"
@@ -258,7 +250,7 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(matches!(
-        watch.session.publish_outcome(3),
+        watch.session.publish_outcome(small),
         Some(PublishOutcome::Acknowledged { .. })
     ));
     assert!(watch.session.state().is_connected());
@@ -270,8 +262,7 @@ fn properties_on_an_mqtt_3_connection_are_refused_in_words() {
     let broker = Broker::start();
     let mut watch = Watch::connect(broker.settings());
     watch.until_connected();
-    watch.publish(PublishRequest {
-        id: 1,
+    let id = watch.publish(PublishRequest {
         topic: "x".into(),
         payload: bytes::Bytes::new(),
         qos: Qos::AtMostOnce,
@@ -281,8 +272,8 @@ fn properties_on_an_mqtt_3_connection_are_refused_in_words() {
             ..mqscope::model::Properties::default()
         })),
     });
-    watch.until("the outcome", WAIT, |s| s.publish_outcome(1).is_some());
-    match watch.session.publish_outcome(1) {
+    watch.until("the outcome", WAIT, |s| s.publish_outcome(id).is_some());
+    match watch.session.publish_outcome(id) {
         Some(PublishOutcome::Failed(why)) => assert!(why.contains("need an MQTT 5 connection"), "{why}"),
         other => panic!("expected a refusal, got {other:?}"),
     }

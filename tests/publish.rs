@@ -11,9 +11,8 @@ use support::{Broker, Watch};
 
 const WAIT: Duration = Duration::from_secs(15);
 
-fn request(id: u64, topic: &str, payload: &str, qos: Qos, retain: bool) -> PublishRequest {
+fn request(topic: &str, payload: &str, qos: Qos, retain: bool) -> PublishRequest {
     PublishRequest {
-        id,
         topic: topic.to_owned(),
         payload: Bytes::from(payload.as_bytes().to_vec()),
         qos,
@@ -34,11 +33,10 @@ fn publish_with_each_qos_reaches_another_client_and_reports_the_ack() {
         (Qos::AtLeastOnce, PublishOutcome::Acknowledged { packet: "PUBACK" }),
         (Qos::ExactlyOnce, PublishOutcome::Acknowledged { packet: "PUBCOMP" }),
     ];
-    for (i, (qos, outcome)) in expected.into_iter().enumerate() {
-        let id = i as u64 + 1;
+    for (qos, outcome) in expected {
         let topic = format!("lab/qos{}", qos.level());
         let subscriber = broker.mosquitto_sub(&topic, 1);
-        watch.publish(request(id, &topic, "ping", qos, false));
+        let id = watch.publish(request(&topic, "ping", qos, false));
         watch.until("the outcome", WAIT, |s| s.publish_outcome(id).is_some());
         assert_eq!(watch.session.publish_outcome(id), Some(&outcome));
         let output = subscriber.wait_with_output().expect("mosquitto_sub output");
@@ -52,14 +50,8 @@ fn publish_retained_is_kept_by_the_broker() {
     let broker = Broker::start();
     let mut watch = Watch::connect(broker.settings());
     watch.until_connected();
-    watch.publish(request(
-        7,
-        "lab/lamp/state",
-        r#"{"state":"ON"}"#,
-        Qos::AtLeastOnce,
-        true,
-    ));
-    watch.until("the ack", WAIT, |s| s.publish_outcome(7).is_some());
+    let id = watch.publish(request("lab/lamp/state", r#"{"state":"ON"}"#, Qos::AtLeastOnce, true));
+    watch.until("the ack", WAIT, |s| s.publish_outcome(id).is_some());
     // A client that subscribes afterwards gets it: the broker retained it.
     let output = broker
         .mosquitto_sub("lab/lamp/state", 1)
@@ -82,9 +74,9 @@ fn publish_while_not_connected_says_so() {
     );
     let mut watch = Watch::connect(settings);
     watch.until("the first failure", WAIT, |s| Watch::reason_contains(s, "refused"));
-    watch.publish(request(3, "lab/x", "1", Qos::AtLeastOnce, false));
-    watch.until("the outcome", WAIT, |s| s.publish_outcome(3).is_some());
-    match watch.session.publish_outcome(3) {
+    let id = watch.publish(request("lab/x", "1", Qos::AtLeastOnce, false));
+    watch.until("the outcome", WAIT, |s| s.publish_outcome(id).is_some());
+    match watch.session.publish_outcome(id) {
         Some(PublishOutcome::Failed(why)) => assert!(why.contains("Not connected"), "{why}"),
         other => panic!("expected a failure, got {other:?}"),
     }
@@ -99,17 +91,18 @@ fn publish_of_thousands_at_once_are_all_acknowledged() {
     let mut watch = Watch::connect(settings);
     watch.until_connected();
     // Far more than rumqttc's request queue holds: the rest must wait, not fail.
-    for id in 1..=2000u64 {
-        watch.publish(request(id, &format!("bulk/{id}"), "x", Qos::AtLeastOnce, true));
-    }
+    let ids: Vec<u64> = (1..=2000)
+        .map(|n| watch.publish(request(&format!("bulk/{n}"), "x", Qos::AtLeastOnce, true)))
+        .collect();
     watch.until("2000 acknowledgements", WAIT, |s| {
-        (1..=2000).all(|id| s.publish_outcome(id).is_some())
+        ids.iter().all(|&id| s.publish_outcome(id).is_some())
     });
-    for id in 1..=2000u64 {
+    for (n, &id) in ids.iter().enumerate() {
         assert_eq!(
             watch.session.publish_outcome(id),
             Some(&PublishOutcome::Acknowledged { packet: "PUBACK" }),
-            "message {id}"
+            "message {}",
+            n + 1
         );
     }
     watch.disconnect();
@@ -129,14 +122,14 @@ fn publish_of_mixed_qos_gets_each_its_own_acknowledgement() {
         1 => Qos::AtLeastOnce,
         _ => Qos::ExactlyOnce,
     };
-    for id in 1..=600u64 {
-        watch.publish(request(id, &format!("mixed/{id}"), "x", qos_of(id), false));
-    }
+    let ids: Vec<(u64, u64)> = (1..=600)
+        .map(|n| (n, watch.publish(request(&format!("mixed/{n}"), "x", qos_of(n), false))))
+        .collect();
     watch.until("600 outcomes", WAIT, |s| {
-        (1..=600).all(|id| s.publish_outcome(id).is_some())
+        ids.iter().all(|&(_, id)| s.publish_outcome(id).is_some())
     });
-    for id in 1..=600u64 {
-        let expected = match qos_of(id) {
+    for &(n, id) in &ids {
+        let expected = match qos_of(n) {
             Qos::AtMostOnce => PublishOutcome::Sent,
             Qos::AtLeastOnce => PublishOutcome::Acknowledged { packet: "PUBACK" },
             Qos::ExactlyOnce => PublishOutcome::Acknowledged { packet: "PUBCOMP" },
@@ -144,7 +137,7 @@ fn publish_of_mixed_qos_gets_each_its_own_acknowledgement() {
         assert_eq!(
             watch.session.publish_outcome(id),
             Some(&expected),
-            "message {id}; broker log:\n{}",
+            "message {n}; broker log:\n{}",
             broker.log()
         );
     }

@@ -6,7 +6,6 @@
 //! taken out of the tree. "Confirmed" is said only when that check found nothing left.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -21,9 +20,6 @@ use crate::ui::tree::plural;
 const WINDOW: usize = 100;
 /// How long each question to the broker may take at most.
 const CHECK_LIMIT: Duration = Duration::from_secs(60);
-
-/// Ids for deletion publishes, far from the publish pane's.
-static NEXT_ID: AtomicU64 = AtomicU64::new(1 << 40);
 
 /// The broker's answer to "which topics do you retain under this filter?".
 type Answer = mpsc::Receiver<Result<Vec<String>, String>>;
@@ -237,16 +233,14 @@ impl ClearJob {
             let Some(topic) = self.topics.get(self.next) else {
                 break;
             };
-            let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-            connection.publish(PublishRequest {
-                id,
+            let id = connection.publish(PublishRequest {
                 topic: topic.clone(),
                 payload: Bytes::new(),
                 qos: Qos::AtLeastOnce,
                 retain: true,
                 properties: None,
             });
-            self.outstanding.insert(id, self.next);
+            self.outstanding.insert(id.get(), self.next);
             self.sent.push(self.next);
             self.next += 1;
         }

@@ -110,7 +110,7 @@ impl Explorer {
         if let Some(request) = self.publish.tick(now, connected)
             && let Some(connection) = &self.connection
         {
-            connection.publish(request);
+            self.publish.published_as(connection.publish(request));
         }
         if let Some(wait) = self.publish.next_tick(now) {
             ctx.request_repaint_after(wait);
@@ -177,7 +177,7 @@ impl Explorer {
             }
             TabCommand::Publish(request) => {
                 if let Some(connection) = &self.connection {
-                    connection.publish(request);
+                    self.publish.published_as(connection.publish(request));
                 }
             }
         }

@@ -2,17 +2,19 @@
 //! loop, packets and errors of its own for each version; the connection task
 //! sees only what is here.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use rumqttc::v5;
-use rumqttc::{Outgoing, TlsConfiguration, Transport};
+use rumqttc::{TlsConfiguration, Transport};
 
-use super::connection::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
+use super::request::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
-use crate::model::{Properties, Qos, Subscription};
+use crate::model::{Qos, Subscription};
+
+mod polled;
+
+pub use polled::Polled;
 
 /// Sends requests to the event loop; never blocks.
 pub enum Client {
@@ -54,39 +56,6 @@ pub enum SendError {
     Full,
     /// Anything else, in words.
     Other(String),
-}
-
-/// What one poll of the event loop came to, for either version.
-pub enum Polled {
-    /// A message.
-    Publish {
-        topic: String,
-        payload: Bytes,
-        qos: Qos,
-        retain: bool,
-        properties: Option<Arc<Properties>>,
-    },
-    /// The broker accepted the connection; with MQTT 5 it may say the largest packet it takes.
-    ConnAck { max_packet_size: Option<u32> },
-    /// The broker answered a SUBSCRIBE: the QoS granted, or why not, per filter.
-    SubAck {
-        pkid: u16,
-        granted: Vec<Result<Qos, String>>,
-    },
-    /// A QoS 1 publish was acknowledged (refused, with an MQTT 5 reason code of 0x80 or more).
-    PubAck { pkid: u16, refused: Option<String> },
-    /// A QoS 2 publish was received by the broker, or refused (MQTT 5).
-    PubRec { pkid: u16, refused: Option<String> },
-    /// A QoS 2 publish is complete.
-    PubComp { pkid: u16 },
-    /// A SUBSCRIBE went out with this packet id.
-    SentSubscribe(u16),
-    /// A PUBLISH went out with this packet id.
-    SentPublish(u16),
-    /// DISCONNECT went out.
-    SentDisconnect,
-    /// Anything else (pings, acks this client sends).
-    Other,
 }
 
 /// A client and event loop for `settings`, unconnected; fails when the TLS files cannot be used.
@@ -174,27 +143,11 @@ fn to_v4_qos(qos: Qos) -> rumqttc::QoS {
     }
 }
 
-fn from_v4_qos(qos: rumqttc::QoS) -> Qos {
-    match qos {
-        rumqttc::QoS::AtMostOnce => Qos::AtMostOnce,
-        rumqttc::QoS::AtLeastOnce => Qos::AtLeastOnce,
-        rumqttc::QoS::ExactlyOnce => Qos::ExactlyOnce,
-    }
-}
-
 fn to_v5_qos(qos: Qos) -> v5::mqttbytes::QoS {
     match qos {
         Qos::AtMostOnce => v5::mqttbytes::QoS::AtMostOnce,
         Qos::AtLeastOnce => v5::mqttbytes::QoS::AtLeastOnce,
         Qos::ExactlyOnce => v5::mqttbytes::QoS::ExactlyOnce,
-    }
-}
-
-fn from_v5_qos(qos: v5::mqttbytes::QoS) -> Qos {
-    match qos {
-        v5::mqttbytes::QoS::AtMostOnce => Qos::AtMostOnce,
-        v5::mqttbytes::QoS::AtLeastOnce => Qos::AtLeastOnce,
-        v5::mqttbytes::QoS::ExactlyOnce => Qos::ExactlyOnce,
     }
 }
 
@@ -274,8 +227,8 @@ impl EventLoop {
     /// The next event, for either version.
     pub async fn poll(&mut self) -> Result<Polled, ConnectionError> {
         match self {
-            Self::V4(eventloop) => eventloop.poll().await.map(polled_v4).map_err(ConnectionError::V4),
-            Self::V5(eventloop) => eventloop.poll().await.map(polled_v5).map_err(ConnectionError::V5),
+            Self::V4(eventloop) => eventloop.poll().await.map(polled::v4).map_err(ConnectionError::V4),
+            Self::V5(eventloop) => eventloop.poll().await.map(polled::v5).map_err(ConnectionError::V5),
         }
     }
 
@@ -306,148 +259,5 @@ impl EventLoop {
                     .retain(|event| matches!(event, v5::Event::Incoming(v5::mqttbytes::v5::Packet::Publish(_))));
             }
         }
-    }
-}
-
-fn polled_outgoing(outgoing: Outgoing) -> Polled {
-    match outgoing {
-        Outgoing::Subscribe(pkid) => Polled::SentSubscribe(pkid),
-        Outgoing::Publish(pkid) => Polled::SentPublish(pkid),
-        Outgoing::Disconnect => Polled::SentDisconnect,
-        _ => Polled::Other,
-    }
-}
-
-fn polled_v4(event: rumqttc::Event) -> Polled {
-    use rumqttc::{Event, Packet, SubscribeReasonCode};
-    match event {
-        Event::Incoming(Packet::Publish(publish)) => Polled::Publish {
-            topic: publish.topic,
-            payload: publish.payload,
-            qos: from_v4_qos(publish.qos),
-            retain: publish.retain,
-            properties: None,
-        },
-        Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck { max_packet_size: None },
-        Event::Incoming(Packet::SubAck(ack)) => Polled::SubAck {
-            pkid: ack.pkid,
-            granted: ack
-                .return_codes
-                .iter()
-                .map(|code| match code {
-                    SubscribeReasonCode::Success(qos) => Ok(from_v4_qos(*qos)),
-                    SubscribeReasonCode::Failure => {
-                        Err("refused by the broker (its access rules may not allow this filter)".to_owned())
-                    }
-                })
-                .collect(),
-        },
-        Event::Incoming(Packet::PubAck(ack)) => Polled::PubAck {
-            pkid: ack.pkid,
-            refused: None,
-        },
-        Event::Incoming(Packet::PubRec(ack)) => Polled::PubRec {
-            pkid: ack.pkid,
-            refused: None,
-        },
-        Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
-        Event::Incoming(_) => Polled::Other,
-        Event::Outgoing(outgoing) => polled_outgoing(outgoing),
-    }
-}
-
-fn polled_v5(event: v5::Event) -> Polled {
-    use v5::mqttbytes::v5::{Packet, PubAckReason, PubRecReason, SubscribeReasonCode as Code};
-    match event {
-        v5::Event::Incoming(Packet::Publish(publish)) => {
-            let properties = publish.properties.map(|p| Properties {
-                content_type: p.content_type,
-                payload_format_indicator: p.payload_format_indicator,
-                response_topic: p.response_topic,
-                correlation_data: p.correlation_data,
-                user_properties: p.user_properties,
-                message_expiry_secs: p.message_expiry_interval,
-                subscription_identifiers: p.subscription_identifiers,
-                topic_alias: p.topic_alias,
-            });
-            Polled::Publish {
-                // MQTT 5 topics are UTF-8; a broker that sends otherwise gets its bytes shown, not dropped.
-                topic: String::from_utf8(publish.topic.to_vec())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                payload: publish.payload,
-                qos: from_v5_qos(publish.qos),
-                retain: publish.retain,
-                properties: properties.filter(|p| !p.is_empty()).map(Arc::new),
-            }
-        }
-        v5::Event::Incoming(Packet::ConnAck(ack)) => Polled::ConnAck {
-            max_packet_size: ack.properties.and_then(|p| p.max_packet_size),
-        },
-        v5::Event::Incoming(Packet::SubAck(ack)) => {
-            let reason = ack.properties.and_then(|p| p.reason_string);
-            let with_reason = |words: &str| match &reason {
-                Some(reason) => format!("{words}: {reason}"),
-                None => words.to_owned(),
-            };
-            Polled::SubAck {
-                pkid: ack.pkid,
-                granted: ack
-                    .return_codes
-                    .iter()
-                    .map(|code| match code {
-                        Code::Success(qos) => Ok(from_v5_qos(*qos)),
-                        Code::NotAuthorized => Err(with_reason("not authorized (0x87): the broker's rules forbid it")),
-                        Code::TopicFilterInvalid => Err(with_reason("the broker does not accept this filter (0x8F)")),
-                        Code::QuotaExceeded => Err(with_reason("the broker's quota is exceeded (0x97)")),
-                        Code::SharedSubscriptionsNotSupported => {
-                            Err(with_reason("the broker does not support shared subscriptions (0x9E)"))
-                        }
-                        Code::WildcardSubscriptionsNotSupported => {
-                            Err(with_reason("the broker does not support wildcards (0xA2)"))
-                        }
-                        Code::SubscriptionIdNotSupported => {
-                            Err(with_reason("the broker does not support subscription ids (0xA1)"))
-                        }
-                        Code::PkidInUse => Err(with_reason("packet id in use (0x91)")),
-                        Code::ImplementationSpecific => Err(with_reason("refused by the broker (0x83)")),
-                        Code::Unspecified | Code::Failure => Err(with_reason("refused by the broker (0x80)")),
-                    })
-                    .collect(),
-            }
-        }
-        v5::Event::Incoming(Packet::PubAck(ack)) => {
-            let reason = ack.properties.and_then(|p| p.reason_string);
-            let refused = match ack.reason {
-                PubAckReason::Success | PubAckReason::NoMatchingSubscribers => None,
-                PubAckReason::NotAuthorized => Some("not authorized (0x87)"),
-                PubAckReason::TopicNameInvalid => Some("the topic is not accepted (0x90)"),
-                PubAckReason::QuotaExceeded => Some("the broker's quota is exceeded (0x97)"),
-                PubAckReason::PayloadFormatInvalid => Some("the payload does not match its format indicator (0x99)"),
-                PubAckReason::PacketIdentifierInUse => Some("packet id in use (0x91)"),
-                PubAckReason::ImplementationSpecificError => Some("refused by the broker (0x83)"),
-                PubAckReason::UnspecifiedError => Some("refused by the broker (0x80)"),
-            };
-            Polled::PubAck {
-                pkid: ack.pkid,
-                refused: refused.map(|words| match reason {
-                    Some(reason) => format!("{words}: {reason}"),
-                    None => words.to_owned(),
-                }),
-            }
-        }
-        v5::Event::Incoming(Packet::PubRec(ack)) => {
-            let refused = match ack.reason {
-                PubRecReason::Success | PubRecReason::NoMatchingSubscribers => None,
-                PubRecReason::NotAuthorized => Some("not authorized (0x87)".to_owned()),
-                other => Some(format!("refused by the broker ({other:?})")),
-            };
-            Polled::PubRec {
-                pkid: ack.pkid,
-                refused,
-            }
-        }
-        v5::Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
-        v5::Event::Incoming(_) => Polled::Other,
-        v5::Event::Outgoing(outgoing) => polled_outgoing(outgoing),
     }
 }

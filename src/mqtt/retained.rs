@@ -74,7 +74,7 @@ pub async fn retained_topics(
                 }
             }
             Ok(_) => {}
-            Err(error) => return Err(describe(&error, &settings).reason),
+            Err(error) => return Err(describe(&error, &settings).to_string()),
         }
     }
     // Leave cleanly; the answer is known either way.

@@ -11,7 +11,7 @@ use super::dialogs::{OpenFile, Opened};
 use super::theme;
 use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
-use crate::mqtt::PublishRequest;
+use crate::mqtt::{PublishId, PublishRequest};
 use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 use crate::ui::context::{Commands, PanelContext, TabCommand};
@@ -60,9 +60,8 @@ pub struct PublishPane {
     /// How many sends a repeat makes; 0 repeats until stopped.
     times: u32,
     running: Option<Running>,
-    next_id: u64,
-    /// The last request sent: its id and a short description.
-    last: Option<(u64, String)>,
+    /// The last request sent: its id (once the connection gave one) and a short description.
+    last: Option<(Option<PublishId>, String)>,
     error: Option<String>,
     /// Saved messages and history of the connected broker.
     messages: BrokerMessages,
@@ -117,7 +116,6 @@ impl Default for PublishPane {
             interval_ms: 1000,
             times: 10,
             running: None,
-            next_id: 1,
             last: None,
             error: None,
             messages: BrokerMessages::default(),
@@ -287,10 +285,7 @@ impl PublishPane {
         } else {
             None
         };
-        let id = self.next_id;
-        self.next_id += 1;
         Ok(PublishRequest {
-            id,
             topic,
             payload,
             qos: self.qos,
@@ -309,7 +304,14 @@ impl PublishPane {
             request.qos,
             if request.retain { ", retained" } else { "" }
         );
-        self.last = Some((request.id, what));
+        self.last = Some((None, what));
+    }
+
+    /// The connection took the last request returned, as `id`.
+    pub fn published_as(&mut self, id: PublishId) {
+        if let Some((last, _)) = &mut self.last {
+            *last = Some(id);
+        }
     }
 
     /// Send the next message of a repeat when it is due. Call every frame.

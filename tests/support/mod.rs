@@ -523,9 +523,9 @@ impl Watch {
         }
     }
 
-    /// Publish through mqscope's connection.
-    pub fn publish(&self, request: mqscope::mqtt::PublishRequest) {
-        self.connection.publish(request);
+    /// Publish through mqscope's connection; the id its outcome is reported under.
+    pub fn publish(&self, request: mqscope::mqtt::PublishRequest) -> u64 {
+        self.connection.publish(request).get()
     }
 
     /// Close the connection cleanly.

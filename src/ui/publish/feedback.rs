@@ -60,7 +60,7 @@ impl PublishPane {
             ui.label(RichText::new(notice).color(theme::ok_color(ui)));
         }
         let Some((id, what)) = &self.last else { return };
-        let (text, color) = match session.publish_outcome(*id) {
+        let (text, color) = match id.and_then(|id| session.publish_outcome(id.get())) {
             None => (format!("Sending {what}…"), ui.visuals().weak_text_color()),
             Some(PublishOutcome::Sent) => (format!("Sent {what}"), theme::ok_color(ui)),
             Some(PublishOutcome::Acknowledged { packet }) => (

@@ -1,0 +1,295 @@
+//! What a connection task knows between polls, and what it does with each
+//! event rumqttc reports: batch messages, resubscribe, feed the in-flight
+//! bookkeeping and report what it says.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Instant, SystemTime};
+
+use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
+use crate::mqtt::channel::EventSender;
+use crate::mqtt::inflight::{Inflight, PublishFailure, Report};
+use crate::mqtt::protocol::{Client, Polled, SendError};
+use crate::mqtt::request::{Command, PublishId, PublishRequest};
+use crate::mqtt::settings::ConnectionSettings;
+
+/// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
+const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
+
+/// Messages sent to the UI in one event at most (keeps latency low under floods).
+const MAX_BATCH: usize = 4096;
+/// Payload bytes a batch holds before it is sent, so the channel's bound is not overshot by much.
+const MAX_BATCH_BYTES: usize = 1024 * 1024;
+
+/// Whether the task goes on after a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Flow {
+    /// Keep polling.
+    Continue,
+    /// The connection closed cleanly (DISCONNECT sent, or asked for): stop.
+    Stop,
+}
+
+/// The state of one connection task, apart from rumqttc's event loop.
+pub(super) struct State {
+    pub(super) settings: ConnectionSettings,
+    events: EventSender,
+    pub(super) client: Client,
+    batch: Vec<Received>,
+    /// Payload and topic bytes in `batch`.
+    batch_bytes: usize,
+    /// Subscription requests sent, waiting for rumqttc to give them a packet id.
+    unsent_subscriptions: VecDeque<Vec<Subscription>>,
+    /// Subscription requests waiting for the broker's SUBACK, by packet id.
+    awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Every publish without an outcome yet.
+    inflight: Inflight,
+    /// The largest packet the broker takes, when it said (MQTT 5 CONNACK).
+    broker_max_packet: Option<u32>,
+    /// When the connection came up, while it is up.
+    pub(super) connected_at: Option<Instant>,
+    /// Whether the broker answered this connection's subscription.
+    pub(super) subscribed: bool,
+}
+
+impl State {
+    pub(super) fn new(settings: ConnectionSettings, events: EventSender, client: Client) -> Self {
+        Self {
+            settings,
+            events,
+            client,
+            batch: Vec::with_capacity(256),
+            batch_bytes: 0,
+            unsent_subscriptions: VecDeque::new(),
+            awaiting_suback: HashMap::new(),
+            inflight: Inflight::default(),
+            broker_max_packet: None,
+            connected_at: None,
+            subscribed: false,
+        }
+    }
+
+    /// Whether the events waiting for the window reached their bound.
+    pub(super) fn window_is_behind(&self) -> bool {
+        self.events.is_full()
+    }
+
+    /// The event channel, to wait on for room.
+    pub(super) fn events(&self) -> &EventSender {
+        &self.events
+    }
+
+    /// Send the messages batched so far.
+    pub(super) fn flush(&mut self) {
+        self.batch_bytes = 0;
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(256));
+            self.events.send(Event::Messages(batch));
+        }
+    }
+
+    /// Report a new connection state.
+    pub(super) fn state(&self, state: ConnectionState) {
+        self.events.send(Event::State(state));
+    }
+
+    fn report(&self, (id, outcome): Report) {
+        self.events.send(Event::Published { id: id.get(), outcome });
+    }
+
+    /// A command from the UI; `connected` is false while waiting to reconnect.
+    pub(super) fn command(&mut self, command: Option<Command>, connected: bool) -> Flow {
+        match command {
+            Some(Command::Publish { id, request }) => {
+                self.publish(id, request, connected);
+                Flow::Continue
+            }
+            Some(Command::Disconnect) | None => Flow::Stop,
+        }
+    }
+
+    fn publish(&mut self, id: PublishId, request: PublishRequest, connected: bool) {
+        match self.inflight.request(id, request, connected) {
+            Some(report) => self.report(report),
+            None => self.pump(),
+        }
+    }
+
+    /// Hand waiting publishes to rumqttc while the in-flight limit allows and its request
+    /// queue has room; the rest go after acknowledgements or after the event loop took some.
+    pub(super) fn pump(&mut self) {
+        if self.connected_at.is_none() {
+            return;
+        }
+        while let Some(request) = self.inflight.next() {
+            let failure = if !rumqttc::valid_topic(&request.topic) {
+                // rumqttc refuses an invalid topic with the same error as a full queue: tell them apart first.
+                PublishFailure::InvalidTopic
+            } else if let Some(max) = self.broker_max_packet
+                && request.packet_size() > max as usize
+            {
+                PublishFailure::TooLarge {
+                    max_packet_bytes: max,
+                    payload_bytes: request.payload.len(),
+                }
+            } else {
+                match self.client.publish(request) {
+                    Ok(()) => {
+                        self.inflight.handed_over();
+                        continue;
+                    }
+                    Err(SendError::Full) => break,
+                    Err(SendError::Other(err)) => PublishFailure::NotSent(err),
+                }
+            };
+            if let Some(report) = self.inflight.not_handed_over(failure) {
+                self.report(report);
+            }
+        }
+    }
+
+    /// The connection is gone: requests not yet answered are gone with it (the session is clean).
+    pub(super) fn connection_lost(&mut self, reason: &str) {
+        self.unsent_subscriptions.clear();
+        self.awaiting_suback.clear();
+        for report in self.inflight.connection_lost(reason) {
+            self.report(report);
+        }
+    }
+
+    /// What one poll brought, apart from errors.
+    pub(super) fn polled(&mut self, polled: Polled) -> Flow {
+        let report = match polled {
+            Polled::Publish {
+                topic,
+                payload,
+                qos,
+                retain,
+                properties,
+            } => {
+                self.message(topic, payload, qos, retain, properties);
+                None
+            }
+            Polled::ConnAck {
+                max_packet_size,
+                inflight_limit,
+            } => {
+                self.connected(max_packet_size, inflight_limit);
+                None
+            }
+            Polled::SentSubscribe(pkid) => {
+                if let Some(subscriptions) = self.unsent_subscriptions.pop_front() {
+                    self.awaiting_suback.insert(pkid, subscriptions);
+                }
+                None
+            }
+            Polled::SubAck { pkid, granted } => {
+                self.subscribed = true;
+                self.suback(pkid, granted);
+                None
+            }
+            Polled::SentPublish(pkid) => self.inflight.sent(pkid),
+            Polled::PubAck { pkid, refused } => self.inflight.puback(pkid, refused),
+            Polled::PubRec { pkid, refused } => self.inflight.pubrec(pkid, refused),
+            Polled::PubComp { pkid } => self.inflight.pubcomp(pkid),
+            Polled::SentDisconnect => {
+                self.flush();
+                self.state(ConnectionState::Disconnected);
+                return Flow::Stop;
+            }
+            Polled::Other => None,
+        };
+        if let Some(report) = report {
+            self.report(report);
+        }
+        Flow::Continue
+    }
+
+    /// rumqttc reads packets in bursts and hands them out one per poll (acks and pings among
+    /// them): send the batch once the burst is used up, or when it is large.
+    pub(super) fn flush_if_due(&mut self, burst_used_up: bool) {
+        if !self.batch.is_empty()
+            && (burst_used_up || self.batch.len() >= MAX_BATCH || self.batch_bytes >= MAX_BATCH_BYTES)
+        {
+            self.flush();
+        }
+    }
+
+    fn message(
+        &mut self,
+        topic: String,
+        payload: bytes::Bytes,
+        qos: Qos,
+        retain: bool,
+        properties: Option<std::sync::Arc<crate::model::Properties>>,
+    ) {
+        // A small payload is a slice of rumqttc's read buffer and would keep the whole
+        // buffer alive for as long as it is kept: copy it out (large ones are kept as they are).
+        let payload = if payload.len() < SHARE_PAYLOADS_FROM_BYTES {
+            bytes::Bytes::copy_from_slice(&payload)
+        } else {
+            payload
+        };
+        self.batch_bytes += payload.len() + topic.len();
+        self.batch.push(Received {
+            topic,
+            message: Message {
+                payload,
+                qos,
+                retain,
+                received_at: SystemTime::now(),
+                properties,
+            },
+        });
+    }
+
+    fn connected(&mut self, max_packet_size: Option<u32>, inflight_limit: u16) {
+        self.broker_max_packet = max_packet_size;
+        self.inflight.set_limit(inflight_limit);
+        self.connected_at = Some(Instant::now());
+        self.subscribed = false;
+        tracing::info!(broker = %self.settings.address, "connected");
+        self.state(ConnectionState::Connected {
+            since: SystemTime::now(),
+        });
+        // A clean session forgets subscriptions: subscribe on every CONNACK.
+        self.subscribe();
+    }
+
+    fn subscribe(&mut self) {
+        let subscriptions = self.settings.subscriptions.clone();
+        if subscriptions.is_empty() {
+            return;
+        }
+        match self.client.subscribe(&subscriptions) {
+            Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
+            Err(err) => {
+                let outcomes = subscriptions
+                    .into_iter()
+                    .map(|s| SubscriptionOutcome {
+                        filter: s.filter,
+                        granted: Err(format!("could not be sent: {err}")),
+                    })
+                    .collect();
+                self.events.send(Event::Subscribed(outcomes));
+            }
+        }
+    }
+
+    fn suback(&mut self, pkid: u16, mut granted: Vec<Result<Qos, String>>) {
+        let Some(subscriptions) = self.awaiting_suback.remove(&pkid) else {
+            return;
+        };
+        granted.resize_with(subscriptions.len(), || {
+            Err("the broker did not answer for this filter".to_owned())
+        });
+        let outcomes = subscriptions
+            .into_iter()
+            .zip(granted)
+            .map(|(s, granted)| SubscriptionOutcome {
+                granted,
+                filter: s.filter,
+            })
+            .collect();
+        self.events.send(Event::Subscribed(outcomes));
+    }
+}

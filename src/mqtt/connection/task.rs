@@ -1,0 +1,194 @@
+//! The connection task's steps: open, poll beside commands, react to what a
+//! poll brought, and after a failure reconnect or stop.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::state::{Flow, State};
+use crate::model::ConnectionState;
+use crate::mqtt::backoff::Backoff;
+use crate::mqtt::channel::EventSender;
+use crate::mqtt::errors::describe;
+use crate::mqtt::protocol::{self, ConnectionError, EventLoop, Polled};
+use crate::mqtt::recovery::{self, Ended, Next};
+use crate::mqtt::request::Command;
+use crate::mqtt::settings::ConnectionSettings;
+use crate::mqtt::takeover::TakeoverDetector;
+
+/// Requests (publish, subscribe) rumqttc queues at most; more wait in the task's backlog.
+const REQUEST_QUEUE: usize = 256;
+
+/// While the window is behind, one packet is still read this often (keep-alive, commands).
+const ROOM_WAIT: Duration = Duration::from_millis(500);
+
+/// How long a clean disconnect may take before the task just drops the socket.
+const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
+
+/// Run a connection with `settings` until it is closed or fails for good.
+pub(super) async fn run(settings: ConnectionSettings, events: EventSender, commands: UnboundedReceiver<Command>) {
+    let (client, eventloop) = match protocol::open(&settings, REQUEST_QUEUE) {
+        Ok(opened) => opened,
+        Err(error) => {
+            tracing::warn!(broker = %settings.address, %error, "cannot connect");
+            events.send(crate::model::Event::State(ConnectionState::Failed {
+                reason: error.to_string(),
+            }));
+            return;
+        }
+    };
+    let mut task = Task {
+        eventloop,
+        state: State::new(settings, events, client),
+        commands,
+        backoff: Backoff::default(),
+        takeover: TakeoverDetector::new(),
+        attempt: 1,
+    };
+    task.run().await;
+}
+
+/// A connection task: rumqttc's event loop, apart from the rest so commands can be handled
+/// while a poll is under way.
+struct Task {
+    eventloop: EventLoop,
+    state: State,
+    commands: UnboundedReceiver<Command>,
+    backoff: Backoff,
+    takeover: TakeoverDetector,
+    attempt: u32,
+}
+
+impl Task {
+    async fn run(&mut self) {
+        self.state.state(ConnectionState::Connecting { attempt: self.attempt });
+        tracing::info!(broker = %self.state.settings.address, client_id = %self.state.settings.client_id, "connecting");
+        loop {
+            self.wait_for_the_window().await;
+            let Some(polled) = self.poll().await else {
+                self.close().await;
+                return;
+            };
+            let flow = match polled {
+                Ok(polled) => self.state.polled(polled),
+                Err(error) => self.recover(&error).await,
+            };
+            if flow == Flow::Stop {
+                return;
+            }
+            self.state.flush_if_due(self.eventloop.burst_used_up());
+            self.state.pump();
+        }
+    }
+
+    /// The window is behind: let it catch up before reading more, so a flood waits at the
+    /// broker (TCP slows it down), not in memory.
+    async fn wait_for_the_window(&mut self) {
+        if self.state.window_is_behind() {
+            self.state.flush();
+            self.state.events().room(ROOM_WAIT).await;
+        }
+    }
+
+    /// One poll, with commands handled beside it; `None` when asked to disconnect.
+    /// The poll runs to completion: dropping it half-way (for instance while it writes)
+    /// could lose a packet rumqttc already took.
+    async fn poll(&mut self) -> Option<Result<Polled, ConnectionError>> {
+        let connected = self.state.connected_at.is_some();
+        let poll = self.eventloop.poll();
+        tokio::pin!(poll);
+        loop {
+            tokio::select! {
+                biased;
+                command = self.commands.recv() => {
+                    if self.state.command(command, connected) == Flow::Stop {
+                        return None;
+                    }
+                }
+                polled = &mut poll => return Some(polled),
+            }
+        }
+    }
+
+    /// Close cleanly: DISCONNECT, then poll until it is written, briefly.
+    async fn close(&mut self) {
+        self.state.flush();
+        if self.state.connected_at.is_some() && self.state.client.disconnect() {
+            let eventloop = &mut self.eventloop;
+            let flushed = tokio::time::timeout(DISCONNECT_GRACE, async {
+                loop {
+                    match eventloop.poll().await {
+                        Ok(Polled::SentDisconnect) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+            })
+            .await;
+            if flushed.is_err() {
+                tracing::debug!("disconnect not flushed in time; dropping the socket");
+            }
+        }
+        self.state.connection_lost("disconnected");
+        self.state.state(ConnectionState::Disconnected);
+    }
+
+    /// The connection failed: report what is lost, then wait to reconnect or stop.
+    async fn recover(&mut self, error: &ConnectionError) -> Flow {
+        self.state.flush();
+        self.state.connection_lost(&short_reason(error));
+        // rumqttc keeps a stuck collision across reconnects and then sends nothing more;
+        // the session is clean, so nothing of the old one is worth keeping.
+        self.eventloop.forget_old_connection();
+        let failure = describe(error, &self.state.settings);
+        tracing::warn!(broker = %self.state.settings.address, %error, "connection failed");
+        let ended = Ended {
+            up_for: self.state.connected_at.take().map(|since| since.elapsed()),
+            subscribed: self.state.subscribed,
+        };
+        let client_id = &self.state.settings.client_id;
+        match recovery::next_step(failure, ended, &mut self.takeover, Instant::now(), client_id) {
+            Next::Stop(failure) => {
+                self.state.state(ConnectionState::Failed {
+                    reason: failure.to_string(),
+                });
+                Flow::Stop
+            }
+            Next::Retry { failure, fresh_backoff } => {
+                if fresh_backoff {
+                    self.backoff.reset();
+                }
+                let delay = self.backoff.next_delay();
+                self.state.state(ConnectionState::Reconnecting {
+                    reason: failure.to_string(),
+                    retry_at: Instant::now() + delay,
+                    failures: self.backoff.failures(),
+                });
+                self.wait_to_reconnect(delay).await
+            }
+        }
+    }
+
+    /// Wait `delay` before the next attempt, failing publishes asked for meanwhile.
+    async fn wait_to_reconnect(&mut self, delay: Duration) -> Flow {
+        let wake_at = tokio::time::Instant::now() + delay;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(wake_at) => break,
+                command = self.commands.recv() => {
+                    if self.state.command(command, false) == Flow::Stop {
+                        self.state.state(ConnectionState::Disconnected);
+                        return Flow::Stop;
+                    }
+                }
+            }
+        }
+        self.attempt += 1;
+        self.state.state(ConnectionState::Connecting { attempt: self.attempt });
+        Flow::Continue
+    }
+}
+
+/// A few words on why a connection ended, for the outcome of unacknowledged publishes.
+fn short_reason(error: &ConnectionError) -> String {
+    error.to_string().chars().take(120).collect()
+}
