@@ -13,5 +13,19 @@ for crate in mqscope-model mqscope-payload; do
     status=1
   fi
 done
-[ $status = 0 ] && echo "module map holds: mqscope-model and mqscope-payload depend on no UI, runtime or MQTT crate"
+# Inside the app crate: the connection and profile modules know nothing of the window, and the
+# window reaches the MQTT client only through mqtt/.
+check_no_use() {
+  local what=$1 pattern=$2; shift 2
+  local found
+  found=$(grep -rnE "$pattern" "$@" || true)
+  if [ -n "$found" ]; then
+    echo "module map broken: $what" >&2
+    echo "$found" >&2
+    status=1
+  fi
+}
+check_no_use "mqtt/ or profiles/ uses egui or eframe" '\b(egui|eframe)::' src/mqtt src/profiles
+check_no_use "ui/, app or explorer uses rumqttc" '\brumqttc::' src/ui src/app.rs src/app src/explorer
+[ $status = 0 ] && echo "module map holds: mqscope-model and mqscope-payload depend on no UI, runtime or MQTT crate; mqtt/ and profiles/ use no egui; the window uses no rumqttc"
 exit $status

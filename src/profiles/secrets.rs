@@ -9,8 +9,6 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use eframe::egui;
-
 /// The keyring service every entry is filed under.
 pub const SERVICE: &str = "mqscope";
 
@@ -60,13 +58,16 @@ impl std::fmt::Debug for Request {
     }
 }
 
+/// Called on the keyring thread when a reply arrives (the window asks for a frame).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 /// The OS keyring, reached from its own thread.
 pub struct Keyring {
     requests: Option<mpsc::Sender<Request>>,
     replies: Option<mpsc::Receiver<Result<Reply, Availability>>>,
     availability: Availability,
     /// Woken when a reply arrives, once the window is known.
-    waker: Arc<Mutex<Option<egui::Context>>>,
+    waker: Arc<Mutex<Option<Wake>>>,
 }
 
 impl Keyring {
@@ -74,15 +75,15 @@ impl Keyring {
     pub fn start() -> Self {
         let (request_tx, request_rx) = mpsc::channel::<Request>();
         let (reply_tx, reply_rx) = mpsc::channel();
-        let waker: Arc<Mutex<Option<egui::Context>>> = Arc::default();
+        let waker: Arc<Mutex<Option<Wake>>> = Arc::default();
         let thread_waker = Arc::clone(&waker);
         let spawned = std::thread::Builder::new().name("keyring".into()).spawn(move || {
             let send = |reply| {
                 let sent = reply_tx.send(reply).is_ok();
                 if let Ok(waker) = thread_waker.lock()
-                    && let Some(ctx) = waker.as_ref()
+                    && let Some(wake) = waker.as_ref()
                 {
-                    ctx.request_repaint();
+                    wake();
                 }
                 sent
             };
@@ -173,12 +174,12 @@ impl Keyring {
         }
     }
 
-    /// The replies that arrived; `ctx` is woken when more arrive.
-    pub fn poll(&mut self, ctx: &egui::Context) -> Vec<Reply> {
+    /// The replies that arrived; `wake` (made once, the first time) is called when more arrive.
+    pub fn poll(&mut self, wake: impl FnOnce() -> Wake) -> Vec<Reply> {
         if let Ok(mut waker) = self.waker.lock()
             && waker.is_none()
         {
-            *waker = Some(ctx.clone());
+            *waker = Some(wake());
         }
         let mut replies = Vec::new();
         let Some(receiver) = &self.replies else {
@@ -256,11 +257,10 @@ mod tests {
 
     #[test]
     fn an_unavailable_keyring_says_why_and_takes_requests_harmlessly() {
-        let ctx = egui::Context::default();
         let mut keyring = Keyring::unavailable("disabled for this run");
         keyring.write("id", "secret");
         keyring.read("id");
-        assert!(keyring.poll(&ctx).is_empty());
+        assert!(keyring.poll(|| Arc::new(|| {})).is_empty());
         assert_eq!(
             keyring.availability(),
             &Availability::Unavailable("disabled for this run".into())

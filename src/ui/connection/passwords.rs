@@ -102,7 +102,11 @@ impl Passwords {
     /// Handle the keyring's replies and write edited passwords once typing pauses.
     pub fn poll(&mut self, ctx: &egui::Context) -> Vec<Event> {
         let mut events = Vec::new();
-        for reply in self.keyring.poll(ctx) {
+        let wake = || -> crate::profiles::secrets::Wake {
+            let ctx = ctx.clone();
+            std::sync::Arc::new(move || ctx.request_repaint())
+        };
+        for reply in self.keyring.poll(wake) {
             match reply {
                 Reply::Read { id, result } => {
                     match result {
