@@ -293,7 +293,9 @@ fn broker_key(settings: &ConnectionSettings) -> String {
 /// Wakes the UI when a connection has events: a repaint soon, coalesced by the channel.
 fn waker(ctx: &egui::Context) -> Waker {
     let ctx = ctx.clone();
-    std::sync::Arc::new(move || ctx.request_repaint_after(Duration::from_millis(16)))
+    // New messages are drawn within a live frame: often enough to see every change at once,
+    // seldom enough that a busy broker does not keep the window drawing at full rate.
+    std::sync::Arc::new(move || ctx.request_repaint_after(theme::LIVE_FRAME))
 }
 
 impl eframe::App for App {

@@ -3,6 +3,7 @@
 //! the tab's panels, which answer with [`TabCommand`]s that [`Explorer::apply`] carries out
 //! after drawing.
 
+pub mod catch_up;
 pub mod clear;
 mod ui;
 
@@ -18,6 +19,7 @@ use crate::ui::context::{Commands, Link, TabCommand};
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
+use catch_up::CatchUp;
 use clear::ClearJob;
 
 /// One connection and everything seen on it: a tab of the window.
@@ -43,6 +45,8 @@ pub struct Explorer {
     clear: Option<ClearJob>,
     /// What the panels asked for this frame.
     commands: Commands,
+    /// Notices when a burst of messages has been applied.
+    catch_up: CatchUp,
 }
 
 impl Explorer {
@@ -66,6 +70,7 @@ impl Explorer {
             pins: Pins::default(),
             clear: None,
             commands: Commands::default(),
+            catch_up: CatchUp::default(),
         }
     }
 
@@ -102,10 +107,25 @@ impl Explorer {
     /// Drain events until `deadline`, send a repeat's next message when due, and move a
     /// clearing of retained messages on. Call once per frame, hidden or not.
     pub fn logic(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, deadline: Instant) {
+        let received = self.session.tree.received();
         if self.drain(deadline) {
             ctx.request_repaint();
         }
         let now = Instant::now();
+        let applied = self.session.tree.received() - received;
+        if let Some(done) = self.catch_up.applied(applied, now) {
+            tracing::info!(
+                messages = done.messages,
+                took_ms = done.took.as_millis() as u64,
+                ago_ms = done.ago.as_millis() as u64,
+                tab = %self.title,
+                "caught up: {} messages applied",
+                done.messages
+            );
+        }
+        if let Some(wait) = self.catch_up.next_check(now) {
+            ctx.request_repaint_after(wait);
+        }
         let connected = self.session.state().is_connected();
         if let Some(request) = self.publish.tick(now, connected)
             && let Some(connection) = &self.connection

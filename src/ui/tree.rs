@@ -80,6 +80,28 @@ impl TreeView {
         self.expansion_changed |= self.outline.set_expanded(&session.tree, id, expanded);
     }
 
+    /// Open `id` and every branch below it, `levels` deep at most.
+    pub fn expand_below(&mut self, session: &Session, id: NodeId, levels: usize) {
+        self.outline.expand_below(&session.tree, id, levels);
+        self.expansion_changed = true;
+    }
+
+    /// Close `id` and every branch below it (the whole tree for the root).
+    pub fn collapse_below(&mut self, session: &Session, id: NodeId) {
+        if id == NodeId::ROOT {
+            self.outline.collapse_all();
+        } else {
+            self.outline.collapse_below(&session.tree, id);
+        }
+        self.expansion_changed = true;
+    }
+
+    /// Show the tree opened `levels` deep from the top.
+    pub fn expand_to_level(&mut self, session: &Session, levels: usize) {
+        self.outline.expand_to_level(&session.tree, levels);
+        self.expansion_changed = true;
+    }
+
     /// Select a node and bring it into view, expanding its ancestors.
     pub fn select(&mut self, session: &Session, id: NodeId) {
         self.outline.reveal(&session.tree, id);
@@ -230,18 +252,8 @@ impl TreeView {
         }
         self.search_ui(ui);
         ui.horizontal(|ui| {
-            ui.strong("Topics");
-            if let Some(found) = self.found_topics() {
-                ui.weak(format!("{} found", plural(u64::from(found), "topic", "topics")));
-            }
-            if let Some(frozen) = &self.frozen {
-                let since = frozen.received_since(&session.tree);
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!("Paused: {} since", plural(since, "message", "messages")),
-                )
-                .on_hover_text("The tree shows what it showed when paused; messages are still received and counted");
-            }
+            // The controls take their room first, from the right; what is left says what the
+            // tree shows, cut short with an ellipsis when the panel is narrow.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .checkbox(&mut self.retained_only, "Retained only")
@@ -263,6 +275,23 @@ impl TreeView {
                     self.set_paused(session, !paused);
                 }
                 self.sort_ui(ui);
+                self.expand_menu_ui(ui, session);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.strong("Topics");
+                    if let Some(found) = self.found_topics() {
+                        let text = format!("{} found", plural(u64::from(found), "topic", "topics"));
+                        ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
+                    }
+                    if let Some(frozen) = &self.frozen {
+                        let since = frozen.received_since(&session.tree);
+                        let text = format!("Paused: {} since", plural(since, "message", "messages"));
+                        let color = ui.visuals().warn_fg_color;
+                        ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
+                            .on_hover_text(
+                                "The tree shows what it showed when paused; messages are still received and counted",
+                            );
+                    }
+                });
             });
         });
         self.handle_keys(ui, session);
@@ -296,10 +325,11 @@ impl TreeView {
             self.scroll_to_selected = false;
         }
         let now = SystemTime::now();
-        let mut fading = false;
+        let mut wake = None;
         let mut clicked = None;
         let mut toggled = None;
         let mut sorted = None;
+        let mut expand = None;
         let tree = &session.tree;
         let output = area.show_rows(ui, row_height, self.rows.len(), |ui, range| {
             for row in self.rows.get(range).unwrap_or_default() {
@@ -322,7 +352,7 @@ impl TreeView {
                     own_sort: self.outline.own_sort(row.id),
                     default_sort: self.outline.default_sort(),
                 };
-                match row_ui(ui, &data, preview, *row, &state, now, &mut fading) {
+                match row_ui(ui, &data, preview, *row, &state, now, &mut wake) {
                     RowAction::None => {}
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
@@ -332,9 +362,16 @@ impl TreeView {
                         toggled = Some(row.id);
                     }
                     RowAction::Sort(order) => sorted = Some((row.id, order)),
+                    RowAction::ExpandBelow => expand = Some((row.id, true)),
+                    RowAction::CollapseBelow => expand = Some((row.id, false)),
                 }
             }
         });
+        match expand {
+            Some((id, true)) => self.expand_below(session, id, usize::MAX),
+            Some((id, false)) => self.collapse_below(session, id),
+            None => {}
+        }
         if let Some((id, order)) = sorted {
             self.outline.set_sort(id, order);
             self.expansion_changed = true;
@@ -350,8 +387,9 @@ impl TreeView {
         if clicked.is_some() || toggled.is_some() {
             ui.memory_mut(|m| m.request_focus(focus_id()));
         }
-        if fading {
-            ui.ctx().request_repaint_after(Duration::from_millis(50));
+        if let Some(wake) = wake {
+            // Fades move in steps of a live frame; a dot goes when it is due, give or take.
+            ui.ctx().request_repaint_after(wake.max(theme::LIVE_FRAME));
         }
         if self.expansion_changed {
             ui.ctx().request_repaint();

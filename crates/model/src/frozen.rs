@@ -23,6 +23,8 @@ pub struct RowData<'a> {
     pub subtree_topics: u32,
     /// Whether the broker holds a retained message for this topic.
     pub retained: bool,
+    /// Whether the latest message brought a new value.
+    pub value_changed: bool,
     /// The latest message on this topic.
     pub latest: Option<&'a Message>,
 }
@@ -37,6 +39,7 @@ impl<'a> RowData<'a> {
             subtree_messages: node.subtree_messages(),
             subtree_topics: node.subtree_topics(),
             retained: node.is_retained(),
+            value_changed: node.value_changed(),
             latest: node.latest(),
         }
     }
@@ -51,6 +54,7 @@ struct Snapshot {
     subtree_messages: u64,
     subtree_topics: u32,
     retained: bool,
+    value_changed: bool,
     latest: Option<Message>,
 }
 
@@ -63,6 +67,7 @@ impl Snapshot {
             subtree_messages: node.subtree_messages(),
             subtree_topics: node.subtree_topics(),
             retained: node.is_retained(),
+            value_changed: node.value_changed(),
             latest: node.latest().cloned(),
         }
     }
@@ -75,6 +80,7 @@ impl Snapshot {
             subtree_messages: self.subtree_messages,
             subtree_topics: self.subtree_topics,
             retained: self.retained,
+            value_changed: self.value_changed,
             latest: self.latest.as_ref(),
         }
     }

@@ -69,6 +69,8 @@ pub struct Node {
     /// Whether the broker holds a retained message for this topic, as far as seen:
     /// set by a retained delivery, cleared by an empty payload (which deletes it).
     retained: bool,
+    /// Whether the latest message's payload differs from the one before it (or is the first).
+    changed: bool,
     /// A node whose topic was removed: unreachable, its slot unused.
     removed: bool,
 }
@@ -86,6 +88,7 @@ impl Node {
             subtree_retained: 0,
             latest: None,
             retained: false,
+            changed: false,
             removed: false,
         }
     }
@@ -140,6 +143,12 @@ impl Node {
     /// The latest message on this topic, if any arrived.
     pub fn latest(&self) -> Option<&Message> {
         self.latest.as_ref()
+    }
+
+    /// Whether the latest message brought a new value: its payload differs from the one before
+    /// (the first message always does). A repeated payload does not.
+    pub fn value_changed(&self) -> bool {
+        self.changed
     }
 
     /// Whether the broker holds a retained message for this topic, as far as seen.
@@ -300,6 +309,7 @@ impl Tree {
             node.retained = true;
         }
         let retained_delta = i64::from(node.retained) - i64::from(was_retained);
+        node.changed = node.latest.as_ref().is_none_or(|old| old.payload != message.payload);
         node.latest = Some(message);
         let mut current = id;
         loop {

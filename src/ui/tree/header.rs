@@ -65,4 +65,31 @@ impl TreeView {
         }
         ui.weak("Sort");
     }
+
+    /// Open or close many branches at once: all of them, or down to a level.
+    pub(super) fn expand_menu_ui(&mut self, ui: &mut egui::Ui, session: &Session) {
+        let menu = ui.menu_button("Expand", |ui| {
+            if ui
+                .button("Expand all")
+                .on_hover_text("Open every branch (* in the tree)")
+                .clicked()
+            {
+                self.expand_below(session, NodeId::ROOT, usize::MAX);
+                ui.close();
+            }
+            if ui.button("Collapse all").clicked() {
+                self.collapse_below(session, NodeId::ROOT);
+                ui.close();
+            }
+            ui.separator();
+            for level in 1..=3 {
+                if ui.button(format!("Expand to level {level}")).clicked() {
+                    self.expand_to_level(session, level);
+                    ui.close();
+                }
+            }
+        });
+        menu.response
+            .on_hover_text("Open or close every branch, or show the tree down to a level");
+    }
 }

@@ -29,6 +29,18 @@ impl TreeView {
         }) {
             self.set_paused(session, !self.is_paused());
         }
+        // `*` opens every branch below the selected one (the whole tree when none is), as in
+        // the tree views of file managers.
+        let star = ui.input_mut(|i| {
+            let typed = i
+                .events
+                .iter()
+                .position(|e| matches!(e, egui::Event::Text(t) if t == "*"));
+            typed.map(|index| i.events.remove(index)).is_some()
+        });
+        if star {
+            self.expand_below(session, self.selected.unwrap_or(NodeId::ROOT), usize::MAX);
+        }
         if self.rows.is_empty() {
             return;
         }

@@ -11,6 +11,10 @@ pub(super) enum RowAction {
     Pin,
     /// Give the branch its own order, or let it follow the top level's.
     Sort(Option<SortOrder>),
+    /// Open every branch below this one.
+    ExpandBelow,
+    /// Close this branch and every one below it.
+    CollapseBelow,
 }
 
 /// How a row is drawn, besides what it shows.
@@ -35,6 +39,13 @@ pub(super) fn sort_label(order: SortOrder) -> &'static str {
 /// A row's context menu. Returns what was picked.
 pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
     let mut picked = None;
+    if ui.button("Expand all below").clicked() {
+        picked = Some(RowAction::ExpandBelow);
+    }
+    if ui.button("Collapse all below").clicked() {
+        picked = Some(RowAction::CollapseBelow);
+    }
+    ui.separator();
     ui.menu_button("Sort by", |ui| {
         for order in SortOrder::ALL {
             if ui.radio(state.own_sort == Some(order), sort_label(order)).clicked() {
@@ -64,7 +75,7 @@ pub(super) fn row_ui(
     row: Row,
     state: &RowState,
     now: SystemTime,
-    fading: &mut bool,
+    wake: &mut Option<std::time::Duration>,
 ) -> RowAction {
     let selected = state.selected;
     let width = ui.available_width().max(200.0);
@@ -85,9 +96,10 @@ pub(super) fn row_ui(
         let age = now
             .duration_since(latest.received_at)
             .map_or(f32::INFINITY, |age| age.as_secs_f32());
-        if age < theme::HIGHLIGHT_SECS {
+        // A new value flashes, and fades in a few steps; a repeated payload does not.
+        if node.value_changed && age < theme::HIGHLIGHT_SECS {
             painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
-            *fading = true;
+            soonest(wake, theme::LIVE_FRAME);
         }
     }
 
@@ -163,7 +175,7 @@ pub(super) fn row_ui(
     } else {
         String::new()
     };
-    let counts_rect = if counts.is_empty() {
+    let mut counts_rect = if counts.is_empty() {
         egui::Rect::from_min_max(egui::pos2(rect.right() - 6.0, rect.top()), rect.right_bottom())
     } else {
         painter.text(
@@ -174,6 +186,19 @@ pub(super) fn row_ui(
             weak,
         )
     };
+    // A topic that keeps publishing shows a calm dot, not a row that never stops flashing.
+    if let Some(latest) = node.latest.filter(|_| node.own_messages > 1) {
+        let age = now
+            .duration_since(latest.received_at)
+            .map_or(f32::INFINITY, |age| age.as_secs_f32());
+        if age < theme::ACTIVE_SECS {
+            let center = egui::pos2(counts_rect.left() - 7.0, mid_y);
+            painter.circle_filled(center, 2.5, theme::value_color(ui).gamma_multiply(0.8));
+            counts_rect.min.x -= 12.0;
+            // Drawn again when the dot is due to go.
+            soonest(wake, std::time::Duration::from_secs_f32(theme::ACTIVE_SECS - age));
+        }
+    }
 
     if let Some(latest) = node.latest {
         let available = counts_rect.left() - 12.0 - x;
@@ -230,7 +255,10 @@ pub(super) fn row_ui(
             }
         });
     }
-    if matches!(action, RowAction::Sort(_) | RowAction::Pin) {
+    if matches!(
+        action,
+        RowAction::Sort(_) | RowAction::Pin | RowAction::ExpandBelow | RowAction::CollapseBelow
+    ) {
         return action;
     }
     if response.double_clicked() {
@@ -259,4 +287,9 @@ pub(super) fn expander_shape(center: egui::Pos2, expanded: bool, color: egui::Co
         ]
     };
     egui::Shape::convex_polygon(points, color, egui::Stroke::NONE)
+}
+
+/// Ask for the next frame after `after` at the latest.
+fn soonest(wake: &mut Option<std::time::Duration>, after: std::time::Duration) {
+    *wake = Some(wake.map_or(after, |w| w.min(after)));
 }

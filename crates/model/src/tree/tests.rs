@@ -150,3 +150,15 @@ fn received_counts_every_message_and_never_drops() {
     tree.remove_topic(b);
     assert_eq!((tree.received(), tree.message_count()), (3, 2));
 }
+
+#[test]
+fn a_new_value_is_told_apart_from_a_repeated_one() {
+    let mut tree = Tree::new();
+    tree.insert("plug/power", Message::new(&b"12.5"[..]));
+    let id = tree.find("plug/power").expect("topic exists");
+    assert!(tree.get(id).is_some_and(Node::value_changed), "the first value is new");
+    tree.insert("plug/power", Message::new(&b"12.5"[..]));
+    assert!(!tree.get(id).is_some_and(Node::value_changed), "the same payload again");
+    tree.insert("plug/power", Message::new(&b"13.0"[..]));
+    assert!(tree.get(id).is_some_and(Node::value_changed));
+}

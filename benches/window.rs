@@ -1,0 +1,309 @@
+//! The real window: the release binary under Xvfb (Mesa's software GL on this machine) against
+//! a local Mosquitto the benchmark fills, measured from outside as a user would feel it.
+//!
+//! Reports in one run:
+//! - load: process start until 100,000 retained topics are applied and drawn (the app's own
+//!   "caught up" log line, less how long ago it says the last one came), next to
+//!   `mosquitto_sub -t '#' -C 100000` against the same broker, three rounds each;
+//! - CPU: the window's CPU ticks (`/proc/PID/stat`, 100 a second is one core) over 10 s idle,
+//!   and under live traffic on 40 topics at 100, 1,000 and 10,000 msg/s, with every branch
+//!   of the tree open (`*` in the tree).
+//!
+//! Run with `cargo bench --bench window` (needs Xvfb and xdotool, which tests/run.sh does not
+//! install: `apt-get install xvfb xdotool`). `MQSCOPE_BIN=path` measures another build of the
+//! binary; `WINDOW_TOPICS=N` loads N topics instead of 100,000.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use support::{Broker, free_port};
+
+const ROUNDS: usize = 3;
+
+/// An X server of its own for the window.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        let display = format!(":{}", 300 + free_port() % 600);
+        let child = Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (apt-get install xvfb)");
+        std::thread::sleep(Duration::from_millis(800));
+        Self { child, display }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// The window, running, and its log lines as they come (with the time each was read).
+struct Window {
+    child: Child,
+    started: Instant,
+    lines: mpsc::Receiver<(Instant, String)>,
+    _home: tempfile::TempDir,
+}
+
+impl Window {
+    fn start(x: &Xvfb, broker: &Broker) -> Self {
+        let binary = std::env::var("MQSCOPE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_mqscope").to_owned());
+        // A home of its own: no profile, window state or settings from another run.
+        let home = tempfile::tempdir().expect("temp dir");
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .args(["--broker", &broker.url(), "-t", "#"])
+            .env("DISPLAY", &x.display)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("RUST_LOG", "mqscope=info,warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the mqscope binary runs");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send((Instant::now(), line)).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            started,
+            lines,
+            _home: home,
+        }
+    }
+
+    /// The time from start until `messages` were applied and drawn, from the "caught up" lines.
+    fn until_caught_up(&self, messages: u64) -> Duration {
+        let mut applied = 0;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (read_at, line) = self.lines.recv_timeout(left).expect("the window caught up in time");
+            if !line.contains("caught up") {
+                continue;
+            }
+            applied += field(&line, "messages=").unwrap_or(0);
+            if applied >= messages {
+                let ago = Duration::from_millis(field(&line, "ago_ms=").unwrap_or(0));
+                return read_at.saturating_duration_since(self.started).saturating_sub(ago);
+            }
+        }
+    }
+
+    /// CPU ticks (user and system) used so far.
+    fn ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<u64> = after.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        // utime and stime are fields 14 and 15 of stat; here, after the state letter, 11 and 12.
+        fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0)
+    }
+
+    /// Give the window the keyboard and press `keys` (xdotool key names).
+    fn keys(&self, x: &Xvfb, keys: &[&str]) {
+        let found = Command::new("xdotool")
+            .args(["search", "--sync", "--pid", &self.child.id().to_string()])
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xdotool runs (apt-get install xdotool)");
+        let ids = String::from_utf8_lossy(&found.stdout);
+        let Some(window) = ids.lines().last() else { return };
+        let mut focus = Command::new("xdotool");
+        focus.args(["windowfocus", window]).env("DISPLAY", &x.display);
+        focus.status().ok();
+        for key in keys {
+            std::thread::sleep(Duration::from_millis(300));
+            let mut press = Command::new("xdotool");
+            press.args(["key", key]).env("DISPLAY", &x.display);
+            press.status().ok();
+        }
+    }
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// The number after `name` in a log line.
+fn field(line: &str, name: &str) -> Option<u64> {
+    let start = line.find(name)? + name.len();
+    let digits: String = line[start..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+fn load(broker: &Broker, topics: usize) {
+    let messages: Vec<(String, Vec<u8>, bool)> = (0..topics)
+        .map(|i| {
+            let topic = format!("fleet/site{}/device{}/sensor{}", i % 10, i / 100, i % 100);
+            let payload = format!("{{\"temperature\":{}.{},\"battery\":{}}}", 15 + i % 15, i % 10, i % 100);
+            (topic, payload.into_bytes(), true)
+        })
+        .collect();
+    broker.publish_all(&messages);
+}
+
+fn mosquitto_sub(broker: &Broker, topics: usize) -> Duration {
+    let start = Instant::now();
+    let status = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-t",
+            "#",
+            "-C",
+            &topics.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .expect("run mosquitto_sub");
+    assert!(status.success());
+    start.elapsed()
+}
+
+/// Publish drifting values on 40 topics (rooms, plugs, thermostats, meters) at `rate` a second
+/// for `seconds`, from a thread.
+fn traffic(broker: &Broker, rate: u64, seconds: u64) -> std::thread::JoinHandle<u64> {
+    let mut options = rumqttc::MqttOptions::new(format!("traffic-{}", fastrand::u32(..)), "127.0.0.1", broker.port());
+    options.set_keep_alive(Duration::from_secs(30));
+    let (client, mut connection) = rumqttc::Client::new(options, 10_000);
+    std::thread::spawn(move || for _ in connection.iter() {});
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        let end = start + Duration::from_secs(seconds);
+        let mut sent = 0u64;
+        let mut value = [20.0f64; 40];
+        while Instant::now() < end {
+            let due = (start.elapsed().as_secs_f64() * rate as f64) as u64;
+            while sent < due {
+                let k = (sent % 40) as usize;
+                value[k] += (fastrand::f64() - 0.5) * 0.4;
+                let (topic, payload) = match k % 4 {
+                    0 => (
+                        format!("home/room{k}/sensor"),
+                        format!("{{\"temperature\":{:.2},\"humidity\":{}}}", value[k], 40 + sent % 20),
+                    ),
+                    1 => (
+                        format!("plugs/plug{k}/state"),
+                        format!(
+                            "{{\"power\":{{\"watts\":{:.1},\"on\":true}},\"uptime\":{sent}}}",
+                            value[k] * 50.0
+                        ),
+                    ),
+                    2 => (format!("thermostat/t{k}/current"), format!("{:.1} °C", value[k])),
+                    _ => (format!("meter/m{k}/raw"), format!("{sent}")),
+                };
+                if client
+                    .try_publish(topic, rumqttc::QoS::AtMostOnce, false, payload)
+                    .is_err()
+                {
+                    break;
+                }
+                sent += 1;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        client.disconnect().ok();
+        sent
+    })
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets with --bench absent; only measure when asked.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let topics: usize = std::env::var("WINDOW_TOPICS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(100_000);
+    let x = Xvfb::start();
+    // A build without the "caught up" line (older ones) can still be measured for CPU.
+    if std::env::var_os("WINDOW_SKIP_LOAD").is_none() {
+        load_rounds(&x, topics);
+    }
+    cpu(&x);
+}
+
+/// The load, three rounds of `mosquitto_sub` and the window each, and their medians.
+fn load_rounds(x: &Xvfb, topics: usize) {
+    let broker = Broker::start();
+    let start = Instant::now();
+    load(&broker, topics);
+    println!("loaded {topics} retained topics in {:.2?}", start.elapsed());
+    let (mut sub, mut ours) = (Vec::new(), Vec::new());
+    for round in 1..=ROUNDS {
+        let s = mosquitto_sub(&broker, topics);
+        let window = Window::start(x, &broker);
+        let m = window.until_caught_up(topics as u64);
+        drop(window);
+        println!("round {round}: mosquitto_sub {s:.3?}, window {m:.3?}");
+        sub.push(s);
+        ours.push(m);
+    }
+    let (s, m) = (median(sub), median(ours));
+    println!(
+        "load median: mosquitto_sub {s:.3?}, window {m:.3?}, ratio {:.2} (budget 1.00)",
+        m.as_secs_f64() / s.as_secs_f64()
+    );
+}
+
+/// CPU idle and under live traffic.
+fn cpu(x: &Xvfb) {
+    let broker = Broker::start();
+    let window = Window::start(x, &broker);
+    std::thread::sleep(Duration::from_secs(3));
+    let before = window.ticks();
+    std::thread::sleep(Duration::from_secs(10));
+    println!("idle: {} ticks in 10 s", window.ticks() - before);
+    for rate in [100, 1_000, 10_000] {
+        let sender = traffic(&broker, rate, 14);
+        if rate == 100 {
+            // Open every branch once the topics exist, so all 40 rows are on screen.
+            std::thread::sleep(Duration::from_secs(1));
+            window.keys(x, &["asterisk"]);
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        let before = window.ticks();
+        std::thread::sleep(Duration::from_secs(10));
+        let used = window.ticks() - before;
+        let sent = sender.join().unwrap_or(0);
+        println!(
+            "{rate} msg/s on 40 topics: {used} ticks in 10 s ({}% of one core), {sent} sent",
+            used / 10
+        );
+    }
+}
