@@ -9,8 +9,11 @@ use eframe::egui::{self, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
+use mqscope::model::Subscription;
 use mqscope::profiles::Store;
 use mqscope::profiles::secrets::Keyring;
+
+use crate::support::Broker;
 
 /// A test's runtime and config directory.
 pub struct Fixture {
@@ -120,4 +123,84 @@ pub fn profiles_file_once(fixture: &Fixture, what: impl Fn(&serde_json::Value) -
         assert!(Instant::now() < deadline, "profiles.json never held what was expected");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Whether a tree row's text after its name (value, counts) contains `text`.
+pub fn row_value_contains(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness
+        .query_by(|node| node.role() == egui::Role::TreeItem && node.value().is_some_and(|v| v.contains(text)))
+        .is_some()
+}
+
+/// The home topics, retained at `broker`: a JSON sensor, two lights and a binary pump.
+pub fn retained_home(broker: &Broker) {
+    broker.mosquitto_pub(
+        "home/kitchen/sensor",
+        br#"{"temperature":21.5,"humidity":40,"ok":true}"#,
+        true,
+    );
+    broker.mosquitto_pub("home/kitchen/light", b"ON", true);
+    broker.mosquitto_pub("home/hall/light", b"OFF", true);
+    broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
+}
+
+/// Connect the window to `broker` with these subscriptions, and wait for the connection.
+pub fn connect_to(harness: &mut Harness<'_, App>, broker: &Broker, filters: &[&str]) {
+    let mut settings = broker.settings();
+    settings.subscriptions = filters.iter().map(|f| Subscription::new(*f)).collect();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().connect(&ctx, settings);
+    step_until(harness, "the connection", |h| has_label_containing(h, "Connected to"));
+}
+
+/// Open the publish pane with Ctrl+P and let its form lay itself out (a grid's first frame sizes it).
+pub fn open_publish_pane(harness: &mut Harness<'_, App>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    step_until(harness, "the publish pane", |h| has_label(h, "Payload"));
+    harness.run_steps(2);
+}
+
+/// A broker with the home topics retained, and a window connected to it.
+pub fn home_explorer() -> (Broker, Fixture, Harness<'static, App>) {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_home(&mut harness, &broker);
+    (broker, fixture, harness)
+}
+
+/// Connect the window to `broker` subscribed to the home topics.
+pub fn connect_home(harness: &mut Harness<'_, App>, broker: &Broker) {
+    connect_to(harness, broker, &["home/#", "garden/#"]);
+}
+
+/// Open `branch` in the tree and click its child `leaf`, waiting for each to show.
+pub fn open_topic(harness: &mut Harness<'_, App>, branch: &str, leaf: &str) {
+    let expand = format!("Expand {branch}");
+    step_until(harness, &format!("the {branch} branch"), |h| has_label(h, &expand));
+    harness.get_by_label(&expand).click();
+    step_until(harness, &format!("the topic {branch}/{leaf}"), |h| has_label(h, leaf));
+    harness.get_by_label(leaf).click();
+}
+
+/// The names of these rows, top to bottom, as drawn.
+pub fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
+    let mut shown: Vec<(f32, String)> = names
+        .iter()
+        .filter_map(|&name| {
+            let row = harness.query_by(|n| n.role() == egui::Role::TreeItem && n.label().as_deref() == Some(name))?;
+            Some((row.rect().min.y, name.to_owned()))
+        })
+        .collect();
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    shown.into_iter().map(|(_, name)| name).collect()
+}
+
+/// The label whose rectangle is furthest right (the message panel's, when the tree has one too).
+pub fn rightmost<'a>(harness: &'a Harness<'_, App>, label: &'a str) -> egui_kittest::Node<'a> {
+    harness
+        .query_all_by_label(label)
+        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap_or_else(|| panic!("no {label}"))
 }

@@ -1,0 +1,79 @@
+//! The diff of a message with the previous one or any chosen one.
+
+use egui_kittest::kittest::Queryable as _;
+
+use crate::support::Broker;
+use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, open_topic, step_until};
+
+#[test]
+fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    for payload in [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#] {
+        broker.mosquitto_pub("lab/sensor", payload.as_bytes(), false);
+    }
+    open_topic(&mut harness, "lab", "sensor");
+    step_until(&mut harness, "three messages", |h| has_label(h, "History: 3 messages"));
+    harness.get_by_label("Diff").click();
+    // JSON: the field that changed, by path, old → new.
+    step_until(&mut harness, "the diff with the previous message", |h| {
+        has_label_containing(h, "1 field changed")
+    });
+    assert!(has_label(&harness, "t") && has_label(&harness, "2 → 3"));
+    assert!(!has_label(&harness, "h"), "an unchanged field is not listed");
+
+    // Compare with the oldest instead (right-click it in the history).
+    let oldest = harness
+        .query_all_by_label_contains(r#"{"t":1,"h":39}"#)
+        .next()
+        .expect("the oldest message in the history");
+    oldest.click_secondary();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Compare with this message"));
+    harness.get_by_label("Compare with this message").click();
+    step_until(&mut harness, "the diff with the oldest", |h| {
+        has_label_containing(h, "2 fields changed")
+    });
+    assert!(has_label(&harness, "1 → 3") && has_label(&harness, "39 → 40"));
+    assert!(has_label_containing(&harness, "(compared with)"));
+
+    // Viewed as text: the lines.
+    harness.get_by_label("Text").click();
+    step_until(&mut harness, "the line diff", |h| {
+        has_label_containing(h, "1 line added, 1 removed")
+    });
+    assert!(has_label(&harness, r#"- {"t":1,"h":39}"#) && has_label(&harness, r#"+ {"t":3,"h":40}"#));
+
+    // Viewed as hex: the bytes, by offset.
+    harness.get_by_label("Hex").click();
+    step_until(&mut harness, "the byte diff", |h| {
+        has_label_containing(h, "3 bytes changed")
+    });
+    assert!(has_label(&harness, "00000005") && has_label(&harness, "31 → 33"));
+    assert!(has_label(&harness, "0000000b–0000000c") && has_label(&harness, "33 39 → 34 30"));
+}
+
+#[test]
+fn a_large_json_diff_is_worked_out_in_the_background_and_names_the_changed_field() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["#"]);
+    // Two payloads of about 600 KiB, one field apart deep in an array.
+    let items = |changed: i64| {
+        let items: Vec<String> = (0..24_000i64)
+            .map(|i| format!(r#"{{"id":{i},"value":{}}}"#, if i == 12_345 { changed } else { i }))
+            .collect();
+        format!(r#"{{"items":[{}]}}"#, items.join(","))
+    };
+    broker.mosquitto_pub("lab/big", items(12_345).as_bytes(), false);
+    broker.mosquitto_pub("lab/big", items(-1).as_bytes(), false);
+    open_topic(&mut harness, "lab", "big");
+    step_until(&mut harness, "two messages", |h| has_label(h, "History: 2 messages"));
+    harness.get_by_label("Diff").click();
+    step_until(&mut harness, "the structural diff", |h| {
+        has_label_containing(h, "1 field changed")
+    });
+    assert!(has_label(&harness, "items.12345.value") && has_label(&harness, "12345 → -1"));
+}
