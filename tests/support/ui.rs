@@ -1,5 +1,6 @@
 //! Driving the window in tests as a person would: a fixture with its own
-//! config directory and runtime, and helpers to wait, find and type.
+//! config directory and runtime, a window fed example messages without a broker,
+//! and helpers to wait, find and type.
 
 #![allow(dead_code, reason = "each test binary uses a different part of this module")]
 
@@ -9,7 +10,8 @@ use eframe::egui::{self, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
-use mqscope::model::Subscription;
+use mqscope::model::{Event, Message, Received, Session, Subscription};
+use mqscope::mqtt::{BrokerAddress, ConnectionSettings};
 use mqscope::profiles::Store;
 use mqscope::profiles::secrets::Keyring;
 
@@ -39,6 +41,18 @@ impl Fixture {
         self.harness_with(Keyring::unavailable("not used in these tests"))
     }
 
+    /// A window with one tab showing what a connection has seen: `messages`, in this order.
+    /// No broker is behind it; for tests of what is shown, not of the network.
+    pub fn harness_with_messages(&self, messages: &[Example<'_>]) -> Harness<'static, App> {
+        let mut session = Session::new();
+        session.apply(Event::Messages(received(messages)), Instant::now());
+        let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("a valid address"));
+        let mut harness = self.harness();
+        harness.state_mut().open_session(settings, session);
+        harness.run_steps(2);
+        harness
+    }
+
     pub fn harness_with(&self, keyring: Keyring) -> Harness<'static, App> {
         let store = Store::at(self.config.path());
         let app = App::with_store(self.runtime.handle().clone(), Some(store), keyring);
@@ -54,6 +68,46 @@ impl Fixture {
                 app,
             )
     }
+}
+
+/// An example message: its topic, its payload, and whether the broker delivered it as retained.
+pub type Example<'a> = (&'a str, &'a [u8], bool);
+
+/// The home topics, all retained: a JSON sensor, two lights and a binary pump.
+pub const HOME: &[Example<'static>] = &[
+    (
+        "home/kitchen/sensor",
+        br#"{"temperature":21.5,"humidity":40,"ok":true}"#,
+        true,
+    ),
+    ("home/kitchen/light", b"ON", true),
+    ("home/hall/light", b"OFF", true),
+    ("garden/pump", b"\x00\x01\xff", true),
+];
+
+/// The examples as a connection hands them to the model.
+fn received(messages: &[Example<'_>]) -> Vec<Received> {
+    messages
+        .iter()
+        .map(|&(topic, payload, retain)| {
+            let mut message = Message::new(payload.to_vec());
+            message.retain = retain;
+            Received {
+                topic: topic.to_owned(),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// Messages arriving while the test runs: applied to the shown tab's session, as its
+/// connection would apply them, and drawn on the next frame.
+pub fn arrive(harness: &mut Harness<'_, App>, messages: &[Example<'_>]) {
+    let explorer = harness.state_mut().explorer_mut().expect("a tab is shown");
+    explorer
+        .session
+        .apply(Event::Messages(received(messages)), Instant::now());
+    harness.step();
 }
 
 /// Run frames until `done` holds, as the window would while events arrive.
@@ -132,16 +186,11 @@ pub fn row_value_contains(harness: &Harness<'_, App>, text: &str) -> bool {
         .is_some()
 }
 
-/// The home topics, retained at `broker`: a JSON sensor, two lights and a binary pump.
+/// The home topics ([`HOME`]), retained at `broker`.
 pub fn retained_home(broker: &Broker) {
-    broker.mosquitto_pub(
-        "home/kitchen/sensor",
-        br#"{"temperature":21.5,"humidity":40,"ok":true}"#,
-        true,
-    );
-    broker.mosquitto_pub("home/kitchen/light", b"ON", true);
-    broker.mosquitto_pub("home/hall/light", b"OFF", true);
-    broker.mosquitto_pub("garden/pump", b"\x00\x01\xff", true);
+    for &(topic, payload, retain) in HOME {
+        broker.mosquitto_pub(topic, payload, retain);
+    }
 }
 
 /// Connect the window to `broker` with these subscriptions, and wait for the connection.

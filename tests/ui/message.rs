@@ -5,14 +5,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 
-use crate::support::Broker;
 use crate::ui_support::{
-    Fixture, connect_to, has_label, has_label_containing, home_explorer, open_topic, row_value_contains, step_until,
+    Fixture, HOME, arrive, has_label, has_label_containing, open_topic, row_value_contains, step_until,
 };
 
 #[test]
 fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
-    let (_broker, _fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
     harness.get_by_label("Expand home").click();
     open_topic(&mut harness, "kitchen", "sensor");
@@ -32,15 +32,12 @@ fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
 
 #[test]
 fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
-    let broker = Broker::start();
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
     // {"temperature": 21.5, "ok": true} in MessagePack.
     let packed: &[u8] = b"\x82\xabtemperature\xcb\x40\x35\x80\x00\x00\x00\x00\x00\xa2ok\xc3";
-    broker.mosquitto_pub("lab/packed", packed, true);
     // Binary that does not read whole as MessagePack or CBOR stays hex.
-    broker.mosquitto_pub("lab/raw", b"\x81\x01\x02\x03", true);
+    let raw: &[u8] = b"\x81\x01\x02\x03";
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("lab/packed", packed, true), ("lab/raw", raw, true)]);
     // A map is recognised without asking.
     open_topic(&mut harness, "lab", "packed");
     step_until(&mut harness, "the decoded payload", |h| {
@@ -71,10 +68,6 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
 
 #[test]
 fn sparkplug_b_payloads_are_decoded_on_their_topics() {
-    let broker = Broker::start();
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
     // Encoded by Google's protobuf runtime for Python from Eclipse Tahu's sparkplug_b.proto:
     //   p = Payload(timestamp=1700000000123, seq=7)
     //   p.metrics.add(name="Boiler/Temperature", alias=1, datatype=9, float_value=71.25)
@@ -85,12 +78,15 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
         .collect();
-    broker.mosquitto_pub("spBv1.0/plant/DDATA/edge1/boiler", &ddata, true);
-    broker.mosquitto_pub(
-        "spBv1.0/STATE/scada",
-        br#"{"online": true, "timestamp": 1700000000000}"#,
-        true,
-    );
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[
+        ("spBv1.0/plant/DDATA/edge1/boiler", &ddata, true),
+        (
+            "spBv1.0/STATE/scada",
+            br#"{"online": true, "timestamp": 1700000000000}"#,
+            true,
+        ),
+    ]);
     for branch in ["spBv1.0", "plant", "DDATA", "edge1"] {
         let expand = format!("Expand {branch}");
         step_until(&mut harness, &format!("the {branch} branch"), |h| has_label(h, &expand));
@@ -136,10 +132,13 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
     let mut payload = mqscope::payload::sparkplug::decode(&ddata).expect("decodes");
     payload.seq = Some(8);
     payload.metrics[0].value = Some(mqscope::payload::sparkplug::MetricValue::FloatValue(72.5));
-    broker.mosquitto_pub(
-        "spBv1.0/plant/DDATA/edge1/boiler",
-        &prost::Message::encode_to_vec(&payload),
-        false,
+    arrive(
+        &mut harness,
+        &[(
+            "spBv1.0/plant/DDATA/edge1/boiler",
+            &prost::Message::encode_to_vec(&payload),
+            false,
+        )],
     );
     harness.get_by_label("boiler").click();
     step_until(&mut harness, "the chart of the temperature", |h| {
@@ -165,15 +164,20 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
         metrics: vec![speed(None, 1450.0)],
         ..Payload::default()
     };
-    broker.mosquitto_pub(
-        "spBv1.0/plant/DBIRTH/edge1/pump",
-        &prost::Message::encode_to_vec(&birth),
-        true,
-    );
-    broker.mosquitto_pub(
-        "spBv1.0/plant/DDATA/edge1/pump",
-        &prost::Message::encode_to_vec(&data),
-        true,
+    arrive(
+        &mut harness,
+        &[
+            (
+                "spBv1.0/plant/DBIRTH/edge1/pump",
+                &prost::Message::encode_to_vec(&birth),
+                false,
+            ),
+            (
+                "spBv1.0/plant/DDATA/edge1/pump",
+                &prost::Message::encode_to_vec(&data),
+                false,
+            ),
+        ],
     );
     step_until(&mut harness, "the pump", |h| has_label(h, "pump"));
     harness.get_by_label("pump").click();
@@ -186,12 +190,17 @@ fn sparkplug_b_payloads_are_decoded_on_their_topics() {
 
 #[test]
 fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
-    let (broker, _fixture, mut harness) = home_explorer();
-    // Live messages: publish them once the subscription stands (the retained ones are in).
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
-    for value in ["20.5", "21.0", "21.5"] {
-        broker.mosquitto_pub("home/hall/temp", value.as_bytes(), false);
-    }
+    arrive(
+        &mut harness,
+        &[
+            ("home/hall/temp", b"20.5", false),
+            ("home/hall/temp", b"21.0", false),
+            ("home/hall/temp", b"21.5", false),
+        ],
+    );
     harness.get_by_label("Expand home").click();
     open_topic(&mut harness, "hall", "temp");
     step_until(&mut harness, "the history", |h| {
@@ -216,13 +225,12 @@ fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
 
 #[test]
 fn alt_arrows_step_through_a_topics_history() {
-    let broker = Broker::start();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for value in ["first", "second", "third"] {
-        broker.mosquitto_pub("lab/steps", value.as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&[
+        ("lab/steps", b"first", false),
+        ("lab/steps", b"second", false),
+        ("lab/steps", b"third", false),
+    ]);
     open_topic(&mut harness, "lab", "steps");
     step_until(&mut harness, "three kept", |h| has_label(h, "History: 3 messages"));
     let shows = |h: &Harness<'_, App>, text: &str| h.query_all_by_value(text).next().is_some() || has_label(h, text);
@@ -245,7 +253,8 @@ fn alt_arrows_step_through_a_topics_history() {
 
 #[test]
 fn save_payload_writes_every_byte_even_without_a_file_dialog() {
-    let (_broker, fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     open_topic(&mut harness, "garden", "pump");
     step_until(&mut harness, "the pump message", |h| has_label(h, "Save payload…"));
     harness.get_by_label("Save payload…").click();

@@ -7,8 +7,8 @@ use egui_kittest::kittest::Queryable as _;
 
 use crate::support::Broker;
 use crate::ui_support::{
-    Fixture, connect_home, connect_to, has_label, has_label_containing, home_explorer, replace_text, retained_home,
-    row_value_contains, rows_in_order, step_until,
+    Example, Fixture, HOME, arrive, connect_home, has_label, has_label_containing, home_explorer, replace_text,
+    retained_home, row_value_contains, rows_in_order, step_until,
 };
 
 #[test]
@@ -38,7 +38,8 @@ fn topics_that_arrive_appear_in_the_tree() {
 
 #[test]
 fn the_keyboard_moves_through_the_tree() {
-    let (_broker, _fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "both branches", |h| {
         has_label(h, "home") && has_label(h, "garden")
     });
@@ -61,7 +62,8 @@ fn the_keyboard_moves_through_the_tree() {
 
 #[test]
 fn after_a_click_the_arrow_keys_move_through_the_tree() {
-    let (_broker, _fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "the home branch", |h| has_label(h, "home"));
     harness.get_by_label("home").click();
     step_until(&mut harness, "home selected", |h| {
@@ -78,15 +80,12 @@ fn after_a_click_the_arrow_keys_move_through_the_tree() {
 
 #[test]
 fn retained_only_hides_branches_without_retained_messages() {
-    let broker = Broker::start();
-    retained_home(&broker);
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "both branches", |h| {
         has_label(h, "home") && has_label(h, "garden")
     });
-    broker.mosquitto_pub("gate/live", b"open", false);
+    arrive(&mut harness, &[("gate/live", b"open", false)]);
     step_until(&mut harness, "the live-only branch", |h| has_label(h, "gate"));
     harness.get_by_label("Retained only").click();
     step_until(&mut harness, "the live-only branch hidden", |h| {
@@ -96,17 +95,22 @@ fn retained_only_hides_branches_without_retained_messages() {
     step_until(&mut harness, "everything back", |h| has_label(h, "gate"));
 }
 
-#[test]
-fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
-    let broker = Broker::start();
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["lab/#"]);
+/// Three topics under lab: alpha with one message, beta with three, gamma with two (the
+/// latest payload of each is its count less one).
+fn lab_counts() -> Vec<Example<'static>> {
+    let mut messages: Vec<Example<'static>> = Vec::new();
     for (topic, count) in [("lab/alpha", 1), ("lab/beta", 3), ("lab/gamma", 2)] {
-        for i in 0..count {
-            broker.mosquitto_pub(topic, format!("{i}").as_bytes(), false);
+        for payload in [&b"0"[..], b"1", b"2"].into_iter().take(count) {
+            messages.push((topic, payload, false));
         }
     }
+    messages
+}
+
+#[test]
+fn a_branch_sorts_by_message_count_from_its_menu() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&lab_counts());
     step_until(&mut harness, "the lab branch with every message", |h| {
         row_value_contains(h, "3 topics · 6 msgs")
     });
@@ -116,7 +120,6 @@ fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
         rows_in_order(h, &names) == ["alpha", "beta", "gamma"]
     });
 
-    // Sort the branch by message count, from its context menu.
     harness.get_by_label("lab").click_secondary();
     step_until(&mut harness, "the branch menu", |h| has_label(h, "Sort by"));
     harness.get_by_label("Sort by").click();
@@ -125,12 +128,25 @@ fn a_branch_sorts_by_message_count_and_the_tree_pauses_and_resumes() {
     step_until(&mut harness, "the topics by message count", |h| {
         rows_in_order(h, &names) == ["beta", "gamma", "alpha"]
     });
+}
+
+#[test]
+fn a_paused_tree_counts_new_messages_and_shows_them_when_resumed() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&lab_counts());
+    step_until(&mut harness, "the lab branch with every message", |h| {
+        row_value_contains(h, "3 topics · 6 msgs")
+    });
+    harness.get_by_label("Expand lab").click();
+    step_until(&mut harness, "the lab topics", |h| has_label(h, "beta"));
 
     // Paused, a new topic is counted but not shown.
     harness.get_by_label("Pause").click();
     step_until(&mut harness, "the pause", |h| has_label(h, "Paused: 0 messages since"));
-    broker.mosquitto_pub("lab/delta", b"new", false);
-    broker.mosquitto_pub("lab/beta", b"fresh-value", false);
+    arrive(
+        &mut harness,
+        &[("lab/delta", b"new", false), ("lab/beta", b"fresh-value", false)],
+    );
     step_until(&mut harness, "the messages counted", |h| {
         has_label(h, "Paused: 2 messages since")
     });
@@ -196,7 +212,8 @@ fn the_order_chosen_for_the_tree_is_kept_for_the_next_connection() {
 
 #[test]
 fn searching_finds_topics_by_text_filter_and_payload() {
-    let (_broker, _fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "the tree", |h| has_label(h, "garden"));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
     harness.step();
