@@ -85,6 +85,14 @@ pub const HOME: &[Example<'static>] = &[
     ("garden/pump", b"\x00\x01\xff", true),
 ];
 
+/// Messages on one topic, oldest first, none retained.
+pub fn live<'a, P: AsRef<[u8]>>(topic: &'a str, payloads: &'a [P]) -> Vec<Example<'a>> {
+    payloads
+        .iter()
+        .map(|payload| (topic, payload.as_ref(), false))
+        .collect()
+}
+
 /// The examples as a connection hands them to the model.
 fn received(messages: &[Example<'_>]) -> Vec<Received> {
     messages

@@ -3,25 +3,18 @@
 use eframe::egui::{self};
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::Broker;
-use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, open_topic, step_until};
+use crate::ui_support::{Fixture, arrive, has_label, has_label_containing, live, open_topic, step_until};
 
 #[test]
 fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
-    let broker = Broker::start();
+    let readings: Vec<String> = [(1, 40), (2, 41), (3, 39)]
+        .iter()
+        .map(|(t, h)| format!("{{\"t\": {t}, \"h\": {h}, \"id\": \"s1\"}}"))
+        .collect();
+    let mut messages = live("lab/temp", &["20", "20.5", "21", "19.5", "22"]);
+    messages.extend(live("lab/sensor", &readings));
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for value in ["20", "20.5", "21", "19.5", "22"] {
-        broker.mosquitto_pub("lab/temp", value.as_bytes(), false);
-    }
-    for (t, h) in [(1, 40), (2, 41), (3, 39)] {
-        broker.mosquitto_pub(
-            "lab/sensor",
-            format!("{{\"t\": {t}, \"h\": {h}, \"id\": \"s1\"}}").as_bytes(),
-            false,
-        );
-    }
+    let mut harness = fixture.harness_with_messages(&messages);
     open_topic(&mut harness, "lab", "temp");
     step_until(&mut harness, "its chart", |h| has_label(h, "Chart: 5 points"));
 
@@ -37,7 +30,7 @@ fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
     });
 
     // A topic without numbers has no chart.
-    broker.mosquitto_pub("lab/name", b"kitchen", false);
+    arrive(&mut harness, &[("lab/name", b"kitchen", false)]);
     step_until(&mut harness, "the name topic", |h| has_label(h, "name"));
     harness.get_by_label("name").click();
     step_until(&mut harness, "no chart", |h| {
@@ -47,15 +40,14 @@ fn numbers_in_a_topics_history_are_charted_and_json_fields_can_be_chosen() {
 
 #[test]
 fn clicking_a_number_in_the_json_payload_charts_its_path() {
-    let broker = Broker::start();
+    let payloads: Vec<String> = [(1.5, 10), (1.6, 11), (1.7, 12)]
+        .iter()
+        .map(|(total, power)| {
+            format!(r#"{{"Time":"2026-01-01T00:00:00","ENERGY":{{"Total":{total},"Power":{power},"Voltage":230}}}}"#)
+        })
+        .collect();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for (total, power) in [(1.5, 10), (1.6, 11), (1.7, 12)] {
-        let payload =
-            format!(r#"{{"Time":"2026-01-01T00:00:00","ENERGY":{{"Total":{total},"Power":{power},"Voltage":230}}}}"#);
-        broker.mosquitto_pub("plug/SENSOR", payload.as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&live("plug/SENSOR", &payloads));
     open_topic(&mut harness, "plug", "SENSOR");
     step_until(&mut harness, "the chart of the first field", |h| {
         has_label(h, "Chart: 3 points") && has_label(h, "Remove ENERGY.Total")
@@ -89,13 +81,8 @@ fn clicking_a_number_in_the_json_payload_charts_its_path() {
 
 #[test]
 fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
-    let broker = Broker::start();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for value in ["20", "21 °C", "ON"] {
-        broker.mosquitto_pub("lab/temp", value.as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&live("lab/temp", &["20", "21 °C", "ON"]));
     open_topic(&mut harness, "lab", "temp");
     step_until(&mut harness, "its chart", |h| has_label(h, "Chart: 3 points"));
     assert!(
@@ -107,7 +94,7 @@ fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
     step_until(&mut harness, "paused", |h| {
         has_label(h, "Paused") && has_label(h, "Resume chart")
     });
-    broker.mosquitto_pub("lab/temp", b"22", false);
+    arrive(&mut harness, &[("lab/temp", b"22", false)]);
     step_until(&mut harness, "the new message in the history", |h| {
         has_label_containing(h, "History: 4 messages")
     });
@@ -121,7 +108,7 @@ fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
 
     harness.get_by_label("Clear chart").click();
     step_until(&mut harness, "an empty chart", |h| has_label(h, "Chart: 0 points"));
-    broker.mosquitto_pub("lab/temp", b"23", false);
+    arrive(&mut harness, &[("lab/temp", b"23", false)]);
     step_until(&mut harness, "only the message after the clear", |h| {
         has_label(h, "Chart: 1 point")
     });
@@ -133,14 +120,12 @@ fn a_paused_chart_waits_and_a_cleared_one_starts_again() {
 
 #[test]
 fn the_chart_is_exported_to_csv_even_without_a_file_dialog() {
-    let broker = Broker::start();
+    let payloads: Vec<String> = [(12, 230), (15, 231)]
+        .iter()
+        .map(|(power, voltage)| format!(r#"{{"ENERGY":{{"Power":{power},"Voltage":{voltage}}}}}"#))
+        .collect();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for (power, voltage) in [(12, 230), (15, 231)] {
-        let payload = format!(r#"{{"ENERGY":{{"Power":{power},"Voltage":{voltage}}}}}"#);
-        broker.mosquitto_pub("lab/meter", payload.as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&live("lab/meter", &payloads));
     open_topic(&mut harness, "lab", "meter");
     step_until(&mut harness, "its chart", |h| has_label(h, "Chart: 2 points"));
     harness.get_by_label("231").click();

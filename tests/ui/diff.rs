@@ -2,18 +2,13 @@
 
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::Broker;
-use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, open_topic, step_until};
+use crate::ui_support::{Fixture, has_label, has_label_containing, live, open_topic, step_until};
 
 #[test]
 fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
-    let broker = Broker::start();
+    let payloads = [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#];
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for payload in [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#] {
-        broker.mosquitto_pub("lab/sensor", payload.as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&live("lab/sensor", &payloads));
     open_topic(&mut harness, "lab", "sensor");
     step_until(&mut harness, "three messages", |h| has_label(h, "History: 3 messages"));
     harness.get_by_label("Diff").click();
@@ -56,10 +51,6 @@ fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
 
 #[test]
 fn a_large_json_diff_is_worked_out_in_the_background_and_names_the_changed_field() {
-    let broker = Broker::start();
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
     // Two payloads of about 600 KiB, one field apart deep in an array.
     let items = |changed: i64| {
         let items: Vec<String> = (0..24_000i64)
@@ -67,8 +58,8 @@ fn a_large_json_diff_is_worked_out_in_the_background_and_names_the_changed_field
             .collect();
         format!(r#"{{"items":[{}]}}"#, items.join(","))
     };
-    broker.mosquitto_pub("lab/big", items(12_345).as_bytes(), false);
-    broker.mosquitto_pub("lab/big", items(-1).as_bytes(), false);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&live("lab/big", &[items(12_345), items(-1)]));
     open_topic(&mut harness, "lab", "big");
     step_until(&mut harness, "two messages", |h| has_label(h, "History: 2 messages"));
     harness.get_by_label("Diff").click();
