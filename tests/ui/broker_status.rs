@@ -2,8 +2,10 @@
 
 use egui_kittest::kittest::Queryable as _;
 
+use mqscope::model::{Event, Qos, SubscriptionOutcome};
+
 use crate::support::Broker;
-use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, step_until};
+use crate::ui_support::{Fixture, has_label, has_label_containing, step_until};
 
 #[test]
 fn the_brokers_statistics_are_shown_in_words() {
@@ -27,10 +29,18 @@ fn the_brokers_statistics_are_shown_in_words() {
 
 #[test]
 fn broker_status_says_why_it_is_empty_without_a_sys_subscription() {
-    let broker = Broker::start();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
+    let mut harness = fixture.harness_with_messages(&[("lab/temp", b"21.5", true)]);
+    // The broker granted the one subscription asked for: everything but $SYS.
+    let explorer = harness.state_mut().explorer_mut().expect("a tab is shown");
+    let granted = SubscriptionOutcome {
+        filter: "#".to_owned(),
+        granted: Ok(Qos::AtMostOnce),
+    };
+    explorer
+        .session
+        .apply(Event::Subscribed(vec![granted]), std::time::Instant::now());
+    harness.step();
     harness.get_by_label("Broker status").click();
     step_until(&mut harness, "the explanation", |h| {
         has_label_containing(h, "does not subscribe to $SYS/#")

@@ -4,18 +4,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 
-use crate::support::Broker;
-use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, rightmost, step_until};
+use crate::ui_support::{Example, Fixture, arrive, has_label, has_label_containing, rightmost, step_until};
 
 #[test]
 fn a_branch_compares_the_topics_below_it_side_by_side() {
-    let broker = Broker::start();
-    broker.mosquitto_pub("z2m/lamp1", br#"{"state":"ON","brightness":200}"#, true);
-    broker.mosquitto_pub("z2m/lamp2", br#"{"state":"OFF","brightness":0}"#, true);
-    broker.mosquitto_pub("z2m/bridge/state", b"online", true);
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["z2m/#"]);
+    let mut harness = fixture.harness_with_messages(&[
+        ("z2m/lamp1", br#"{"state":"ON","brightness":200}"#, true),
+        ("z2m/lamp2", br#"{"state":"OFF","brightness":0}"#, true),
+        ("z2m/bridge/state", b"online", true),
+    ]);
     step_until(&mut harness, "the branch", |h| has_label(h, "z2m"));
     harness.get_by_label("z2m").click();
     step_until(&mut harness, "the comparison", |h| {
@@ -41,21 +39,27 @@ fn a_branch_compares_the_topics_below_it_side_by_side() {
 
 #[test]
 fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() {
-    let broker = Broker::start();
-    let device = |name: &str, battery: u32, quality: u32, retain: bool| {
+    let device = |name: &str, battery: u32, quality: u32| {
+        let topic = format!("zigbee2mqtt/{name}");
         let payload = format!(r#"{{"battery":{battery},"linkquality":{quality},"update":{{"state":"idle"}}}}"#);
-        broker.mosquitto_pub(&format!("zigbee2mqtt/{name}"), payload.as_bytes(), retain);
+        (topic, payload)
     };
-    device("kitchen_sensor", 90, 120, true);
-    device("hall_sensor", 90, 87, true);
-    device("door_sensor", 12, 54, true);
-    broker.mosquitto_pub("home/temp", b"21.5", true);
+    let retained = [
+        device("kitchen_sensor", 90, 120),
+        device("hall_sensor", 90, 87),
+        device("door_sensor", 12, 54),
+    ];
+    let mut messages: Vec<Example<'_>> = retained
+        .iter()
+        .map(|(topic, payload)| (topic.as_str(), payload.as_bytes(), true))
+        .collect();
+    messages.push(("home/temp", b"21.5", true));
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["zigbee2mqtt/#", "home/#"]);
+    let mut harness = fixture.harness_with_messages(&messages);
     step_until(&mut harness, "the branch", |h| has_label(h, "zigbee2mqtt"));
     // One device publishes without retain, while connected.
-    device("porch_sensor", 90, 33, false);
+    let (topic, payload) = device("porch_sensor", 90, 33);
+    arrive(&mut harness, &[(&topic, payload.as_bytes(), false)]);
     harness.get_by_label("zigbee2mqtt").click();
     step_until(&mut harness, "the comparison of four devices", |h| {
         has_label(h, "Compare 4 topics below")
@@ -71,7 +75,9 @@ fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() 
 
     // Live: new values show as messages arrive. With no value held by most, numbers are judged
     // by their distance from the rest: 91 beside 90 is not odd, 12 still is.
-    device("hall_sensor", 91, 87, true);
+    // Published with retain, it reaches a subscriber already there with the flag cleared.
+    let (topic, payload) = device("hall_sensor", 91, 87);
+    arrive(&mut harness, &[(&topic, payload.as_bytes(), false)]);
     step_until(&mut harness, "the new value", |h| has_label(h, "91"));
     assert!(has_label(&harness, "12 (differs from most)"));
     assert!(!has_label(&harness, "91 (differs from most)"));

@@ -7,7 +7,7 @@ use egui_kittest::kittest::Queryable as _;
 
 use crate::support::Broker;
 use crate::ui_support::{
-    Fixture, connect_to, has_label, has_label_containing, home_explorer, open_publish_pane, open_topic, replace_text,
+    Fixture, HOME, connect_to, has_label, has_label_containing, open_publish_pane, open_topic, replace_text,
     step_until, type_into,
 };
 
@@ -137,7 +137,8 @@ fn saved_messages_and_publish_history_belong_to_their_profile() {
 
 #[test]
 fn save_message_keeps_a_received_message_and_writes_it_to_disk() {
-    let (broker, fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     open_topic(&mut harness, "garden", "pump");
     step_until(&mut harness, "the pump message", |h| has_label(h, "Save message"));
     harness.get_by_label("Save message").click();
@@ -164,7 +165,6 @@ fn save_message_keeps_a_received_message_and_writes_it_to_disk() {
         assert!(Instant::now() < deadline, "messages.json never held the saved message");
         std::thread::sleep(Duration::from_millis(20));
     }
-    drop(broker);
 }
 
 #[test]

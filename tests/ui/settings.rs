@@ -5,18 +5,12 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Key};
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::Broker;
-use crate::ui_support::{Fixture, connect_to, has_label, open_topic, step_until};
+use crate::ui_support::{Fixture, has_label, live, open_topic, step_until};
 
 #[test]
 fn the_history_bounds_are_set_in_settings_applied_at_once_and_kept() {
-    let broker = Broker::start();
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    connect_to(&mut harness, &broker, &["#"]);
-    for i in 0..5 {
-        broker.mosquitto_pub("lab/counter", i.to_string().as_bytes(), false);
-    }
+    let mut harness = fixture.harness_with_messages(&live("lab/counter", &["0", "1", "2", "3", "4"]));
     open_topic(&mut harness, "lab", "counter");
     step_until(&mut harness, "five kept", |h| has_label(h, "History: 5 messages"));
 
