@@ -144,6 +144,18 @@ pub fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Har
     }
 }
 
+/// Run frames for `duration`, and at least ten, as the window would while time passes (a
+/// repeat sends when due).
+pub fn run_frames_for(harness: &mut Harness<'_, App>, duration: Duration) {
+    let until = Instant::now() + duration;
+    let mut frames = 0;
+    while Instant::now() < until || frames < 10 {
+        harness.step();
+        frames += 1;
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Whether some widget is labelled `label` (several may be).
 pub fn has_label(harness: &Harness<'_, App>, label: &str) -> bool {
     harness.query_all_by_label(label).next().is_some()

@@ -10,8 +10,8 @@ use mqscope::model::Subscription;
 
 use crate::support::Broker;
 use crate::ui_support::{
-    Fixture, connect_home, connect_to, has_label, has_label_containing, home_explorer, open_publish_pane, open_topic,
-    step_until, type_into,
+    Fixture, HOME, connect_home, connect_to, has_label, has_label_containing, home_explorer, open_publish_pane,
+    open_topic, run_frames_for, step_until, type_into,
 };
 
 #[test]
@@ -97,6 +97,9 @@ fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
     type_into(&mut harness, "Payload", "n={{counter}}");
     harness.get_by_label("Repeat every").click();
     harness.step();
+    // Every 50 ms until stopped (0 sends: no end of its own).
+    set_number(&mut harness, 1000, 50);
+    set_number(&mut harness, 10, 0);
     harness.get_by_label("Send").click();
     let count = |h: &Harness<'_, App>| {
         h.state()
@@ -106,14 +109,34 @@ fn publish_repeat_sends_until_stopped_with_the_counter_filled_in() {
     };
     step_until(&mut harness, "two repeated sends", |h| count(h) >= 2);
     harness.get_by_label("Stop").click();
-    harness.run_steps(2);
+    // Let the messages sent before the stop come back from the broker.
+    run_frames_for(&mut harness, Duration::from_millis(300));
     let stopped_at = count(&harness);
     let explorer = harness.state().explorer().expect("connected");
     let latest = explorer.session.tree.latest_of("lab/tick").expect("message");
     assert_eq!(latest.payload.as_ref(), format!("n={stopped_at}").as_bytes());
-    std::thread::sleep(Duration::from_millis(1500));
-    harness.run_steps(3);
-    assert!(count(&harness) <= stopped_at + 1, "the repeat stopped");
+    // Twenty intervals more with frames running: a repeat still going would send in each.
+    run_frames_for(&mut harness, Duration::from_millis(1000));
+    assert_eq!(count(&harness), stopped_at, "the broker saw nothing sent after Stop");
+}
+
+/// Type `value` into the number field now showing `shown` (the repeat's interval, 1000 ms at
+/// first, and its number of sends, 10 at first).
+fn set_number(harness: &mut Harness<'_, App>, shown: u32, value: u32) {
+    let showing = |h: &Harness<'_, App>, number: u32| {
+        h.query_by(|n| n.role() == egui::Role::SpinButton && n.numeric_value() == Some(f64::from(number)))
+            .is_some()
+    };
+    harness
+        .get_by(|n| n.role() == egui::Role::SpinButton && n.numeric_value() == Some(f64::from(shown)))
+        .click();
+    harness.step();
+    // Focused, the field takes the number typed.
+    harness
+        .get_by(|n| n.role() == egui::Role::SpinButton && n.is_focused())
+        .type_text(&value.to_string());
+    harness.key_press(Key::Enter);
+    step_until(harness, &format!("{value} in place of {shown}"), |h| showing(h, value));
 }
 
 #[test]
@@ -177,7 +200,8 @@ fn a_payload_file_is_sent_byte_for_byte_even_without_a_file_dialog() {
 
 #[test]
 fn publish_topic_completes_from_the_tree() {
-    let (_broker, _fixture, mut harness) = home_explorer();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
     step_until(&mut harness, "the tree", |h| has_label(h, "home"));
     open_publish_pane(&mut harness);
     type_into(&mut harness, "Topic", "home/ki");
