@@ -252,24 +252,3 @@ pub fn open_topic(harness: &mut Harness<'_, App>, branch: &str, leaf: &str) {
     step_until(harness, &format!("the topic {branch}/{leaf}"), |h| has_label(h, leaf));
     harness.get_by_label(leaf).click();
 }
-
-/// The names of these rows, top to bottom, as drawn.
-pub fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
-    let mut shown: Vec<(f32, String)> = names
-        .iter()
-        .filter_map(|&name| {
-            let row = harness.query_by(|n| n.role() == egui::Role::TreeItem && n.label().as_deref() == Some(name))?;
-            Some((row.rect().min.y, name.to_owned()))
-        })
-        .collect();
-    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
-    shown.into_iter().map(|(_, name)| name).collect()
-}
-
-/// The label whose rectangle is furthest right (the message panel's, when the tree has one too).
-pub fn rightmost<'a>(harness: &'a Harness<'_, App>, label: &'a str) -> egui_kittest::Node<'a> {
-    harness
-        .query_all_by_label(label)
-        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
-        .unwrap_or_else(|| panic!("no {label}"))
-}

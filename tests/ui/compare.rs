@@ -4,7 +4,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 
-use crate::ui_support::{Example, Fixture, arrive, has_label, has_label_containing, rightmost, step_until};
+use crate::ui_support::{Example, Fixture, arrive, has_label, has_label_containing, step_until};
 
 #[test]
 fn a_branch_compares_the_topics_below_it_side_by_side() {
@@ -130,4 +130,12 @@ fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() 
     });
     harness.get_by_label("Clear pins").click();
     step_until(&mut harness, "no pins", |h| !has_label_containing(h, "Pinned topics"));
+}
+
+/// The label whose rectangle is furthest right (the message panel's, when the tree has one too).
+fn rightmost<'a>(harness: &'a Harness<'_, App>, label: &'a str) -> egui_kittest::Node<'a> {
+    harness
+        .query_all_by_label(label)
+        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap_or_else(|| panic!("no {label}"))
 }

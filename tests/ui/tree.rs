@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use eframe::egui::{self, Key};
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use mqscope::App;
 
 use crate::support::Broker;
 use crate::ui_support::{
     Example, Fixture, HOME, arrive, connect_home, has_label, has_label_containing, home_explorer, replace_text,
-    retained_home, row_value_contains, rows_in_order, step_until,
+    retained_home, row_value_contains, step_until,
 };
 
 #[test]
@@ -246,4 +248,17 @@ fn searching_finds_topics_by_text_filter_and_payload() {
     step_until(&mut harness, "the whole tree", |h| {
         has_label(h, "garden") && has_label(h, "home")
     });
+}
+
+/// The names of these rows, top to bottom, as drawn.
+fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
+    let mut shown: Vec<(f32, String)> = names
+        .iter()
+        .filter_map(|&name| {
+            let row = harness.query_by(|n| n.role() == egui::Role::TreeItem && n.label().as_deref() == Some(name))?;
+            Some((row.rect().min.y, name.to_owned()))
+        })
+        .collect();
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    shown.into_iter().map(|(_, name)| name).collect()
 }
