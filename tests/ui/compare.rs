@@ -37,33 +37,44 @@ fn a_branch_compares_the_topics_below_it_side_by_side() {
     step_until(&mut harness, "the topic picked", |h| has_label(h, "z2m/lamp2"));
 }
 
-#[test]
-fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() {
-    let device = |name: &str, battery: u32, quality: u32| {
-        let topic = format!("zigbee2mqtt/{name}");
-        let payload = format!(r#"{{"battery":{battery},"linkquality":{quality},"update":{{"state":"idle"}}}}"#);
-        (topic, payload)
-    };
-    let retained = [
-        device("kitchen_sensor", 90, 120),
-        device("hall_sensor", 90, 87),
-        device("door_sensor", 12, 54),
-    ];
-    let mut messages: Vec<Example<'_>> = retained
+/// A zigbee2mqtt device's report: its topic, its payload, and whether it came retained.
+fn device(name: &str, battery: u32, quality: u32, retain: bool) -> (String, String, bool) {
+    let topic = format!("zigbee2mqtt/{name}");
+    let payload = format!(r#"{{"battery":{battery},"linkquality":{quality},"update":{{"state":"idle"}}}}"#);
+    (topic, payload, retain)
+}
+
+/// Three retained devices, the door sensor's battery low, a retained temperature in another
+/// branch, and a porch sensor that published without retain while connected.
+fn fleet() -> Vec<(String, String, bool)> {
+    vec![
+        device("kitchen_sensor", 90, 120, true),
+        device("hall_sensor", 90, 87, true),
+        device("door_sensor", 12, 54, true),
+        ("home/temp".to_owned(), "21.5".to_owned(), true),
+        device("porch_sensor", 90, 33, false),
+    ]
+}
+
+/// A window that has seen `messages`, comparing the devices below zigbee2mqtt.
+fn comparing(fixture: &Fixture, messages: &[(String, String, bool)]) -> Harness<'static, App> {
+    let examples: Vec<Example<'_>> = messages
         .iter()
-        .map(|(topic, payload)| (topic.as_str(), payload.as_bytes(), true))
+        .map(|(topic, payload, retain)| (topic.as_str(), payload.as_bytes(), *retain))
         .collect();
-    messages.push(("home/temp", b"21.5", true));
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness_with_messages(&messages);
+    let mut harness = fixture.harness_with_messages(&examples);
     step_until(&mut harness, "the branch", |h| has_label(h, "zigbee2mqtt"));
-    // One device publishes without retain, while connected.
-    let (topic, payload) = device("porch_sensor", 90, 33);
-    arrive(&mut harness, &[(&topic, payload.as_bytes(), false)]);
     harness.get_by_label("zigbee2mqtt").click();
     step_until(&mut harness, "the comparison of four devices", |h| {
         has_label(h, "Compare 4 topics below")
     });
+    harness
+}
+
+#[test]
+fn the_odd_value_of_a_column_stands_out_and_is_judged_again_as_values_arrive() {
+    let fixture = Fixture::new();
+    let mut harness = comparing(&fixture, &fleet());
     for header in ["Topic", "battery", "linkquality", "update.state"] {
         assert!(has_label(&harness, header), "a {header} column");
     }
@@ -76,13 +87,21 @@ fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() 
     // Live: new values show as messages arrive. With no value held by most, numbers are judged
     // by their distance from the rest: 91 beside 90 is not odd, 12 still is.
     // Published with retain, it reaches a subscriber already there with the flag cleared.
-    let (topic, payload) = device("hall_sensor", 91, 87);
-    arrive(&mut harness, &[(&topic, payload.as_bytes(), false)]);
+    let (topic, payload, retain) = device("hall_sensor", 91, 87, false);
+    arrive(&mut harness, &[(&topic, payload.as_bytes(), retain)]);
     step_until(&mut harness, "the new value", |h| has_label(h, "91"));
     assert!(has_label(&harness, "12 (differs from most)"));
     assert!(!has_label(&harness, "91 (differs from most)"));
+}
 
-    // Sort by battery: lowest first, then highest first.
+#[test]
+fn the_comparison_sorts_by_a_column_lowest_or_highest_first() {
+    let mut messages = fleet();
+    // The hall sensor's later report, delivered live: 91, just above the kitchen's 90.
+    messages.push(device("hall_sensor", 91, 87, false));
+    let fixture = Fixture::new();
+    let mut harness = comparing(&fixture, &messages);
+
     let top = |h: &Harness<'_, App>, label: &str| h.get_by_label(label).rect().top();
     harness.get_by_label("battery").click();
     step_until(&mut harness, "the ascending sort", |h| {
@@ -96,14 +115,24 @@ fn the_odd_device_stands_out_sorts_filters_and_pinned_topics_sit_side_by_side() 
     });
     assert!(top(&harness, "hall_sensor (R)") < top(&harness, "kitchen_sensor (R)"));
     assert!(top(&harness, "kitchen_sensor (R)") < top(&harness, "door_sensor (R)"));
+}
 
-    // Retained only: the porch sensor's message was not retained.
+#[test]
+fn retained_only_leaves_a_device_without_a_retained_message_out_of_the_comparison() {
+    let fixture = Fixture::new();
+    let mut harness = comparing(&fixture, &fleet());
+    // The porch sensor's message was not retained.
     assert!(has_label(&harness, "porch_sensor"));
     rightmost(&harness, "Retained only").click();
     step_until(&mut harness, "the retained devices only", |h| {
         has_label(h, "Compare 3 topics below") && !has_label(h, "porch_sensor")
     });
+}
 
+#[test]
+fn topics_pinned_from_the_message_view_and_the_tree_sit_side_by_side() {
+    let fixture = Fixture::new();
+    let mut harness = comparing(&fixture, &fleet());
     // Pin a device from the message view, and a topic of another branch from the tree.
     harness.get_by_label("door_sensor (R)").click();
     step_until(&mut harness, "the door sensor", |h| {
