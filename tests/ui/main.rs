@@ -17,5 +17,6 @@ mod publish;
 mod retained;
 mod saved_messages;
 mod settings;
+mod sparkplug;
 mod tabs;
 mod tree;

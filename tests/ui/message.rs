@@ -1,13 +1,11 @@
-//! The message view: payload views, decoders, Sparkplug B, the history and saving a payload.
+//! The message view: payload views, decoders, the history and saving a payload.
 
 use eframe::egui::{self, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 
-use crate::ui_support::{
-    Fixture, HOME, arrive, has_label, has_label_containing, open_topic, row_value_contains, step_until,
-};
+use crate::ui_support::{Fixture, HOME, arrive, has_label, has_label_containing, open_topic, step_until};
 
 #[test]
 fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
@@ -64,128 +62,6 @@ fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
         has_label_containing(h, "Not valid CBOR")
     });
     assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("CBOR"));
-}
-
-#[test]
-fn sparkplug_b_payloads_are_decoded_on_their_topics() {
-    // Encoded by Google's protobuf runtime for Python from Eclipse Tahu's sparkplug_b.proto:
-    //   p = Payload(timestamp=1700000000123, seq=7)
-    //   p.metrics.add(name="Boiler/Temperature", alias=1, datatype=9, float_value=71.25)
-    //   p.metrics.add(name="Boiler/Burner", alias=2, datatype=11, boolean_value=True)
-    let hex = "08fbd095ffbc31121d0a12426f696c65722f54656d7065726174757265100120096500808e4212150a0d426f\
-               696c65722f4275726e65721002200b70011807";
-    let ddata: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect();
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness_with_messages(&[
-        ("spBv1.0/plant/DDATA/edge1/boiler", &ddata, true),
-        (
-            "spBv1.0/STATE/scada",
-            br#"{"online": true, "timestamp": 1700000000000}"#,
-            true,
-        ),
-    ]);
-    for branch in ["spBv1.0", "plant", "DDATA", "edge1"] {
-        let expand = format!("Expand {branch}");
-        step_until(&mut harness, &format!("the {branch} branch"), |h| has_label(h, &expand));
-        harness.get_by_label(&expand).click();
-    }
-    step_until(&mut harness, "the device", |h| has_label(h, "boiler"));
-    harness.get_by_label("boiler").click();
-    step_until(&mut harness, "the decoded payload", |h| {
-        has_label_containing(h, "Decoded from Sparkplug B: 2 metrics, seq 7")
-            && has_label_containing(h, "\"Boiler/Temperature\": {")
-            && has_label_containing(h, "\"value\": 71.25")
-            && has_label_containing(h, "\"timestamp\": \"2023-11-14T22:13:20.123Z\"")
-    });
-    assert!(has_label(&harness, "Auto (Sparkplug B)"));
-    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("Sparkplug B"));
-    // The tree's line reads the metrics, not hex.
-    assert!(
-        row_value_contains(&harness, "seq 7 · Boiler/Temperature 71.25 · Boiler/Burner true"),
-        "the tree row shows the metrics"
-    );
-
-    // Shown as hex on request, then decoded again from the combo.
-    harness.get_by_label("Hex").click();
-    step_until(&mut harness, "the hex dump", |h| has_label_containing(h, "08 fb d0 95"));
-    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("Decode…"));
-    harness.get_by_label("Decode").click();
-    step_until(&mut harness, "the decoders", |h| has_label(h, "Sparkplug B"));
-    harness.get_by_label("Sparkplug B").click();
-    step_until(&mut harness, "decoded again", |h| {
-        has_label_containing(h, "\"Boiler/Burner\": {")
-    });
-
-    // A host application's state in the same namespace is JSON, not protobuf.
-    step_until(&mut harness, "the STATE branch", |h| has_label(h, "Expand STATE"));
-    harness.get_by_label("Expand STATE").click();
-    step_until(&mut harness, "the host", |h| has_label(h, "scada"));
-    harness.get_by_label("scada").click();
-    step_until(&mut harness, "the state as JSON", |h| {
-        has_label(h, "Auto (JSON)") && has_label_containing(h, "\"online\": true")
-    });
-
-    // A second reading of the device: its metric values are charted over time (not the seq).
-    let mut payload = mqscope::payload::sparkplug::decode(&ddata).expect("decodes");
-    payload.seq = Some(8);
-    payload.metrics[0].value = Some(mqscope::payload::sparkplug::MetricValue::FloatValue(72.5));
-    arrive(
-        &mut harness,
-        &[(
-            "spBv1.0/plant/DDATA/edge1/boiler",
-            &prost::Message::encode_to_vec(&payload),
-            false,
-        )],
-    );
-    harness.get_by_label("boiler").click();
-    step_until(&mut harness, "the chart of the temperature", |h| {
-        has_label(h, "Chart: 2 points") && has_label(h, "Remove metrics.Boiler/Temperature.value")
-    });
-
-    // A device that reports by alias only: the names come from its birth certificate.
-    use mqscope::payload::sparkplug::{Metric, MetricValue, Payload};
-    let speed = |name: Option<&str>, value: f64| Metric {
-        name: name.map(str::to_owned),
-        alias: Some(5),
-        datatype: Some(10),
-        value: Some(MetricValue::DoubleValue(value)),
-        ..Metric::default()
-    };
-    let birth = Payload {
-        seq: Some(0),
-        metrics: vec![speed(Some("Pump/Speed"), 0.0)],
-        ..Payload::default()
-    };
-    let data = Payload {
-        seq: Some(1),
-        metrics: vec![speed(None, 1450.0)],
-        ..Payload::default()
-    };
-    arrive(
-        &mut harness,
-        &[
-            (
-                "spBv1.0/plant/DBIRTH/edge1/pump",
-                &prost::Message::encode_to_vec(&birth),
-                false,
-            ),
-            (
-                "spBv1.0/plant/DDATA/edge1/pump",
-                &prost::Message::encode_to_vec(&data),
-                false,
-            ),
-        ],
-    );
-    step_until(&mut harness, "the pump", |h| has_label(h, "pump"));
-    harness.get_by_label("pump").click();
-    step_until(&mut harness, "the alias named", |h| {
-        has_label_containing(h, "alias names from spBv1.0/plant/DBIRTH/edge1/pump")
-            && has_label_containing(h, "\"name\": \"Pump/Speed\"")
-            && has_label_containing(h, "\"value\": 1450")
-    });
 }
 
 #[test]
