@@ -1,24 +1,46 @@
 //! The diff of a message with the previous one or any chosen one.
 
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use mqscope::App;
 
 use crate::ui_support::{Fixture, has_label, has_label_containing, live, open_topic, step_until};
 
-#[test]
-fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
-    let payloads = [r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#];
-    let fixture = Fixture::new();
-    let mut harness = fixture.harness_with_messages(&live("lab/sensor", &payloads));
+/// A window showing the diff of lab/sensor, which has had `payloads`, oldest first.
+fn diffing(fixture: &Fixture, payloads: &[&str]) -> Harness<'static, App> {
+    let mut harness = fixture.harness_with_messages(&live("lab/sensor", payloads));
     open_topic(&mut harness, "lab", "sensor");
-    step_until(&mut harness, "three messages", |h| has_label(h, "History: 3 messages"));
+    let kept = format!("History: {} messages", payloads.len());
+    step_until(&mut harness, "the messages", |h| has_label(h, &kept));
     harness.get_by_label("Diff").click();
+    harness
+}
+
+#[test]
+fn the_diff_names_the_json_fields_changed_since_the_previous_message() {
+    let fixture = Fixture::new();
+    let mut harness = diffing(
+        &fixture,
+        &[r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#],
+    );
     // JSON: the field that changed, by path, old → new.
     step_until(&mut harness, "the diff with the previous message", |h| {
         has_label_containing(h, "1 field changed")
     });
     assert!(has_label(&harness, "t") && has_label(&harness, "2 → 3"));
     assert!(!has_label(&harness, "h"), "an unchanged field is not listed");
+}
 
+#[test]
+fn the_diff_compares_with_a_message_chosen_in_the_history() {
+    let fixture = Fixture::new();
+    let mut harness = diffing(
+        &fixture,
+        &[r#"{"t":1,"h":39}"#, r#"{"t":2,"h":40}"#, r#"{"t":3,"h":40}"#],
+    );
+    step_until(&mut harness, "the diff with the previous message", |h| {
+        has_label_containing(h, "1 field changed")
+    });
     // Compare with the oldest instead (right-click it in the history).
     let oldest = harness
         .query_all_by_label_contains(r#"{"t":1,"h":39}"#)
@@ -32,6 +54,15 @@ fn diff_shows_what_changed_since_the_previous_or_any_chosen_message() {
     });
     assert!(has_label(&harness, "1 → 3") && has_label(&harness, "39 → 40"));
     assert!(has_label_containing(&harness, "(compared with)"));
+}
+
+#[test]
+fn the_diff_viewed_as_text_shows_lines_and_as_hex_bytes_by_offset() {
+    let fixture = Fixture::new();
+    let mut harness = diffing(&fixture, &[r#"{"t":1,"h":39}"#, r#"{"t":3,"h":40}"#]);
+    step_until(&mut harness, "the JSON diff", |h| {
+        has_label_containing(h, "2 fields changed")
+    });
 
     // Viewed as text: the lines.
     harness.get_by_label("Text").click();
