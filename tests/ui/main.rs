@@ -1,0 +1,22 @@
+//! The window, driven as a person would: egui_kittest clicks and types on the
+//! real widgets. One file per panel or journey; tests of the network run against
+//! a real Mosquitto.
+
+#[path = "../support/mod.rs"]
+mod support;
+#[path = "../support/ui.rs"]
+mod ui_support;
+
+mod broker_status;
+mod chart;
+mod compare;
+mod connection;
+mod diff;
+mod message;
+mod publish;
+mod retained;
+mod saved_messages;
+mod settings;
+mod sparkplug;
+mod tabs;
+mod tree;

@@ -1,0 +1,148 @@
+//! The message view: payload views, decoders, the history and saving a payload.
+
+use eframe::egui::{self, Key};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mqscope::App;
+
+use crate::ui_support::{Fixture, HOME, arrive, has_label, has_label_containing, open_topic, step_until};
+
+#[test]
+fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
+    harness.get_by_label("Expand home").click();
+    open_topic(&mut harness, "kitchen", "sensor");
+    step_until(&mut harness, "the payload", |h| {
+        has_label_containing(h, "\"temperature\": 21.5")
+    });
+    assert!(has_label(&harness, "home/kitchen/sensor"), "the full topic is shown");
+    assert!(has_label_containing(&harness, "\"humidity\": 40"), "one key per line");
+    assert!(has_label(&harness, "Auto (JSON)"), "the view was chosen automatically");
+
+    // Switch to the hex view: every byte, with offsets.
+    harness.get_by_label("Hex").click();
+    step_until(&mut harness, "the hex dump", |h| {
+        has_label_containing(h, "00000000  7b 22 74 65")
+    });
+}
+
+#[test]
+fn binary_payloads_can_be_decoded_as_messagepack_or_cbor() {
+    // {"temperature": 21.5, "ok": true} in MessagePack.
+    let packed: &[u8] = b"\x82\xabtemperature\xcb\x40\x35\x80\x00\x00\x00\x00\x00\xa2ok\xc3";
+    // Binary that does not read whole as MessagePack or CBOR stays hex.
+    let raw: &[u8] = b"\x81\x01\x02\x03";
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("lab/packed", packed, true), ("lab/raw", raw, true)]);
+    // A map is recognised without asking.
+    open_topic(&mut harness, "lab", "packed");
+    step_until(&mut harness, "the decoded payload", |h| {
+        has_label(h, "Auto (MessagePack)")
+            && has_label_containing(h, "Decoded from MessagePack")
+            && has_label_containing(h, "\"temperature\": 21.5")
+    });
+    // The same bytes are not CBOR: said so, and shown as hex.
+    harness.get_by_label("Decode").click();
+    step_until(&mut harness, "the decoders", |h| has_label(h, "CBOR"));
+    harness.get_by_label("CBOR").click();
+    step_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "Not valid CBOR")
+    });
+
+    // The choice belongs to the topic: another topic is shown automatically, and coming back
+    // finds CBOR still chosen.
+    harness.get_by_label("raw").click();
+    step_until(&mut harness, "the other topic in hex", |h| {
+        has_label(h, "Auto (Hex)") && has_label_containing(h, "81 01 02 03")
+    });
+    harness.get_by_label("packed").click();
+    step_until(&mut harness, "the first topic as chosen", |h| {
+        has_label_containing(h, "Not valid CBOR")
+    });
+    assert_eq!(harness.get_by_label("Decode").value().as_deref(), Some("CBOR"));
+}
+
+#[test]
+fn history_lists_earlier_messages_and_any_can_be_viewed_and_resent() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the home branch", |h| has_label(h, "Expand home"));
+    arrive(
+        &mut harness,
+        &[
+            ("home/hall/temp", b"20.5", false),
+            ("home/hall/temp", b"21.0", false),
+            ("home/hall/temp", b"21.5", false),
+        ],
+    );
+    harness.get_by_label("Expand home").click();
+    open_topic(&mut harness, "hall", "temp");
+    step_until(&mut harness, "the history", |h| {
+        has_label_containing(h, "History: 3 messages")
+    });
+    // Newest first: the oldest is the last row.
+    step_until(&mut harness, "the oldest row", |h| has_label_containing(h, "20.5"));
+    harness.get_by_label_contains("  20.5").click();
+    step_until(&mut harness, "the oldest message shown", |h| {
+        has_label(h, "Back to the latest message")
+    });
+    assert!(has_label(&harness, "20.5"), "the payload view shows the picked message");
+    harness.get_by_label("Edit and resend").click();
+    step_until(&mut harness, "the old message in the pane", |h| {
+        h.query_by_label("Payload").and_then(|n| n.value()).as_deref() == Some("20.5")
+    });
+    harness.get_by_label("Back to the latest message").click();
+    step_until(&mut harness, "the latest shown again", |h| {
+        !has_label(h, "Back to the latest message")
+    });
+}
+
+#[test]
+fn alt_arrows_step_through_a_topics_history() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[
+        ("lab/steps", b"first", false),
+        ("lab/steps", b"second", false),
+        ("lab/steps", b"third", false),
+    ]);
+    open_topic(&mut harness, "lab", "steps");
+    step_until(&mut harness, "three kept", |h| has_label(h, "History: 3 messages"));
+    let shows = |h: &Harness<'_, App>, text: &str| h.query_all_by_value(text).next().is_some() || has_label(h, text);
+    assert!(shows(&harness, "third"));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    step_until(&mut harness, "the second message", |h| {
+        has_label(h, "Back to the latest message") && shows(h, "second")
+    });
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    step_until(&mut harness, "the first message", |h| shows(h, "first"));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(shows(&harness, "first"), "the oldest stays");
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowUp);
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowUp);
+    step_until(&mut harness, "the latest again", |h| {
+        !has_label(h, "Back to the latest message")
+    });
+}
+
+#[test]
+fn save_payload_writes_every_byte_even_without_a_file_dialog() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    open_topic(&mut harness, "garden", "pump");
+    step_until(&mut harness, "the pump message", |h| has_label(h, "Save payload…"));
+    harness.get_by_label("Save payload…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    let target = fixture.config.path().join("pump.bin");
+    harness
+        .get_by_label("File path")
+        .type_text(&target.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the word that it was saved", |h| {
+        has_label_containing(h, "Saved to")
+    });
+    assert_eq!(std::fs::read(&target).expect("saved file"), [0u8, 1, 0xff]);
+}
