@@ -6,12 +6,14 @@
 //!   "caught up" log line, less how long ago it says the last one came), next to
 //!   `mosquitto_sub -t '#' -C 100000` against the same broker, three rounds each;
 //! - CPU: the window's CPU ticks (`/proc/PID/stat`, 100 a second is one core) over 10 s idle,
-//!   and under live traffic on 40 topics at 100, 1,000 and 10,000 msg/s, with every branch
-//!   of the tree open (`*` in the tree).
+//!   and under live traffic on 40 topics at 100, 1,000 and 10,000 msg/s, with all 40 on screen
+//!   (a search for `/` opens every branch).
 //!
 //! Run with `cargo bench --bench window` (needs Xvfb and xdotool, which tests/run.sh does not
 //! install: `apt-get install xvfb xdotool`). `MQSCOPE_BIN=path` measures another build of the
-//! binary; `WINDOW_TOPICS=N` loads N topics instead of 100,000.
+//! binary; `WINDOW_TOPICS=N` loads N topics instead of 100,000; `WINDOW_SKIP_LOAD=1` measures
+//! CPU only (for builds without the "caught up" line); `WINDOW_SHOT=file.png` saves what the
+//! window showed at 100 msg/s.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -35,7 +37,7 @@ impl Xvfb {
     fn start() -> Self {
         let display = format!(":{}", 300 + free_port() % 600);
         let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([&display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -123,8 +125,9 @@ impl Window {
         fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0)
     }
 
-    /// Give the window the keyboard and press `keys` (xdotool key names).
-    fn keys(&self, x: &Xvfb, keys: &[&str]) {
+    /// Give the window the keyboard and run `steps`: xdotool commands (`key ctrl+f`,
+    /// `type /`, `mousemove 200 180`, `click 1`), or `size W H` for the window's size.
+    fn keys(&self, x: &Xvfb, steps: &[&str]) {
         let found = Command::new("xdotool")
             .args(["search", "--sync", "--pid", &self.child.id().to_string()])
             .env("DISPLAY", &x.display)
@@ -135,12 +138,16 @@ impl Window {
         let mut focus = Command::new("xdotool");
         focus.args(["windowfocus", window]).env("DISPLAY", &x.display);
         focus.status().ok();
-        for key in keys {
-            std::thread::sleep(Duration::from_millis(300));
-            let mut press = Command::new("xdotool");
-            press.args(["key", key]).env("DISPLAY", &x.display);
-            press.status().ok();
+        for step in steps {
+            std::thread::sleep(Duration::from_millis(400));
+            let mut words: Vec<&str> = step.split(' ').collect();
+            if words.first() == Some(&"size") {
+                words = [&["windowsize", window][..], &words[1..]].concat();
+            }
+            let mut run = Command::new("xdotool");
+            run.args(&words).env("DISPLAY", &x.display).status().ok();
         }
+        std::thread::sleep(Duration::from_millis(400));
     }
 }
 
@@ -151,8 +158,23 @@ impl Drop for Window {
     }
 }
 
-/// The number after `name` in a log line.
+/// The number after `name` in a log line (colours, if any, left out).
 fn field(line: &str, name: &str) -> Option<u64> {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // An escape sequence: up to and with its final letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let line = plain.as_str();
     let start = line.find(name)? + name.len();
     let digits: String = line[start..].chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
@@ -292,14 +314,25 @@ fn cpu(x: &Xvfb) {
     for rate in [100, 1_000, 10_000] {
         let sender = traffic(&broker, rate, 14);
         if rate == 100 {
-            // Open every branch once the topics exist, so all 40 rows are on screen.
+            // A large window; once the topics exist, a search for "/": every topic matches and
+            // every branch opens (in any build of the window); then a click on the first topic,
+            // which shows its payload, history and chart.
             std::thread::sleep(Duration::from_secs(1));
-            window.keys(x, &["asterisk"]);
+            window.keys(
+                x,
+                &["size 1920 1080", "key ctrl+f", "type /", "mousemove 200 183", "click 1"],
+            );
         }
         std::thread::sleep(Duration::from_secs(3));
         let before = window.ticks();
         std::thread::sleep(Duration::from_secs(10));
         let used = window.ticks() - before;
+        if let Some(shot) = std::env::var_os("WINDOW_SHOT").filter(|_| rate == 100) {
+            // What the window showed while it was measured (ImageMagick's import).
+            let mut import = Command::new("import");
+            import.args(["-window", "root"]).arg(&shot).env("DISPLAY", &x.display);
+            import.status().ok();
+        }
         let sent = sender.join().unwrap_or(0);
         println!(
             "{rate} msg/s on 40 topics: {used} ticks in 10 s ({}% of one core), {sent} sent",

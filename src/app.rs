@@ -28,6 +28,11 @@ use windows::{WindowContext, Windows};
 /// Time spent applying events per frame at most; the rest waits for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
+/// The same while a backlog waits (the retained messages of a big broker, a flood): the frame
+/// goes to applying it and the window is drawn a few times a second less often than it could
+/// be, still answering input within about 50 ms.
+pub const CATCH_UP_BUDGET: Duration = Duration::from_millis(40);
+
 /// Width of the connection manager's card content, in points.
 const FORM_WIDTH: f32 = 700.0;
 
@@ -52,6 +57,8 @@ pub struct App {
     windows: Windows,
     /// How files are picked: the desktop's dialog, or a typed path.
     dialogs: Dialogs,
+    /// Whether events were still waiting after the last frame's drain.
+    backlog: bool,
     /// When the process started, until the first frame is drawn (then logged).
     started: Option<Instant>,
     show_form: bool,
@@ -118,6 +125,7 @@ impl App {
             settings,
             windows: Windows::default(),
             dialogs: Dialogs::native(),
+            backlog: false,
             started: None,
             show_form: true,
             explorers: Vec::new(),
@@ -169,13 +177,16 @@ impl App {
         }
         // Every tab drains (a hidden one's queue must not grow), the one shown first, all within
         // one budget.
-        let deadline = Instant::now() + DRAIN_BUDGET;
+        let budget = if self.backlog { CATCH_UP_BUDGET } else { DRAIN_BUDGET };
+        let deadline = Instant::now() + budget;
         let order = std::iter::once(self.active).chain((0..self.explorers.len()).filter(|&i| i != self.active));
+        let mut backlog = false;
         for index in order.collect::<Vec<_>>() {
             if let Some(explorer) = self.explorers.get_mut(index) {
-                explorer.logic(ctx, &self.runtime, deadline);
+                backlog |= explorer.logic(ctx, &self.runtime, deadline);
             }
         }
+        self.backlog = backlog;
     }
 
     /// The saved messages and history kept under `key`; a profile with none yet starts from
@@ -228,7 +239,7 @@ impl App {
         }
         if let Some(explorer) = self.explorers.get_mut(self.active) {
             let broker = explorer.settings.address.to_string();
-            egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker));
+            egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker, self.backlog));
         }
         match self.explorers.get_mut(self.active) {
             Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime, &self.dialogs),

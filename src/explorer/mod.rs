@@ -105,10 +105,12 @@ impl Explorer {
     }
 
     /// Drain events until `deadline`, send a repeat's next message when due, and move a
-    /// clearing of retained messages on. Call once per frame, hidden or not.
-    pub fn logic(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, deadline: Instant) {
+    /// clearing of retained messages on. Call once per frame, hidden or not. Returns true when
+    /// events are still waiting (a backlog).
+    pub fn logic(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, deadline: Instant) -> bool {
         let received = self.session.tree.received();
-        if self.drain(deadline) {
+        let backlog = self.drain(deadline);
+        if backlog {
             ctx.request_repaint();
         }
         let now = Instant::now();
@@ -149,6 +151,7 @@ impl Explorer {
             // Count the retry down, and let the message rate fall to zero when traffic stops.
             ctx.request_repaint_after(Duration::from_secs(1));
         }
+        backlog
     }
 
     /// Carry out what the panels asked for while drawing, in order.
@@ -193,6 +196,14 @@ impl Explorer {
                     self.publish.save_received(&topic, payload, qos, retain);
                 } else {
                     self.publish.load(&topic, payload, qos, retain);
+                }
+            }
+            TabCommand::PublishTo(id) => {
+                let tree = &self.session.tree;
+                let topic = tree.topic(id);
+                match tree.get(id).and_then(|n| n.latest()) {
+                    Some(m) => self.publish.load(&topic, &m.payload, m.qos, m.retain),
+                    None => self.publish.set_topic(&topic),
                 }
             }
             TabCommand::Publish(request) => {

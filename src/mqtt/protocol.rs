@@ -163,11 +163,13 @@ impl Client {
                 )
                 .map_err(|e| e.to_string()),
             Self::V5(client) => client
-                .try_subscribe_many(
-                    subscriptions
-                        .iter()
-                        .map(|s| v5::mqttbytes::v5::Filter::new(s.filter.clone(), to_v5_qos(s.qos))),
-                )
+                .try_subscribe_many(subscriptions.iter().map(|s| {
+                    let mut filter = v5::mqttbytes::v5::Filter::new(s.filter.clone(), to_v5_qos(s.qos));
+                    // Retain as published: a message published with retain while this
+                    // client is subscribed keeps its flag, so "retained" tells the truth.
+                    filter.preserve_retain = true;
+                    filter
+                }))
                 .map_err(|e| e.to_string()),
         }
     }

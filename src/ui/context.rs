@@ -66,6 +66,8 @@ pub enum TabCommand {
         /// The history entry, or `None` for the latest message.
         seq: Option<u64>,
     },
+    /// Open the publish pane on a topic, with its latest message if it has one.
+    PublishTo(NodeId),
     /// Keep a message of a topic among the publish pane's saved messages.
     SaveToLibrary {
         /// The topic.

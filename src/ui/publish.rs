@@ -208,6 +208,14 @@ impl PublishPane {
         self.error = None;
     }
 
+    /// Open the pane on `topic`, keeping the rest of the form.
+    pub fn set_topic(&mut self, topic: &str) {
+        self.open = true;
+        self.pinned = true;
+        topic.clone_into(&mut self.topic);
+        self.error = None;
+    }
+
     /// Put a message in the editor to edit and send again: its topic (pinned),
     /// payload (as text when it is text, else as hex), QoS and retain flag.
     pub fn load(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {

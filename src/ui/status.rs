@@ -26,14 +26,18 @@ pub fn state_text(ui: &egui::Ui, state: &ConnectionState, broker: &str, now: Ins
     }
 }
 
-/// Draw the status bar for `session`.
-pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str) {
+/// Draw the status bar for `session`; `catching_up` while a backlog of events is applied.
+pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str, catching_up: bool) {
     let now = Instant::now();
     ui.horizontal(|ui| {
         let (text, color) = state_text(ui, session.state(), broker, now);
         let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
         ui.painter().circle_filled(dot.center(), 4.5, color);
         ui.add(egui::Label::new(RichText::new(text).color(color)).truncate());
+        if catching_up {
+            ui.spinner();
+            ui.weak("Catching up with the broker…");
+        }
         let rate = session.messages_per_second(now);
         let refused: Vec<&str> = session
             .subscriptions()

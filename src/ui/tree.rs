@@ -357,6 +357,17 @@ impl TreeView {
                     RowAction::Select => clicked = Some(row.id),
                     RowAction::Toggle => toggled = Some(row.id),
                     RowAction::Pin => commands.push(TabCommand::Pin(row.id)),
+                    RowAction::CopyTopic => ui.ctx().copy_text(tree.topic(row.id)),
+                    RowAction::CopyValue => {
+                        if let Some(latest) = data.latest {
+                            ui.ctx()
+                                .copy_text(String::from_utf8_lossy(&latest.payload).into_owned());
+                        }
+                    }
+                    RowAction::PublishTo => commands.push(TabCommand::PublishTo(row.id)),
+                    RowAction::ClearRetained(recursive) => {
+                        commands.push(TabCommand::ClearRetained { id: row.id, recursive });
+                    }
                     RowAction::SelectAndToggle => {
                         clicked = Some(row.id);
                         toggled = Some(row.id);

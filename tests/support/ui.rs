@@ -46,7 +46,9 @@ impl Fixture {
     pub fn harness_with_messages(&self, messages: &[Example<'_>]) -> Harness<'static, App> {
         let mut session = Session::new();
         session.apply(Event::Messages(received(messages)), Instant::now());
-        let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("a valid address"));
+        // A loopback port nothing listens on: whatever asks the broker is told it is not there.
+        let address = format!("mqtt://127.0.0.1:{}", crate::support::free_port());
+        let settings = ConnectionSettings::new(BrokerAddress::parse(&address).expect("a valid address"));
         let mut harness = self.harness();
         harness.state_mut().open_session(settings, session);
         harness.run_steps(2);

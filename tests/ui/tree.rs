@@ -262,3 +262,112 @@ fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
     shown.sort_by(|a, b| a.0.total_cmp(&b.0));
     shown.into_iter().map(|(_, name)| name).collect()
 }
+
+#[test]
+fn clearing_a_search_closes_the_branches_it_opened() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "Expand garden"));
+    // The user had garden open before searching.
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "garden open", |h| has_label(h, "pump"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.step();
+    // Each keystroke opens the branches of its matches: "h" matches almost everything.
+    harness.get_by_label("Search topics").type_text("h");
+    step_until(&mut harness, "the first matches", |h| has_label_containing(h, "found"));
+    replace_text(&mut harness, "Search topics", "hall");
+    step_until(&mut harness, "the hall", |h| {
+        has_label(h, "1 topic found") && has_label(h, "hall")
+    });
+    harness.get_by_label("Search topics").click();
+    harness.step();
+    harness.key_press(Key::Escape);
+    step_until(&mut harness, "the tree as it was", |h| {
+        has_label(h, "pump") && has_label(h, "Expand home")
+    });
+    assert!(
+        !has_label(&harness, "kitchen"),
+        "home, opened only by the search, is closed again"
+    );
+}
+
+#[test]
+fn escape_clears_the_search_from_the_tree_itself() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "garden"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.step();
+    harness.get_by_label("Search topics").type_text("pump");
+    step_until(&mut harness, "the pump", |h| has_label(h, "1 topic found"));
+    // Focus moves to the tree with a click on a row; Escape there still clears the search.
+    harness.get_by_label("pump").click();
+    step_until(&mut harness, "the pump selected", |h| has_label(h, "garden/pump"));
+    harness.key_press(Key::Escape);
+    step_until(&mut harness, "the whole tree", |h| {
+        has_label(h, "home") && !has_label_containing(h, "found")
+    });
+}
+
+#[test]
+fn expand_all_and_collapse_all_from_the_header_and_a_branch() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "Expand home"));
+    harness.get_by_label("Expand").click();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Expand all"));
+    harness.get_by_label("Expand all").click();
+    step_until(&mut harness, "every branch open", |h| {
+        has_label(h, "sensor") && has_label(h, "pump") && h.query_all_by_label("light").count() == 2
+    });
+    harness.get_by_label("Expand").click();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Collapse all"));
+    harness.get_by_label("Collapse all").click();
+    step_until(&mut harness, "every branch closed", |h| {
+        !has_label(h, "sensor") && !has_label(h, "pump") && has_label(h, "Expand home")
+    });
+    // A branch's own menu opens everything below it, and only below it.
+    harness.get_by_label("home").click_secondary();
+    step_until(&mut harness, "the branch menu", |h| has_label(h, "Expand all below"));
+    harness.get_by_label("Expand all below").click();
+    step_until(&mut harness, "home open to its leaves", |h| {
+        has_label(h, "sensor") && h.query_all_by_label("light").count() == 2
+    });
+    assert!(!has_label(&harness, "pump"), "garden stays closed");
+    harness.get_by_label("Expand").click();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Expand to level 1"));
+    harness.get_by_label("Expand to level 1").click();
+    step_until(&mut harness, "one level open", |h| {
+        has_label(h, "kitchen") && has_label(h, "pump") && !has_label(h, "sensor")
+    });
+}
+
+#[test]
+fn a_rows_menu_publishes_to_its_topic_and_clears_its_retained_message() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "Expand garden"));
+    harness.get_by_label("Expand garden").click();
+    step_until(&mut harness, "the pump", |h| has_label(h, "pump"));
+    harness.get_by_label("pump").click_secondary();
+    step_until(&mut harness, "the row menu", |h| has_label(h, "Publish to this topic…"));
+    assert!(has_label(&harness, "Copy topic") && has_label(&harness, "Copy value"));
+    assert!(has_label(&harness, "Pin to compare") && has_label(&harness, "Clear retained…"));
+    harness.get_by_label("Publish to this topic…").click();
+    step_until(&mut harness, "the publish pane on the pump", |h| {
+        h.query_by(|n| n.value().is_some_and(|v| v == "garden/pump") && n.role() == egui::Role::TextInput)
+            .is_some()
+            && has_label(h, "Payload")
+    });
+    harness.get_by_label("pump").click_secondary();
+    step_until(&mut harness, "the row menu", |h| has_label(h, "Clear retained…"));
+    harness.get_by_label("Clear retained…").click();
+    // Offline, the broker cannot be asked: the dialog says so, and nothing is cleared.
+    step_until(&mut harness, "the dialog's answer", |h| {
+        has_label_containing(
+            h,
+            "Could not ask the broker which retained messages it holds on garden/pump",
+        )
+    });
+}

@@ -29,6 +29,10 @@ impl TreeView {
         }) {
             self.set_paused(session, !self.is_paused());
         }
+        // Escape clears the search from anywhere in the tree, not only from its field.
+        if !self.search_text.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
+            self.search_text.clear();
+        }
         // `*` opens every branch below the selected one (the whole tree when none is), as in
         // the tree views of file managers.
         let star = ui.input_mut(|i| {

@@ -11,6 +11,14 @@ pub(super) enum RowAction {
     Pin,
     /// Give the branch its own order, or let it follow the top level's.
     Sort(Option<SortOrder>),
+    /// Copy the full topic name.
+    CopyTopic,
+    /// Copy the latest payload as text.
+    CopyValue,
+    /// Put the topic (and its latest message) in the publish pane.
+    PublishTo,
+    /// Clear the topic's retained message, or (`true`) every one at and below it.
+    ClearRetained(bool),
     /// Open every branch below this one.
     ExpandBelow,
     /// Close this branch and every one below it.
@@ -217,10 +225,12 @@ pub(super) fn row_ui(
             } else {
                 theme::value_color(ui)
             };
-            let galley = painter.layout(value, mono, color, f32::INFINITY);
-            let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
+            // Cut where a whole character still fits, with an ellipsis.
+            let mut job = egui::text::LayoutJob::simple_singleline(value, mono, color);
+            job.wrap = egui::text::TextWrapping::truncate_at_width(available);
+            let galley = painter.layout_job(job);
             let pos = egui::pos2(x, mid_y - galley.size().y / 2.0);
-            painter.with_clip_rect(clip).galley(pos, galley, color);
+            painter.galley(pos, galley, color);
         }
     }
 
@@ -242,22 +252,35 @@ pub(super) fn row_ui(
     });
 
     // The row's menu: pinning for topics with a message, the order for branches.
-    if node.has_children || node.latest.is_some() {
-        response.context_menu(|ui| {
-            if node.latest.is_some() && ui.button("Pin to compare").clicked() {
-                action = RowAction::Pin;
+    response.context_menu(|ui| {
+        let mut item = |ui: &mut egui::Ui, text: &str, picked: RowAction| {
+            if ui.button(text).clicked() {
+                action = picked;
                 ui.close();
             }
-            if node.has_children
-                && let Some(picked) = row_menu_ui(ui, state)
-            {
+        };
+        item(ui, "Copy topic", RowAction::CopyTopic);
+        if node.latest.is_some() {
+            item(ui, "Copy value", RowAction::CopyValue);
+        }
+        item(ui, "Publish to this topic…", RowAction::PublishTo);
+        if node.latest.is_some() {
+            item(ui, "Pin to compare", RowAction::Pin);
+        }
+        if node.retained || node.latest.is_some() {
+            item(ui, "Clear retained…", RowAction::ClearRetained(false));
+        }
+        if node.has_children {
+            item(ui, "Clear retained below…", RowAction::ClearRetained(true));
+            ui.separator();
+            if let Some(picked) = row_menu_ui(ui, state) {
                 action = picked;
             }
-        });
-    }
-    if matches!(
+        }
+    });
+    if !matches!(
         action,
-        RowAction::Sort(_) | RowAction::Pin | RowAction::ExpandBelow | RowAction::CollapseBelow
+        RowAction::None | RowAction::Select | RowAction::Toggle | RowAction::SelectAndToggle
     ) {
         return action;
     }
