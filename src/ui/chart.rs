@@ -84,7 +84,7 @@ impl Latest {
     /// number), else the first number.
     fn default_field(&self) -> Option<&(String, f64)> {
         let metric = |(path, _): &&(String, f64)| path.starts_with("metrics.") && path.ends_with(".value");
-        let first_metric = (self.format == Format::SparkplugB)
+        let first_metric = (self.format == Format::SPARKPLUG_B)
             .then(|| self.fields.iter().find(metric))
             .flatten();
         first_metric.or_else(|| self.fields.first())

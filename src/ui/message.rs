@@ -11,6 +11,7 @@ use super::dialogs::{SaveFile, Saved};
 use super::payload_view;
 use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId};
+use crate::payload::formats::Offered;
 use crate::payload::paths::ValuePaths;
 use crate::payload::{self, Format, Rendered, text::human_bytes};
 
@@ -208,20 +209,19 @@ impl MessageView {
             if ui.selectable_label(chosen.is_none(), auto_label).clicked() {
                 chosen = None;
             }
-            const VIEWS: [Format; 3] = [Format::Json, Format::Text, Format::Hex];
-            const DECODERS: [Format; 4] = [Format::Base64, Format::MsgPack, Format::Cbor, Format::SparkplugB];
-            for option in VIEWS {
+            let offered = |kind: Offered| payload::formats::ALL.iter().copied().filter(move |f| f.offered() == kind);
+            for option in offered(Offered::View) {
                 if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
                     chosen = Some(option);
                 }
             }
             // The decoder in use, picked or detected (Sparkplug B on its topics).
-            let decoding = Some(chosen.unwrap_or(detected)).filter(|f| DECODERS.contains(f));
+            let decoding = Some(chosen.unwrap_or(detected)).filter(|f| f.offered() == Offered::Decoder);
             let decode_text = decoding.map_or("Decode…", Format::label);
             let combo = egui::ComboBox::from_id_salt("message-decode")
                 .selected_text(decode_text)
                 .show_ui(ui, |ui| {
-                    for option in DECODERS {
+                    for option in offered(Offered::Decoder) {
                         if ui.selectable_label(chosen == Some(option), option.label()).clicked() {
                             chosen = Some(option);
                         }
@@ -303,7 +303,7 @@ impl MessageView {
         egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             match (format, rendered) {
-                (Format::Hex, _) => payload_view::hex_ui(ui, &message.payload),
+                (format, _) if format.every_byte() => payload_view::hex_ui(ui, &message.payload),
                 (_, Some(rendered)) => {
                     if let Some(path) = payload_view::rendered_ui(ui, rendered, paths) {
                         self.chart.add_series(id, &path);
@@ -343,21 +343,17 @@ impl MessageView {
                     _ => payload::detect_for_topic(topic, &message.payload, RENDER_LIMIT_BYTES),
                 };
                 let format = chosen.unwrap_or(detected);
-                let rendered = match format {
-                    Format::Hex => None,
-                    Format::SparkplugB => {
-                        // A data message's aliases are named by its node's or device's birth.
-                        let birth = payload::sparkplug::birth_topic(topic)
-                            .and_then(|birth| Some((tree.latest_of(&birth)?.payload.clone(), birth)));
-                        let birth = birth.as_ref().map(|(bytes, topic)| (topic.as_str(), &bytes[..]));
-                        Some(payload::decode::sparkplug_named(
-                            &message.payload,
-                            RENDER_LIMIT_BYTES,
-                            birth,
-                        ))
-                    }
-                    other => Some(payload::render(&message.payload, other, RENDER_LIMIT_BYTES)),
+                // A data message's aliases are named by its node's or device's birth.
+                let latest_of = |topic: &str| tree.latest_of(topic).map(|m| m.payload.clone());
+                let context = payload::formats::Context {
+                    topic,
+                    latest_of: &latest_of,
                 };
+                let rendered = (!format.every_byte()).then(|| {
+                    format
+                        .decode(message.payload.clone(), &context)
+                        .render(RENDER_LIMIT_BYTES)
+                });
                 let paths = rendered.as_ref().map(ValuePaths::of).unwrap_or_default();
                 Cached {
                     node,

@@ -345,7 +345,7 @@ mod tests {
     fn decoded_payloads_are_read_in_their_format() {
         let value = serde_json::json!({"ENERGY": {"Power": 12.5, "On": false}});
         let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
-        let root = decoded(&packed, Format::MsgPack).expect("decodes");
+        let root = decoded(&packed, Format::MSGPACK).expect("decodes");
         assert_eq!(
             at_path(&root, "ENERGY.Power").and_then(read_value).map(|r| r.value),
             Some(12.5)
@@ -354,8 +354,8 @@ mod tests {
             fields(&root),
             [("ENERGY.Power".to_owned(), 12.5), ("ENERGY.On".to_owned(), 0.0)]
         );
-        assert!(decoded(&packed, Format::Json).is_none());
-        assert!(decoded(&vec![b' '; MAX_BYTES + 1], Format::Json).is_none());
+        assert!(decoded(&packed, Format::JSON).is_none());
+        assert!(decoded(&vec![b' '; MAX_BYTES + 1], Format::JSON).is_none());
     }
 
     #[test]

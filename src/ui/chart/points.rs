@@ -59,10 +59,7 @@ pub fn name(source: Option<&str>) -> &str {
 /// The format numbers are read in when the payload is viewed as `view`: JSON for the plain
 /// views, the decoder itself otherwise.
 pub fn read_format(view: Format) -> Format {
-    match view {
-        Format::Text | Format::Hex => Format::Json,
-        other => other,
-    }
+    if view.has_value() { view } else { Format::JSON }
 }
 
 impl Points {
@@ -192,7 +189,7 @@ mod tests {
     fn plan(series: &[Option<&str>]) -> Plan {
         Plan {
             topic: topic(),
-            format: Format::Json,
+            format: Format::JSON,
             series: series.iter().map(|s| s.map(str::to_owned)).collect(),
             after: None,
             until: None,
@@ -267,7 +264,7 @@ mod tests {
         let packed = rmp_serde::to_vec_named(&serde_json::json!({"t": 21.5})).expect("msgpack");
         history.push(id, Message::new(packed));
         let mut msgpack = plan(&[Some("t")]);
-        msgpack.format = Format::MsgPack;
+        msgpack.format = Format::MSGPACK;
         let points = Points::build(msgpack, history.topic(id).expect("kept"));
         assert_eq!(points.rows.first().map(|r| r.values.clone()), Some(vec![Some(21.5)]));
         assert!(
