@@ -188,7 +188,7 @@ impl ChartView {
         let paused = choice.paused_at.is_some();
         let mut title = format!(
             "Chart: {}",
-            super::tree::plural(points.rows.len() as u64, "point", "points")
+            super::text::plural(points.rows.len() as u64, "point", "points")
         );
         if paused {
             title.push_str(", paused");
@@ -257,7 +257,7 @@ impl ChartView {
                     .iter()
                     .map(|s| points::name(s.source.as_deref()).to_owned())
                     .collect();
-                let file_name = super::message::suggested_file_name(name, "csv");
+                let file_name = super::text::suggested_file_name(name, "csv");
                 let snapshot = export::Snapshot {
                     names,
                     rows: points.rows.clone(),

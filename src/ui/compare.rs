@@ -16,7 +16,7 @@ use table::{Input, Sort, Table};
 pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
 use super::context::{Commands, TabCommand};
-use super::tree::plural;
+use super::text::plural;
 use crate::model::{NodeId, Session};
 
 /// Topics pinned at most.

@@ -227,7 +227,7 @@ fn lines_ui(ui: &mut egui::Ui, diff: &LineDiff) {
                     Line::Removed(text) => (format!("- {text}"), colors.removed),
                     Line::Added(text) => (format!("+ {text}"), colors.added),
                     Line::Folded(count) => (
-                        format!("  … {} unchanged", super::tree::plural(*count as u64, "line", "lines")),
+                        format!("  … {} unchanged", super::text::plural(*count as u64, "line", "lines")),
                         colors.weak,
                     ),
                 };
@@ -275,7 +275,7 @@ fn bytes_ui(ui: &mut egui::Ui, diff: &ByteDiff) {
                 "Offset {} to {} ({})",
                 group_digits(offset as u64),
                 group_digits(last as u64),
-                super::tree::plural(len as u64, "byte", "bytes")
+                super::text::plural(len as u64, "byte", "bytes")
             ));
         });
         ui.add(egui::Label::new(job.job).truncate());

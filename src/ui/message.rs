@@ -1,14 +1,13 @@
 //! The selected topic: its full name, the latest message's metadata, and the
 //! payload in a view chosen automatically and switchable (JSON, text, hex).
 
-use std::time::SystemTime;
-
 use bytes::Bytes;
-use eframe::egui::{self, RichText, TextStyle, text::LayoutJob};
+use eframe::egui::{self, RichText};
 
 use super::context::{Commands, PanelContext, TabCommand};
 use super::dialogs::{SaveFile, Saved};
 use super::payload_view;
+use super::text::{format_time, suggested_file_name};
 use crate::model::history::TopicHistory;
 use crate::model::{Message, NodeId};
 use crate::payload::formats::Offered;
@@ -147,8 +146,8 @@ impl MessageView {
         let Some(latest) = node.latest() else {
             ui.weak(format!(
                 "No message on this topic itself. Below it: {}, {}.",
-                super::tree::plural(u64::from(node.subtree_topics()), "topic", "topics"),
-                super::tree::plural(node.subtree_messages(), "message", "messages")
+                super::text::plural(u64::from(node.subtree_topics()), "topic", "topics"),
+                super::text::plural(node.subtree_messages(), "message", "messages")
             ));
             // A branch: the topics below it, side by side; a click shows one.
             return self.compare.ui(ui, session, id);
@@ -395,7 +394,7 @@ impl MessageView {
     /// The topic's kept messages, newest first; clicking one shows it.
     fn history_ui(&mut self, ui: &mut egui::Ui, id: NodeId, history: &TopicHistory, picked: Option<u64>) {
         let kept = history.entries().len();
-        let mut title = format!("History: {}", super::tree::plural(kept as u64, "message", "messages"));
+        let mut title = format!("History: {}", super::text::plural(kept as u64, "message", "messages"));
         if history.dropped() > 0 {
             title.push_str(&format!(
                 " ({} older not kept)",
@@ -481,28 +480,6 @@ impl Saved for Payload {
     }
 }
 
-/// A file name for what is saved of `topic`: its name with unsafe characters replaced, ending
-/// in `.extension`.
-pub(super) fn suggested_file_name(topic: &str, extension: &str) -> String {
-    let cleaned: String = topic
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect();
-    let cleaned = cleaned.trim_matches('_');
-    if cleaned.is_empty() {
-        format!("payload.{extension}")
-    } else {
-        format!("{cleaned}.{extension}")
-    }
-}
-
 fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
     egui::Grid::new("message-metadata")
         .num_columns(2)
@@ -577,52 +554,5 @@ fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
     }
     for (name, value) in &p.user_properties {
         row(&format!("User: {name}"), value.clone());
-    }
-}
-
-/// Local date and time with milliseconds.
-pub fn format_time(time: SystemTime) -> String {
-    let local: chrono::DateTime<chrono::Local> = time.into();
-    local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
-}
-
-/// A line of highlighted text as a layout job (used by the payload view).
-pub fn line_job(ui: &egui::Ui, text: &str, spans: &[payload::Span]) -> LayoutJob {
-    let font = TextStyle::Monospace.resolve(ui.style());
-    let mut job = LayoutJob::default();
-    let mut at = 0usize;
-    for span in spans {
-        let (start, end) = (span.start as usize, span.end as usize);
-        if start > at
-            && let Some(plain) = text.get(at..start)
-        {
-            job.append(
-                plain,
-                0.0,
-                egui::TextFormat::simple(font.clone(), ui.visuals().text_color()),
-            );
-        }
-        if let Some(piece) = text.get(start..end) {
-            let color = super::theme::token_color(ui, span.kind);
-            job.append(piece, 0.0, egui::TextFormat::simple(font.clone(), color));
-        }
-        at = at.max(end);
-    }
-    if let Some(rest) = text.get(at..)
-        && !rest.is_empty()
-    {
-        job.append(rest, 0.0, egui::TextFormat::simple(font, ui.visuals().text_color()));
-    }
-    job
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_safe_file_names() {
-        assert_eq!(suggested_file_name("home/kitchen/temp", "bin"), "home_kitchen_temp.bin");
-        assert_eq!(suggested_file_name("//", "csv"), "payload.csv");
     }
 }

@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, TextStyle, text::CCursor};
 
-use super::message::line_job;
+use super::text::line_job;
 use crate::payload::paths::{ValueAt, ValuePaths};
 use crate::payload::{Rendered, hex};
 

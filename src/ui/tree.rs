@@ -13,6 +13,7 @@ mod keys;
 mod row;
 
 use super::context::{Commands, PanelContext, TabCommand};
+use super::text::plural;
 use super::theme;
 use crate::model::rows::{Resort, ResortClock};
 use crate::model::{Expansion, Frozen, Matches, NodeId, Outline, Row, RowData, Search, Session, SortOrder, rows};
@@ -405,13 +406,4 @@ impl TreeView {
 /// The keyboard focus of the tree as a whole (rows themselves never keep it).
 fn focus_id() -> egui::Id {
     egui::Id::unique("mqscope-topic-tree")
-}
-
-/// "1 topic", "2 topics", "12,345 topics".
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", crate::payload::text::group_digits(n))
-    }
 }
