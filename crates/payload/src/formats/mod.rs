@@ -172,10 +172,11 @@ pub trait PayloadFormat: Send + Sync + 'static {
     /// What changed from `older` to `newer`, both decoded in this format.
     fn diff(&self, older: &Decoded, newer: &Decoded) -> Diff;
 
-    /// A one-line preview for the topic tree, better than the text preview; `None` to use the
-    /// text preview.
-    fn preview(&self, decoded: &Decoded, max_chars: usize) -> Option<String> {
-        let _ = (decoded, max_chars);
+    /// A one-line preview of a payload in this format for the topic tree, better than the text
+    /// preview, at about `max_chars`; `None` to use the text preview. Made once per message
+    /// (the tree keeps it), from the bytes, so it can skip what a full decoding builds.
+    fn preview(&self, payload: &[u8], max_chars: usize) -> Option<String> {
+        let _ = (payload, max_chars);
         None
     }
 }
@@ -221,6 +222,12 @@ impl Format {
     #[must_use]
     pub fn every_byte(self) -> bool {
         self.0.every_byte()
+    }
+
+    /// See [`PayloadFormat::preview`].
+    #[must_use]
+    pub fn preview(self, payload: &[u8], max_chars: usize) -> Option<String> {
+        self.0.preview(payload, max_chars)
     }
 
     /// The payload decoded in this format, once; see [`Decoded`].
@@ -372,7 +379,7 @@ impl Decoded {
     /// A one-line preview for the topic tree, when the format has one better than the text.
     #[must_use]
     pub fn preview(&self, max_chars: usize) -> Option<String> {
-        self.format.0.preview(self, max_chars)
+        self.format.0.preview(&self.payload, max_chars)
     }
 }
 

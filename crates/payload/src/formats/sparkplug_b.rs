@@ -80,7 +80,7 @@ impl PayloadFormat for SparkplugB {
     }
 
     /// `seq 7 · Temperature 71.25 · Burner true` (see [`sparkplug::preview`]).
-    fn preview(&self, decoded: &Decoded, max_chars: usize) -> Option<String> {
-        sparkplug::preview(decoded.payload(), max_chars)
+    fn preview(&self, payload: &[u8], max_chars: usize) -> Option<String> {
+        sparkplug::preview(payload, max_chars)
     }
 }
