@@ -80,14 +80,13 @@ impl Latest {
         choice
     }
 
-    /// The field charted first: a Sparkplug B payload's first metric value (not its sequence
-    /// number), else the first number.
+    /// The field charted first: the first the format puts first (a Sparkplug B payload's first
+    /// metric value, not its sequence number), else the first number.
     fn default_field(&self) -> Option<&(String, f64)> {
-        let metric = |(path, _): &&(String, f64)| path.starts_with("metrics.") && path.ends_with(".value");
-        let first_metric = (self.format == Format::SPARKPLUG_B)
-            .then(|| self.fields.iter().find(metric))
-            .flatten();
-        first_metric.or_else(|| self.fields.first())
+        self.fields
+            .iter()
+            .find(|(path, _)| self.format.charted_first(path))
+            .or_else(|| self.fields.first())
     }
 }
 

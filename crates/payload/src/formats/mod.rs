@@ -152,8 +152,7 @@ pub trait PayloadFormat: Send + Sync + 'static {
 
     /// The value as JSON when decoding left the payload as it is ([`Content::Raw`]) or gave
     /// bytes ([`Content::Bytes`]), or why there is none. Asked at most once per [`Decoded`].
-    fn value(&self, decoded: &Decoded) -> Result<Value, String> {
-        let _ = decoded;
+    fn value(&self, _decoded: &Decoded) -> Result<Value, String> {
         Err(format!("{} has no value as JSON", self.label()))
     }
 
@@ -169,14 +168,19 @@ pub trait PayloadFormat: Send + Sync + 'static {
         false
     }
 
+    /// Whether the number at `path` of this format's value is charted before the others when
+    /// the user has chosen none (a Sparkplug B metric's value, not the sequence number).
+    fn charted_first(&self, _path: &str) -> bool {
+        false
+    }
+
     /// What changed from `older` to `newer`, both decoded in this format.
     fn diff(&self, older: &Decoded, newer: &Decoded) -> Diff;
 
     /// A one-line preview of a payload in this format for the topic tree, better than the text
     /// preview, at about `max_chars`; `None` to use the text preview. Made once per message
     /// (the tree keeps it), from the bytes, so it can skip what a full decoding builds.
-    fn preview(&self, payload: &[u8], max_chars: usize) -> Option<String> {
-        let _ = (payload, max_chars);
+    fn preview(&self, _payload: &[u8], _max_chars: usize) -> Option<String> {
         None
     }
 }
@@ -222,6 +226,12 @@ impl Format {
     #[must_use]
     pub fn every_byte(self) -> bool {
         self.0.every_byte()
+    }
+
+    /// See [`PayloadFormat::charted_first`].
+    #[must_use]
+    pub fn charted_first(self, path: &str) -> bool {
+        self.0.charted_first(path)
     }
 
     /// See [`PayloadFormat::preview`].

@@ -79,8 +79,34 @@ impl PayloadFormat for SparkplugB {
         })
     }
 
+    /// A metric's value (`metrics.Temperature.value`).
+    fn charted_first(&self, path: &str) -> bool {
+        path.starts_with("metrics.") && path.ends_with(".value")
+    }
+
     /// `seq 7 · Temperature 71.25 · Burner true` (see [`sparkplug::preview`]).
     fn preview(&self, payload: &[u8], max_chars: usize) -> Option<String> {
         sparkplug::preview(payload, max_chars)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_value_is_charted_before_the_sequence_number() {
+        assert!(Format::SPARKPLUG_B.charted_first("metrics.Temperature.value"));
+        assert!(!Format::SPARKPLUG_B.charted_first("seq"));
+        assert!(!Format::JSON.charted_first("metrics.Temperature.value"));
+    }
+
+    #[test]
+    fn one_decoding_gives_the_note_the_value_and_the_preview() {
+        let data = crate::sparkplug::tests::ddata();
+        let plain = Format::SPARKPLUG_B.decode_bytes(&data);
+        assert_eq!(plain.note(), Some("Decoded from Sparkplug B: 12 metrics, seq 3"));
+        assert!(plain.value().is_some_and(|v| v["metrics"]["Offset"]["value"] == -42));
+        assert!(plain.preview(200).is_some_and(|p| p.starts_with("seq 3")));
     }
 }
