@@ -21,8 +21,8 @@ impl PayloadFormat for Cbor {
         "CBOR"
     }
 
-    /// Likely of a binary payload that reads whole as a map or array of at
-    /// least one item, the shape devices send (see [`crate::decode::is_container`]).
+    /// Likely of a binary payload that reads whole as a map or array of at least one item, the
+    /// shape devices send (see [`crate::decode::is_container`]).
     fn detect(&self, probe: &Probe<'_>) -> Confidence {
         let container = !probe.is_text()
             && crate::decode::detectable(probe.bytes)
