@@ -28,7 +28,7 @@ impl PayloadFormat for Base64 {
     /// [`crate::decode::detect_base64`]); plain words are often valid base64 too, so nothing
     /// less than JSON inside counts.
     fn detect(&self, probe: &Probe<'_>) -> Confidence {
-        if probe.is_text() && crate::decode::detect_base64(probe.bytes) {
+        if probe.beats(Confidence::Sure) && probe.is_text() && crate::decode::detect_base64(probe.bytes) {
             Confidence::Sure
         } else {
             Confidence::No

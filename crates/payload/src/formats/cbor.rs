@@ -24,7 +24,8 @@ impl PayloadFormat for Cbor {
     /// Likely of a binary payload that reads whole as a map or array of at least one item, the
     /// shape devices send (see [`crate::decode::is_container`]).
     fn detect(&self, probe: &Probe<'_>) -> Confidence {
-        let container = !probe.is_text()
+        let container = probe.beats(Confidence::Likely)
+            && !probe.is_text()
             && crate::decode::detectable(probe.bytes)
             && crate::decode::cbor_value(probe.bytes).is_ok_and(|v| crate::decode::is_container(&v));
         if container { Confidence::Likely } else { Confidence::No }

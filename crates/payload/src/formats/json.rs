@@ -32,7 +32,7 @@ impl PayloadFormat for Json {
     /// (cut, not broken).
     fn detect(&self, probe: &Probe<'_>) -> Confidence {
         let (prefix, cut) = probe.prefix();
-        if is_json(prefix, cut) {
+        if probe.beats(Confidence::Sure) && is_json(prefix, cut) {
             Confidence::Sure
         } else {
             Confidence::No

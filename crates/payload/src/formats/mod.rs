@@ -15,7 +15,7 @@ pub mod registry;
 mod sparkplug_b;
 mod text;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -64,6 +64,8 @@ pub struct Probe<'a> {
     pub limit_bytes: usize,
     /// Whether the looked-at part is plain text, worked out once for all formats.
     text: OnceCell<bool>,
+    /// The confidence of the surest format so far.
+    best: Cell<Confidence>,
 }
 
 impl<'a> Probe<'a> {
@@ -75,6 +77,21 @@ impl<'a> Probe<'a> {
             bytes,
             limit_bytes,
             text: OnceCell::new(),
+            best: Cell::new(Confidence::No),
+        }
+    }
+
+    /// Whether a format `confidence` sure would be detected over the formats asked before; a
+    /// format can skip its work when not.
+    #[must_use]
+    pub fn beats(&self, confidence: Confidence) -> bool {
+        confidence > self.best.get()
+    }
+
+    /// Note that a format is `confidence` sure (the registry does, after asking each).
+    pub fn found(&self, confidence: Confidence) {
+        if self.beats(confidence) {
+            self.best.set(confidence);
         }
     }
 

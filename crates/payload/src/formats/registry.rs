@@ -22,6 +22,7 @@ pub fn detect_among(formats: &[Format], probe: &Probe<'_>) -> Format {
     let mut best = (Confidence::No, Format::HEX);
     for &format in formats {
         let confidence = format.get().detect(probe);
+        probe.found(confidence);
         if confidence > best.0 {
             best = (confidence, format);
             if confidence == Confidence::Certain {
@@ -95,6 +96,14 @@ mod tests {
         let probe = Probe::new("a", b"MAGIC", 10);
         assert_eq!(detect_among(&[first, second], &probe), first);
         assert_eq!(detect_among(&[second, first], &probe), second);
+    }
+
+    #[test]
+    fn formats_that_cannot_win_skip_their_work() {
+        let probe = Probe::new("a", br#"{"t": 1}"#, 1 << 20);
+        assert_eq!(detect_among(ALL, &probe), Format::JSON);
+        assert!(probe.text.get().is_none(), "JSON is sure: text was not scanned for");
+        assert!(!probe.beats(Confidence::Sure) && probe.beats(Confidence::Certain));
     }
 
     /// A format of payloads starting with "MAGIC", named by its id, for the tests.

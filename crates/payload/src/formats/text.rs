@@ -28,7 +28,7 @@ impl PayloadFormat for Text {
     /// Likely when the payload is valid UTF-8 without control characters other than `\t`,
     /// `\n` and `\r` (see [`crate::text::is_plain_text`]); an empty payload is text.
     fn detect(&self, probe: &Probe<'_>) -> Confidence {
-        if probe.is_text() {
+        if probe.beats(Confidence::Likely) && probe.is_text() {
             Confidence::Likely
         } else {
             Confidence::No
