@@ -81,16 +81,13 @@ pub fn notes_ui(ui: &mut egui::Ui, rendering: &Rendering) {
 /// The payload: every byte as hex, or its rendering, whose numbers can be clicked; returns the
 /// path of a number to chart.
 pub fn payload_ui(ui: &mut egui::Ui, decoded: &Decoded, rendering: &Rendering) -> Option<String> {
-    let mut chart = None;
-    egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
-        ui.set_min_size(ui.available_size());
-        if decoded.format().every_byte() {
-            payload_view::hex_ui(ui, decoded.payload());
-        } else if let Some(rendered) = &rendering.rendered {
-            chart = payload_view::rendered_ui(ui, rendered, Some(&rendering.paths));
-        }
-    });
-    chart
+    egui::Frame::group(ui.style())
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            payload_view::decoded_ui(ui, decoded, rendering.rendered.as_ref(), &rendering.paths)
+        })
+        .inner
 }
 
 /// What changed from `base` (decoded as `older`) to the message shown (`newer`).
