@@ -8,15 +8,14 @@
 
 mod base64;
 mod cbor;
+mod decoded;
 mod hex;
 mod json;
 mod msgpack;
+mod probe;
 pub mod registry;
 mod sparkplug_b;
 mod text;
-
-use std::cell::{Cell, OnceCell};
-use std::sync::OnceLock;
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -24,6 +23,8 @@ use serde_json::Value;
 use crate::Rendered;
 use crate::diff::Diff;
 
+pub use decoded::{Content, Decoded};
+pub use probe::{Confidence, Probe};
 pub use registry::ALL;
 
 /// Payloads larger than this are not decoded (the hex view shows every byte).
@@ -36,90 +37,6 @@ pub enum Offered {
     View,
     /// A decoder, in the "Decode" menu (base64, MessagePack…).
     Decoder,
-}
-
-/// How sure a format is that a payload is in it. The most confident format is the one detected;
-/// of equally confident ones, the first in the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Confidence {
-    /// Not this format.
-    No,
-    /// Any payload can be shown this way (hex).
-    Fallback,
-    /// The bytes fit, and nothing more telling does (plain text, a binary map or array).
-    Likely,
-    /// The bytes are exactly this (valid JSON, base64 of JSON).
-    Sure,
-    /// Nothing else can be meant (the topic says so).
-    Certain,
-}
-
-/// What detection looks at: the topic, the payload, and how much of it at most.
-pub struct Probe<'a> {
-    /// The topic the payload came on.
-    pub topic: &'a str,
-    /// The payload.
-    pub bytes: &'a [u8],
-    /// Bytes of the payload looked at at most when scanning it whole.
-    pub limit_bytes: usize,
-    /// Whether the looked-at part is plain text, worked out once for all formats.
-    text: OnceCell<bool>,
-    /// The confidence of the surest format so far.
-    best: Cell<Confidence>,
-}
-
-impl<'a> Probe<'a> {
-    /// A probe of `bytes`, received on `topic`, scanning at most `limit_bytes`.
-    #[must_use]
-    pub fn new(topic: &'a str, bytes: &'a [u8], limit_bytes: usize) -> Self {
-        Probe {
-            topic,
-            bytes,
-            limit_bytes,
-            text: OnceCell::new(),
-            best: Cell::new(Confidence::No),
-        }
-    }
-
-    /// Whether a format `confidence` sure would be detected over the formats asked before; a
-    /// format can skip its work when not.
-    #[must_use]
-    pub fn beats(&self, confidence: Confidence) -> bool {
-        confidence > self.best.get()
-    }
-
-    /// Note that a format is `confidence` sure (the registry does, after asking each).
-    pub fn found(&self, confidence: Confidence) {
-        if self.beats(confidence) {
-            self.best.set(confidence);
-        }
-    }
-
-    /// The bytes looked at, and whether that is less than the whole payload.
-    #[must_use]
-    pub fn prefix(&self) -> (&'a [u8], bool) {
-        match self.bytes.get(..self.limit_bytes) {
-            Some(prefix) if self.bytes.len() > self.limit_bytes => (prefix, true),
-            _ => (self.bytes, false),
-        }
-    }
-
-    /// Whether the payload (its looked-at part, a character cut at the end allowed) is plain
-    /// text (see [`crate::text::is_plain_text`]).
-    #[must_use]
-    pub fn is_text(&self) -> bool {
-        *self.text.get_or_init(|| {
-            let (prefix, cut) = self.prefix();
-            if !cut {
-                return crate::text::is_plain_text(prefix);
-            }
-            let whole_chars = match std::str::from_utf8(prefix) {
-                Err(error) if error.error_len().is_none() => prefix.get(..error.valid_up_to()).unwrap_or_default(),
-                _ => prefix,
-            };
-            crate::text::is_plain_text(whole_chars)
-        })
-    }
 }
 
 /// What decoding may look at besides the payload: its topic, and the latest payload of another
@@ -261,13 +178,7 @@ impl Format {
     #[must_use]
     pub fn decode(self, payload: Bytes, context: &Context<'_>) -> Decoded {
         let (content, note) = self.0.decode(&payload, context);
-        Decoded {
-            format: self,
-            payload,
-            content,
-            note,
-            value: OnceLock::new(),
-        }
+        Decoded::new(self, payload, content, note)
     }
 
     /// The payload decoded in this format with no context (no birth certificate to name
@@ -295,128 +206,6 @@ impl std::hash::Hash for Format {
 impl std::fmt::Debug for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.0.label())
-    }
-}
-
-/// What a format made of a payload.
-#[derive(Debug)]
-pub enum Content {
-    /// Nothing to decode: the payload is shown from its own bytes (JSON, text, hex).
-    Raw,
-    /// The value the payload holds (MessagePack, CBOR, Sparkplug B), as JSON.
-    Value {
-        /// The value.
-        value: Value,
-        /// The value as shown, when it differs (Sparkplug B aliases named from the birth).
-        shown: Option<Value>,
-    },
-    /// The bytes the payload stands for (base64).
-    Bytes(Vec<u8>),
-    /// The payload is not in the format, and why.
-    Invalid(String),
-    /// The payload is over [`MAX_DECODE_BYTES`], so not decoded.
-    TooLarge,
-}
-
-/// A payload decoded in one format, once. Rendering, the value as JSON, diffs, chart numbers
-/// and the tree's preview all derive from it; the value is read on first use, at most once.
-pub struct Decoded {
-    format: Format,
-    payload: Bytes,
-    content: Content,
-    note: Option<String>,
-    value: OnceLock<Result<Value, String>>,
-}
-
-impl Decoded {
-    /// The format it was decoded in.
-    #[must_use]
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
-    /// The payload, every byte.
-    #[must_use]
-    pub fn payload(&self) -> &Bytes {
-        &self.payload
-    }
-
-    /// What the format made of the payload.
-    #[must_use]
-    pub fn content(&self) -> &Content {
-        &self.content
-    }
-
-    /// A line about how it was decoded ("Decoded from Sparkplug B: 12 metrics, seq 3").
-    #[must_use]
-    pub fn note(&self) -> Option<&str> {
-        self.note.as_deref()
-    }
-
-    /// The payload for display, looking at no more than `limit_bytes` of input.
-    #[must_use]
-    pub fn render(&self, limit_bytes: usize) -> Rendered {
-        self.format.0.render(self, limit_bytes)
-    }
-
-    /// The value the payload holds, as JSON, or why it holds none.
-    pub fn value_or_why(&self) -> Result<&Value, &str> {
-        match &self.content {
-            Content::Value { value, .. } => Ok(value),
-            Content::Invalid(why) => Err(why),
-            Content::TooLarge => Err("it is too large to decode"),
-            Content::Raw | Content::Bytes(_) => self
-                .value
-                .get_or_init(|| self.format.0.value(self))
-                .as_ref()
-                .map_err(String::as_str),
-        }
-    }
-
-    /// The value the payload holds, as JSON, if it holds one.
-    #[must_use]
-    pub fn value(&self) -> Option<&Value> {
-        self.value_or_why().ok()
-    }
-
-    /// The value the payload holds, as JSON, if it holds one, taken out.
-    #[must_use]
-    pub fn into_value(self) -> Option<Value> {
-        if matches!(self.content, Content::Raw | Content::Bytes(_)) {
-            let computed = self.value.get().is_some();
-            return if computed {
-                self.value.into_inner().and_then(Result::ok)
-            } else {
-                self.format.0.value(&self).ok()
-            };
-        }
-        match self.content {
-            Content::Value { value, .. } => Some(value),
-            _ => None,
-        }
-    }
-
-    /// What changed from `older` to this payload; both should be decoded in the same format
-    /// (this one's is used).
-    #[must_use]
-    pub fn diff_from(&self, older: &Decoded) -> Diff {
-        self.format.0.diff(older, self)
-    }
-
-    /// A one-line preview for the topic tree, when the format has one better than the text.
-    #[must_use]
-    pub fn preview(&self, max_chars: usize) -> Option<String> {
-        self.format.0.preview(&self.payload, max_chars)
-    }
-}
-
-impl std::fmt::Debug for Decoded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decoded")
-            .field("format", &self.format)
-            .field("bytes", &self.payload.len())
-            .field("content", &self.content)
-            .finish_non_exhaustive()
     }
 }
 
