@@ -1,9 +1,9 @@
 //! The selected topic: its full name, the shown message's metadata, its history, and the
 //! payload in a view chosen automatically and switchable among the registered formats.
 //!
-//! The panel's pieces: [`header`] (name, buttons, metadata), [`history`] (which message is
-//! shown and which compared with), [`cache`] (each message decoded once per format, the shown
-//! one rendered once), [`choice`] (the format each topic is viewed in) and [`payload`] (the
+//! The panel's pieces: `header` (name, buttons, metadata), `history` (which message is
+//! shown and which compared with), `cache` (each message decoded once per format, the shown
+//! one rendered once), `choice` (the format each topic is viewed in) and `payload` (the
 //! payload area).
 
 mod cache;

@@ -1,6 +1,6 @@
 //! What changed between two payloads, in the terms of the format they are
 //! viewed in: for JSON (and MessagePack or CBOR) the fields added, removed or
-//! changed, by path ([`json`]); for text the lines ([`lines`]); for binary the
+//! changed, by path ([`json`]); for text the lines ([`lines`](mod@lines)); for binary the
 //! bytes ([`bytes`]).
 //!
 //! [`diff`] is the one entry point. Its work is bounded: payloads are looked at

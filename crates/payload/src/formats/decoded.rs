@@ -25,7 +25,7 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// The payload is not in the format, and why.
     Invalid(String),
-    /// The payload is over [`MAX_DECODE_BYTES`], so not decoded.
+    /// The payload is over [`MAX_DECODE_BYTES`](super::MAX_DECODE_BYTES), so not decoded.
     TooLarge,
 }
 
