@@ -14,7 +14,7 @@ use eframe::egui;
 
 use crate::model::{PublishOutcome, Qos, Session};
 use crate::mqtt::{Connection, ConnectionSettings, PublishRequest, retained};
-use crate::ui::tree::plural;
+use crate::ui::text::plural;
 
 /// Deletions in flight at most (the broker acknowledges each).
 const WINDOW: usize = 100;

@@ -14,7 +14,7 @@ use super::context::PanelContext;
 use super::dialogs::{Dialogs, SaveFile};
 use crate::model::NodeId;
 use crate::model::history::TopicHistory;
-use crate::payload::{Format, numbers};
+use crate::payload::{Decoded, Format, numbers};
 use points::{Plan, Points};
 
 /// Series colours, in the order series are added; readable on dark and light backgrounds.
@@ -80,14 +80,13 @@ impl Latest {
         choice
     }
 
-    /// The field charted first: a Sparkplug B payload's first metric value (not its sequence
-    /// number), else the first number.
+    /// The field charted first: the first the format puts first (a Sparkplug B payload's first
+    /// metric value, not its sequence number), else the first number.
     fn default_field(&self) -> Option<&(String, f64)> {
-        let metric = |(path, _): &&(String, f64)| path.starts_with("metrics.") && path.ends_with(".value");
-        let first_metric = (self.format == Format::SparkplugB)
-            .then(|| self.fields.iter().find(metric))
-            .flatten();
-        first_metric.or_else(|| self.fields.first())
+        self.fields
+            .iter()
+            .find(|(path, _)| self.format.charted_first(path))
+            .or_else(|| self.fields.first())
     }
 }
 
@@ -129,8 +128,10 @@ impl ChartView {
             .or_insert_with(|| latest.map(Latest::default_choice).unwrap_or_default())
     }
 
-    /// Draw the chart of `topic` (named `name`), whose payloads are viewed as `view`, if they
-    /// hold numbers or the user charted some; nothing otherwise.
+    /// Draw the chart of `topic` (named `name`), if its payloads hold numbers or the user
+    /// charted some; nothing otherwise. `shown` is the message shown (its sequence number) as
+    /// decoded in the format it is viewed in, whose numbers are charted; it is the newest
+    /// message's decoding too, unless an older one is shown.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -138,10 +139,10 @@ impl ChartView {
         topic: NodeId,
         name: &str,
         history: &TopicHistory,
-        view: Format,
+        (shown_seq, shown): (u64, &Decoded),
     ) {
         let Some(newest) = history.entries().back() else { return };
-        let format = points::read_format(view);
+        let format = points::read_format(shown.format());
         // What the newest message holds is read once per new message, not every frame.
         if !self
             .latest
@@ -150,7 +151,13 @@ impl ChartView {
         {
             let payload = &newest.message.payload;
             let plain = numbers::read(payload).map(|r| r.value);
-            let root = plain.is_none().then(|| numbers::decoded(payload, format)).flatten();
+            let root = if plain.is_some() || payload.len() > numbers::MAX_BYTES {
+                None
+            } else if shown_seq == newest.seq && shown.format() == format {
+                shown.value().cloned()
+            } else {
+                points::decode(payload, format)
+            };
             let plain = plain.or_else(|| root.as_ref().and_then(numbers::read_value).map(|r| r.value));
             let mut fields = root.as_ref().map(numbers::fields).unwrap_or_default();
             fields.retain(|(path, _)| !path.is_empty());
@@ -188,7 +195,7 @@ impl ChartView {
         let paused = choice.paused_at.is_some();
         let mut title = format!(
             "Chart: {}",
-            super::tree::plural(points.rows.len() as u64, "point", "points")
+            super::text::plural(points.rows.len() as u64, "point", "points")
         );
         if paused {
             title.push_str(", paused");
@@ -257,7 +264,7 @@ impl ChartView {
                     .iter()
                     .map(|s| points::name(s.source.as_deref()).to_owned())
                     .collect();
-                let file_name = super::message::suggested_file_name(name, "csv");
+                let file_name = super::text::suggested_file_name(name, "csv");
                 let snapshot = export::Snapshot {
                     names,
                     rows: points.rows.clone(),

@@ -4,6 +4,7 @@
 //! that differ from most of their column highlighted; sortable by any
 //! column; retained topics only if asked; rebuilt as messages arrive.
 
+mod fields;
 mod grid;
 mod table;
 
@@ -16,7 +17,7 @@ use table::{Input, Sort, Table};
 pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
 use super::context::{Commands, TabCommand};
-use super::tree::plural;
+use super::text::plural;
 use crate::model::{NodeId, Session};
 
 /// Topics pinned at most.
@@ -92,6 +93,8 @@ struct Built {
 #[derive(Default)]
 pub struct CompareView {
     built: Option<Built>,
+    /// Each topic's fields, read once per message.
+    fields: fields::Fields,
     sort: Option<Sort>,
     retained_only: bool,
 }
@@ -202,7 +205,7 @@ impl CompareView {
         };
         if stale {
             let (inputs, left_out) = inputs();
-            let table = Table::new(inputs);
+            let table = Table::build(inputs, &mut self.fields);
             self.built = Some(Built {
                 source,
                 signature,

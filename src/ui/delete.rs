@@ -3,8 +3,8 @@
 
 use eframe::egui::{self, RichText};
 
+use super::text::plural;
 use super::theme;
-use super::tree::plural;
 use crate::explorer::clear::{ClearJob, Phase};
 use crate::payload::text::group_digits;
 

@@ -1,18 +1,19 @@
 //! What changed between two messages, drawn a screenful of rows at a time: fields
 //! by path (old struck out in red, new in green), lines, or runs of bytes.
 
-use ::bytes::Bytes;
+use std::sync::Arc;
+
 use eframe::egui::{self, Color32, RichText, TextStyle, text::LayoutJob};
 
 use super::dialogs::Background;
 use super::theme;
 use crate::model::NodeId;
-use crate::payload::Format;
 use crate::payload::diff::bytes::{self, ByteDiff};
 use crate::payload::diff::json::{ChangeKind, JsonDiff, Shown};
 use crate::payload::diff::lines::{Line, LineDiff};
 use crate::payload::diff::{Body, Diff};
 use crate::payload::text::group_digits;
+use crate::payload::{Decoded, Format};
 
 /// Payloads (both together) up to this size are compared at once; larger ones off the UI
 /// thread, so a frame never waits for them.
@@ -40,27 +41,23 @@ enum State {
 }
 
 impl DiffView {
-    /// Draw the diff from `older` to `newer` (the `pair`), computing it when the pair is
-    /// new; `since` is when the older message came.
+    /// Draw the diff from `older` to `newer` (the `pair`), both decoded in the pair's format,
+    /// computing it when the pair is new; `since` is when the older message came.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         runtime: &tokio::runtime::Handle,
         pair: Pair,
-        older: &Bytes,
-        newer: &Bytes,
+        older: Arc<Decoded>,
+        newer: Arc<Decoded>,
         since: &str,
     ) {
         if self.pair != Some(pair) {
-            let format = pair.3;
             self.pair = Some(pair);
-            self.state = if older.len() + newer.len() <= INLINE_BYTES {
-                State::Done(crate::payload::diff::diff(older, newer, format))
+            self.state = if older.payload().len() + newer.payload().len() <= INLINE_BYTES {
+                State::Done(newer.diff_from(&older))
             } else {
-                let (older, newer) = (older.clone(), newer.clone());
-                State::Computing(Background::start(ui.ctx(), runtime, move || {
-                    crate::payload::diff::diff(&older, &newer, format)
-                }))
+                State::Computing(Background::start(ui.ctx(), runtime, move || newer.diff_from(&older)))
             };
         }
         if let State::Computing(job) = &self.state {
@@ -227,7 +224,7 @@ fn lines_ui(ui: &mut egui::Ui, diff: &LineDiff) {
                     Line::Removed(text) => (format!("- {text}"), colors.removed),
                     Line::Added(text) => (format!("+ {text}"), colors.added),
                     Line::Folded(count) => (
-                        format!("  … {} unchanged", super::tree::plural(*count as u64, "line", "lines")),
+                        format!("  … {} unchanged", super::text::plural(*count as u64, "line", "lines")),
                         colors.weak,
                     ),
                 };
@@ -275,7 +272,7 @@ fn bytes_ui(ui: &mut egui::Ui, diff: &ByteDiff) {
                 "Offset {} to {} ({})",
                 group_digits(offset as u64),
                 group_digits(last as u64),
-                super::tree::plural(len as u64, "byte", "bytes")
+                super::text::plural(len as u64, "byte", "bytes")
             ));
         });
         ui.add(egui::Label::new(job.job).truncate());

@@ -12,5 +12,6 @@ pub mod message;
 pub mod payload_view;
 pub mod publish;
 pub mod status;
+pub mod text;
 pub mod theme;
 pub mod tree;

@@ -1,19 +1,36 @@
-//! Payload text drawn a screenful at a time, so a payload of any size scrolls
-//! smoothly; the numbers of a JSON payload can be clicked to chart them.
+//! A decoded payload drawn a screenful at a time, so a payload of any size scrolls
+//! smoothly: its rendering, whose numbers can be clicked to chart them, or, for a format that
+//! shows every byte, its hex dump.
 
 use eframe::egui::{self, TextStyle, text::CCursor};
 
-use super::message::line_job;
+use super::text::line_job;
 use crate::payload::paths::{ValueAt, ValuePaths};
-use crate::payload::{Rendered, hex};
+use crate::payload::{Decoded, Rendered, hex};
 
 fn row_height(ui: &egui::Ui) -> f32 {
     ui.text_style_height(&TextStyle::Monospace)
 }
 
+/// `decoded` as its format shows it: every byte as hex, or `rendered` (its rendering) with
+/// the numbers and booleans `paths` knows as links. Returns the path of a number to chart.
+pub fn decoded_ui(
+    ui: &mut egui::Ui,
+    decoded: &Decoded,
+    rendered: Option<&Rendered>,
+    paths: &ValuePaths,
+) -> Option<String> {
+    if decoded.format().every_byte() {
+        hex_ui(ui, decoded.payload());
+        None
+    } else {
+        rendered.and_then(|rendered| rendered_ui(ui, rendered, Some(paths)))
+    }
+}
+
 /// Highlighted lines of a rendered payload. The numbers and booleans `paths` knows are links:
 /// a click (or "Chart …" in their context menu) returns the path to chart.
-pub fn rendered_ui(ui: &mut egui::Ui, rendered: &Rendered, paths: Option<&ValuePaths>) -> Option<String> {
+fn rendered_ui(ui: &mut egui::Ui, rendered: &Rendered, paths: Option<&ValuePaths>) -> Option<String> {
     let height = row_height(ui);
     ui.spacing_mut().item_spacing.y = 0.0;
     let mut chart = None;
@@ -85,7 +102,7 @@ fn value_ui(
 }
 
 /// A hex dump of every byte: offset, hex, ASCII.
-pub fn hex_ui(ui: &mut egui::Ui, payload: &[u8]) {
+fn hex_ui(ui: &mut egui::Ui, payload: &[u8]) {
     let height = row_height(ui);
     ui.spacing_mut().item_spacing.y = 0.0;
     egui::ScrollArea::both()

@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use eframe::egui::{self, RichText};
 
+use super::text::plural;
 use super::theme;
-use super::tree::plural;
 use crate::model::{ConnectionState, Session};
 
 /// The status line for a connection's state, and its color.

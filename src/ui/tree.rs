@@ -10,9 +10,11 @@ use eframe::egui::{self, Align2, FontId, Key, Sense, TextStyle};
 
 mod header;
 mod keys;
+mod preview;
 mod row;
 
 use super::context::{Commands, PanelContext, TabCommand};
+use super::text::plural;
 use super::theme;
 use crate::model::rows::{Resort, ResortClock};
 use crate::model::{Expansion, Frozen, Matches, NodeId, Outline, Row, RowData, Search, Session, SortOrder, rows};
@@ -43,6 +45,8 @@ pub struct TreeView {
     view_height: f32,
     /// Show only branches that hold retained messages.
     pub retained_only: bool,
+    /// One-line previews of binary payloads, made once per message.
+    previews: preview::Previews,
     /// The tree's retained count when the rows were built (retained-only rows follow it).
     retained_seen: u32,
     /// The search as typed.
@@ -338,14 +342,11 @@ impl TreeView {
                     None => tree.get(row.id).map(RowData::live),
                 };
                 let Some(data) = shown else { continue };
-                // Sparkplug B payloads (protobuf) read as their metrics, not as hex. Text payloads,
-                // most of them, are passed by before the topic is built.
-                let preview = data
-                    .latest
-                    .filter(|m| row.depth >= 3 && m.payload.len() <= crate::payload::sparkplug::MAX_PREVIEW_BYTES)
-                    .filter(|m| !crate::payload::text::is_plain_text(m.payload.get(..64).unwrap_or(&m.payload)))
-                    .filter(|_| crate::payload::sparkplug::is_sparkplug_topic(&tree.topic(row.id)))
-                    .and_then(|m| crate::payload::sparkplug::preview(&m.payload, PREVIEW_CHARS));
+                // Sparkplug B payloads (protobuf) read as their metrics, not as hex: made once per
+                // new message of the topic.
+                let preview = self
+                    .previews
+                    .get(tree, row.id, data.own_messages, data.latest, PREVIEW_CHARS);
                 let state = RowState {
                     selected: self.selected == Some(row.id),
                     expanded: self.outline.is_expanded(row.id),
@@ -416,13 +417,4 @@ impl TreeView {
 /// The keyboard focus of the tree as a whole (rows themselves never keep it).
 fn focus_id() -> egui::Id {
     egui::Id::unique("mqscope-topic-tree")
-}
-
-/// "1 topic", "2 topics", "12,345 topics".
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", crate::payload::text::group_digits(n))
-    }
 }

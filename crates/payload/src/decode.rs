@@ -1,142 +1,12 @@
-//! Binary and encoded payloads made readable: base64 (shown as what it
-//! decodes to), MessagePack, CBOR and Sparkplug B (shown as JSON). A payload
-//! that does not decode is shown as a hex dump, with the reason.
+//! What the binary and encoded formats share: base64 decoding and detection, one whole
+//! MessagePack or CBOR value, and the shape of payload detection looks for. The formats
+//! themselves are in [`crate::formats`].
 
 use base64::Engine as _;
 
-use super::{Format, Rendered, hex, json, sparkplug, text};
+use super::Format;
 
-/// Payloads larger than this are not decoded (the hex view shows every byte).
-pub const MAX_DECODE_BYTES: usize = 16 * 1024 * 1024;
-
-/// The payload as base64: decoded, then shown as JSON, text or hex, whichever fits.
-pub fn base64(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    if let Some(rendered) = too_large(bytes, limit_bytes, "base64") {
-        return rendered;
-    }
-    let Some(decoded) = decode_base64(bytes) else {
-        return not_decoded(
-            bytes,
-            limit_bytes,
-            "base64",
-            "it has characters or a length base64 does not",
-        );
-    };
-    let note = format!("Decoded from base64: {} bytes", decoded.len());
-    let mut rendered = if json::validate(&decoded).is_ok() && matches!(super::detect(&decoded), super::Format::Json) {
-        json::render(&decoded, limit_bytes).unwrap_or_else(|_| text::render(&decoded, limit_bytes))
-    } else if text::is_plain_text(&decoded) {
-        text::render(&decoded, limit_bytes)
-    } else {
-        hex::render(&decoded, limit_bytes)
-    };
-    rendered.note = Some(note);
-    rendered
-}
-
-/// The bytes a base64 text stands for (standard or URL-safe, padded or not, whitespace ignored).
-fn decode_base64(bytes: &[u8]) -> Option<Vec<u8>> {
-    let cleaned: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    let engines = [
-        base64::engine::general_purpose::STANDARD,
-        base64::engine::general_purpose::URL_SAFE,
-        base64::engine::general_purpose::STANDARD_NO_PAD,
-        base64::engine::general_purpose::URL_SAFE_NO_PAD,
-    ];
-    engines.iter().find_map(|engine| engine.decode(&cleaned).ok())
-}
-
-/// The payload as MessagePack, shown as JSON.
-pub fn msgpack(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    structured(bytes, limit_bytes, "MessagePack", read_msgpack)
-}
-
-/// The payload as CBOR, shown as JSON (byte strings as arrays of numbers).
-pub fn cbor(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    structured(bytes, limit_bytes, "CBOR", read_cbor)
-}
-
-fn read_msgpack(reader: &mut &[u8]) -> Result<serde_json::Value, String> {
-    rmp_serde::from_read::<_, serde_json::Value>(reader).map_err(|e| e.to_string())
-}
-
-fn read_cbor(reader: &mut &[u8]) -> Result<serde_json::Value, String> {
-    let value: ciborium::Value = ciborium::from_reader(reader).map_err(|e| e.to_string())?;
-    serde_json::to_value(&value).map_err(|e| e.to_string())
-}
-
-/// The payload as Sparkplug B (protobuf), shown as JSON (see [`super::sparkplug`]).
-pub fn sparkplug(bytes: &[u8], limit_bytes: usize) -> Rendered {
-    sparkplug_named(bytes, limit_bytes, None)
-}
-
-/// The payload as Sparkplug B, its alias-only metrics named from `birth`: the birth
-/// certificate's topic and payload (see [`sparkplug::birth_topic`]).
-pub fn sparkplug_named(bytes: &[u8], limit_bytes: usize, birth: Option<(&str, &[u8])>) -> Rendered {
-    const WHAT: &str = "Sparkplug B";
-    if let Some(rendered) = too_large(bytes, limit_bytes, WHAT) {
-        return rendered;
-    }
-    match sparkplug::decode(bytes) {
-        Ok(payload) => {
-            let unnamed = |names: &std::collections::HashMap<u64, String>| {
-                payload
-                    .metrics
-                    .iter()
-                    .filter(|m| m.name.is_none() && m.alias.is_some_and(|a| names.contains_key(&a)))
-                    .count()
-            };
-            let names = birth
-                .map(|(_, bytes)| sparkplug::alias_names(bytes))
-                .unwrap_or_default();
-            let value = sparkplug::payload_json_named(&payload, &names);
-            let mut rendered = as_json(&value, bytes.len(), limit_bytes, WHAT);
-            let mut note = format!("Decoded from {WHAT}: {}", sparkplug::summary(&payload));
-            if let Some((topic, _)) = birth
-                && unnamed(&names) > 0
-            {
-                note.push_str(&format!("; alias names from {topic}"));
-            }
-            rendered.note = Some(note);
-            rendered
-        }
-        Err(error) => not_decoded(bytes, limit_bytes, WHAT, &error),
-    }
-}
-
-/// A Sparkplug B payload as JSON, for charts: the same value [`sparkplug`] shows, `None` when it
-/// does not decode or is too large.
-#[must_use]
-pub fn sparkplug_value(bytes: &[u8]) -> Option<serde_json::Value> {
-    if bytes.len() > MAX_DECODE_BYTES {
-        return None;
-    }
-    sparkplug::to_json(bytes).ok()
-}
-
-/// A payload of one self-describing value (`what`), read by `read` from the bytes it is given
-/// (which it advances), shown as JSON; bytes left after the value make it invalid.
-fn structured(
-    bytes: &[u8],
-    limit_bytes: usize,
-    what: &str,
-    read: impl FnOnce(&mut &[u8]) -> Result<serde_json::Value, String>,
-) -> Rendered {
-    if let Some(rendered) = too_large(bytes, limit_bytes, what) {
-        return rendered;
-    }
-    let mut reader = bytes;
-    match read(&mut reader) {
-        Ok(_) if !reader.is_empty() => not_decoded(
-            bytes,
-            limit_bytes,
-            what,
-            &format!("{} bytes are left after the first value", reader.len()),
-        ),
-        Ok(value) => as_json(&value, bytes.len(), limit_bytes, what),
-        Err(error) => not_decoded(bytes, limit_bytes, what, &error),
-    }
-}
+pub use super::formats::MAX_DECODE_BYTES;
 
 /// What a base64 payload decodes to (whitespace ignored; standard or URL-safe alphabet, padded
 /// or not), or `None` when it is not base64.
@@ -152,27 +22,24 @@ pub fn base64_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
     .find_map(|engine| engine.decode(&cleaned).ok())
 }
 
-/// Binary payloads larger than this are not tried as MessagePack or CBOR by [`detect_binary`].
+/// Binary payloads larger than this are not tried as MessagePack or CBOR by detection.
 pub const MAX_DETECT_BYTES: usize = 1024 * 1024;
 
-/// The format of a binary payload that reads whole as a MessagePack or CBOR map or array of at
-/// least one item (the shape devices send; MessagePack maps need text keys), if it does. Other
-/// binary payloads, and ones over [`MAX_DETECT_BYTES`], are left to the hex view.
-pub fn detect_binary(bytes: &[u8]) -> Option<Format> {
-    if bytes.len() < 3 || bytes.len() > MAX_DETECT_BYTES {
-        return None;
-    }
-    let container = |value: serde_json::Value| match value {
+/// Whether a binary payload is of a size detection tries as MessagePack or CBOR: at least 3
+/// bytes, at most [`MAX_DETECT_BYTES`].
+#[must_use]
+pub fn detectable(bytes: &[u8]) -> bool {
+    (3..=MAX_DETECT_BYTES).contains(&bytes.len())
+}
+
+/// Whether a decoded value is a map or array of at least one item: the shape devices send, and
+/// so what detection takes a binary payload that reads as one for.
+#[must_use]
+pub fn is_container(value: &serde_json::Value) -> bool {
+    match value {
         serde_json::Value::Object(map) => !map.is_empty(),
         serde_json::Value::Array(items) => !items.is_empty(),
         _ => false,
-    };
-    if msgpack_value(bytes).is_ok_and(container) {
-        Some(Format::MsgPack)
-    } else if cbor_value(bytes).is_ok_and(container) {
-        Some(Format::Cbor)
-    } else {
-        None
     }
 }
 
@@ -190,7 +57,7 @@ pub fn detect_base64(bytes: &[u8]) -> bool {
     }
     base64_bytes(body).is_some_and(|decoded| {
         let inner = decoded.trim_ascii_start();
-        matches!(inner.first(), Some(b'{' | b'[')) && json::validate(&decoded).is_ok()
+        matches!(inner.first(), Some(b'{' | b'[')) && super::json::validate(&decoded).is_ok()
     })
 }
 
@@ -198,74 +65,57 @@ pub fn detect_base64(bytes: &[u8]) -> bool {
 pub fn msgpack_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
     let mut reader = bytes;
     let value = rmp_serde::from_read::<_, serde_json::Value>(&mut reader).map_err(|e| e.to_string())?;
-    whole(value, reader)
+    super::formats::whole(value, reader)
 }
 
 /// The payload as one CBOR value (byte strings as arrays of numbers), or why it is not one.
 pub fn cbor_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
     let mut reader = bytes;
     let value: ciborium::Value = ciborium::from_reader(&mut reader).map_err(|e| e.to_string())?;
-    whole(serde_json::to_value(&value).map_err(|e| e.to_string())?, reader)
+    super::formats::whole(serde_json::to_value(&value).map_err(|e| e.to_string())?, reader)
 }
 
-/// `value`, unless bytes are `left` after it.
-fn whole(value: serde_json::Value, left: &[u8]) -> Result<serde_json::Value, String> {
-    if left.is_empty() {
-        Ok(value)
-    } else {
-        Err(format!("{} bytes are left after the first value", left.len()))
-    }
-}
-
-fn as_json(value: &serde_json::Value, size: usize, limit_bytes: usize, what: &str) -> Rendered {
-    let json_text = serde_json::to_vec(value).unwrap_or_default();
-    let mut rendered = json::render(&json_text, limit_bytes).unwrap_or_else(|_| text::render(&json_text, limit_bytes));
-    rendered.note = Some(format!("Decoded from {what} ({size} bytes), shown as JSON"));
-    rendered
-}
-
-fn not_decoded(bytes: &[u8], limit_bytes: usize, what: &str, why: &str) -> Rendered {
-    let mut rendered = hex::render(bytes, limit_bytes);
-    rendered.note = Some(format!("Not valid {what}: {why}; shown as hex"));
-    rendered
-}
-
-fn too_large(bytes: &[u8], limit_bytes: usize, what: &str) -> Option<Rendered> {
-    (bytes.len() > MAX_DECODE_BYTES).then(|| {
-        let mut rendered = hex::render(bytes, limit_bytes);
-        rendered.note = Some(format!(
-            "Too large to decode as {what} ({}); shown as hex",
-            text::human_bytes(bytes.len() as u64)
-        ));
-        rendered
-    })
-}
-
-/// The value a payload holds in `format`, as JSON: a JSON payload parsed, MessagePack or CBOR
-/// decoded (the whole payload one value), base64 decoded and then read as JSON. `None` for text
-/// and hex, for payloads that do not decode, and for those over [`MAX_DECODE_BYTES`].
+/// The value a payload holds in `format`, as JSON (see [`crate::formats::Decoded::value`]):
+/// a JSON payload parsed, MessagePack or CBOR decoded (the whole payload one value), base64
+/// decoded and then read as JSON, Sparkplug B as its metrics. `None` for text and hex, for
+/// payloads that do not decode, and for those over [`MAX_DECODE_BYTES`].
 #[must_use]
 pub fn value(bytes: &[u8], format: Format) -> Option<serde_json::Value> {
     if bytes.len() > MAX_DECODE_BYTES {
         return None;
     }
-    let whole = |read: fn(&mut &[u8]) -> Result<serde_json::Value, String>| {
-        let mut reader = bytes;
-        read(&mut reader).ok().filter(|_| reader.is_empty())
-    };
-    match format {
-        Format::Json => serde_json::from_slice(bytes.strip_prefix(json::BOM).unwrap_or(bytes)).ok(),
-        Format::MsgPack => whole(read_msgpack),
-        Format::Cbor => whole(read_cbor),
-        Format::Base64 => value(&decode_base64(bytes)?, Format::Json),
-        Format::SparkplugB => sparkplug_value(bytes),
-        Format::Text | Format::Hex => None,
-    }
+    format.decode_bytes(bytes).value().cloned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Rendered;
+    use crate::formats::Context;
+
+    fn base64(bytes: &[u8], limit: usize) -> Rendered {
+        Format::BASE64.decode_bytes(bytes).render(limit)
+    }
+
+    fn msgpack(bytes: &[u8], limit: usize) -> Rendered {
+        Format::MSGPACK.decode_bytes(bytes).render(limit)
+    }
+
+    fn cbor(bytes: &[u8], limit: usize) -> Rendered {
+        Format::CBOR.decode_bytes(bytes).render(limit)
+    }
+
+    fn sparkplug(bytes: &[u8], limit: usize) -> Rendered {
+        Format::SPARKPLUG_B.decode_bytes(bytes).render(limit)
+    }
+
+    fn sparkplug_value(bytes: &[u8]) -> Option<serde_json::Value> {
+        value(bytes, Format::SPARKPLUG_B)
+    }
+
+    fn detect_binary(bytes: &[u8]) -> Option<Format> {
+        Some(crate::detect_for_topic("a", bytes, 1 << 20)).filter(|f| *f != Format::HEX)
+    }
 
     #[test]
     fn base64_shows_what_it_decodes_to() {
@@ -342,9 +192,9 @@ mod tests {
         let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
         let mut cbor_bytes = Vec::new();
         ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
-        assert_eq!(detect_binary(&packed), Some(Format::MsgPack));
-        assert_eq!(detect_binary(&cbor_bytes), Some(Format::Cbor));
-        assert_eq!(crate::detect_for_topic("dev/state", &packed, 1 << 20), Format::MsgPack);
+        assert_eq!(detect_binary(&packed), Some(Format::MSGPACK));
+        assert_eq!(detect_binary(&cbor_bytes), Some(Format::CBOR));
+        assert_eq!(crate::detect_for_topic("dev/state", &packed, 1 << 20), Format::MSGPACK);
         // Not containers, not whole, or too short to tell.
         assert_eq!(detect_binary(&[0x00, 0x01, 0xff]), None);
         assert_eq!(detect_binary(&[0xde, 0xad, 0xbe, 0xef]), None);
@@ -356,25 +206,32 @@ mod tests {
     #[test]
     fn alias_only_metrics_are_named_from_the_birth_certificate() {
         use prost::Message as _;
-        let metric = |name: Option<&str>, alias: u64, value: f32| sparkplug::Metric {
+        let metric = |name: Option<&str>, alias: u64, value: f32| crate::sparkplug::Metric {
             name: name.map(str::to_owned),
             alias: Some(alias),
             datatype: Some(9),
-            value: Some(sparkplug::MetricValue::FloatValue(value)),
-            ..sparkplug::Metric::default()
+            value: Some(crate::sparkplug::MetricValue::FloatValue(value)),
+            ..crate::sparkplug::Metric::default()
         };
-        let birth = sparkplug::Payload {
+        let birth = crate::sparkplug::Payload {
             metrics: vec![metric(Some("Temperature"), 1, 20.0), metric(Some("Pressure"), 2, 1.0)],
-            ..sparkplug::Payload::default()
+            ..crate::sparkplug::Payload::default()
         }
         .encode_to_vec();
-        let data = sparkplug::Payload {
+        let data = crate::sparkplug::Payload {
             metrics: vec![metric(None, 1, 21.5), metric(None, 7, 3.0)],
-            ..sparkplug::Payload::default()
+            ..crate::sparkplug::Payload::default()
         }
         .encode_to_vec();
         let topic = "spBv1.0/plant/DBIRTH/edge1/boiler";
-        let named = sparkplug_named(&data, 1 << 20, Some((topic, &birth)));
+        let latest_of = |asked: &str| (asked == topic).then(|| bytes::Bytes::from(birth.clone()));
+        let context = Context {
+            topic: "spBv1.0/plant/DDATA/edge1/boiler",
+            latest_of: &latest_of,
+        };
+        let named = Format::SPARKPLUG_B
+            .decode(data.clone().into(), &context)
+            .render(1 << 20);
         assert_eq!(
             named.note.as_deref(),
             Some("Decoded from Sparkplug B: 2 metrics; alias names from spBv1.0/plant/DBIRTH/edge1/boiler")
@@ -406,7 +263,7 @@ mod tests {
         assert!(!detect_base64(b"e30="), "too short to tell");
         assert_eq!(
             crate::detect_for_topic("dev/b64", b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", 1 << 20),
-            Format::Base64
+            Format::BASE64
         );
     }
 
@@ -417,19 +274,19 @@ mod tests {
         let mut cbor_bytes = Vec::new();
         ciborium::into_writer(&value, &mut cbor_bytes).expect("cbor");
         let json_text = br#"{"ENERGY": {"Power": 12}}"#;
-        assert_eq!(super::value(json_text, Format::Json).as_ref(), Some(&value));
-        assert_eq!(super::value(&packed, Format::MsgPack).as_ref(), Some(&value));
-        assert_eq!(super::value(&cbor_bytes, Format::Cbor).as_ref(), Some(&value));
+        assert_eq!(super::value(json_text, Format::JSON).as_ref(), Some(&value));
+        assert_eq!(super::value(&packed, Format::MSGPACK).as_ref(), Some(&value));
+        assert_eq!(super::value(&cbor_bytes, Format::CBOR).as_ref(), Some(&value));
         assert_eq!(
-            super::value(b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", Format::Base64).as_ref(),
+            super::value(b"eyJFTkVSR1kiOnsiUG93ZXIiOjEyfX0=", Format::BASE64).as_ref(),
             Some(&value)
         );
-        assert_eq!(super::value(json_text, Format::Text), None);
+        assert_eq!(super::value(json_text, Format::TEXT), None);
         assert_eq!(
-            super::value(&[0x01, 0x02], Format::Cbor),
+            super::value(&[0x01, 0x02], Format::CBOR),
             None,
             "bytes left after the value"
         );
-        assert_eq!(super::value(b"{", Format::Json), None);
+        assert_eq!(super::value(b"{", Format::JSON), None);
     }
 }

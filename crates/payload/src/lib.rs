@@ -14,6 +14,7 @@
 pub mod decode;
 pub mod diff;
 pub mod encode;
+pub mod formats;
 pub mod hex;
 pub mod json;
 pub mod numbers;
@@ -29,73 +30,20 @@ pub const MAX_LINE_CHARS: usize = 1000;
 /// overflow.
 pub const MAX_TEXT_BYTES: usize = 32 << 20;
 
-/// How a payload is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// Pretty-printed, highlighted JSON.
-    Json,
-    /// UTF-8 text with visible escapes for control chars and invalid bytes.
-    Text,
-    /// Hex dump with offsets and an ASCII column.
-    Hex,
-    /// Base64 text, shown as what it decodes to.
-    Base64,
-    /// MessagePack, shown as JSON.
-    MsgPack,
-    /// CBOR, shown as JSON.
-    Cbor,
-    /// Sparkplug B (protobuf), shown as JSON.
-    SparkplugB,
-}
+pub use formats::{Decoded, Format};
 
-impl Format {
-    /// All formats, in the order they are offered to the user.
-    pub const ALL: [Format; 7] = [
-        Format::Json,
-        Format::Text,
-        Format::Hex,
-        Format::Base64,
-        Format::MsgPack,
-        Format::Cbor,
-        Format::SparkplugB,
-    ];
-
-    /// Short human-readable name: `"JSON"`, `"Text"`, `"Hex"`, `"Base64"`, `"MessagePack"`,
-    /// `"CBOR"`, `"Sparkplug B"`.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Json => "JSON",
-            Format::Text => "Text",
-            Format::Hex => "Hex",
-            Format::Base64 => "Base64",
-            Format::MsgPack => "MessagePack",
-            Format::Cbor => "CBOR",
-            Format::SparkplugB => "Sparkplug B",
-        }
-    }
-}
-
-/// The format a payload is shown in when the user has not chosen one.
+/// The format a payload is shown in when the user has not chosen one, from its bytes alone:
 ///
-/// * [`Format::Json`] when the payload (after leading whitespace, an optional
+/// * [`Format::JSON`] when the payload (after leading whitespace, an optional
 ///   UTF-8 BOM allowed) starts with `{` or `[` and the whole payload is valid
 ///   JSON. Validation is a linear scan without per-token allocation.
-/// * [`Format::Text`] when it is valid UTF-8 without control characters other
+/// * [`Format::TEXT`] when it is valid UTF-8 without control characters other
 ///   than `\t`, `\n` and `\r` (see [`text::is_plain_text`]). An empty payload
 ///   is text.
-/// * [`Format::Hex`] otherwise.
+/// * [`Format::HEX`] otherwise.
 #[must_use]
 pub fn detect(bytes: &[u8]) -> Format {
-    let body = bytes.strip_prefix(json::BOM).unwrap_or(bytes);
-    let first = body.iter().find(|&&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if matches!(first, Some(b'{' | b'[')) && json::is_valid(bytes) {
-        Format::Json
-    } else if text::is_plain_text(bytes) {
-        Format::Text
-    } else {
-        Format::Hex
-    }
+    detect_prefix(bytes, usize::MAX)
 }
 
 /// [`detect`] for a payload that may be huge: looks at no more than
@@ -104,45 +52,19 @@ pub fn detect(bytes: &[u8]) -> Format {
 /// character cut at the end allowed) as text.
 #[must_use]
 pub fn detect_prefix(bytes: &[u8], limit_bytes: usize) -> Format {
-    let Some(prefix) = bytes.get(..limit_bytes).filter(|_| bytes.len() > limit_bytes) else {
-        return detect(bytes);
-    };
-    let body = prefix.strip_prefix(json::BOM).unwrap_or(prefix);
-    let first = body.iter().find(|&&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if matches!(first, Some(b'{' | b'[')) {
-        // A document cut short fails only for want of more input (or a UTF-8 sequence cut at the end).
-        match json::validate(prefix) {
-            Ok(()) => return Format::Json,
-            Err(error) if error.at_end || error.byte + 4 >= prefix.len() => return Format::Json,
-            Err(_) => {}
-        }
-    }
-    let whole_chars = match std::str::from_utf8(prefix) {
-        Err(error) if error.error_len().is_none() => prefix.get(..error.valid_up_to()).unwrap_or_default(),
-        _ => prefix,
-    };
-    if text::is_plain_text(whole_chars) {
-        Format::Text
-    } else {
-        Format::Hex
-    }
+    let basic = [Format::JSON, Format::TEXT, Format::HEX];
+    formats::registry::detect_among(&basic, &formats::Probe::new("", bytes, limit_bytes))
 }
 
-/// [`detect_prefix`] knowing the topic the payload came on: a non-empty payload on a Sparkplug
-/// B topic (`spBv1.0/...` but not `spBv1.0/STATE/...`, see [`sparkplug::is_sparkplug_topic`]) is
-/// [`Format::SparkplugB`], whatever its bytes; a binary payload that reads whole as a
-/// MessagePack or CBOR map or array is that (see [`decode::detect_binary`]), and text that is
-/// base64 of JSON is [`Format::Base64`] (see [`decode::detect_base64`]).
+/// The format a payload on `topic` is shown in when the user has not chosen one: the one of
+/// [`formats::ALL`] most sure of it (see [`formats::registry::detect`]). A non-empty payload
+/// on a Sparkplug B topic (`spBv1.0/...` but not `spBv1.0/STATE/...`, see
+/// [`sparkplug::is_sparkplug_topic`]) is [`Format::SPARKPLUG_B`], whatever its bytes; a binary
+/// payload that reads whole as a MessagePack or CBOR map or array is that, and text that is
+/// base64 of JSON is [`Format::BASE64`] (see [`decode::detect_base64`]); else as [`detect_prefix`].
 #[must_use]
 pub fn detect_for_topic(topic: &str, bytes: &[u8], limit_bytes: usize) -> Format {
-    if !bytes.is_empty() && sparkplug::is_sparkplug_topic(topic) {
-        return Format::SparkplugB;
-    }
-    match detect_prefix(bytes, limit_bytes) {
-        Format::Hex => decode::detect_binary(bytes).unwrap_or(Format::Hex),
-        Format::Text if decode::detect_base64(bytes) => Format::Base64,
-        other => other,
-    }
+    formats::registry::detect(topic, bytes, limit_bytes)
 }
 
 /// Kind of a highlighted piece of rendered text.
@@ -280,33 +202,12 @@ impl Rendered {
 }
 
 /// Renders `bytes` in `format`, looking at no more than `limit_bytes` of input
-/// (the rest is cut, and [`Rendered::shown_bytes`] says how much was shown).
-///
-/// * [`Format::Json`]: see [`json::render`]. If the input is not valid JSON it
-///   falls back to the text rendering, and [`Rendered::note`] says where and
-///   why parsing failed. The part of a payload beyond the limit is not looked
-///   at, so it is not validated either.
-/// * [`Format::Text`]: see [`text::render`].
-/// * [`Format::Base64`], [`Format::MsgPack`], [`Format::Cbor`], [`Format::SparkplugB`]: see
-///   [`decode`]; a payload that does not decode is shown as hex, and the note says why.
-/// * [`Format::Hex`]: the hex dump lines of the shown bytes, exactly as
-///   [`hex::line`] formats them, joined by `'\n'` (see [`hex::render`]). A UI
-///   showing a large payload should rather virtualize [`hex::line`] itself.
+/// (the rest is cut, and [`Rendered::shown_bytes`] says how much was shown): the payload
+/// decoded in `format` (see [`formats`]) and rendered from that. A payload that is not in the
+/// format is shown as text (JSON) or hex (the decoders), and [`Rendered::note`] says why.
 #[must_use]
 pub fn render(bytes: &[u8], format: Format, limit_bytes: usize) -> Rendered {
-    match format {
-        Format::Json => json::render(bytes, limit_bytes).unwrap_or_else(|err| {
-            let mut rendered = text::render(bytes, limit_bytes);
-            rendered.note = Some(format!("Not valid JSON: {err}; shown as text"));
-            rendered
-        }),
-        Format::Text => text::render(bytes, limit_bytes),
-        Format::Hex => hex::render(bytes, limit_bytes),
-        Format::Base64 => decode::base64(bytes, limit_bytes),
-        Format::MsgPack => decode::msgpack(bytes, limit_bytes),
-        Format::Cbor => decode::cbor(bytes, limit_bytes),
-        Format::SparkplugB => decode::sparkplug(bytes, limit_bytes),
-    }
+    format.decode_bytes(bytes).render(limit_bytes)
 }
 
 /// Converts a text offset to `u32`. Rendered text is capped at
@@ -382,21 +283,21 @@ mod tests {
             json.extend_from_slice("{\"name\":\"é\",\"v\":12.5},".as_bytes());
         }
         for limit in 100..140 {
-            assert_eq!(detect_prefix(&json, limit), Format::Json, "cut at {limit}");
+            assert_eq!(detect_prefix(&json, limit), Format::JSON, "cut at {limit}");
         }
         let text = "température ".repeat(1000);
         for limit in 100..110 {
-            assert_eq!(detect_prefix(text.as_bytes(), limit), Format::Text, "cut at {limit}");
+            assert_eq!(detect_prefix(text.as_bytes(), limit), Format::TEXT, "cut at {limit}");
         }
         let broken = b"{\"a\":1}} and more text that goes on".repeat(10);
-        assert_eq!(detect_prefix(&broken, 30), Format::Text);
-        assert_eq!(detect_prefix(&[0u8; 100], 10), Format::Hex);
-        assert_eq!(detect_prefix(b"{\"a\":1}", 1000), Format::Json);
+        assert_eq!(detect_prefix(&broken, 30), Format::TEXT);
+        assert_eq!(detect_prefix(&[0u8; 100], 10), Format::HEX);
+        assert_eq!(detect_prefix(b"{\"a\":1}", 1000), Format::JSON);
     }
 
     #[test]
     fn format_labels() {
-        let labels: Vec<_> = Format::ALL.iter().map(|f| f.label()).collect();
+        let labels: Vec<_> = formats::ALL.iter().map(|f| f.label()).collect();
         assert_eq!(
             labels,
             ["JSON", "Text", "Hex", "Base64", "MessagePack", "CBOR", "Sparkplug B"]
@@ -407,51 +308,51 @@ mod tests {
     fn sparkplug_topics_are_detected_as_sparkplug_b() {
         let protobuf = [0x08, 0x01, 0x18, 0x03]; // timestamp 1, seq 3
         let topic = "spBv1.0/group/DDATA/edge/device";
-        assert_eq!(detect_for_topic(topic, &protobuf, 1000), Format::SparkplugB);
+        assert_eq!(detect_for_topic(topic, &protobuf, 1000), Format::SPARKPLUG_B);
         assert_eq!(
             detect_for_topic("spBv1.0/group/NBIRTH/edge", b"{}", 1000),
-            Format::SparkplugB
+            Format::SPARKPLUG_B
         );
         // A host application's state is JSON (Sparkplug 3.0) or text (before), never protobuf.
         let state = br#"{"online": true, "timestamp": 1700000000000}"#;
-        assert_eq!(detect_for_topic("spBv1.0/STATE/host", state, 1000), Format::Json);
-        assert_eq!(detect_for_topic("spBv1.0/STATE/host", b"ONLINE", 1000), Format::Text);
+        assert_eq!(detect_for_topic("spBv1.0/STATE/host", state, 1000), Format::JSON);
+        assert_eq!(detect_for_topic("spBv1.0/STATE/host", b"ONLINE", 1000), Format::TEXT);
         // An empty payload (a cleared retained message) has nothing to decode.
-        assert_eq!(detect_for_topic(topic, b"", 1000), Format::Text);
+        assert_eq!(detect_for_topic(topic, b"", 1000), Format::TEXT);
         assert_eq!(
             detect_for_topic("spAv1.0/group/DDATA/edge", &protobuf, 1000),
-            Format::Hex
+            Format::HEX
         );
-        assert_eq!(detect_for_topic("sensors/spBv1.0/x", b"21.5", 1000), Format::Text);
+        assert_eq!(detect_for_topic("sensors/spBv1.0/x", b"21.5", 1000), Format::TEXT);
     }
 
     #[test]
     fn detects_formats() {
-        assert_eq!(detect(br#"{"a":1}"#), Format::Json);
-        assert_eq!(detect(b" \r\n\t[1, 2, {\"x\": null}] \n"), Format::Json);
-        assert_eq!(detect(b"\xEF\xBB\xBF {\"a\": []}"), Format::Json);
-        assert_eq!(detect(b"[]"), Format::Json);
-        assert_eq!(detect(br#"{"a":}"#), Format::Text);
-        assert_eq!(detect(b"{\"a\":1} trailing"), Format::Text);
-        assert_eq!(detect(b"21.5"), Format::Text);
-        assert_eq!(detect(b"\"just a string\""), Format::Text);
-        assert_eq!(detect(b"true"), Format::Text);
-        assert_eq!(detect(b""), Format::Text);
-        assert_eq!(detect(b"hello\r\nworld\t\xC3\xA9"), Format::Text);
-        assert_eq!(detect(b"\xEF\xBB\xBFhello"), Format::Text);
-        assert_eq!(detect(b"\xff\xfe"), Format::Hex);
-        assert_eq!(detect(b"ab\xC3"), Format::Hex);
-        assert_eq!(detect(b"a\0b"), Format::Hex);
-        assert_eq!(detect(b"\x1f\x8b\x08\x00"), Format::Hex);
-        assert_eq!(detect(b"bell\x07"), Format::Hex);
-        assert_eq!(detect(b"c1 \xC2\x85"), Format::Hex);
-        assert_eq!(detect(b"{\"a\":\"\xff\"}"), Format::Hex);
-        assert_eq!(detect(b"{\"a\":\"\0\"}"), Format::Hex);
+        assert_eq!(detect(br#"{"a":1}"#), Format::JSON);
+        assert_eq!(detect(b" \r\n\t[1, 2, {\"x\": null}] \n"), Format::JSON);
+        assert_eq!(detect(b"\xEF\xBB\xBF {\"a\": []}"), Format::JSON);
+        assert_eq!(detect(b"[]"), Format::JSON);
+        assert_eq!(detect(br#"{"a":}"#), Format::TEXT);
+        assert_eq!(detect(b"{\"a\":1} trailing"), Format::TEXT);
+        assert_eq!(detect(b"21.5"), Format::TEXT);
+        assert_eq!(detect(b"\"just a string\""), Format::TEXT);
+        assert_eq!(detect(b"true"), Format::TEXT);
+        assert_eq!(detect(b""), Format::TEXT);
+        assert_eq!(detect(b"hello\r\nworld\t\xC3\xA9"), Format::TEXT);
+        assert_eq!(detect(b"\xEF\xBB\xBFhello"), Format::TEXT);
+        assert_eq!(detect(b"\xff\xfe"), Format::HEX);
+        assert_eq!(detect(b"ab\xC3"), Format::HEX);
+        assert_eq!(detect(b"a\0b"), Format::HEX);
+        assert_eq!(detect(b"\x1f\x8b\x08\x00"), Format::HEX);
+        assert_eq!(detect(b"bell\x07"), Format::HEX);
+        assert_eq!(detect(b"c1 \xC2\x85"), Format::HEX);
+        assert_eq!(detect(b"{\"a\":\"\xff\"}"), Format::HEX);
+        assert_eq!(detect(b"{\"a\":\"\0\"}"), Format::HEX);
     }
 
     #[test]
     fn empty_text_has_one_line() {
-        let r = render(b"", Format::Text, 100);
+        let r = render(b"", Format::TEXT, 100);
         assert_eq!(r.line_starts, [0]);
         assert_eq!(r.line_count(), 1);
         assert_eq!(r.line(0), ("", Vec::new()));
@@ -508,13 +409,13 @@ mod tests {
 
     #[test]
     fn render_json_falls_back_with_note() {
-        let r = render(b"{\"a\" 1}", Format::Json, 100);
+        let r = render(b"{\"a\" 1}", Format::JSON, 100);
         assert_eq!(r.text, "{\"a\" 1}");
         assert_eq!(
             r.note.as_deref(),
             Some("Not valid JSON: expected ':' at line 1, column 6 (byte 5); shown as text")
         );
-        let r = render(b"[1]", Format::Json, 100);
+        let r = render(b"[1]", Format::JSON, 100);
         assert_eq!(r.text, "[\n  1\n]");
         assert_eq!(r.note, None);
     }

@@ -198,9 +198,22 @@ pub fn json_fields(bytes: &[u8]) -> Vec<(String, f64)> {
 /// document order, at most `limit`.
 #[must_use]
 pub fn json_scalars(bytes: &[u8], limit: usize) -> Vec<(String, String)> {
+    parse(bytes).map(|root| scalars(&root, limit)).unwrap_or_default()
+}
+
+/// Whether a payload is one [`json_scalars`] looks into: no larger than [`MAX_BYTES`], and
+/// starting (after whitespace) as a JSON object or array does.
+#[must_use]
+pub fn has_fields(bytes: &[u8]) -> bool {
+    bytes.len() <= MAX_BYTES && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['))
+}
+
+/// Every scalar inside `root` (numbers, strings, booleans, null) as text, by path, in document
+/// order, at most `limit`.
+#[must_use]
+pub fn scalars(root: &Value, limit: usize) -> Vec<(String, String)> {
     let mut fields = Vec::new();
-    let Some(root) = parse(bytes) else { return fields };
-    walk_scalars(&root, |path, value| {
+    walk_scalars(root, |path, value| {
         let text = match value {
             Value::String(text) => text.clone(),
             other => other.to_string(),
@@ -245,7 +258,7 @@ pub fn json_field(bytes: &[u8], path: &str) -> Option<f64> {
 
 /// A JSON object or array (not a bare number), no larger than [`MAX_BYTES`].
 fn parse(bytes: &[u8]) -> Option<Value> {
-    if bytes.len() > MAX_BYTES || !matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'[')) {
+    if !has_fields(bytes) {
         return None;
     }
     serde_json::from_slice(bytes).ok()
@@ -345,7 +358,7 @@ mod tests {
     fn decoded_payloads_are_read_in_their_format() {
         let value = serde_json::json!({"ENERGY": {"Power": 12.5, "On": false}});
         let packed = rmp_serde::to_vec_named(&value).expect("msgpack");
-        let root = decoded(&packed, Format::MsgPack).expect("decodes");
+        let root = decoded(&packed, Format::MSGPACK).expect("decodes");
         assert_eq!(
             at_path(&root, "ENERGY.Power").and_then(read_value).map(|r| r.value),
             Some(12.5)
@@ -354,8 +367,8 @@ mod tests {
             fields(&root),
             [("ENERGY.Power".to_owned(), 12.5), ("ENERGY.On".to_owned(), 0.0)]
         );
-        assert!(decoded(&packed, Format::Json).is_none());
-        assert!(decoded(&vec![b' '; MAX_BYTES + 1], Format::Json).is_none());
+        assert!(decoded(&packed, Format::JSON).is_none());
+        assert!(decoded(&vec![b' '; MAX_BYTES + 1], Format::JSON).is_none());
     }
 
     #[test]

@@ -133,7 +133,7 @@ mod tests {
     use crate::{Format, render};
 
     fn paths(json: &str) -> (Rendered, ValuePaths) {
-        let rendered = render(json.as_bytes(), Format::Json, usize::MAX);
+        let rendered = render(json.as_bytes(), Format::JSON, usize::MAX);
         let paths = ValuePaths::of(&rendered);
         (rendered, paths)
     }
@@ -205,14 +205,14 @@ mod tests {
 
     #[test]
     fn text_hex_cut_and_deep_payloads_have_no_paths() {
-        let text = render(b"21.5 true", Format::Text, usize::MAX);
+        let text = render(b"21.5 true", Format::TEXT, usize::MAX);
         assert!(ValuePaths::of(&text).is_empty());
-        let invalid = render(b"{\"a\": 1,}", Format::Json, usize::MAX);
+        let invalid = render(b"{\"a\": 1,}", Format::JSON, usize::MAX);
         assert!(ValuePaths::of(&invalid).is_empty());
-        let cut = render(br#"{"a": 1, "b": 2}"#, Format::Json, 10);
+        let cut = render(br#"{"a": 1, "b": 2}"#, Format::JSON, 10);
         assert!(cut.is_cut());
         assert!(ValuePaths::of(&cut).is_empty());
-        let hex = render(b"{\"a\": 1}", Format::Hex, usize::MAX);
+        let hex = render(b"{\"a\": 1}", Format::HEX, usize::MAX);
         assert!(ValuePaths::of(&hex).is_empty());
         let deep = format!("{}1{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(paths(&deep).1.is_empty());

@@ -21,7 +21,7 @@ impl Saved for Snapshot {
         match std::fs::write(path, text) {
             Ok(()) => Ok(format!(
                 "Exported {} to {}",
-                crate::ui::tree::plural(self.rows.len() as u64, "row", "rows"),
+                crate::ui::text::plural(self.rows.len() as u64, "row", "rows"),
                 path.display()
             )),
             Err(error) => Err(format!("Could not export to {}: {error}", path.display())),

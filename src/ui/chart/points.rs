@@ -5,11 +5,13 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use egui_plot::PlotPoint;
 
 use crate::model::NodeId;
 use crate::model::history::{Entry, TopicHistory};
 use crate::payload::Format;
+use crate::payload::formats::Context;
 use crate::payload::numbers::{self, Kind};
 
 /// What the points are built from.
@@ -59,10 +61,15 @@ pub fn name(source: Option<&str>) -> &str {
 /// The format numbers are read in when the payload is viewed as `view`: JSON for the plain
 /// views, the decoder itself otherwise.
 pub fn read_format(view: Format) -> Format {
-    match view {
-        Format::Text | Format::Hex => Format::Json,
-        other => other,
+    if view.has_value() { view } else { Format::JSON }
+}
+
+/// The value of a payload no larger than [`numbers::MAX_BYTES`], decoded in `format`.
+pub fn decode(payload: &Bytes, format: Format) -> Option<serde_json::Value> {
+    if payload.len() > numbers::MAX_BYTES {
+        return None;
     }
+    format.decode(payload.clone(), &Context::none()).into_value()
 }
 
 impl Points {
@@ -140,11 +147,7 @@ fn read_row(plan: &Plan, entry: &Entry, kinds: &mut [Kind]) -> Option<Row> {
     // Decoded once for all series, and only when a series needs it.
     let plain = numbers::read(payload);
     let needs_root = plan.series.iter().any(|s| s.is_some() || plain.is_none());
-    let root = if needs_root {
-        numbers::decoded(payload, plan.format)
-    } else {
-        None
-    };
+    let root = if needs_root { decode(payload, plan.format) } else { None };
     let mut values = Vec::with_capacity(plan.series.len());
     for (i, source) in plan.series.iter().enumerate() {
         let reading = match source {
@@ -192,7 +195,7 @@ mod tests {
     fn plan(series: &[Option<&str>]) -> Plan {
         Plan {
             topic: topic(),
-            format: Format::Json,
+            format: Format::JSON,
             series: series.iter().map(|s| s.map(str::to_owned)).collect(),
             after: None,
             until: None,
@@ -267,7 +270,7 @@ mod tests {
         let packed = rmp_serde::to_vec_named(&serde_json::json!({"t": 21.5})).expect("msgpack");
         history.push(id, Message::new(packed));
         let mut msgpack = plan(&[Some("t")]);
-        msgpack.format = Format::MsgPack;
+        msgpack.format = Format::MSGPACK;
         let points = Points::build(msgpack, history.topic(id).expect("kept"));
         assert_eq!(points.rows.first().map(|r| r.values.clone()), Some(vec![Some(21.5)]));
         assert!(

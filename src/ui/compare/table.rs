@@ -6,16 +6,15 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
+use super::fields::Fields;
 use crate::model::tree::natural_cmp;
 use crate::model::{NodeId, Tree};
-use crate::payload::{numbers, text};
+use crate::payload::text;
 
 /// Topics compared at most.
 pub const MAX_TOPICS: usize = 500;
 /// Field columns at most.
 pub const MAX_COLUMNS: usize = 64;
-/// Scalars read from one payload at most.
-const MAX_SCALARS: usize = 256;
 /// Characters of a field's value kept for its cell.
 const CELL_CHARS: usize = 40;
 /// Characters of a raw payload kept for its cell.
@@ -100,13 +99,21 @@ pub struct Table {
 
 impl Table {
     /// Build the table of `inputs`, in their order.
+    #[cfg(test)]
     pub fn new(inputs: Vec<Input>) -> Self {
+        Self::build(inputs, &mut Fields::default())
+    }
+
+    /// Build the table of `inputs`, in their order, reading each payload's fields unless
+    /// `known` has them from an earlier build.
+    pub fn build(inputs: Vec<Input>, known: &mut Fields) -> Self {
+        known.keep_only(&inputs);
         let mut fields_of = Vec::with_capacity(inputs.len());
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut names: Vec<String> = Vec::new();
         let mut beyond: HashSet<String> = HashSet::new();
         for input in &inputs {
-            let fields = numbers::json_scalars(&input.payload, MAX_SCALARS);
+            let fields = known.of(input);
             for (name, _) in &fields {
                 if index.contains_key(name) {
                     continue;

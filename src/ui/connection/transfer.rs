@@ -8,8 +8,8 @@ use eframe::egui::{self, RichText};
 use crate::profiles::profile::{Export, PasswordStorage, Profile};
 use crate::profiles::secrets;
 use crate::ui::dialogs::{Dialogs, OpenFile, Opened, SaveFile, Saved};
+use crate::ui::text::plural;
 use crate::ui::theme;
-use crate::ui::tree::plural;
 
 /// Profiles read from an exported file.
 pub struct Imported {

@@ -13,7 +13,7 @@ impl PublishPane {
             Encoding::Text if looks_like_json(&self.payload) => match json::validate(self.payload.as_bytes()) {
                 Ok(()) => {
                     if ui.button("Format JSON").clicked() {
-                        let rendered = payload::render(self.payload.as_bytes(), Format::Json, usize::MAX);
+                        let rendered = payload::render(self.payload.as_bytes(), Format::JSON, usize::MAX);
                         self.payload = rendered.text;
                     }
                     ui.label(RichText::new("Valid JSON").color(theme::ok_color(ui)));

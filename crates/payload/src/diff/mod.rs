@@ -1,6 +1,6 @@
 //! What changed between two payloads, in the terms of the format they are
 //! viewed in: for JSON (and MessagePack or CBOR) the fields added, removed or
-//! changed, by path ([`json`]); for text the lines ([`lines`]); for binary the
+//! changed, by path ([`json`]); for text the lines ([`lines`](mod@lines)); for binary the
 //! bytes ([`bytes`]).
 //!
 //! [`diff`] is the one entry point. Its work is bounded: payloads are looked at
@@ -10,7 +10,7 @@ pub mod bytes;
 pub mod json;
 pub mod lines;
 
-use super::{Format, decode, text};
+use super::{Decoded, Format, text};
 
 /// Bytes of each payload parsed or rendered at most (the byte diff looks at all of them).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
@@ -41,7 +41,9 @@ impl Diff {
         Diff { body, note: None }
     }
 
-    fn with_note(mut self, note: impl Into<String>) -> Self {
+    /// The same diff, saying how the payloads were compared.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self
     }
@@ -68,66 +70,40 @@ impl Diff {
     }
 }
 
-/// The difference from `older` to `newer`, both viewed as `format`: JSON, MessagePack and
-/// CBOR field by field, text line by line, hex byte by byte, base64 by what it decodes to.
-/// Payloads that do not parse as the format are compared as text (JSON) or bytes (the
-/// binary formats), and [`Diff::note`] says so.
+/// The difference from `older` to `newer`, both viewed as `format`, as the format compares
+/// them (see [`crate::formats::PayloadFormat::diff`]): JSON, MessagePack, CBOR and Sparkplug B
+/// field by field, text line by line, hex byte by byte, base64 by what it decodes to. Payloads
+/// that do not parse as the format are compared as text (JSON) or bytes (the binary formats),
+/// and [`Diff::note`] says so.
 #[must_use]
 pub fn diff(older: &[u8], newer: &[u8], format: Format) -> Diff {
-    match format {
-        Format::Json => structured(older, newer, "JSON", parse_json)
-            .unwrap_or_else(|why| lines(older, newer).with_note(format!("{why}: compared line by line"))),
-        Format::MsgPack => structured(older, newer, "MessagePack", decode::msgpack_value)
-            .unwrap_or_else(|why| bytes_diff(older, newer).with_note(format!("{why}: compared byte by byte"))),
-        Format::Cbor => structured(older, newer, "CBOR", decode::cbor_value)
-            .unwrap_or_else(|why| bytes_diff(older, newer).with_note(format!("{why}: compared byte by byte"))),
-        Format::SparkplugB => structured(older, newer, "Sparkplug B", super::sparkplug::to_json)
-            .unwrap_or_else(|why| bytes_diff(older, newer).with_note(format!("{why}: compared byte by byte"))),
-        Format::Text => lines(older, newer),
-        Format::Hex => bytes_diff(older, newer),
-        Format::Base64 => match (decode::base64_bytes(older), decode::base64_bytes(newer)) {
-            (Some(old), Some(new)) => by_content(&old, &new).with_note("Compared as decoded from base64"),
-            (old, _) => lines(older, newer).with_note(format!(
-                "The {} message is not valid base64: compared line by line",
-                if old.is_none() { "older" } else { "newer" }
-            )),
-        },
-    }
+    format.decode_bytes(newer).diff_from(&format.decode_bytes(older))
 }
 
-/// The structural diff of two payloads parsed by `parse`, or why there is none ("The older
-/// message is not valid JSON (…)").
-fn structured(
-    older: &[u8],
-    newer: &[u8],
-    what: &str,
-    parse: impl Fn(&[u8]) -> Result<serde_json::Value, String>,
-) -> Result<Diff, String> {
+/// The structural diff of two decoded payloads, by their values as JSON, or why there is none
+/// ("The older message is not valid JSON (…)"). Payloads over [`MAX_BYTES`] are not compared.
+pub fn structured(older: &Decoded, newer: &Decoded, what: &str) -> Result<Diff, String> {
     let too_large = |which: &str| {
         format!(
             "The {which} message is too large to compare as {what} (over {})",
             text::human_bytes(MAX_BYTES as u64)
         )
     };
-    if older.len() > MAX_BYTES {
+    if older.payload().len() > MAX_BYTES {
         return Err(too_large("older"));
     }
-    if newer.len() > MAX_BYTES {
+    if newer.payload().len() > MAX_BYTES {
         return Err(too_large("newer"));
     }
-    let not_valid = |which: &str, error: String| format!("The {which} message is not valid {what} ({error})");
-    let old = parse(older).map_err(|error| not_valid("older", error))?;
-    let new = parse(newer).map_err(|error| not_valid("newer", error))?;
-    Ok(Diff::new(Body::Json(json::diff(&old, &new))))
-}
-
-fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, String> {
-    let body = bytes.strip_prefix(super::json::BOM).unwrap_or(bytes);
-    serde_json::from_slice(body).map_err(|error| error.to_string())
+    let not_valid = |which: &str, error: &str| format!("The {which} message is not valid {what} ({error})");
+    let old = older.value_or_why().map_err(|error| not_valid("older", error))?;
+    let new = newer.value_or_why().map_err(|error| not_valid("newer", error))?;
+    Ok(Diff::new(Body::Json(json::diff(old, new))))
 }
 
 /// Two payloads as text, line by line (the first [`MAX_BYTES`] of each).
-fn lines(older: &[u8], newer: &[u8]) -> Diff {
+#[must_use]
+pub fn lines(older: &[u8], newer: &[u8]) -> Diff {
     let old = text::render(older, MAX_BYTES);
     let new = text::render(newer, MAX_BYTES);
     let diff = Diff::new(Body::Lines(lines::diff(&old.text, &new.text)));
@@ -141,20 +117,23 @@ fn lines(older: &[u8], newer: &[u8]) -> Diff {
     }
 }
 
-fn bytes_diff(older: &[u8], newer: &[u8]) -> Diff {
+/// Two payloads byte by byte.
+#[must_use]
+pub fn bytes_diff(older: &[u8], newer: &[u8]) -> Diff {
     Diff::new(Body::Bytes(bytes::diff(older, newer)))
 }
 
 /// Decoded payloads, compared as what they hold: JSON by field, text by line, else by byte.
-fn by_content(old: &[u8], new: &[u8]) -> Diff {
+#[must_use]
+pub fn by_content(old: &[u8], new: &[u8]) -> Diff {
     let (old_format, new_format) = (super::detect(old), super::detect(new));
-    if old_format == Format::Json
-        && new_format == Format::Json
-        && let Ok(diff) = structured(old, new, "JSON", parse_json)
+    if old_format == Format::JSON
+        && new_format == Format::JSON
+        && let Ok(diff) = structured(&Format::JSON.decode_bytes(old), &Format::JSON.decode_bytes(new), "JSON")
     {
         return diff;
     }
-    if old_format != Format::Hex && new_format != Format::Hex {
+    if old_format != Format::HEX && new_format != Format::HEX {
         lines(old, new)
     } else {
         bytes_diff(old, new)
@@ -194,7 +173,7 @@ mod tests {
             .expect("the metric");
         temperature.value = Some(crate::sparkplug::MetricValue::FloatValue(22.0));
         let newer = payload.encode_to_vec();
-        let diff = diff(&older, &newer, Format::SparkplugB);
+        let diff = diff(&older, &newer, Format::SPARKPLUG_B);
         let Body::Json(changes) = &diff.body else {
             panic!("a structural diff: {diff:?}")
         };
@@ -205,7 +184,7 @@ mod tests {
     }
 
     fn diff_bytes_note(older: &[u8], newer: &[u8]) -> String {
-        diff(older, newer, Format::SparkplugB).note.unwrap_or_default()
+        diff(older, newer, Format::SPARKPLUG_B).note.unwrap_or_default()
     }
 
     const OLD: &[u8] = br#"{"temperature":21.5,"humidity":40}"#;
@@ -213,7 +192,7 @@ mod tests {
 
     #[test]
     fn json_viewed_as_json_is_compared_by_field_and_as_text_by_line() {
-        let structural = diff(OLD, NEW, Format::Json);
+        let structural = diff(OLD, NEW, Format::JSON);
         let Body::Json(fields) = &structural.body else {
             panic!("{structural:?}");
         };
@@ -221,14 +200,14 @@ mod tests {
         assert_eq!(fields.changes[0].path, "temperature");
         assert_eq!(structural.summary(), "1 field changed");
         assert_eq!(structural.note, None);
-        let by_line = diff(OLD, NEW, Format::Text);
+        let by_line = diff(OLD, NEW, Format::TEXT);
         assert!(matches!(by_line.body, Body::Lines(_)), "{by_line:?}");
         assert_eq!(by_line.summary(), "1 line added, 1 removed");
     }
 
     #[test]
     fn invalid_json_is_compared_by_line_and_said_so() {
-        let diff = diff(OLD, b"{\"temperature\": oops}", Format::Json);
+        let diff = diff(OLD, b"{\"temperature\": oops}", Format::JSON);
         assert!(matches!(diff.body, Body::Lines(_)), "{diff:?}");
         let note = diff.note.unwrap_or_default();
         assert!(note.starts_with("The newer message is not valid JSON"), "{note}");
@@ -236,10 +215,10 @@ mod tests {
 
     #[test]
     fn hex_is_compared_by_byte() {
-        let diff = diff(&[0, 1, 2, 3], &[0, 1, 9, 3], Format::Hex);
+        let diff = diff(&[0, 1, 2, 3], &[0, 1, 9, 3], Format::HEX);
         assert!(matches!(diff.body, Body::Bytes(_)), "{diff:?}");
         assert_eq!(diff.summary(), "1 byte changed");
-        assert!(super::diff(b"same", b"same", Format::Hex).is_empty());
+        assert!(super::diff(b"same", b"same", Format::HEX).is_empty());
     }
 
     #[test]
@@ -247,7 +226,7 @@ mod tests {
         let old = serde_json::json!({"t": 1, "tags": ["a"]});
         let new = serde_json::json!({"t": 2, "tags": ["a", "b"]});
         let packed = |v: &serde_json::Value| rmp_serde::to_vec_named(v).expect("msgpack");
-        let diff_packed = diff(&packed(&old), &packed(&new), Format::MsgPack);
+        let diff_packed = diff(&packed(&old), &packed(&new), Format::MSGPACK);
         assert_eq!(diff_packed.summary(), "1 field changed, 1 added");
         let cbor = |v: &serde_json::Value| {
             let mut out = Vec::new();
@@ -255,11 +234,11 @@ mod tests {
             out
         };
         assert_eq!(
-            diff(&cbor(&old), &cbor(&new), Format::Cbor).summary(),
+            diff(&cbor(&old), &cbor(&new), Format::CBOR).summary(),
             "1 field changed, 1 added"
         );
         // Not MessagePack: the bytes, and why.
-        let junk = diff(&[0xc1], &[0xc1, 0x00], Format::MsgPack);
+        let junk = diff(&[0xc1], &[0xc1, 0x00], Format::MSGPACK);
         assert!(matches!(junk.body, Body::Bytes(_)), "{junk:?}");
         assert!(
             junk.note
@@ -270,10 +249,10 @@ mod tests {
     #[test]
     fn base64_is_compared_as_what_it_decodes_to() {
         // {"t":21} and {"t":22}
-        let diff = diff(b"eyJ0IjoyMX0=", b"eyJ0IjoyMn0=", Format::Base64);
+        let diff = diff(b"eyJ0IjoyMX0=", b"eyJ0IjoyMn0=", Format::BASE64);
         assert_eq!(diff.summary(), "1 field changed");
         assert_eq!(diff.note.as_deref(), Some("Compared as decoded from base64"));
-        let bad = super::diff(b"eyJ0IjoyMX0=", b"not base64!", Format::Base64);
+        let bad = super::diff(b"eyJ0IjoyMX0=", b"not base64!", Format::BASE64);
         assert!(
             bad.note
                 .is_some_and(|n| n.starts_with("The newer message is not valid base64"))
@@ -289,7 +268,7 @@ mod tests {
         }
         old.push_str(r#"{"name":"last","value":1}]}"#);
         let new = old.replace(r#""last","value":1"#, r#""last","value":2"#);
-        let diff = diff(old.as_bytes(), new.as_bytes(), Format::Json);
+        let diff = diff(old.as_bytes(), new.as_bytes(), Format::JSON);
         let Body::Json(fields) = &diff.body else {
             panic!("{:?}", diff.note);
         };
