@@ -7,6 +7,7 @@ mod tabs;
 mod toolbar;
 pub mod windows;
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -299,6 +300,34 @@ fn profile_key(id: &str) -> String {
 /// The key of a broker's saved messages: `host:port`, shared by every transport to that port.
 fn broker_key(settings: &ConnectionSettings) -> String {
     settings.address.authority()
+}
+
+/// A connection started before the window exists, so connecting and the broker's first
+/// messages overlap with opening the window; [`App::adopt`] gives it a tab.
+pub struct EarlyConnection {
+    settings: ConnectionSettings,
+    connection: Connection,
+    /// The window to wake, once there is one; events before that wait for the first frame.
+    window: Arc<OnceLock<egui::Context>>,
+}
+
+impl EarlyConnection {
+    /// Connect with `settings` on `runtime` now.
+    pub fn start(runtime: &tokio::runtime::Handle, settings: ConnectionSettings) -> Self {
+        let window: Arc<OnceLock<egui::Context>> = Arc::default();
+        let wake = Arc::clone(&window);
+        let waker: Waker = Arc::new(move || {
+            if let Some(ctx) = wake.get() {
+                ctx.request_repaint_after(theme::LIVE_FRAME);
+            }
+        });
+        let connection = Connection::spawn(runtime, settings.clone(), waker);
+        Self {
+            settings,
+            connection,
+            window,
+        }
+    }
 }
 
 /// Wakes the UI when a connection has events: a repaint soon, coalesced by the channel.

@@ -57,6 +57,8 @@ fn main() -> anyhow::Result<()> {
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
+    // A broker named on the command line is connected to at once, while the window opens.
+    let early = settings.map(|settings| mqscope::app::EarlyConnection::start(runtime.handle(), settings));
     let handle = runtime.handle().clone();
     eframe::run_native(
         "mqscope",
@@ -69,8 +71,8 @@ fn main() -> anyhow::Result<()> {
                 if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {
                     app.set_notice(error);
                 }
-            } else if let Some(settings) = settings {
-                app.connect(&cc.egui_ctx, settings);
+            } else if let Some(early) = early {
+                app.adopt(&cc.egui_ctx, early);
             } else {
                 app.connect_on_start(&cc.egui_ctx);
             }

@@ -42,6 +42,19 @@ impl App {
         }
     }
 
+    /// Show `early`, a connection started before the window opened (see [`EarlyConnection`]),
+    /// in a tab named after its broker; from now on it wakes this window.
+    pub fn adopt(&mut self, ctx: &egui::Context, early: EarlyConnection) {
+        early.window.set(ctx.clone()).ok();
+        let title = early.settings.address.authority();
+        let key = broker_key(&early.settings);
+        self.open_tab(early.settings, Session::new(), key);
+        if let Some(explorer) = self.explorers.last_mut() {
+            explorer.connection = Some(early.connection);
+            explorer.title = title;
+        }
+    }
+
     /// Show `session` in a new tab without a live connection (a capture, a benchmark's
     /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {

@@ -7,10 +7,10 @@ const MIN_HEX_ID_CHARS: usize = 4;
 
 /// Order names as a person would: case-insensitive, digit runs by value
 /// (`sensor2` before `sensor10`), then by exact bytes so the order is total. A hexadecimal
-/// id (a run of at least [`MIN_HEX_ID_CHARS`] hexadecimal digits that starts with a digit and
-/// ends the word, as in `tasmota_000A0C` or a MAC-derived name) counts by its hexadecimal
-/// value, so ids of equal length sort as their text does. Every run's value depends on its
-/// own string alone, which keeps the order total whatever the names.
+/// id (a run of at least [`MIN_HEX_ID_CHARS`] hexadecimal digits that starts with a digit,
+/// holds a letter and ends the word, as in `tasmota_000A0C` or a MAC-derived name) counts by
+/// its hexadecimal value, so ids of equal length sort much as their text does. Each run's value
+/// depends on its own name alone, which keeps the order total whatever the names.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut left, mut right) = (a, b);
     loop {
@@ -22,9 +22,9 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             };
         };
         if l.is_ascii_digit() && r.is_ascii_digit() {
-            let (ln, rest_l) = number(left);
-            let (rn, rest_r) = number(right);
-            let ord = ln.cmp(&rn);
+            let (ln, rest_l) = Run::at(left);
+            let (rn, rest_r) = Run::at(right);
+            let ord = ln.cmp(rn);
             if ord != Ordering::Equal {
                 return ord;
             }
@@ -44,26 +44,66 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// The value of the run that starts `s` (which starts with a digit), and the rest: a
-/// hexadecimal id by its hexadecimal value, any other run of digits by its decimal value.
-/// Values too large for 128 bits saturate; the final comparison of the whole names still
-/// orders them.
-fn number(s: &str) -> (u128, &str) {
-    let hex_end = s.bytes().position(|b| !b.is_ascii_hexdigit()).unwrap_or(s.len());
-    let (hex, after_hex) = s.split_at(hex_end);
-    let ends_word = !after_hex.chars().next().is_some_and(char::is_alphanumeric);
-    let (digits, rest, radix) = if hex.len() >= MIN_HEX_ID_CHARS && ends_word {
-        (hex, after_hex, 16)
-    } else {
+/// Decimal runs this long (without leading zeros) or longer all count as the largest value.
+const MAX_DECIMAL_DIGITS: usize = 39;
+/// Hexadecimal ids longer than this (without leading zeros) count as the largest value.
+const MAX_HEX_DIGITS: usize = 32;
+
+/// A run of digits at the start of a name, and what it counts as.
+#[derive(Clone, Copy)]
+enum Run<'a> {
+    /// Decimal digits, leading zeros left out.
+    Decimal(&'a str),
+    /// A hexadecimal id's value.
+    Hex(u128),
+}
+
+impl<'a> Run<'a> {
+    /// The run that starts `s` (which starts with a digit), and the rest of `s`.
+    fn at(s: &'a str) -> (Self, &'a str) {
+        let hex_end = s.bytes().position(|b| !b.is_ascii_hexdigit()).unwrap_or(s.len());
+        let (hex, after_hex) = s.split_at(hex_end);
+        let ends_word = !after_hex.chars().next().is_some_and(char::is_alphanumeric);
+        let has_letter = hex.bytes().any(|b| b.is_ascii_alphabetic());
+        if hex.len() >= MIN_HEX_ID_CHARS && ends_word && has_letter {
+            let digits = hex.trim_start_matches('0');
+            let value = if digits.len() > MAX_HEX_DIGITS {
+                u128::MAX
+            } else {
+                u128::from_str_radix(digits, 16).unwrap_or(0)
+            };
+            return (Self::Hex(value), after_hex);
+        }
         let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
         let (digits, rest) = s.split_at(end);
-        (digits, rest, 10)
-    };
-    let value = digits.chars().fold(0u128, |value, c| {
-        let digit = u128::from(c.to_digit(radix).unwrap_or(0));
-        value.saturating_mul(u128::from(radix)).saturating_add(digit)
-    });
-    (value, rest)
+        (Self::Decimal(digits.trim_start_matches('0')), rest)
+    }
+
+    /// The run's value (a very long decimal run counts as the largest).
+    fn value(self) -> u128 {
+        match self {
+            Self::Hex(value) => value,
+            Self::Decimal(digits) if digits.len() >= MAX_DECIMAL_DIGITS => u128::MAX,
+            Self::Decimal(digits) => digits.parse().unwrap_or(0),
+        }
+    }
+
+    /// Runs by value; two decimal runs without parsing them (by length, then digit by digit),
+    /// which gives the same answer.
+    fn cmp(self, other: Self) -> Ordering {
+        match (self, other) {
+            (Self::Decimal(a), Self::Decimal(b)) => {
+                let capped = |d: &str| d.len() >= MAX_DECIMAL_DIGITS;
+                match (capped(a), capped(b)) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    (false, false) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+                }
+            }
+            _ => self.value().cmp(&other.value()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -92,6 +132,8 @@ mod tests {
         // Without a letter among them, digits are numbers as before.
         assert_eq!(natural_cmp("sensor2", "sensor10"), Ordering::Less);
         assert_eq!(natural_cmp("device_0009", "device_0010"), Ordering::Less);
+        // Without a letter, a run is a number, padded or not: device_0100 before device_150.
+        assert_eq!(natural_cmp("device_0100", "device_150"), Ordering::Less);
         // Short runs stay numbers: room2a before room10.
         assert_eq!(natural_cmp("room2a", "room10"), Ordering::Less);
         // The order stays total: case only decides last.

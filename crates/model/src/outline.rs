@@ -38,7 +38,9 @@ pub struct Outline {
     sorts: HashMap<NodeId, SortOrder>,
     /// The order of the top level, and of every branch without its own.
     default_sort: SortOrder,
-    /// The children of open branches (and the top level) in order.
+    /// The top level in order.
+    root: Placed,
+    /// The children of open branches in order.
     placed: HashMap<NodeId, Placed>,
     /// [`Tree::removals`] when `placed` was last valid.
     removals_seen: u64,
@@ -89,7 +91,7 @@ impl Outline {
     /// Close every branch.
     pub fn collapse_all(&mut self) {
         self.expanded.clear();
-        self.placed.retain(|&id, _| id == NodeId::ROOT);
+        self.placed.clear();
     }
 
     /// Close `id` and every branch below it.
@@ -138,7 +140,7 @@ impl Outline {
         self.expanded = expansion.0;
         let expanded = &self.expanded;
         self.placed
-            .retain(|&id, _| id == NodeId::ROOT || expanded.get(id.index()).copied().unwrap_or(false));
+            .retain(|&id, _| expanded.get(id.index()).copied().unwrap_or(false));
     }
 
     /// The order of the top level, and of every branch without its own.
@@ -185,15 +187,25 @@ impl Outline {
         if self.removals_seen != tree.removals() {
             // Removed topics shift the tree's children: place every branch again.
             self.placed.clear();
+            self.root = Placed::default();
             self.removals_seen = tree.removals();
         }
         let order = self.sort_of(id);
         let children = tree.get(id).map_or(&[][..], |n| n.children());
-        let placed = self.placed.entry(id).or_default();
-        if placed.by != order || (resort && order.follows_traffic()) || placed.seen > children.len() {
-            placed.by = order;
+        let placed = if id == NodeId::ROOT {
+            &mut self.root
+        } else {
+            self.placed.entry(id).or_default()
+        };
+        if placed.seen > children.len() {
             placed.seen = 0;
             placed.ids.clear();
+        }
+        if placed.by != order || (resort && order.follows_traffic()) {
+            // Sorted again where they stand: the sorts are adaptive, so a branch whose counts
+            // moved a little since it was last sorted costs few comparisons.
+            placed.by = order;
+            sort_slice(tree, order, &mut placed.ids);
         }
         if placed.seen < children.len() {
             let mut new = children.get(placed.seen..).unwrap_or_default().to_vec();
@@ -232,7 +244,7 @@ fn merge(tree: &Tree, order: SortOrder, head: &[NodeId], tail: &[NodeId]) -> Vec
 /// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
 /// little since, costs few name comparisons (counts tie often, names are slow).
 fn sort_slice(tree: &Tree, order: SortOrder, ids: &mut [NodeId]) {
-    let name = |id: NodeId| tree.get(id).map_or("", |n| n.name());
+    let name = |id: NodeId| tree.slot(id).map_or("", |n| n.name());
     if order == SortOrder::Name {
         ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
         return;
@@ -241,7 +253,7 @@ fn sort_slice(tree: &Tree, order: SortOrder, ids: &mut [NodeId]) {
     let mut keyed: Vec<(u64, &str, NodeId)> = ids
         .iter()
         .map(|&id| {
-            let node = tree.get(id);
+            let node = tree.slot(id);
             let key = node.map_or(0, |n| sort_key(n, order));
             (key, node.map_or("", |n| n.name()), id)
         })
@@ -267,7 +279,7 @@ fn sort_key(node: &crate::Node, order: SortOrder) -> u64 {
 
 /// Two siblings in `order`; ties (equal counts or times) go by name.
 fn compare(tree: &Tree, order: SortOrder, a: NodeId, b: NodeId) -> Ordering {
-    let (Some(a), Some(b)) = (tree.get(a), tree.get(b)) else {
+    let (Some(a), Some(b)) = (tree.slot(a), tree.slot(b)) else {
         return a.cmp(&b);
     };
     sort_key(b, order)

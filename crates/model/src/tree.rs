@@ -233,6 +233,12 @@ impl Tree {
         self.nodes.get(id.index()).filter(|n| !n.removed)
     }
 
+    /// A node's slot, removed or not: for sorting ids known to be live, where reading the
+    /// `removed` flag too would cost a cache miss per node.
+    pub(crate) fn slot(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.index())
+    }
+
     /// A node, mutably, if the id belongs to this tree and its topic was not removed.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
         self.nodes.get_mut(id.index()).filter(|n| !n.removed)
