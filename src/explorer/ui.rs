@@ -8,8 +8,13 @@ use crate::ui::context::PanelContext;
 use crate::ui::delete::Decision;
 use crate::ui::dialogs::Dialogs;
 
-/// Width of the message panel when the window opens, in points.
-const MESSAGE_PANEL_WIDTH: f32 = 640.0;
+/// The message panel's share of the window's width when it first opens.
+const MESSAGE_PANEL_SHARE: f32 = 0.55;
+/// The tree keeps at least this much of the window's width, in points, however the message
+/// panel is dragged or the window shrunk.
+const TREE_MIN_WIDTH: f32 = 320.0;
+/// The message panel's narrowest, in points.
+const MESSAGE_PANEL_MIN_WIDTH: f32 = 280.0;
 
 impl Explorer {
     /// Draw the tab, then carry out what its panels asked for.
@@ -34,8 +39,9 @@ impl Explorer {
         };
         egui::Panel::right("message")
             .resizable(true)
-            .default_size(MESSAGE_PANEL_WIDTH)
-            .min_size(280.0)
+            .default_size((ui.available_width() * MESSAGE_PANEL_SHARE).max(MESSAGE_PANEL_MIN_WIDTH))
+            .min_size(MESSAGE_PANEL_MIN_WIDTH)
+            .max_size((ui.available_width() - TREE_MIN_WIDTH).max(MESSAGE_PANEL_MIN_WIDTH))
             .show(ui, |ui| {
                 // Fill the panel, so it keeps its width whatever the content.
                 ui.set_min_width(ui.available_width());

@@ -65,6 +65,9 @@ pub struct TreeView {
     frozen: Option<Frozen>,
 }
 
+/// Below this width the tree's header takes two lines: its texts, then its controls.
+const HEADER_ONE_LINE_WIDTH: f32 = 520.0;
+
 /// A search is run again at most this often while messages arrive.
 const RESEARCH_INTERVAL: Duration = Duration::from_millis(300);
 
@@ -255,10 +258,16 @@ impl TreeView {
             self.focus_search = true;
         }
         self.search_ui(ui);
+        // The controls take their room first, from the right; what is left says what the tree
+        // shows, cut short with an ellipsis. A panel too narrow for both puts them on two lines.
+        let narrow = ui.available_width() < HEADER_ONE_LINE_WIDTH;
+        if narrow {
+            ui.horizontal(|ui| self.header_texts_ui(ui, session));
+        }
         ui.horizontal(|ui| {
-            // The controls take their room first, from the right; what is left says what the
-            // tree shows, cut short with an ellipsis when the panel is narrow.
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            // Narrow, the controls wrap onto another line rather than run off the panel's left.
+            let layout = egui::Layout::right_to_left(egui::Align::Center).with_main_wrap(narrow);
+            ui.with_layout(layout, |ui| {
                 if ui
                     .checkbox(&mut self.retained_only, "Retained only")
                     .on_hover_text("Show only topics that hold a retained message, and their branches")
@@ -280,22 +289,11 @@ impl TreeView {
                 }
                 self.sort_ui(ui);
                 self.expand_menu_ui(ui, session);
-                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    ui.strong("Topics");
-                    if let Some(found) = self.found_topics() {
-                        let text = format!("{} found", plural(u64::from(found), "topic", "topics"));
-                        ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
-                    }
-                    if let Some(frozen) = &self.frozen {
-                        let since = frozen.received_since(&session.tree);
-                        let text = format!("Paused: {} since", plural(since, "message", "messages"));
-                        let color = ui.visuals().warn_fg_color;
-                        ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
-                            .on_hover_text(
-                                "The tree shows what it showed when paused; messages are still received and counted",
-                            );
-                    }
-                });
+                if !narrow {
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        self.header_texts_ui(ui, session);
+                    });
+                }
             });
         });
         self.handle_keys(ui, session);

@@ -146,3 +146,41 @@ fn save_payload_writes_every_byte_even_without_a_file_dialog() {
     });
     assert_eq!(std::fs::read(&target).expect("saved file"), [0u8, 1, 0xff]);
 }
+
+#[test]
+fn a_live_message_on_mqtt_3_says_its_retained_state_is_not_known() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("plant/pump", b"1", false), ("plant/valve", b"0", true)]);
+    open_topic(&mut harness, "plant", "pump");
+    step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
+    assert!(
+        has_label(&harness, "not known"),
+        "MQTT 3.1.1 cannot tell a live message was not retained"
+    );
+    harness.get_by_label("valve").click();
+    step_until(&mut harness, "the valve's message", |h| has_label(h, "plant/valve"));
+    assert!(has_label(&harness, "yes") && !has_label(&harness, "not known"));
+}
+
+#[test]
+fn a_live_message_on_mqtt_5_says_it_is_not_retained() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let mut session = mqscope::model::Session::new();
+    let message = mqscope::model::Message::new(&b"1"[..]);
+    session.apply(
+        mqscope::model::Event::Messages(vec![mqscope::model::Received {
+            topic: "plant/pump".to_owned(),
+            message,
+        }]),
+        std::time::Instant::now(),
+    );
+    let mut settings = mqscope::mqtt::ConnectionSettings::new(
+        mqscope::mqtt::BrokerAddress::parse("mqtt://127.0.0.1:9").expect("an address"),
+    );
+    settings.version = mqscope::mqtt::MqttVersion::V5;
+    harness.state_mut().open_session(settings, session);
+    open_topic(&mut harness, "plant", "pump");
+    step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
+    assert!(has_label(&harness, "no") && !has_label(&harness, "not known"));
+}

@@ -83,8 +83,9 @@ pub fn header_ui(
 }
 
 /// The shown message's QoS, retain flag, time, size, the topic's message count, and its MQTT 5
-/// properties.
-pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
+/// properties. `v5`: the connection speaks MQTT 5 (its subscriptions keep the retain flag as
+/// published, so a clear flag means not retained).
+pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64, v5: bool) {
     egui::Grid::new("message-metadata")
         .num_columns(2)
         .spacing([16.0, 4.0])
@@ -93,7 +94,17 @@ pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64) {
             ui.label(message.qos.to_string());
             ui.end_row();
             ui.weak("Retained");
-            ui.label(if message.retain { "yes" } else { "no" });
+            if message.retain {
+                ui.label("yes");
+            } else if v5 {
+                ui.label("no");
+            } else {
+                ui.label("not known").on_hover_text(
+                    "MQTT 3.1.1 delivers a message published with retain while subscribed without its \
+                     retain flag, so the broker may hold it. Clear retained… asks the broker; MQTT 5 \
+                     connections tell.",
+                );
+            }
             ui.end_row();
             ui.weak("Received");
             ui.label(format_time(message.received_at));

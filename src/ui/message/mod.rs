@@ -91,7 +91,7 @@ impl MessageView {
         let detected = self.cache.detected(key, topic, shown.message);
         let format = chosen.unwrap_or(detected);
         let decoded = self.cache.decoded(key, format, topic, shown.message, &session.tree);
-        header::metadata_ui(ui, shown.message, node.own_messages());
+        header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
         if let Some(history) = history {
             self.picks.history_ui(ui, id, history, shown.picked);
             // Numbers are read as the payload is shown, chosen or detected.

@@ -92,4 +92,21 @@ impl TreeView {
         menu.response
             .on_hover_text("Open or close every branch, or show the tree down to a level");
     }
+
+    /// What the tree shows: "Topics", how many a search found, and how much arrived while paused,
+    /// each cut short with an ellipsis when there is no room.
+    pub(super) fn header_texts_ui(&self, ui: &mut egui::Ui, session: &Session) {
+        ui.strong("Topics");
+        if let Some(found) = self.found_topics() {
+            let text = format!("{} found", plural(u64::from(found), "topic", "topics"));
+            ui.add(egui::Label::new(egui::RichText::new(text).weak()).truncate());
+        }
+        if let Some(frozen) = &self.frozen {
+            let since = frozen.received_since(&session.tree);
+            let text = format!("Paused: {} since", plural(since, "message", "messages"));
+            let color = ui.visuals().warn_fg_color;
+            ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
+                .on_hover_text("The tree shows what it showed when paused; messages are still received and counted");
+        }
+    }
 }
