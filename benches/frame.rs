@@ -1,6 +1,8 @@
 //! Frame time of the real window code, headless (egui_kittest, 1280×800),
-//! with 100,000 topics: idle, and with 10,000 messages a second arriving.
+//! with 100,000 topics: idle, and with 10,000 messages a second arriving; each also with the
+//! frame's shapes tessellated into meshes, as a renderer needs them.
 
+use std::hint::black_box;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -83,29 +85,50 @@ fn frame(c: &mut Criterion) {
 
     let mut idle = harness(&runtime);
     group.bench_function("100k topics, idle", |b| b.iter(|| idle.step()));
+    // The same frame with what a renderer needs first: its shapes tessellated into meshes.
+    group.bench_function("100k topics, idle, tessellated", |b| b.iter(|| tessellated(&mut idle)));
 
     // 10,000 msg/s at 60 frames a second: about 167 messages a frame on existing topics.
     let mut busy = harness(&runtime);
-    let payload = Bytes::from_static(b"{\"value\":22.5,\"unit\":\"x\"}");
     let mut device = 0usize;
     group.bench_function("100k topics, 10k msg/s arriving", |b| {
         b.iter(|| {
-            let batch: Vec<Received> = (0..167)
-                .map(|_| {
-                    device = (device + 1) % 10_000;
-                    Received {
-                        topic: format!("fleet/device{device}/temperature"),
-                        message: Message::new(payload.clone()),
-                    }
-                })
-                .collect();
-            if let Some(explorer) = busy.state_mut().explorer_mut() {
-                explorer.session.apply(Event::Messages(batch), Instant::now());
-            }
+            arrive(&mut busy, &mut device);
             busy.step();
         });
     });
+    group.bench_function("100k topics, 10k msg/s arriving, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut busy, &mut device);
+            tessellated(&mut busy)
+        });
+    });
     group.finish();
+}
+
+/// A frame's worth of 10,000 msg/s: 167 messages on existing topics, applied to the tab.
+fn arrive(harness: &mut Harness<'static, App>, device: &mut usize) {
+    let payload = Bytes::from_static(b"{\"value\":22.5,\"unit\":\"x\"}");
+    let batch: Vec<Received> = (0..167)
+        .map(|_| {
+            *device = (*device + 1) % 10_000;
+            Received {
+                topic: format!("fleet/device{device}/temperature"),
+                message: Message::new(payload.clone()),
+            }
+        })
+        .collect();
+    if let Some(explorer) = harness.state_mut().explorer_mut() {
+        explorer.session.apply(Event::Messages(batch), Instant::now());
+    }
+}
+
+/// One frame (logic and ui), then its shapes tessellated as a renderer would ask.
+fn tessellated(harness: &mut Harness<'static, App>) -> usize {
+    harness.step();
+    let output = harness.output();
+    let meshes = harness.ctx.tessellate(output.shapes.clone(), output.pixels_per_point);
+    black_box(meshes.len())
 }
 
 criterion_group!(benches, frame);
