@@ -5,6 +5,7 @@
 
 pub mod catch_up;
 pub mod clear;
+mod clear_dialog;
 mod ui;
 
 use std::time::{Duration, Instant};

@@ -4,8 +4,8 @@
 use eframe::egui;
 
 use super::Explorer;
+use super::clear_dialog::{self, Decision};
 use crate::ui::context::PanelContext;
-use crate::ui::delete::Decision;
 use crate::ui::dialogs::Dialogs;
 
 /// The message panel's share of the window's width when it first opens.
@@ -61,7 +61,7 @@ impl Explorer {
             });
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
         if let Some(job) = &mut self.clear {
-            match crate::ui::delete::ui(ui.ctx(), job) {
+            match clear_dialog::ui(ui.ctx(), job) {
                 Some(Decision::Clear) => job.confirm(),
                 Some(Decision::Cancel) => job.cancel(),
                 Some(Decision::Close) => self.clear = None,

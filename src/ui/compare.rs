@@ -16,57 +16,13 @@ use grid::Clicked;
 use table::{Input, Sort, Table};
 pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
+pub use super::context::Pins;
 use super::context::{Commands, TabCommand};
 use super::text::plural;
 use crate::model::{NodeId, Session};
 
-/// Topics pinned at most.
-pub const MAX_PINS: usize = 200;
 /// The table is rebuilt at most this often while messages arrive.
 const REBUILD_INTERVAL: Duration = Duration::from_millis(500);
-
-/// The topics a user pinned to compare, by full name, so a topic cleared and published again
-/// stays pinned. One list per connection.
-#[derive(Default)]
-pub struct Pins {
-    topics: Vec<String>,
-}
-
-impl Pins {
-    /// Pin `topic`; false when it already was, or the list is full.
-    pub fn pin(&mut self, topic: String) -> bool {
-        if self.topics.len() >= MAX_PINS || self.is_pinned(&topic) {
-            return false;
-        }
-        self.topics.push(topic);
-        true
-    }
-
-    /// Take `topic` off the list.
-    pub fn unpin(&mut self, topic: &str) {
-        self.topics.retain(|t| t != topic);
-    }
-
-    /// Whether `topic` is pinned.
-    pub fn is_pinned(&self, topic: &str) -> bool {
-        self.topics.iter().any(|t| t == topic)
-    }
-
-    /// The pinned topics, in the order pinned.
-    pub fn topics(&self) -> &[String] {
-        &self.topics
-    }
-
-    /// Unpin every topic.
-    pub fn clear(&mut self) {
-        self.topics.clear();
-    }
-
-    /// Whether nothing is pinned.
-    pub fn is_empty(&self) -> bool {
-        self.topics.is_empty()
-    }
-}
 
 /// Where a table's topics come from.
 #[derive(Clone, PartialEq)]

@@ -5,7 +5,6 @@
 
 use crate::model::{NodeId, Session};
 use crate::mqtt::{MqttVersion, PublishRequest};
-use crate::ui::compare::Pins;
 use crate::ui::dialogs::Dialogs;
 
 /// What a panel is drawn with.
@@ -97,5 +96,51 @@ impl Commands {
     /// Everything asked, in order, leaving the queue empty.
     pub fn take(&mut self) -> Vec<TabCommand> {
         std::mem::take(&mut self.0)
+    }
+}
+
+/// Topics pinned at most.
+pub const MAX_PINS: usize = 200;
+
+/// The topics a user pinned to compare, by full name, so a topic cleared and published again
+/// stays pinned. One list per connection.
+#[derive(Default)]
+pub struct Pins {
+    topics: Vec<String>,
+}
+
+impl Pins {
+    /// Pin `topic`; false when it already was, or the list is full.
+    pub fn pin(&mut self, topic: String) -> bool {
+        if self.topics.len() >= MAX_PINS || self.is_pinned(&topic) {
+            return false;
+        }
+        self.topics.push(topic);
+        true
+    }
+
+    /// Take `topic` off the list.
+    pub fn unpin(&mut self, topic: &str) {
+        self.topics.retain(|t| t != topic);
+    }
+
+    /// Whether `topic` is pinned.
+    pub fn is_pinned(&self, topic: &str) -> bool {
+        self.topics.iter().any(|t| t == topic)
+    }
+
+    /// The pinned topics, in the order pinned.
+    pub fn topics(&self) -> &[String] {
+        &self.topics
+    }
+
+    /// Unpin every topic.
+    pub fn clear(&mut self) {
+        self.topics.clear();
+    }
+
+    /// Whether nothing is pinned.
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty()
     }
 }

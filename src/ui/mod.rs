@@ -5,7 +5,6 @@ pub mod chart;
 pub mod compare;
 pub mod connection;
 pub mod context;
-pub mod delete;
 pub mod dialogs;
 pub mod diff;
 pub mod message;

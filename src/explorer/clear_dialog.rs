@@ -1,12 +1,12 @@
 //! The dialog of a clearing of retained messages: the broker's answer, the confirmation, the
-//! progress, and the report. The job itself is `explorer::clear::ClearJob`.
+//! progress, and the report. The job itself is [`ClearJob`].
 
 use eframe::egui::{self, RichText};
 
-use super::text::plural;
-use super::theme;
-use crate::explorer::clear::{ClearJob, Phase};
+use super::clear::{ClearJob, Phase};
 use crate::payload::text::group_digits;
+use crate::ui::text::plural;
+use crate::ui::theme;
 
 /// What the user did in the dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
