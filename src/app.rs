@@ -235,6 +235,9 @@ impl App {
             self.show_tab((self.active + 1) % self.explorers.len());
         }
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        if self.notice.is_some() {
+            egui::Panel::top("notice").show(ui, |ui| self.notice_ui(ui));
+        }
         if !self.explorers.is_empty() {
             egui::Panel::top("tabs").show(ui, |ui| self.tabs_ui(ui));
         }

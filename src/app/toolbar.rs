@@ -10,19 +10,31 @@ use super::windows::{BROKER, SETTINGS};
 use crate::ui::{status, theme};
 
 impl App {
+    /// A problem to show until dismissed (a damaged file, a failed save): wrapped to the
+    /// window's width, its text selectable (paths can be copied), with Copy and Dismiss.
+    pub(super) fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(notice) = &self.notice else { return };
+        let mut dismiss = false;
+        ui.horizontal(|ui| {
+            if ui.small_button("Dismiss").clicked() {
+                dismiss = true;
+            }
+            if ui.small_button("Copy").on_hover_text("Copy the whole notice").clicked() {
+                ui.ctx().copy_text(notice.clone());
+            }
+            let text = egui::RichText::new(notice).color(theme::warn_color(ui));
+            ui.add(egui::Label::new(text).wrap().selectable(true));
+        });
+        if dismiss {
+            self.notice = None;
+        }
+    }
+
     pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let mut reconnect = false;
-        let mut dismiss = false;
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("mqscope").strong().size(15.0));
             ui.separator();
-            if let Some(notice) = &self.notice {
-                ui.label(egui::RichText::new(notice).color(theme::warn_color(ui)));
-                if ui.small_button("Dismiss").clicked() {
-                    dismiss = true;
-                }
-                ui.separator();
-            }
             let Some(explorer) = self.explorers.get(self.active) else {
                 ui.weak("Not connected");
                 return;
@@ -88,9 +100,6 @@ impl App {
         });
         if reconnect {
             self.reconnect(ui.ctx());
-        }
-        if dismiss {
-            self.notice = None;
         }
     }
 

@@ -82,10 +82,18 @@ impl AppWindow for SettingsWindow {
 
     fn show(&mut self, ctx: &egui::Context, open: &mut bool, cx: &mut WindowContext<'_>) {
         let settings = &mut *cx.settings;
+        // Escape closes it, as it closes a dialog.
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+            *open = false;
+            return;
+        }
+        // Below the toolbar and tabs, never over them.
+        let top = ctx.content_rect().center_top() + egui::vec2(-170.0, 90.0);
         egui::Window::new("Settings")
             .open(open)
             .collapsible(false)
             .resizable(false)
+            .default_pos(top)
             .show(ctx, |ui| {
                 egui::Grid::new("settings-grid")
                     .num_columns(2)

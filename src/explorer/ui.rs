@@ -48,8 +48,10 @@ impl Explorer {
                 if publish.open {
                     egui::Panel::bottom("publish")
                         .resizable(true)
-                        .default_size(340.0)
-                        .min_size(220.0)
+                        // A share of the panel, so the message above it always keeps room.
+                        .default_size((ui.available_height() * 0.45).clamp(180.0, 340.0))
+                        .min_size(160.0)
+                        .max_size((ui.available_height() * 0.6).max(160.0))
                         .show(ui, |ui| {
                             // Fill the panel, so it keeps its height whatever the content.
                             ui.set_min_height(ui.available_height());

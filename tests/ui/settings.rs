@@ -34,3 +34,17 @@ fn the_history_bounds_are_set_in_settings_applied_at_once_and_kept() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn escape_closes_the_settings_window() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("lab/counter", b"1", false)]);
+    harness.get_by_label("Settings…").click();
+    step_until(&mut harness, "the settings", |h| {
+        has_label(h, "Messages kept per topic")
+    });
+    harness.key_press(Key::Escape);
+    step_until(&mut harness, "the settings closed", |h| {
+        !has_label(h, "Messages kept per topic")
+    });
+}
