@@ -8,7 +8,6 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mqscope::model::Subscription;
@@ -16,37 +15,6 @@ use support::{Broker, Watch};
 
 const TOPICS: usize = 100_000;
 const ROUNDS: usize = 5;
-
-fn load(broker: &Broker) {
-    let messages: Vec<(String, Vec<u8>, bool)> = (0..TOPICS)
-        .map(|i| {
-            let topic = format!("fleet/site{}/device{}/sensor{}", i % 10, i / 100, i % 100);
-            let payload = format!("{{\"temperature\":{}.{},\"battery\":{}}}", 15 + i % 15, i % 10, i % 100);
-            (topic, payload.into_bytes(), true)
-        })
-        .collect();
-    broker.publish_all(&messages);
-}
-
-fn mosquitto_sub(broker: &Broker) -> Duration {
-    let start = Instant::now();
-    let status = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port().to_string(),
-            "-t",
-            "#",
-            "-C",
-            &TOPICS.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .expect("run mosquitto_sub");
-    assert!(status.success());
-    start.elapsed()
-}
 
 fn mqscope(broker: &Broker) -> Duration {
     let mut settings = broker.settings();
@@ -73,12 +41,12 @@ fn main() {
     }
     let broker = Broker::start();
     let start = Instant::now();
-    load(&broker);
+    broker.retain_fleet(TOPICS);
     println!("loaded {TOPICS} retained topics in {:.2?}", start.elapsed());
     let mut sub = Vec::new();
     let mut ours = Vec::new();
     for round in 0..ROUNDS {
-        let s = mosquitto_sub(&broker);
+        let s = broker.time_mosquitto_sub(TOPICS);
         let m = mqscope(&broker);
         println!("round {}: mosquitto_sub {s:.3?}, mqscope {m:.3?}", round + 1);
         sub.push(s);

@@ -180,37 +180,6 @@ fn field(line: &str, name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn load(broker: &Broker, topics: usize) {
-    let messages: Vec<(String, Vec<u8>, bool)> = (0..topics)
-        .map(|i| {
-            let topic = format!("fleet/site{}/device{}/sensor{}", i % 10, i / 100, i % 100);
-            let payload = format!("{{\"temperature\":{}.{},\"battery\":{}}}", 15 + i % 15, i % 10, i % 100);
-            (topic, payload.into_bytes(), true)
-        })
-        .collect();
-    broker.publish_all(&messages);
-}
-
-fn mosquitto_sub(broker: &Broker, topics: usize) -> Duration {
-    let start = Instant::now();
-    let status = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port().to_string(),
-            "-t",
-            "#",
-            "-C",
-            &topics.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .expect("run mosquitto_sub");
-    assert!(status.success());
-    start.elapsed()
-}
-
 /// Publish drifting values on 40 topics (rooms, plugs, thermostats, meters) at `rate` a second
 /// for `seconds`, from a thread.
 fn traffic(broker: &Broker, rate: u64, seconds: u64) -> std::thread::JoinHandle<u64> {
@@ -284,11 +253,11 @@ fn main() {
 fn load_rounds(x: &Xvfb, topics: usize) {
     let broker = Broker::start();
     let start = Instant::now();
-    load(&broker, topics);
+    broker.retain_fleet(topics);
     println!("loaded {topics} retained topics in {:.2?}", start.elapsed());
     let (mut sub, mut ours) = (Vec::new(), Vec::new());
     for round in 1..=ROUNDS {
-        let s = mosquitto_sub(&broker, topics);
+        let s = broker.time_mosquitto_sub(topics);
         let window = Window::start(x, &broker);
         let m = window.until_caught_up(topics as u64);
         drop(window);

@@ -399,6 +399,41 @@ impl Broker {
     }
 
     /// Publish many messages at QoS 1 and wait until the broker acknowledged all of them.
+    /// Retain `topics` topics of a fleet of sensors (`fleet/siteS/deviceD/sensorN`, small JSON
+    /// payloads), as the load benchmarks use.
+    pub fn retain_fleet(&self, topics: usize) {
+        let messages: Vec<(String, Vec<u8>, bool)> = (0..topics)
+            .map(|i| {
+                let topic = format!("fleet/site{}/device{}/sensor{}", i % 10, i / 100, i % 100);
+                let payload = format!("{{\"temperature\":{}.{},\"battery\":{}}}", 15 + i % 15, i % 10, i % 100);
+                (topic, payload.into_bytes(), true)
+            })
+            .collect();
+        self.publish_all(&messages);
+    }
+
+    /// How long `mosquitto_sub -t '#' -C messages` takes, from its start until it has printed
+    /// `messages` messages (to nowhere).
+    pub fn time_mosquitto_sub(&self, messages: usize) -> Duration {
+        let start = Instant::now();
+        let status = Command::new(find_binary("mosquitto_sub"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-t",
+                "#",
+                "-C",
+                &messages.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .expect("run mosquitto_sub");
+        assert!(status.success(), "mosquitto_sub failed");
+        start.elapsed()
+    }
+
     pub fn publish_all(&self, messages: &[(String, Vec<u8>, bool)]) {
         let mut options = rumqttc::MqttOptions::new(format!("loader-{}", fastrand::u32(..)), "127.0.0.1", self.port);
         options.set_max_packet_size(1 << 28, 1 << 28);
