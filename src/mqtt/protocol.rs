@@ -152,8 +152,10 @@ fn to_v5_qos(qos: Qos) -> v5::mqttbytes::QoS {
 }
 
 impl Client {
-    /// Subscribe to `subscriptions` in one SUBSCRIBE.
-    pub fn subscribe(&self, subscriptions: &[Subscription]) -> Result<(), String> {
+    /// Subscribe to `subscriptions` in one SUBSCRIBE. With MQTT 5 and `retain_as_published`,
+    /// live messages keep the retain flag they were published with; without it, as with
+    /// MQTT 3.1.1, the flag marks only the retained messages sent because of the subscription.
+    pub fn subscribe(&self, subscriptions: &[Subscription], retain_as_published: bool) -> Result<(), String> {
         match self {
             Self::V4(client) => client
                 .try_subscribe_many(
@@ -167,7 +169,7 @@ impl Client {
                     let mut filter = v5::mqttbytes::v5::Filter::new(s.filter.clone(), to_v5_qos(s.qos));
                     // Retain as published: a message published with retain while this
                     // client is subscribed keeps its flag, so "retained" tells the truth.
-                    filter.preserve_retain = true;
+                    filter.preserve_retain = retain_as_published;
                     filter
                 }))
                 .map_err(|e| e.to_string()),

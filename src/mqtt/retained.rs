@@ -54,7 +54,8 @@ pub async fn retained_topics(
             Ok(Polled::ConnAck { .. }) => {
                 let requests: Vec<Subscription> = filters.iter().map(Subscription::new).collect();
                 client
-                    .subscribe(&requests)
+                    // The retain flag must mean "sent because retained", not "published so".
+                    .subscribe(&requests, false)
                     .map_err(|e| format!("Could not check the retained messages: {e}"))?;
             }
             Ok(Polled::SubAck { granted, .. }) => {
@@ -68,9 +69,13 @@ pub async fn retained_topics(
             Ok(Polled::Publish {
                 topic, payload, retain, ..
             }) => {
-                last_message = Instant::now();
-                if retain && !payload.is_empty() {
-                    found.insert(topic);
+                // Only the retained messages the subscription brings count toward the answer
+                // and its end; live traffic on the same topics neither adds nor delays.
+                if retain {
+                    last_message = Instant::now();
+                    if !payload.is_empty() {
+                        found.insert(topic);
+                    }
                 }
             }
             Ok(_) => {}

@@ -184,3 +184,44 @@ fn a_live_message_on_mqtt_5_says_it_is_not_retained() {
     step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
     assert!(has_label(&harness, "no") && !has_label(&harness, "not known"));
 }
+
+#[test]
+fn history_rows_stay_put_under_the_pointer_while_messages_arrive() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[
+        ("lab/temp", b"20.5", false),
+        ("lab/temp", b"21.0", false),
+        ("lab/temp", b"21.5", false),
+    ]);
+    open_topic(&mut harness, "lab", "temp");
+    step_until(&mut harness, "the history", |h| {
+        has_label_containing(h, "History: 3 messages")
+    });
+    step_until(&mut harness, "the middle row", |h| has_label_containing(h, "  21.0"));
+    let row = harness.get_by_label_contains("  21.0").rect();
+    harness.get_by_label_contains("  21.0").hover();
+    harness.run_steps(2);
+    arrive(
+        &mut harness,
+        &[("lab/temp", b"22.0", false), ("lab/temp", b"22.5", false)],
+    );
+    step_until(&mut harness, "the new ones waiting", |h| has_label(h, "2 new"));
+    assert_eq!(
+        harness.get_by_label_contains("  21.0").rect(),
+        row,
+        "the row under the pointer did not move"
+    );
+    assert!(!has_label_containing(&harness, "  22.5"), "newer rows wait above");
+    // A click opens the row that was under the pointer.
+    harness.get_by_label_contains("  21.0").click();
+    let shows = |h: &Harness<'_, App>, text: &str| {
+        h.query_all_by(|n| n.label().as_deref() == Some(text) || n.value().as_deref() == Some(text))
+            .next()
+            .is_some()
+    };
+    step_until(&mut harness, "the picked message", |h| shows(h, "21.0"));
+    harness.get_by_label("2 new").click();
+    step_until(&mut harness, "the newest shown", |h| {
+        shows(h, "22.5") && !shows(h, "21.0")
+    });
+}

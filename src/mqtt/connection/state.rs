@@ -260,7 +260,7 @@ impl State {
         if subscriptions.is_empty() {
             return;
         }
-        match self.client.subscribe(&subscriptions) {
+        match self.client.subscribe(&subscriptions, true) {
             Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
             Err(err) => {
                 let outcomes = subscriptions

@@ -18,6 +18,12 @@ pub struct Picks {
     pub base: Option<(NodeId, u64)>,
     /// Show what changed instead of the payload.
     pub diff: bool,
+    /// While the pointer is over the list or a message is picked, the newest message the list
+    /// shows (topic, sequence number): newer ones wait above it, so rows never move under the
+    /// pointer.
+    held: Option<(NodeId, u64)>,
+    /// Where the list was drawn last frame.
+    list_rect: Option<egui::Rect>,
 }
 
 /// The message shown, and the one a diff compares it with.
@@ -114,38 +120,78 @@ impl Picks {
                 payload::text::group_digits(history.dropped())
             ));
         }
+        let entries = history.entries();
+        let pointer_over = self.list_rect.is_some_and(|rect| ui.rect_contains_pointer(rect));
+        if pointer_over || picked.is_some() {
+            if self.held.is_none_or(|(topic, _)| topic != id) {
+                self.held = entries.back().map(|e| (id, e.seq));
+            }
+        } else {
+            self.held = None;
+        }
+        // The rows shown: up to the held message, or all.
+        let shown = match self.held {
+            Some((_, top)) => entries.partition_point(|e| e.seq <= top),
+            None => kept,
+        };
+        let newer = kept - shown;
         let header = egui::CollapsingHeader::new(title)
             .id_salt("message-history")
             .default_open(true)
             .show(ui, |ui| {
-                if picked.is_some() && ui.button("Back to the latest message").clicked() {
-                    self.viewing = None;
-                }
                 // A selectable row is as tall as any interactive widget.
                 let row_height = ui
                     .text_style_height(&egui::TextStyle::Monospace)
                     .max(ui.spacing().interact_size.y);
-                egui::ScrollArea::vertical()
+                let output = egui::ScrollArea::vertical()
                     .id_salt("message-history-rows")
                     .max_height(row_height * 4.0 + 12.0)
                     .auto_shrink([false, true])
-                    .show_rows(ui, row_height, kept, |ui, range| {
+                    .show_rows(ui, row_height, shown, |ui, range| {
                         // One line a row, cut at the panel's edge: the rows have a fixed height.
                         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                         for i in range {
                             // Newest first.
-                            let Some(entry) = kept.checked_sub(i + 1).and_then(|k| history.entries().get(k)) else {
+                            let Some(entry) = shown.checked_sub(i + 1).and_then(|k| entries.get(k)) else {
                                 continue;
                             };
+                            let latest = i == 0 && newer == 0;
                             self.row_ui(
                                 ui,
                                 id,
                                 entry,
-                                picked == Some(entry.seq) || (picked.is_none() && i == 0),
-                                i == 0,
+                                picked == Some(entry.seq) || (picked.is_none() && latest),
+                                latest,
                             );
                         }
                     });
+                self.list_rect = Some(output.inner_rect);
+                // Over the list's top right, so showing it never moves a row: the way back to
+                // the newest message, and how many wait.
+                let back = if newer > 0 {
+                    Some(format!("{newer} new"))
+                } else {
+                    picked.map(|_| "Back to the latest message".to_owned())
+                };
+                if let Some(text) = back {
+                    let font = egui::TextStyle::Button.resolve(ui.style());
+                    let galley = ui
+                        .painter()
+                        .layout_no_wrap(text.clone(), font, egui::Color32::PLACEHOLDER);
+                    let size = galley.size() + 2.0 * ui.spacing().button_padding;
+                    let rect =
+                        egui::Rect::from_min_size(output.inner_rect.right_top() - egui::vec2(size.x + 14.0, 0.0), size);
+                    if ui
+                        .put(rect, egui::Button::new(text))
+                        .on_hover_text(
+                            "Show the newest message again; newer ones wait while the pointer is over the list",
+                        )
+                        .clicked()
+                    {
+                        self.viewing = None;
+                        self.held = None;
+                    }
+                }
             });
         header
             .header_response
