@@ -332,6 +332,7 @@ impl TreeView {
         let mut toggled = None;
         let mut sorted = None;
         let mut expand = None;
+        let mut expand_levels = None;
         let tree = &session.tree;
         let output = area.show_rows(ui, row_height, self.rows.len(), |ui, range| {
             for row in self.rows.get(range).unwrap_or_default() {
@@ -374,9 +375,15 @@ impl TreeView {
                     RowAction::Sort(order) => sorted = Some((row.id, order)),
                     RowAction::ExpandBelow => expand = Some((row.id, true)),
                     RowAction::CollapseBelow => expand = Some((row.id, false)),
+                    RowAction::ExpandLevels(levels) => expand_levels = Some((row.id, levels)),
                 }
             }
         });
+        if let Some((id, levels)) = expand_levels {
+            // The branch shows its children `levels` deep: what lies deeper closes.
+            self.collapse_below(session, id);
+            self.expand_below(session, id, levels);
+        }
         match expand {
             Some((id, true)) => self.expand_below(session, id, usize::MAX),
             Some((id, false)) => self.collapse_below(session, id),

@@ -371,3 +371,26 @@ fn a_rows_menu_publishes_to_its_topic_and_clears_its_retained_message() {
         )
     });
 }
+
+#[test]
+fn a_branch_opens_to_a_chosen_depth_from_its_menu() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "Expand home"));
+    harness.get_by_label("home").click_secondary();
+    step_until(&mut harness, "the branch menu", |h| has_label(h, "Expand to level"));
+    harness.get_by_label("Expand to level").click();
+    step_until(&mut harness, "the depths", |h| has_label(h, "2 levels"));
+    harness.get_by_label("2 levels").click();
+    step_until(&mut harness, "home open two levels deep", |h| {
+        has_label(h, "sensor") && h.query_all_by_label("light").count() == 2
+    });
+    harness.get_by_label("home").click_secondary();
+    step_until(&mut harness, "the branch menu", |h| has_label(h, "Expand to level"));
+    harness.get_by_label("Expand to level").click();
+    step_until(&mut harness, "the depths", |h| has_label(h, "1 level"));
+    harness.get_by_label("1 level").click();
+    step_until(&mut harness, "home open one level deep", |h| {
+        has_label(h, "kitchen") && !has_label(h, "sensor")
+    });
+}

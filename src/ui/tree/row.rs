@@ -21,6 +21,8 @@ pub(super) enum RowAction {
     ClearRetained(bool),
     /// Open every branch below this one.
     ExpandBelow,
+    /// Open this branch and the branches below it, this many levels deep.
+    ExpandLevels(usize),
     /// Close this branch and every one below it.
     CollapseBelow,
 }
@@ -53,6 +55,18 @@ pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowActi
     if ui.button("Collapse all below").clicked() {
         picked = Some(RowAction::CollapseBelow);
     }
+    ui.menu_button("Expand to level", |ui| {
+        for levels in 1..=3 {
+            let text = if levels == 1 {
+                "1 level".to_owned()
+            } else {
+                format!("{levels} levels")
+            };
+            if ui.button(text).clicked() {
+                picked = Some(RowAction::ExpandLevels(levels));
+            }
+        }
+    });
     ui.separator();
     ui.menu_button("Sort by", |ui| {
         for order in SortOrder::ALL {
