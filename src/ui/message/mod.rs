@@ -19,6 +19,11 @@ use super::dialogs::SaveFile;
 use super::text::{plural, suggested_file_name};
 use crate::model::NodeId;
 
+/// The height the payload keeps at least below the metadata, history and chart, in points.
+const PAYLOAD_MIN_HEIGHT: f32 = 160.0;
+/// The least height the metadata, history and chart get, in points, however short the panel.
+const MIN_SECTIONS_HEIGHT: f32 = 120.0;
+
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
 pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
@@ -91,12 +96,21 @@ impl MessageView {
         let detected = self.cache.detected(key, topic, shown.message);
         let format = chosen.unwrap_or(detected);
         let decoded = self.cache.decoded(key, format, topic, shown.message, &session.tree);
-        header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
-        if let Some(history) = history {
-            self.picks.history_ui(ui, id, history, shown.picked);
-            // Numbers are read as the payload is shown, chosen or detected.
-            self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
-        }
+        // The metadata, history and chart scroll when the panel is short, so the payload below
+        // always keeps room.
+        let sections_height = (ui.available_height() - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT);
+        egui::ScrollArea::vertical()
+            .id_salt("message-sections")
+            .max_height(sections_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
+                if let Some(history) = history {
+                    self.picks.history_ui(ui, id, history, shown.picked);
+                    // Numbers are read as the payload is shown, chosen or detected.
+                    self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
+                }
+            });
         ui.separator();
 
         let save_clicked = ui
