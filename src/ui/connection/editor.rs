@@ -30,9 +30,13 @@ impl ConnectionManager {
             &profile.name
         });
         ui.add_space(6.0);
+        // The form scrolls in all the height the card has, less the heading above it and
+        // Connect (with a line for an error) below it.
+        let below = ui.spacing().interact_size.y * 2.0 + 24.0;
+        let used = ui.min_rect().height();
         egui::ScrollArea::vertical()
             .id_salt("profile-editor")
-            .max_height((height - 110.0).max(200.0))
+            .max_height((height - used - below).max(200.0))
             .auto_shrink([false, true])
             .show(ui, |ui| {
                 egui::Grid::new("connect-form")
