@@ -44,6 +44,7 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
         backoff: Backoff::default(),
         takeover: TakeoverDetector::new(),
         attempt: 1,
+        disconnect: (false, false),
     };
     task.run().await;
 }
@@ -57,6 +58,8 @@ struct Task {
     backoff: Backoff,
     takeover: TakeoverDetector,
     attempt: u32,
+    /// Where a clean disconnect stands: DISCONNECT handed to rumqttc, and written.
+    disconnect: (bool, bool),
 }
 
 impl Task {
@@ -102,6 +105,15 @@ impl Task {
                 biased;
                 command = self.commands.recv() => {
                     if self.state.command(command, connected) == Flow::Stop {
+                        // The poll under way may be writing a packet: it is not dropped half
+                        // way (the broker would see a broken connection and publish the last
+                        // will) but handed the DISCONNECT, which it writes too.
+                        let requested = self.state.connected_at.is_some() && self.state.client.disconnect();
+                        if requested {
+                            let finished = tokio::time::timeout(DISCONNECT_GRACE, &mut poll).await;
+                            let written = matches!(finished, Ok(Ok(Polled::SentDisconnect)));
+                            self.disconnect = (true, written);
+                        }
                         return None;
                     }
                 }
@@ -113,7 +125,9 @@ impl Task {
     /// Close cleanly: DISCONNECT, then poll until it is written, briefly.
     async fn close(&mut self) {
         self.state.flush();
-        if self.state.connected_at.is_some() && self.state.client.disconnect() {
+        let (requested, written) = self.disconnect;
+        let requested = requested || (self.state.connected_at.is_some() && self.state.client.disconnect());
+        if requested && !written {
             let eventloop = &mut self.eventloop;
             let flushed = tokio::time::timeout(DISCONNECT_GRACE, async {
                 loop {
