@@ -22,6 +22,9 @@ const REQUEST_QUEUE: usize = 256;
 /// While the window is behind, one packet is still read this often (keep-alive, commands).
 const ROOM_WAIT: Duration = Duration::from_millis(500);
 
+/// How long, after DISCONNECT, the broker has to close its side before the socket is dropped.
+const LINGER: Duration = Duration::from_millis(500);
+
 /// How long a clean disconnect may take before the task just drops the socket.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
 
@@ -140,6 +143,16 @@ impl Task {
             .await;
             if flushed.is_err() {
                 tracing::debug!("disconnect not flushed in time; dropping the socket");
+            }
+        }
+        if requested {
+            // Read on until the broker closes its side: a socket closed with unread data (a
+            // SUBACK, a message) is reset, and a broker reset before it read the DISCONNECT
+            // takes the connection as broken and publishes the last will.
+            let eventloop = &mut self.eventloop;
+            let closed = tokio::time::timeout(LINGER, async { while eventloop.poll().await.is_ok() {} }).await;
+            if closed.is_err() {
+                tracing::debug!("the broker did not close the connection in time; dropping the socket");
             }
         }
         self.state.connection_lost("disconnected");
