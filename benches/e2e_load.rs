@@ -11,7 +11,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mqscope::model::Subscription;
-use support::{Broker, Watch};
+use support::{Broker, Watch, median};
 
 const TOPICS: usize = 100_000;
 const ROUNDS: usize = 5;
@@ -27,11 +27,6 @@ fn mqscope(broker: &Broker) -> Duration {
     let elapsed = start.elapsed();
     watch.disconnect();
     elapsed
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn main() {

@@ -23,7 +23,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use support::{Broker, free_port};
+use support::{Broker, free_port, median};
 
 const ROUNDS: usize = 3;
 
@@ -225,11 +225,6 @@ fn traffic(broker: &Broker, rate: u64, seconds: u64) -> std::thread::JoinHandle<
         client.disconnect().ok();
         sent
     })
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn main() {

@@ -98,6 +98,12 @@ fn find_plugin(name: &str) -> PathBuf {
     panic!("the Mosquitto plugin {name} is not installed (it comes with Debian's mosquitto package)");
 }
 
+/// The middle one of some timings (the upper middle of an even count).
+pub fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
 /// A TCP port nobody listens on right now.
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
