@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::model::Subscription;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, MqttVersion, TlsOptions};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions, VersionChoice};
 
-fn parse_version(text: &str) -> Result<MqttVersion, String> {
+fn parse_version(text: &str) -> Result<VersionChoice, String> {
     match text.trim() {
-        "3.1.1" | "3" | "311" | "4" => Ok(MqttVersion::V311),
-        "5" | "5.0" => Ok(MqttVersion::V5),
-        other => Err(format!("\"{other}\" is not an MQTT version: use 3.1.1 or 5")),
+        "auto" => Ok(VersionChoice::Auto),
+        "3.1.1" | "3" | "311" | "4" => Ok(VersionChoice::V311),
+        "5" | "5.0" => Ok(VersionChoice::V5),
+        other => Err(format!("\"{other}\" is not an MQTT version: use auto, 3.1.1 or 5")),
     }
 }
 
@@ -45,9 +46,10 @@ pub struct Cli {
     #[arg(short = 't', long = "topic", value_name = "FILTER")]
     pub topics: Vec<String>,
 
-    /// MQTT protocol version: 3.1.1 (default) or 5
-    #[arg(long, value_name = "VERSION", default_value = "3.1.1", value_parser = parse_version)]
-    pub mqtt_version: MqttVersion,
+    /// MQTT protocol version: auto (5, or 3.1.1 where the broker does not speak 5; the
+    /// default), 3.1.1 or 5
+    #[arg(long, value_name = "VERSION", default_value = "auto", value_parser = parse_version)]
+    pub mqtt_version: VersionChoice,
 
     /// TLS: trust the CAs in this PEM file instead of the system's trust store
     #[arg(long, value_name = "FILE")]
@@ -170,7 +172,10 @@ mod tests {
         assert!(!settings.tls.insecure);
 
         let v5 = Cli::try_parse_from(["mqscope", "-b", "x", "--mqtt-version", "5"]).expect("parses");
-        assert_eq!(v5.settings().expect("valid").expect("broker").version, MqttVersion::V5);
+        assert_eq!(
+            v5.settings().expect("valid").expect("broker").version,
+            VersionChoice::V5
+        );
         assert!(Cli::try_parse_from(["mqscope", "-b", "x", "--mqtt-version", "6"]).is_err());
 
         let plain = Cli::try_parse_from(["mqscope", "-b", "mqtt://broker.lan", "--insecure"]).expect("parses");

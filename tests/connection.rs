@@ -268,7 +268,7 @@ fn the_last_will_is_published_when_the_connection_drops_and_not_after_a_clean_di
     };
     for version in [mqscope::mqtt::MqttVersion::V311, mqscope::mqtt::MqttVersion::V5] {
         let mut settings = broker.settings();
-        settings.version = version;
+        settings.version = version.into();
         settings.last_will = Some(will.clone());
 
         // A clean DISCONNECT: the broker drops the will.

@@ -14,7 +14,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 fn v5(broker: &Broker) -> mqscope::mqtt::ConnectionSettings {
     let mut settings = broker.settings();
-    settings.version = MqttVersion::V5;
+    settings.version = MqttVersion::V5.into();
     settings
 }
 
@@ -260,7 +260,9 @@ fn published_properties_make_the_round_trip_and_oversized_messages_are_refused_b
 #[test]
 fn properties_on_an_mqtt_3_connection_are_refused_in_words() {
     let broker = Broker::start();
-    let mut watch = Watch::connect(broker.settings());
+    let mut settings = broker.settings();
+    settings.version = mqscope::mqtt::VersionChoice::V311;
+    let mut watch = Watch::connect(settings);
     watch.until_connected();
     let id = watch.publish(PublishRequest {
         topic: "x".into(),

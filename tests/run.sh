@@ -3,7 +3,8 @@
 # the format check, clippy and every test. Usage: tests/run.sh
 # (mosquitto_ctrl comes with mosquitto, mosquitto_pub/sub with mosquitto-clients; openssl
 # rewrites test keys into the older PEM formats; the keyring test runs GNOME Keyring on a
-# private D-Bus session bus and checks it with secret-tool.)
+# private D-Bus session bus and checks it with secret-tool; RabbitMQ 3.10 is a broker that
+# speaks only MQTT 3.1.1.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v dbus-send >/dev/null || need+=(dbus-bin)
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v secret-tool >/dev/null || need+=(libsecret-tools)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} for the tests"
   sudo=""

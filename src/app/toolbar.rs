@@ -40,9 +40,7 @@ impl App {
                 return;
             };
             ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
-            if explorer.settings.version == crate::mqtt::MqttVersion::V5 {
-                ui.weak("MQTT 5");
-            }
+            ui.weak(format!("MQTT {}", explorer.version().as_str()));
             if let Some(user) = &explorer.settings.username {
                 ui.weak(format!("as {user}"));
             }

@@ -6,6 +6,7 @@
 pub mod catch_up;
 pub mod clear;
 mod clear_dialog;
+mod split;
 mod ui;
 
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use crate::model::{ConnectionState, Session};
-use crate::mqtt::{Connection, ConnectionSettings, Drained};
+use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
@@ -80,11 +81,20 @@ impl Explorer {
         self.connection.is_some()
     }
 
+    /// The MQTT version spoken: the one the broker accepted while connected, else the one
+    /// tried first.
+    pub fn version(&self) -> MqttVersion {
+        match self.session.state() {
+            ConnectionState::Connected { version, .. } => *version,
+            _ => self.settings.version.first(),
+        }
+    }
+
     /// The connection's state, as panels need it.
     pub fn link(&self) -> Link {
         Link {
             connected: self.session.state().is_connected(),
-            version: self.settings.version,
+            version: self.version(),
         }
     }
 
@@ -138,8 +148,12 @@ impl Explorer {
         if let Some(wait) = self.publish.next_tick(now) {
             ctx.request_repaint_after(wait);
         }
+        let version = self.version();
         if let Some(job) = &mut self.clear {
-            let gone = job.pump(&self.session, self.connection.as_ref(), &self.settings, runtime, ctx);
+            // The broker's check speaks the version this connection settled on.
+            let mut settings = self.settings.clone();
+            settings.version = version.into();
+            let gone = job.pump(&self.session, self.connection.as_ref(), &settings, runtime, ctx);
             if !gone.is_empty() {
                 // Only what the broker confirmed gone leaves the tree.
                 let tree = &self.session.tree;
@@ -211,6 +225,26 @@ impl Explorer {
                 if let Some(connection) = &self.connection {
                     self.publish.published_as(connection.publish(request));
                 }
+            }
+            TabCommand::Subscribe(filter) => {
+                let subscription = crate::model::Subscription::new(filter);
+                if let Some(connection) = &self.connection {
+                    connection.subscribe(subscription.clone());
+                }
+                if !self
+                    .settings
+                    .subscriptions
+                    .iter()
+                    .any(|s| s.filter == subscription.filter)
+                {
+                    self.settings.subscriptions.push(subscription);
+                }
+            }
+            TabCommand::Unsubscribe(filter) => {
+                if let Some(connection) = &self.connection {
+                    connection.unsubscribe(filter.clone());
+                }
+                self.settings.subscriptions.retain(|s| s.filter != filter);
             }
         }
     }

@@ -5,11 +5,10 @@ use eframe::egui;
 
 use super::Explorer;
 use super::clear_dialog::{self, Decision};
+use super::split;
 use crate::ui::context::PanelContext;
 use crate::ui::dialogs::Dialogs;
 
-/// The message panel's share of the window's width when it first opens.
-const MESSAGE_PANEL_SHARE: f32 = 0.55;
 /// The tree keeps at least this much of the window's width, in points, however the message
 /// panel is dragged or the window shrunk.
 const TREE_MIN_WIDTH: f32 = 320.0;
@@ -37,30 +36,41 @@ impl Explorer {
             runtime,
             dialogs,
         };
-        egui::Panel::right("message")
+        let tab_width = ui.available_width();
+        let range = (
+            MESSAGE_PANEL_MIN_WIDTH,
+            (tab_width - TREE_MIN_WIDTH).max(MESSAGE_PANEL_MIN_WIDTH),
+        );
+        let split = split::frame(ui.ctx(), tab_width, range);
+        let mut panel = egui::Panel::right("message")
             .resizable(true)
-            .default_size((ui.available_width() * MESSAGE_PANEL_SHARE).max(MESSAGE_PANEL_MIN_WIDTH))
-            .min_size(MESSAGE_PANEL_MIN_WIDTH)
-            .max_size((ui.available_width() - TREE_MIN_WIDTH).max(MESSAGE_PANEL_MIN_WIDTH))
-            .show(ui, |ui| {
-                // Fill the panel, so it keeps its width whatever the content.
-                ui.set_min_width(ui.available_width());
-                if publish.open {
-                    egui::Panel::bottom("publish")
-                        .resizable(true)
-                        // A share of the panel, so the message above it always keeps room.
-                        .default_size((ui.available_height() * 0.45).clamp(180.0, 340.0))
-                        .min_size(160.0)
-                        .max_size((ui.available_height() * 0.6).max(160.0))
-                        .show(ui, |ui| {
-                            // Fill the panel, so it keeps its height whatever the content.
-                            ui.set_min_height(ui.available_height());
-                            publish.ui(ui, &cx, commands);
-                        });
-                }
-                // The message view takes what the publish pane leaves, and no more.
-                egui::CentralPanel::no_frame().show(ui, |ui| message.ui(ui, &cx, commands));
-            });
+            .default_size((tab_width * split.share).max(MESSAGE_PANEL_MIN_WIDTH))
+            .min_size(range.0)
+            .max_size(range.1);
+        if let Some(width) = split.hold {
+            // The window was resized: the panel keeps its share.
+            panel = panel.exact_size(width);
+        }
+        let shown = panel.show(ui, |ui| {
+            // Fill the panel, so it keeps its width whatever the content.
+            ui.set_min_width(ui.available_width());
+            if publish.open {
+                egui::Panel::bottom("publish")
+                    .resizable(true)
+                    // A share of the panel, so the message above it always keeps room.
+                    .default_size((ui.available_height() * 0.45).clamp(180.0, 340.0))
+                    .min_size(160.0)
+                    .max_size((ui.available_height() * 0.6).max(160.0))
+                    .show(ui, |ui| {
+                        // Fill the panel, so it keeps its height whatever the content.
+                        ui.set_min_height(ui.available_height());
+                        publish.ui(ui, &cx, commands);
+                    });
+            }
+            // The message view takes what the publish pane leaves, and no more.
+            egui::CentralPanel::no_frame().show(ui, |ui| message.ui(ui, &cx, commands));
+        });
+        split.drawn(ui.ctx(), shown.response.rect.width());
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
         if let Some(job) = &mut self.clear {
             match clear_dialog::ui(ui.ctx(), job) {

@@ -61,6 +61,18 @@ impl Connection {
         id
     }
 
+    /// Subscribe to one more filter, now and on every reconnection; an
+    /// [`crate::model::Event::Subscribed`] reports the broker's answer.
+    pub fn subscribe(&self, subscription: crate::model::Subscription) {
+        self.commands.send(Command::Subscribe(subscription)).ok();
+    }
+
+    /// Unsubscribe from `filter`; an [`crate::model::Event::Unsubscribed`] follows the broker's
+    /// answer.
+    pub fn unsubscribe(&self, filter: String) {
+        self.commands.send(Command::Unsubscribe(filter)).ok();
+    }
+
     /// Whether the task has ended.
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()

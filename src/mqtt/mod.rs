@@ -20,4 +20,6 @@ pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::Connection;
 pub use failure::{Failure, Retry};
 pub use request::{Command, PublishId, PublishRequest};
-pub use settings::{AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options};
+pub use settings::{
+    AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options, VersionChoice,
+};

@@ -58,8 +58,13 @@ pub enum SendError {
     Other(String),
 }
 
-/// A client and event loop for `settings`, unconnected; fails when the TLS files cannot be used.
-pub fn open(settings: &ConnectionSettings, request_queue: usize) -> Result<(Client, EventLoop), SetupError> {
+/// A client and event loop for `settings` speaking `version`, unconnected; fails when the TLS
+/// files cannot be used.
+pub fn open(
+    settings: &ConnectionSettings,
+    version: MqttVersion,
+    request_queue: usize,
+) -> Result<(Client, EventLoop), SetupError> {
     let address = &settings.address;
     // For WebSockets rumqttc takes the whole URL as the host (and ignores the port).
     let host = if address.scheme.is_websocket() {
@@ -77,7 +82,7 @@ pub fn open(settings: &ConnectionSettings, request_queue: usize) -> Result<(Clie
     let keep_alive = Duration::from_secs(u64::from(settings.keep_alive_secs.max(5)));
     let timeout = u64::from(settings.connect_timeout_secs.max(1));
     let password = settings.password.clone().unwrap_or_default();
-    Ok(match settings.version {
+    Ok(match version {
         MqttVersion::V311 => {
             let mut options = rumqttc::MqttOptions::new(settings.client_id.clone(), host, address.port);
             options.set_transport(transport);
@@ -152,6 +157,14 @@ fn to_v5_qos(qos: Qos) -> v5::mqttbytes::QoS {
 }
 
 impl Client {
+    /// The protocol version this client speaks.
+    pub fn version(&self) -> MqttVersion {
+        match self {
+            Self::V4(_) => MqttVersion::V311,
+            Self::V5(_) => MqttVersion::V5,
+        }
+    }
+
     /// Subscribe to `subscriptions` in one SUBSCRIBE. With MQTT 5 and `retain_as_published`,
     /// live messages keep the retain flag they were published with; without it, as with
     /// MQTT 3.1.1, the flag marks only the retained messages sent because of the subscription.
@@ -173,6 +186,14 @@ impl Client {
                     filter
                 }))
                 .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Unsubscribe from `filter`.
+    pub fn unsubscribe(&self, filter: &str) -> Result<(), String> {
+        match self {
+            Self::V4(client) => client.try_unsubscribe(filter).map_err(|e| e.to_string()),
+            Self::V5(client) => client.try_unsubscribe(filter).map_err(|e| e.to_string()),
         }
     }
 

@@ -33,7 +33,10 @@ pub fn not_authorized(broker: &str, user: Option<&str>, version: MqttVersion) ->
             format!("{broker} refused the connection: not authorized (it probably needs a user name and password)")
         }
         (MqttVersion::V5, Some(user)) if !user.is_empty() => {
-            format!("{broker} refused user \"{user}\": not authorized (0x87)")
+            format!(
+                "{broker} refused user \"{user}\": not authorized (0x87: a wrong password, or the broker's rules do \
+                 not let this client in)"
+            )
         }
         (MqttVersion::V5, _) => {
             format!(

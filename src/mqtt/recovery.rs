@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::failure::{Failure, Retry};
+use super::settings::MqttVersion;
 use super::takeover::TakeoverDetector;
 
 /// A connection that stayed up this long counts as healthy: backoff starts over.
@@ -30,6 +31,24 @@ pub enum Next {
         /// Whether the backoff starts over (the connection had been healthy).
         fresh_backoff: bool,
     },
+}
+
+/// Whether a failed MQTT 5 attempt is tried again at once with MQTT 3.1.1: the broker refused
+/// the version, or ended the attempt before answering as a broker speaking 5 would (some
+/// brokers that speak only 3.1.1 close the connection, or answer with a 3.1.1 packet). Only an
+/// attempt counts, not a connection that was up.
+pub fn try_older_version(failure: &Failure, ended: Ended) -> bool {
+    ended.up_for.is_none()
+        && matches!(
+            failure,
+            Failure::UnsupportedProtocol {
+                version: MqttVersion::V5,
+                ..
+            } | Failure::ClosedByBroker { .. }
+                | Failure::InvalidData { .. }
+                | Failure::NotConnAck { .. }
+                | Failure::Protocol { .. }
+        )
 }
 
 /// Decide what follows `failure` of the connection described by `ended`, at `now`.
@@ -86,6 +105,40 @@ mod tests {
 
     fn retry(failure: Failure, fresh_backoff: bool) -> Next {
         Next::Retry { failure, fresh_backoff }
+    }
+
+    #[test]
+    fn an_attempt_the_broker_ends_without_a_version_5_answer_is_tried_with_3_1_1() {
+        let broker = || "b:1883".to_owned();
+        let attempt = Ended {
+            up_for: None,
+            subscribed: false,
+        };
+        let refused_5 = Failure::UnsupportedProtocol {
+            broker: broker(),
+            version: crate::mqtt::MqttVersion::V5,
+        };
+        let refused_311 = Failure::UnsupportedProtocol {
+            broker: broker(),
+            version: crate::mqtt::MqttVersion::V311,
+        };
+        let closed = Failure::ClosedByBroker { broker: broker() };
+        assert!(try_older_version(&refused_5, attempt));
+        assert!(try_older_version(&closed, attempt));
+        assert!(!try_older_version(&refused_311, attempt));
+        // A broker that answered (a refused login) speaks 5; nothing listening is no answer.
+        let login = Failure::RefusedCredentials {
+            broker: broker(),
+            user: None,
+            version: crate::mqtt::MqttVersion::V5,
+        };
+        assert!(!try_older_version(&login, attempt));
+        assert!(!try_older_version(
+            &Failure::ConnectionRefused { broker: broker() },
+            attempt
+        ));
+        // A connection that was up spoke 5 already.
+        assert!(!try_older_version(&closed, kicked_after(3)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::model::{Properties, Qos};
+use crate::model::{Properties, Qos, Subscription};
 
 /// The largest packet MQTT allows (256 MiB): payloads of any size arrive whole.
 pub const MAX_PACKET_BYTES: usize = 268_435_455;
@@ -84,6 +84,10 @@ pub enum Command {
         /// What to publish.
         request: PublishRequest,
     },
+    /// Subscribe to one more filter, now and on every reconnection.
+    Subscribe(Subscription),
+    /// Unsubscribe from a filter, and no longer subscribe to it on reconnection.
+    Unsubscribe(String),
     /// Send DISCONNECT and stop.
     Disconnect,
 }

@@ -24,7 +24,7 @@ pub async fn retained_topics(
 ) -> Result<Vec<String>, String> {
     let mut settings = settings.clone();
     settings.client_id = random_client_id();
-    let (client, mut eventloop) = protocol::open(&settings, 16).map_err(|e| e.to_string())?;
+    let (client, mut eventloop) = protocol::open(&settings, settings.version.first(), 16).map_err(|e| e.to_string())?;
     let deadline = Instant::now() + limit;
     let mut found = BTreeSet::new();
     let mut subscribed_at: Option<Instant> = None;

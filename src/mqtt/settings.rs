@@ -180,24 +180,52 @@ impl std::fmt::Display for BrokerAddress {
     }
 }
 
-/// The MQTT protocol version to speak.
+pub use crate::model::MqttVersion;
+
+/// Which MQTT version to speak: 5 where the broker speaks it, else 3.1.1; or only one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum MqttVersion {
-    /// MQTT 3.1.1, which every broker speaks.
+pub enum VersionChoice {
+    /// MQTT 5 first; 3.1.1 when the broker refuses 5 or closes the connection before answering.
     #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// MQTT 3.1.1 only.
     #[serde(rename = "3.1.1")]
     V311,
-    /// MQTT 5: properties, reason codes, session expiry.
+    /// MQTT 5 only.
     #[serde(rename = "5")]
     V5,
 }
 
-impl MqttVersion {
-    /// As people write it: "3.1.1" or "5".
+impl VersionChoice {
+    /// The version the first attempt speaks.
+    pub fn first(self) -> MqttVersion {
+        match self {
+            Self::Auto | Self::V5 => MqttVersion::V5,
+            Self::V311 => MqttVersion::V311,
+        }
+    }
+
+    /// Whether 3.1.1 is tried when the broker does not speak 5.
+    pub fn falls_back(self) -> bool {
+        self == Self::Auto
+    }
+
+    /// As people write it: "auto", "3.1.1" or "5".
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Auto => "auto",
             Self::V311 => "3.1.1",
             Self::V5 => "5",
+        }
+    }
+}
+
+impl From<MqttVersion> for VersionChoice {
+    fn from(version: MqttVersion) -> Self {
+        match version {
+            MqttVersion::V311 => Self::V311,
+            MqttVersion::V5 => Self::V5,
         }
     }
 }
@@ -273,9 +301,9 @@ pub struct ConnectionSettings {
     pub clean_session: bool,
     /// The last will, if any.
     pub last_will: Option<LastWill>,
-    /// The protocol version.
-    pub version: MqttVersion,
-    /// MQTT 5 CONNECT options (used only with [`MqttVersion::V5`]).
+    /// The protocol version: 5 with 3.1.1 as a fallback, or only one.
+    pub version: VersionChoice,
+    /// MQTT 5 CONNECT options (used only when speaking MQTT 5).
     pub v5: V5Options,
 }
 
@@ -312,7 +340,7 @@ impl ConnectionSettings {
             tls: TlsOptions::default(),
             clean_session: true,
             last_will: None,
-            version: MqttVersion::V311,
+            version: VersionChoice::Auto,
             v5: V5Options::default(),
         }
     }

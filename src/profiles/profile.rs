@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Subscription;
 use crate::mqtt::settings::{
-    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, LastWill, MqttVersion,
-    TlsOptions, V5Options, random_client_id,
+    BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, LastWill, TlsOptions,
+    V5Options, VersionChoice, random_client_id,
 };
 
 /// The store file name.
@@ -17,7 +17,9 @@ pub const FILE: &str = "profiles";
 /// * 1: the first.
 /// * 2: a password may be kept in the OS keyring (`"password_storage": "keyring"`), which
 ///   builds reading format 1 do not know.
-pub const VERSION: u32 = 2;
+/// * 3: the MQTT version may be `"auto"` (5, or 3.1.1 where the broker does not speak 5), the
+///   default for new profiles, which builds reading format 2 do not know.
+pub const VERSION: u32 = 3;
 
 /// Where a profile's password is kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,8 +65,8 @@ pub struct Profile {
     pub clean_session: bool,
     /// The last will, if any.
     pub last_will: Option<LastWill>,
-    /// MQTT 3.1.1 or 5.
-    pub version: MqttVersion,
+    /// MQTT 5 with 3.1.1 as a fallback, or only one of them.
+    pub version: VersionChoice,
     /// MQTT 5 CONNECT options.
     pub v5: V5Options,
     /// Connect to it when mqscope starts.
@@ -100,7 +102,7 @@ impl Default for Profile {
             subscriptions: Subscription::defaults(),
             clean_session: true,
             last_will: None,
-            version: MqttVersion::V311,
+            version: VersionChoice::Auto,
             v5: V5Options::default(),
             connect_on_start: false,
         }
@@ -114,6 +116,8 @@ fn migrate(mut value: serde_json::Value, from: u32) -> Result<serde_json::Value,
         match version {
             // 1 → 2 added a place to keep passwords; every format 1 profile reads as it was.
             1 => {}
+            // 2 → 3 added "auto" as a version; every format 2 profile keeps the version it names.
+            2 => {}
             other => return Err(format!("format version {other} is not one this build can upgrade")),
         }
     }

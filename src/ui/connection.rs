@@ -13,7 +13,7 @@ use eframe::egui::{self, RichText};
 
 use super::dialogs::{Dialogs, Pending, Picked, Request};
 use crate::model::{Qos, Subscription};
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, MqttVersion, V5Options, random_client_id};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, V5Options, VersionChoice, random_client_id};
 use crate::profiles::profile::{PasswordStorage, Profile, ProfilesFile};
 use crate::profiles::secrets::Keyring;
 pub(crate) use fields::parse_user_properties;

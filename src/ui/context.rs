@@ -76,6 +76,10 @@ pub enum TabCommand {
     },
     /// Publish a message on the tab's connection.
     Publish(PublishRequest),
+    /// Subscribe to a filter on this connection.
+    Subscribe(String),
+    /// Unsubscribe from a filter on this connection.
+    Unsubscribe(String),
 }
 
 /// The queue panels answer on; the tab drains it after drawing.

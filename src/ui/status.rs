@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 
 use super::text::plural;
 use super::theme;
-use crate::model::{ConnectionState, Session};
+use crate::model::{ConnectionState, MqttVersion, Session};
 
 /// The status line for a connection's state, and its color.
 pub fn state_text(ui: &egui::Ui, state: &ConnectionState, broker: &str, now: Instant) -> (String, egui::Color32) {
@@ -16,7 +16,13 @@ pub fn state_text(ui: &egui::Ui, state: &ConnectionState, broker: &str, now: Ins
             format!("Connecting to {broker}… (attempt {attempt})"),
             theme::warn_color(ui),
         ),
-        ConnectionState::Connected { .. } => (format!("Connected to {broker}"), theme::ok_color(ui)),
+        ConnectionState::Connected { version, fell_back, .. } => {
+            let version = match (version, fell_back) {
+                (MqttVersion::V311, true) => "MQTT 3.1.1: the broker does not speak MQTT 5".to_owned(),
+                (version, _) => format!("MQTT {}", version.as_str()),
+            };
+            (format!("Connected to {broker} with {version}"), theme::ok_color(ui))
+        }
         ConnectionState::Reconnecting { reason, retry_at, .. } => {
             let secs = retry_at.saturating_duration_since(now).as_secs_f32().ceil() as u64;
             (format!("Reconnecting in {secs} s: {reason}"), theme::warn_color(ui))

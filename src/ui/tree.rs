@@ -12,6 +12,7 @@ mod header;
 mod keys;
 mod preview;
 mod row;
+mod subscribe;
 
 use super::context::{Commands, PanelContext, TabCommand};
 use super::text::plural;
@@ -346,11 +347,15 @@ impl TreeView {
                 let preview = self
                     .previews
                     .get(tree, row.id, data.own_messages, data.latest, PREVIEW_CHARS);
+                let subscriptions = |ui: &mut egui::Ui| {
+                    subscribe::subscription_menu_ui(ui, &tree.topic(row.id), session.subscriptions())
+                };
                 let state = RowState {
                     selected: self.selected == Some(row.id),
                     expanded: self.outline.is_expanded(row.id),
                     own_sort: self.outline.own_sort(row.id),
                     default_sort: self.outline.default_sort(),
+                    subscription_menu: &subscriptions,
                 };
                 match row_ui(ui, &data, preview, *row, &state, now, &mut wake) {
                     RowAction::None => {}
@@ -365,6 +370,8 @@ impl TreeView {
                         }
                     }
                     RowAction::PublishTo => commands.push(TabCommand::PublishTo(row.id)),
+                    RowAction::Subscribe(filter) => commands.push(TabCommand::Subscribe(filter)),
+                    RowAction::Unsubscribe(filter) => commands.push(TabCommand::Unsubscribe(filter)),
                     RowAction::ClearRetained(recursive) => {
                         commands.push(TabCommand::ClearRetained { id: row.id, recursive });
                     }

@@ -15,6 +15,7 @@ use mqscope::model::{ConnectionState, Session};
 use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
 
 pub mod pki;
+pub mod rabbitmq;
 
 /// A listener beside the plain TCP one (which the test harness uses to see the broker is up).
 #[derive(Clone, Debug)]

@@ -22,10 +22,53 @@ fn the_connect_form_connects() {
     harness.get_by_label("Broker").type_text(&broker.url());
     harness.step();
     harness.get_by_label("Connect").click();
+    // A new profile speaks MQTT 5 where the broker does, and the status bar says so.
     step_until(&mut harness, "the connection", |h| {
-        has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
+        has_label_containing(
+            h,
+            &format!("Connected to mqtt://127.0.0.1:{} with MQTT 5", broker.port()),
+        )
     });
     step_until(&mut harness, "the retained topic", |h| has_label(h, "form"));
+}
+
+#[test]
+fn a_broker_that_speaks_only_3_1_1_is_reached_with_3_1_1_and_the_status_bar_says_so() {
+    let rabbit = support::rabbitmq::RabbitMq::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.step();
+    harness.get_by_label("Broker").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    let url = format!("mqtt://127.0.0.1:{}", rabbit.port());
+    harness.get_by_label("Broker").type_text(&url);
+    harness.step();
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection with 3.1.1", |h| {
+        has_label_containing(
+            h,
+            &format!("Connected to {url} with MQTT 3.1.1: the broker does not speak MQTT 5"),
+        )
+    });
+    // Messages arrive over the connection that fell back. (RabbitMQ before 3.13 sends retained
+    // messages only to a subscription of their exact topic, so this one is live.)
+    step_until(&mut harness, "the subscription", |h| {
+        h.state()
+            .explorer()
+            .is_some_and(|e| e.session.subscriptions().iter().all(|s| s.granted.is_ok()))
+            && h.state()
+                .explorer()
+                .is_some_and(|e| !e.session.subscriptions().is_empty())
+    });
+    let live = std::process::Command::new("mosquitto_pub")
+        .args(["-p", &rabbit.port().to_string(), "-V", "mqttv311"])
+        .args(["-t", "legacy/live", "-m", "now"])
+        .status()
+        .expect("run mosquitto_pub");
+    assert!(live.success(), "publish to RabbitMQ");
+    step_until(&mut harness, "the live topic", |h| has_label(h, "legacy"));
+    assert!(!rabbit.log().is_empty(), "RabbitMQ logged its boot");
 }
 
 #[test]

@@ -150,7 +150,24 @@ fn save_payload_writes_every_byte_even_without_a_file_dialog() {
 #[test]
 fn a_live_message_on_mqtt_3_says_its_retained_state_is_not_known() {
     let fixture = Fixture::new();
-    let mut harness = fixture.harness_with_messages(&[("plant/pump", b"1", false), ("plant/valve", b"0", true)]);
+    let mut harness = fixture.harness();
+    let mut session = mqscope::model::Session::new();
+    for (topic, payload, retained) in [("plant/pump", b"1", false), ("plant/valve", b"0", true)] {
+        let mut message = mqscope::model::Message::new(&payload[..]);
+        message.retain = retained;
+        session.apply(
+            mqscope::model::Event::Messages(vec![mqscope::model::Received {
+                topic: topic.to_owned(),
+                message,
+            }]),
+            std::time::Instant::now(),
+        );
+    }
+    let mut settings = mqscope::mqtt::ConnectionSettings::new(
+        mqscope::mqtt::BrokerAddress::parse("mqtt://127.0.0.1:9").expect("an address"),
+    );
+    settings.version = mqscope::mqtt::VersionChoice::V311;
+    harness.state_mut().open_session(settings, session);
     open_topic(&mut harness, "plant", "pump");
     step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
     assert!(
@@ -178,7 +195,7 @@ fn a_live_message_on_mqtt_5_says_it_is_not_retained() {
     let mut settings = mqscope::mqtt::ConnectionSettings::new(
         mqscope::mqtt::BrokerAddress::parse("mqtt://127.0.0.1:9").expect("an address"),
     );
-    settings.version = mqscope::mqtt::MqttVersion::V5;
+    settings.version = mqscope::mqtt::VersionChoice::V5;
     harness.state_mut().open_session(settings, session);
     open_topic(&mut harness, "plant", "pump");
     step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
@@ -224,4 +241,61 @@ fn history_rows_stay_put_under_the_pointer_while_messages_arrive() {
     step_until(&mut harness, "the newest shown", |h| {
         shows(h, "22.5") && !shows(h, "21.0")
     });
+}
+
+#[test]
+fn the_message_panel_keeps_its_share_of_the_width_as_the_window_grows_and_shrinks() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("plant/pump", b"1", true)]);
+    // The tree and the panel meet at the panel's resize handle.
+    let share = |h: &Harness<'_, App>| {
+        let edge = h.get_by_label("Resize panel").rect().center().x;
+        let width = h.ctx.content_rect().width();
+        (width - edge) / width
+    };
+    let first = share(&harness);
+    assert!((0.5..0.6).contains(&first), "opens at about 55 %: {first}");
+    harness.set_size(egui::vec2(1920.0, 1080.0));
+    harness.run_steps(3);
+    let grown = share(&harness);
+    assert!(
+        (grown - first).abs() < 0.02,
+        "{first} became {grown} when the window grew"
+    );
+    harness.set_size(egui::vec2(900.0, 600.0));
+    harness.run_steps(3);
+    let shrunk = share(&harness);
+    assert!(
+        (shrunk - first).abs() < 0.03,
+        "{first} became {shrunk} when the window shrank"
+    );
+    harness.set_size(egui::vec2(1280.0, 800.0));
+    harness.run_steps(3);
+    assert!((share(&harness) - first).abs() < 0.02, "back at its share");
+
+    // Dragged narrower, the panel keeps the new share as the window grows.
+    let from = harness.get_by_label("Resize panel").rect().center();
+    let to = from + egui::vec2(200.0, 0.0);
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for step in 1..=10 {
+        harness.hover_at(from + egui::vec2(20.0 * step as f32, 0.0));
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.run_steps(3);
+    let dragged = share(&harness);
+    assert!(
+        dragged < first - 0.1,
+        "the drag made the panel narrower: {first} to {dragged}"
+    );
+    harness.set_size(egui::vec2(1920.0, 1080.0));
+    harness.run_steps(3);
+    let grown = share(&harness);
+    assert!(
+        (grown - dragged).abs() < 0.02,
+        "the dragged share {dragged} became {grown}"
+    );
 }

@@ -145,7 +145,7 @@ fn the_publish_pane_sends_mqtt_5_properties() {
     let fixture = Fixture::new();
     let mut harness = fixture.harness();
     let mut settings = broker.settings();
-    settings.version = mqscope::mqtt::MqttVersion::V5;
+    settings.version = mqscope::mqtt::VersionChoice::V5;
     settings.subscriptions = vec![Subscription::new("#")];
     let ctx = harness.ctx.clone();
     harness.state_mut().connect(&ctx, settings);

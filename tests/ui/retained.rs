@@ -85,6 +85,8 @@ fn clearing_a_branch_also_clears_a_child_retained_while_subscribed() {
     let mut harness = fixture.harness();
     let mut settings = broker.settings();
     settings.subscriptions = vec![Subscription::new("zigbee2mqtt/#")];
+    // MQTT 3.1.1, where a message retained while subscribed arrives without its retain flag.
+    settings.version = mqscope::mqtt::VersionChoice::V311;
     let ctx = harness.ctx.clone();
     harness.state_mut().connect(&ctx, settings);
     step_until(&mut harness, "the retained devices", |h| {

@@ -9,8 +9,8 @@ use mqscope::App;
 
 use crate::support::Broker;
 use crate::ui_support::{
-    Example, Fixture, HOME, arrive, connect_home, has_label, has_label_containing, home_explorer, replace_text,
-    retained_home, row_value_contains, step_until,
+    Example, Fixture, HOME, arrive, connect_home, connect_to, has_label, has_label_containing, home_explorer,
+    replace_text, retained_home, row_value_contains, step_until,
 };
 
 #[test]
@@ -393,4 +393,59 @@ fn a_branch_opens_to_a_chosen_depth_from_its_menu() {
     step_until(&mut harness, "home open one level deep", |h| {
         has_label(h, "kitchen") && !has_label(h, "sensor")
     });
+}
+
+#[test]
+fn a_rows_menu_subscribes_to_its_branch_and_unsubscribes_from_it() {
+    let broker = Broker::start();
+    retained_home(&broker);
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["home/kitchen/#"]);
+    step_until(&mut harness, "the kitchen", |h| has_label(h, "Expand home"));
+    harness.get_by_label("Expand home").click();
+    step_until(&mut harness, "the kitchen row", |h| has_label(h, "kitchen"));
+    assert!(!has_label(&harness, "hall"), "hall is not subscribed yet");
+
+    // A branch no subscription brings whole: subscribe to it from its row.
+    harness.get_by_label("home").click_secondary();
+    step_until(&mut harness, "the row menu", |h| has_label(h, "Subscribe to home/#"));
+    harness.get_by_label("Subscribe to home/#").click();
+    step_until(&mut harness, "the hall, retained", |h| has_label(h, "hall"));
+
+    // The kitchen now comes through home/#: its own subscription can still go.
+    harness.get_by_label("kitchen").click_secondary();
+    step_until(&mut harness, "the row menu", |h| {
+        has_label(h, "Received through home/#")
+    });
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    harness.get_by_label("home").click_secondary();
+    step_until(&mut harness, "the row menu", |h| {
+        has_label(h, "Unsubscribe from home/#")
+    });
+    harness.get_by_label("Unsubscribe from home/#").click();
+    step_until(&mut harness, "the broker's answer", |h| {
+        h.state().explorer().is_some_and(|e| {
+            let filters: Vec<&str> = e.session.subscriptions().iter().map(|s| s.filter.as_str()).collect();
+            filters == ["home/kitchen/#"]
+        })
+    });
+    // Unsubscribed: a new message on the hall no longer arrives; the kitchen's still do.
+    broker.mosquitto_pub("home/hall/light", b"ON", false);
+    broker.mosquitto_pub("home/kitchen/light", b"OFF", false);
+    let latest = |h: &Harness<'_, App>, topic: &str| {
+        let session = &h.state().explorer().expect("a tab").session;
+        let node = session.tree.find(topic).and_then(|id| session.tree.get(id));
+        node.and_then(|n| n.latest()).map(|m| m.payload.to_vec())
+    };
+    step_until(&mut harness, "the kitchen's new value", |h| {
+        latest(h, "home/kitchen/light").as_deref() == Some(b"OFF")
+    });
+    harness.run_steps(5);
+    assert_eq!(
+        latest(&harness, "home/hall/light").as_deref(),
+        Some(&b"OFF"[..]),
+        "the hall's message after unsubscribing did not arrive"
+    );
 }

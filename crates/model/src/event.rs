@@ -14,6 +14,9 @@ pub enum Event {
     State(ConnectionState),
     /// The broker answered a subscription request.
     Subscribed(Vec<SubscriptionOutcome>),
+    /// The broker confirmed these filters are no longer subscribed (or, offline, they will not
+    /// be on the next connection).
+    Unsubscribed(Vec<String>),
     /// What became of a message this client published.
     Published {
         /// The id the publish request was given.
@@ -72,6 +75,28 @@ pub struct SubscriptionOutcome {
 }
 
 /// Where a connection stands.
+/// The MQTT protocol version a connection speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum MqttVersion {
+    /// MQTT 3.1.1, which every broker speaks.
+    #[default]
+    #[serde(rename = "3.1.1")]
+    V311,
+    /// MQTT 5: properties, reason codes, session expiry.
+    #[serde(rename = "5")]
+    V5,
+}
+
+impl MqttVersion {
+    /// As people write it: "3.1.1" or "5".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V311 => "3.1.1",
+            Self::V5 => "5",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConnectionState {
     /// Opening the connection.
@@ -83,6 +108,10 @@ pub enum ConnectionState {
     Connected {
         /// When the connection was made.
         since: SystemTime,
+        /// The protocol version spoken.
+        version: MqttVersion,
+        /// Whether that is 3.1.1 because the broker did not speak MQTT 5.
+        fell_back: bool,
     },
     /// The connection was lost or could not be made; another try is scheduled.
     Reconnecting {

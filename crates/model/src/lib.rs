@@ -16,7 +16,7 @@ pub mod template;
 pub mod topic;
 pub mod tree;
 
-pub use event::{ConnectionState, Event, PublishOutcome, Subscription, SubscriptionOutcome};
+pub use event::{ConnectionState, Event, MqttVersion, PublishOutcome, Subscription, SubscriptionOutcome};
 pub use frozen::{Frozen, RowData};
 pub use message::{Message, Properties, Qos, Received};
 pub use outline::{Expansion, Outline};

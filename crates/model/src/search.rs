@@ -225,24 +225,7 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle))
 }
 
-/// Whether `topic` matches the filter `levels` (MQTT rules: `+` one level, `#` the rest,
-/// and wildcards at the start do not match `$` topics).
-fn filter_matches(levels: &[String], topic: &str) -> bool {
-    let mut parts = topic.split('/');
-    for (i, level) in levels.iter().enumerate() {
-        if level == "#" {
-            return !(i == 0 && topic.starts_with('$'));
-        }
-        let Some(part) = parts.next() else { return false };
-        match level.as_str() {
-            "+" if i == 0 && part.starts_with('$') => return false,
-            "+" => {}
-            exact if exact == part => {}
-            _ => return false,
-        }
-    }
-    parts.next().is_none()
-}
+use crate::topic::levels_match as filter_matches;
 
 #[cfg(test)]
 mod tests {

@@ -84,6 +84,7 @@ impl Session {
                     }
                 }
             }
+            Event::Unsubscribed(filters) => self.subscriptions.retain(|s| !filters.contains(&s.filter)),
         }
     }
 

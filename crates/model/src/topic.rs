@@ -22,6 +22,55 @@ pub fn name_error(topic: &str) -> Option<String> {
     None
 }
 
+/// Whether `topic` matches the filter split into `levels` (MQTT rules: `+` one level, `#` the
+/// rest, and wildcards at the start do not match `$` topics).
+pub fn levels_match(levels: &[impl AsRef<str>], topic: &str) -> bool {
+    let mut parts = topic.split('/');
+    for (i, level) in levels.iter().enumerate() {
+        let level = level.as_ref();
+        if level == "#" {
+            return !(i == 0 && topic.starts_with('$'));
+        }
+        let Some(part) = parts.next() else { return false };
+        match level {
+            "+" if i == 0 && part.starts_with('$') => return false,
+            "+" => {}
+            exact if exact == part => {}
+            _ => return false,
+        }
+    }
+    parts.next().is_none()
+}
+
+/// Whether `topic` matches `filter`.
+pub fn filter_matches(filter: &str, topic: &str) -> bool {
+    levels_match(&filter.split('/').collect::<Vec<_>>(), topic)
+}
+
+/// Whether every topic at and below `topic` matches `filter`: a subscription to `filter`
+/// already brings the whole branch.
+pub fn filter_covers_branch(filter: &str, topic: &str) -> bool {
+    let prefix: Vec<&str> = match filter {
+        "#" => Vec::new(),
+        _ => match filter.strip_suffix("/#") {
+            Some(prefix) => prefix.split('/').collect(),
+            None => return false,
+        },
+    };
+    let levels: Vec<&str> = topic.split('/').collect();
+    if prefix.len() > levels.len() {
+        return false;
+    }
+    // A wildcard first level does not bring `$` topics.
+    if topic.starts_with('$') && prefix.first().is_none_or(|first| *first == "+") {
+        return false;
+    }
+    prefix
+        .iter()
+        .zip(&levels)
+        .all(|(want, have)| *want == "+" || want == have)
+}
+
 /// What is wrong with `filter` as a subscription filter, if anything.
 pub fn filter_error(filter: &str) -> Option<String> {
     if filter.is_empty() {
@@ -70,5 +119,28 @@ mod tests {
         assert!(filter_error("a/#/b").is_some());
         assert!(filter_error("a/b+").is_some());
         assert!(filter_error("").is_some());
+    }
+
+    #[test]
+    fn filters_match_topics_and_cover_branches() {
+        assert!(filter_matches("home/+/temp", "home/kitchen/temp"));
+        assert!(filter_matches("home/#", "home"));
+        assert!(!filter_matches("#", "$SYS/broker/uptime"));
+        assert!(filter_matches("$SYS/#", "$SYS/broker/uptime"));
+        assert!(!filter_matches("home/+", "home/kitchen/temp"));
+
+        assert!(filter_covers_branch("#", "home/kitchen"));
+        assert!(filter_covers_branch("home/#", "home"));
+        assert!(filter_covers_branch("home/#", "home/kitchen"));
+        assert!(filter_covers_branch("+/kitchen/#", "home/kitchen/lamp"));
+        assert!(!filter_covers_branch("home/kitchen/#", "home"), "only part of home");
+        assert!(
+            !filter_covers_branch("home/+", "home/kitchen"),
+            "not what is below kitchen"
+        );
+        assert!(!filter_covers_branch("#", "$SYS/broker"));
+        assert!(!filter_covers_branch("+/#", "$SYS/broker"));
+        assert!(filter_covers_branch("$SYS/#", "$SYS/broker"));
+        assert!(!filter_covers_branch("office/#", "home"));
     }
 }

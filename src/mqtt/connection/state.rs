@@ -41,6 +41,10 @@ pub(super) struct State {
     unsent_subscriptions: VecDeque<Vec<Subscription>>,
     /// Subscription requests waiting for the broker's SUBACK, by packet id.
     awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Filters to unsubscribe from, waiting for rumqttc to give them a packet id.
+    unsent_unsubscriptions: VecDeque<String>,
+    /// Filters waiting for the broker's UNSUBACK, by packet id.
+    awaiting_unsuback: HashMap<u16, String>,
     /// Every publish without an outcome yet.
     inflight: Inflight,
     /// The largest packet the broker takes, when it said (MQTT 5 CONNACK).
@@ -61,6 +65,8 @@ impl State {
             batch_bytes: 0,
             unsent_subscriptions: VecDeque::new(),
             awaiting_suback: HashMap::new(),
+            unsent_unsubscriptions: VecDeque::new(),
+            awaiting_unsuback: HashMap::new(),
             inflight: Inflight::default(),
             broker_max_packet: None,
             connected_at: None,
@@ -103,7 +109,49 @@ impl State {
                 self.publish(id, request, connected);
                 Flow::Continue
             }
+            Some(Command::Subscribe(subscription)) => {
+                self.add_subscription(subscription, connected);
+                Flow::Continue
+            }
+            Some(Command::Unsubscribe(filter)) => {
+                self.remove_subscription(filter, connected);
+                Flow::Continue
+            }
             Some(Command::Disconnect) | None => Flow::Stop,
+        }
+    }
+
+    /// Subscribe to one more filter: now when connected, and on every CONNACK.
+    fn add_subscription(&mut self, subscription: Subscription, connected: bool) {
+        if self
+            .settings
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == subscription.filter)
+        {
+            return;
+        }
+        self.settings.subscriptions.push(subscription.clone());
+        if connected {
+            self.send_subscribe(vec![subscription]);
+        }
+    }
+
+    /// Stop subscribing to `filter`: UNSUBSCRIBE now when connected (the model hears of it
+    /// when the broker answers), else at once.
+    fn remove_subscription(&mut self, filter: String, connected: bool) {
+        self.settings.subscriptions.retain(|s| s.filter != filter);
+        if !connected {
+            self.events.send(Event::Unsubscribed(vec![filter]));
+            return;
+        }
+        match self.client.unsubscribe(&filter) {
+            Ok(()) => self.unsent_unsubscriptions.push_back(filter),
+            Err(err) => {
+                tracing::warn!(%filter, %err, "could not unsubscribe");
+                // Not subscribed on the next connection, which is when it takes effect.
+                self.events.send(Event::Unsubscribed(vec![filter]));
+            }
         }
     }
 
@@ -151,6 +199,14 @@ impl State {
     pub(super) fn connection_lost(&mut self, reason: &str) {
         self.unsent_subscriptions.clear();
         self.awaiting_suback.clear();
+        // A clean session forgets every subscription: the filters left are not subscribed again.
+        for filter in self
+            .unsent_unsubscriptions
+            .drain(..)
+            .chain(self.awaiting_unsuback.drain().map(|(_, f)| f))
+        {
+            self.events.send(Event::Unsubscribed(vec![filter]));
+        }
         for report in self.inflight.connection_lost(reason) {
             self.report(report);
         }
@@ -179,6 +235,18 @@ impl State {
             Polled::SentSubscribe(pkid) => {
                 if let Some(subscriptions) = self.unsent_subscriptions.pop_front() {
                     self.awaiting_suback.insert(pkid, subscriptions);
+                }
+                None
+            }
+            Polled::SentUnsubscribe(pkid) => {
+                if let Some(filter) = self.unsent_unsubscriptions.pop_front() {
+                    self.awaiting_unsuback.insert(pkid, filter);
+                }
+                None
+            }
+            Polled::UnsubAck { pkid } => {
+                if let Some(filter) = self.awaiting_unsuback.remove(&pkid) {
+                    self.events.send(Event::Unsubscribed(vec![filter]));
                 }
                 None
             }
@@ -247,9 +315,12 @@ impl State {
         self.inflight.set_limit(inflight_limit);
         self.connected_at = Some(Instant::now());
         self.subscribed = false;
-        tracing::info!(broker = %self.settings.address, "connected");
+        tracing::info!(broker = %self.settings.address, version = self.client.version().as_str(), "connected");
+        let version = self.client.version();
         self.state(ConnectionState::Connected {
             since: SystemTime::now(),
+            version,
+            fell_back: self.settings.version.falls_back() && version != self.settings.version.first(),
         });
         // A clean session forgets subscriptions: subscribe on every CONNACK.
         self.subscribe();
@@ -257,6 +328,11 @@ impl State {
 
     fn subscribe(&mut self) {
         let subscriptions = self.settings.subscriptions.clone();
+        self.send_subscribe(subscriptions);
+    }
+
+    /// One SUBSCRIBE for `subscriptions`; the broker's answer reaches the model.
+    fn send_subscribe(&mut self, subscriptions: Vec<Subscription>) {
         if subscriptions.is_empty() {
             return;
         }

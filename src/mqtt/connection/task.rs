@@ -13,7 +13,7 @@ use crate::mqtt::errors::describe;
 use crate::mqtt::protocol::{self, ConnectionError, EventLoop, Polled};
 use crate::mqtt::recovery::{self, Ended, Next};
 use crate::mqtt::request::Command;
-use crate::mqtt::settings::ConnectionSettings;
+use crate::mqtt::settings::{ConnectionSettings, MqttVersion};
 use crate::mqtt::takeover::TakeoverDetector;
 
 /// Requests (publish, subscribe) rumqttc queues at most; more wait in the task's backlog.
@@ -30,7 +30,7 @@ const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
 
 /// Run a connection with `settings` until it is closed or fails for good.
 pub(super) async fn run(settings: ConnectionSettings, events: EventSender, commands: UnboundedReceiver<Command>) {
-    let (client, eventloop) = match protocol::open(&settings, REQUEST_QUEUE) {
+    let (client, eventloop) = match protocol::open(&settings, settings.version.first(), REQUEST_QUEUE) {
         Ok(opened) => opened,
         Err(error) => {
             tracing::warn!(broker = %settings.address, %error, "cannot connect");
@@ -48,6 +48,7 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
         takeover: TakeoverDetector::new(),
         attempt: 1,
         disconnect: (false, false),
+        settled: false,
     };
     task.run().await;
 }
@@ -63,6 +64,8 @@ struct Task {
     attempt: u32,
     /// Where a clean disconnect stands: DISCONNECT handed to rumqttc, and written.
     disconnect: (bool, bool),
+    /// Whether the broker accepted a connection, which settles the version spoken.
+    settled: bool,
 }
 
 impl Task {
@@ -172,6 +175,20 @@ impl Task {
             up_for: self.state.connected_at.take().map(|since| since.elapsed()),
             subscribed: self.state.subscribed,
         };
+        self.settled |= ended.up_for.is_some();
+        let auto = self.state.settings.version.falls_back() && !self.settled;
+        if auto && self.state.client.version() == MqttVersion::V5 && recovery::try_older_version(&failure, ended) {
+            tracing::info!(broker = %self.state.settings.address, %failure, "MQTT 5 not taken; trying MQTT 3.1.1");
+            if self.reopen(MqttVersion::V311) {
+                self.attempt += 1;
+                self.state.state(ConnectionState::Connecting { attempt: self.attempt });
+                return Flow::Continue;
+            }
+        }
+        if auto && self.state.client.version() == MqttVersion::V311 {
+            // 3.1.1 did not get through either: the next attempt starts with 5 again.
+            self.reopen(MqttVersion::V5);
+        }
         let client_id = &self.state.settings.client_id;
         match recovery::next_step(failure, ended, &mut self.takeover, Instant::now(), client_id) {
             Next::Stop(failure) => {
@@ -191,6 +208,22 @@ impl Task {
                     failures: self.backoff.failures(),
                 });
                 self.wait_to_reconnect(delay).await
+            }
+        }
+    }
+
+    /// A new client and event loop speaking `version`; false (the old ones kept) when they
+    /// cannot be made.
+    fn reopen(&mut self, version: MqttVersion) -> bool {
+        match protocol::open(&self.state.settings, version, REQUEST_QUEUE) {
+            Ok((client, eventloop)) => {
+                self.state.client = client;
+                self.eventloop = eventloop;
+                true
+            }
+            Err(error) => {
+                tracing::warn!(%error, version = version.as_str(), "cannot open a connection");
+                false
             }
         }
     }

@@ -52,7 +52,8 @@ fn mqtt_5_reason_codes_are_put_in_words() {
     assert_eq!(refused.retry(), Retry::Never);
     assert_eq!(
         refused.to_string(),
-        "mqtt://broker.lan:1883 refused user \"alice\": not authorized (0x87)"
+        "mqtt://broker.lan:1883 refused user \"alice\": not authorized (0x87: a wrong password, or the broker's \
+         rules do not let this client in)"
     );
     let kicked = describe(
         &protocol::ConnectionError::V5(v5::ConnectionError::MqttState(v5::StateError::ServerDisconnect {

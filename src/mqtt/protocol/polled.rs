@@ -37,8 +37,12 @@ pub enum Polled {
     PubRec { pkid: u16, refused: Option<String> },
     /// A QoS 2 publish is complete.
     PubComp { pkid: u16 },
+    /// The broker answered an UNSUBSCRIBE.
+    UnsubAck { pkid: u16 },
     /// A SUBSCRIBE went out with this packet id.
     SentSubscribe(u16),
+    /// An UNSUBSCRIBE went out with this packet id.
+    SentUnsubscribe(u16),
     /// A PUBLISH went out with this packet id.
     SentPublish(u16),
     /// DISCONNECT went out.
@@ -66,6 +70,7 @@ fn from_v5_qos(qos: v5::mqttbytes::QoS) -> Qos {
 fn outgoing(outgoing: Outgoing) -> Polled {
     match outgoing {
         Outgoing::Subscribe(pkid) => Polled::SentSubscribe(pkid),
+        Outgoing::Unsubscribe(pkid) => Polled::SentUnsubscribe(pkid),
         Outgoing::Publish(pkid) => Polled::SentPublish(pkid),
         Outgoing::Disconnect => Polled::SentDisconnect,
         _ => Polled::Other,
@@ -107,6 +112,7 @@ pub(super) fn v4(event: rumqttc::Event) -> Polled {
             refused: None,
         },
         Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
+        Event::Incoming(Packet::UnsubAck(ack)) => Polled::UnsubAck { pkid: ack.pkid },
         Event::Incoming(_) => Polled::Other,
         Event::Outgoing(outgoing) => self::outgoing(outgoing),
     }
@@ -175,6 +181,7 @@ pub(super) fn v5(event: v5::Event) -> Polled {
             refused: reasons::pubrec_v5(ack.reason),
         },
         v5::Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
+        v5::Event::Incoming(Packet::UnsubAck(ack)) => Polled::UnsubAck { pkid: ack.pkid },
         v5::Event::Incoming(_) => Polled::Other,
         v5::Event::Outgoing(outgoing) => self::outgoing(outgoing),
     }

@@ -71,7 +71,7 @@ fn reads_back_what_it_writes_and_repairs_ids() {
 
 #[test]
 fn missing_fields_get_defaults_and_newer_versions_are_flagged() {
-    let value = serde_json::json!({"version": 2, "profiles": [{"name": "Old", "broker": "mqtt://old:1883"}]});
+    let value = serde_json::json!({"version": VERSION, "profiles": [{"name": "Old", "broker": "mqtt://old:1883"}]});
     let Read::Current(file) = ProfilesFile::from_json(value).expect("reads") else {
         panic!("current")
     };
@@ -79,6 +79,11 @@ fn missing_fields_get_defaults_and_newer_versions_are_flagged() {
     assert_eq!((p.name.as_str(), p.keep_alive_secs), ("Old", 30));
     assert!(!p.id.is_empty() && p.client_id.starts_with("mqscope-"));
     assert_eq!(p.subscriptions.len(), 2);
+    assert_eq!(
+        p.version,
+        VersionChoice::Auto,
+        "a new profile speaks 5 where the broker does"
+    );
 
     let newer = serde_json::json!({"version": 7, "profiles": [], "future": true});
     assert!(matches!(ProfilesFile::from_json(newer), Ok(Read::Newer(_, 7))));
@@ -140,7 +145,7 @@ fn a_format_1_file_is_upgraded_with_everything_in_it_and_its_copy_kept() {
     assert_eq!(pi.subscriptions[0].filter, "#");
     assert!(!pi.clean_session && pi.connect_on_start);
     assert_eq!(pi.last_will.as_ref().map(|w| w.topic.as_str()), Some("pi/status"));
-    assert_eq!(pi.version, MqttVersion::V5);
+    assert_eq!(pi.version, VersionChoice::V5);
     assert_eq!(pi.v5.session_expiry_secs, Some(300));
     assert_eq!(pi.v5.user_properties, [("site".to_owned(), "lab".to_owned())]);
     let typed = &file.profiles[1];

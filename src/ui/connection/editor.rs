@@ -179,11 +179,13 @@ impl ConnectionManager {
                         ui.end_row();
                         ui.label("MQTT version");
                         ui.horizontal(|ui| {
-                            ui.radio_value(&mut profile.version, MqttVersion::V311, "3.1.1");
-                            ui.radio_value(&mut profile.version, MqttVersion::V5, "5");
+                            ui.radio_value(&mut profile.version, VersionChoice::Auto, "Auto")
+                                .on_hover_text("MQTT 5, or 3.1.1 where the broker does not speak 5");
+                            ui.radio_value(&mut profile.version, VersionChoice::V5, "5");
+                            ui.radio_value(&mut profile.version, VersionChoice::V311, "3.1.1");
                         });
                         ui.end_row();
-                        if profile.version == MqttVersion::V5 {
+                        if profile.version != VersionChoice::V311 {
                             v5_rows(ui, &mut profile.v5);
                         }
                         let label = ui.label("Keep-alive");

@@ -11,6 +11,7 @@ mod choice;
 mod header;
 mod history;
 mod payload;
+mod split;
 
 use eframe::egui;
 
@@ -45,6 +46,8 @@ pub struct MessageView {
     pinned: super::compare::CompareView,
     /// The diff shown, kept for its pair of messages.
     diff_view: super::diff::DiffView,
+    /// How tall the metadata, history and chart are above the payload.
+    split: split::SectionsSplit,
 }
 
 impl MessageView {
@@ -97,21 +100,21 @@ impl MessageView {
         let format = chosen.unwrap_or(detected);
         let decoded = self.cache.decoded(key, format, topic, shown.message, &session.tree);
         // The metadata, history and chart scroll when the panel is short, so the payload below
-        // always keeps room.
-        let sections_height = (ui.available_height() - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT);
-        egui::ScrollArea::vertical()
-            .id_salt("message-sections")
-            .max_height(sections_height)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
-                if let Some(history) = history {
-                    self.picks.history_ui(ui, id, history, shown.picked);
-                    // Numbers are read as the payload is shown, chosen or detected.
-                    self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
-                }
-            });
-        ui.separator();
+        // always keeps room; the handle below them gives either more.
+        let range = (
+            MIN_SECTIONS_HEIGHT,
+            (ui.available_height() - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT),
+        );
+        let area = egui::ScrollArea::vertical().id_salt("message-sections");
+        let sections = self.split.area(area, range).show(ui, |ui| {
+            header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
+            if let Some(history) = history {
+                self.picks.history_ui(ui, id, history, shown.picked);
+                // Numbers are read as the payload is shown, chosen or detected.
+                self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
+            }
+        });
+        self.split.handle_ui(ui, sections.inner_rect.height(), range);
 
         let save_clicked = ui
             .horizontal_wrapped(|ui| {

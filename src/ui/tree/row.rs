@@ -25,16 +25,22 @@ pub(super) enum RowAction {
     ExpandLevels(usize),
     /// Close this branch and every one below it.
     CollapseBelow,
+    /// Subscribe to this filter on this connection.
+    Subscribe(String),
+    /// Unsubscribe from this filter.
+    Unsubscribe(String),
 }
 
 /// How a row is drawn, besides what it shows.
-pub(super) struct RowState {
+pub(super) struct RowState<'a> {
     pub(super) selected: bool,
     pub(super) expanded: bool,
     /// The branch's own order, if it has one.
     pub(super) own_sort: Option<SortOrder>,
     /// The top level's order, which branches without their own follow.
     pub(super) default_sort: SortOrder,
+    /// The menu's subscription items, which need the session.
+    pub(super) subscription_menu: &'a dyn Fn(&mut egui::Ui) -> Option<RowAction>,
 }
 
 /// The words for an order, in the sort control and the branch menu.
@@ -47,7 +53,7 @@ pub(super) fn sort_label(order: SortOrder) -> &'static str {
 }
 
 /// A row's context menu. Returns what was picked.
-pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
+pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState<'_>) -> Option<RowAction> {
     let mut picked = None;
     if ui.button("Expand all below").clicked() {
         picked = Some(RowAction::ExpandBelow);
@@ -290,6 +296,10 @@ pub(super) fn row_ui(
             if let Some(picked) = row_menu_ui(ui, state) {
                 action = picked;
             }
+        }
+        ui.separator();
+        if let Some(picked) = (state.subscription_menu)(ui) {
+            action = picked;
         }
     });
     if !matches!(
