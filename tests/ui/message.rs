@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
 
-use crate::ui_support::{Fixture, HOME, arrive, has_label, has_label_containing, open_topic, step_until};
+use crate::ui_support::{Fixture, HOME, arrive, has_label, has_label_containing, live, open_topic, step_until};
 
 #[test]
 fn expanding_and_selecting_a_topic_shows_its_payload_pretty_printed() {
@@ -298,4 +298,35 @@ fn the_message_panel_keeps_its_share_of_the_width_as_the_window_grows_and_shrink
         (grown - dragged).abs() < 0.02,
         "the dragged share {dragged} became {grown}"
     );
+}
+
+#[test]
+fn the_handle_above_the_payload_gives_the_payload_more_room() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&live("lab/temp", &["20.5", "21.0", "21.5", "22.0"]));
+    open_topic(&mut harness, "lab", "temp");
+    step_until(&mut harness, "the history", |h| {
+        has_label_containing(h, "History: 4 messages")
+    });
+    let handle = |h: &Harness<'_, App>| h.get_by_label("Resize the message sections").rect().center();
+    let before = handle(&harness);
+    harness.hover_at(before);
+    harness.step();
+    harness.drag_at(before);
+    harness.step();
+    for step in 1..=8 {
+        harness.hover_at(before - egui::vec2(0.0, 10.0 * step as f32));
+        harness.step();
+    }
+    harness.drop_at(before - egui::vec2(0.0, 80.0));
+    harness.run_steps(3);
+    let after = handle(&harness);
+    assert!(
+        after.y < before.y - 40.0,
+        "dragged up, the handle moved up and the payload grew: {before:?} to {after:?}"
+    );
+    // A new message does not undo the choice.
+    arrive(&mut harness, &live("lab/temp", &["22.5"]));
+    harness.run_steps(3);
+    assert!((handle(&harness).y - after.y).abs() < 1.0, "the height chosen stays");
 }

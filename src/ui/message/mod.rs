@@ -106,7 +106,8 @@ impl MessageView {
             (ui.available_height() - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT),
         );
         let area = egui::ScrollArea::vertical().id_salt("message-sections");
-        let sections = self.split.area(area, range).show(ui, |ui| {
+        let top = ui.cursor().top();
+        self.split.area(area, range).show(ui, |ui| {
             header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
             if let Some(history) = history {
                 self.picks.history_ui(ui, id, history, shown.picked);
@@ -114,7 +115,8 @@ impl MessageView {
                 self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
             }
         });
-        self.split.handle_ui(ui, sections.inner_rect.height(), range);
+        let drawn = ui.cursor().top() - top - ui.spacing().item_spacing.y;
+        self.split.handle_ui(ui, drawn, range);
 
         let save_clicked = ui
             .horizontal_wrapped(|ui| {
