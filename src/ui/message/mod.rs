@@ -22,8 +22,9 @@ use crate::model::NodeId;
 
 /// The height the payload keeps at least below the metadata, history and chart, in points.
 const PAYLOAD_MIN_HEIGHT: f32 = 160.0;
-/// The least height the metadata, history and chart get, in points, however short the panel.
-const MIN_SECTIONS_HEIGHT: f32 = 120.0;
+/// The least height the metadata, history and chart get, in points, however short the panel
+/// (with the publish pane open in a short window the payload comes first).
+const MIN_SECTIONS_HEIGHT: f32 = 56.0;
 
 /// Input bytes pretty-printed as JSON or text at most; the rest is one click away.
 pub const RENDER_LIMIT_BYTES: usize = 2 * 1024 * 1024;

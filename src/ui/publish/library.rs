@@ -8,9 +8,10 @@ impl PublishPane {
     /// Saved messages and recent publishes: load one, save the form, manage the list.
     pub(super) fn library_ui(&mut self, ui: &mut egui::Ui) {
         let mut load = None;
-        ui.horizontal(|ui| {
+        // Wraps in a narrow pane rather than cutting the Save button off.
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("publish-saved")
-                .width(150.0)
+                .width(120.0)
                 .selected_text(format!("Saved ({})", self.messages.saved.len()))
                 .show_ui(ui, |ui| {
                     if self.messages.saved.is_empty() {
@@ -25,7 +26,7 @@ impl PublishPane {
                 .response
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Saved messages"));
             egui::ComboBox::from_id_salt("publish-recent")
-                .width(150.0)
+                .width(120.0)
                 .selected_text(format!("Recent ({})", self.messages.history.len()))
                 .show_ui(ui, |ui| {
                     if self.messages.history.is_empty() {
