@@ -1,19 +1,24 @@
 //! Topics side by side: the topics below a branch, or the topics a user
-//! pinned, in one table. A row per topic, a column per JSON field (the union
-//! of every topic's fields, nested ones by path) or the raw value; cells
-//! that differ from most of their column highlighted; sortable by any
-//! column; retained topics only if asked; rebuilt as messages arrive.
+//! pinned, in one table. A row per topic, how long ago its message arrived,
+//! a column per JSON field (the union of every topic's fields, nested ones by
+//! path) or the raw value; times shown as ages; cells that differ from most
+//! of their column highlighted (a stale time among them); sortable by any
+//! column; columns hidden per branch; retained topics only if asked; rebuilt
+//! as messages arrive.
 
+mod columns;
 mod fields;
 mod grid;
+mod odd;
 mod table;
+mod times;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use eframe::egui;
 
 use grid::Clicked;
-use table::{Input, Sort, Table};
+use table::{ColumnKey, Input, Sort, Table};
 pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
 pub use super::context::Pins;
@@ -23,6 +28,10 @@ use crate::model::{NodeId, Session};
 
 /// The table is rebuilt at most this often while messages arrive.
 const REBUILD_INTERVAL: Duration = Duration::from_millis(500);
+/// Ages shown are brought up to date at most this often.
+const AGE_REPAINT: Duration = Duration::from_secs(1);
+/// The place of the pinned topics' table among the places columns are hidden at.
+const PINNED_PLACE: &str = "";
 
 /// Where a table's topics come from.
 #[derive(Clone, PartialEq)]
@@ -53,6 +62,8 @@ pub struct CompareView {
     fields: fields::Fields,
     sort: Option<Sort>,
     retained_only: bool,
+    /// The columns hidden, per branch compared.
+    hidden: columns::Hidden,
 }
 
 impl CompareView {
@@ -69,12 +80,13 @@ impl CompareView {
         }
         let count = (built.table.rows.len() + built.left_out) as u64;
         let title = format!("Compare {} below", plural(count, "topic", "topics"));
+        let place = session.tree.topic(branch);
         let clicked = egui::CollapsingHeader::new(title)
             .id_salt("compare-branch")
             .default_open(true)
             .show(ui, |ui| {
                 let height = ui.available_height().max(160.0);
-                self.table_ui(ui, "compare-branch-table", false, height)
+                self.table_ui(ui, ("compare-branch-table", &place), false, height)
             })
             .body_returned
             .flatten();
@@ -112,6 +124,7 @@ impl CompareView {
                         name: (*topic).clone(),
                         retained: node.is_retained(),
                         payload: latest.payload.clone(),
+                        received_at: latest.received_at,
                     })
                 })
                 .collect();
@@ -124,7 +137,7 @@ impl CompareView {
             .default_open(true)
             .show(ui, |ui| {
                 let height = (ui.available_height() * 0.4).clamp(120.0, 320.0);
-                self.table_ui(ui, "compare-pinned-table", true, height)
+                self.table_ui(ui, ("compare-pinned-table", PINNED_PLACE), true, height)
             })
             .body_returned
             .flatten();
@@ -132,7 +145,7 @@ impl CompareView {
             Some(Clicked::Select(id)) => commands.push(TabCommand::Select(id)),
             Some(Clicked::Unpin(topic)) => commands.push(TabCommand::Unpin(topic)),
             Some(Clicked::ClearPins) => commands.push(TabCommand::ClearPins),
-            Some(Clicked::Sort(_)) | None => {}
+            Some(Clicked::Sort(_) | Clicked::Hide(_)) | None => {}
         }
     }
 
@@ -181,10 +194,18 @@ impl CompareView {
         }
     }
 
-    /// The controls above the table, then the table.
-    fn table_ui(&mut self, ui: &mut egui::Ui, salt: &str, pinned: bool, height: f32) -> Option<Clicked> {
+    /// The controls above the table, then the table; `salt` names its scroll area and `place`
+    /// the branch compared, whose hidden columns are kept apart.
+    fn table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        (salt, place): (&str, &str),
+        pinned: bool,
+        height: f32,
+    ) -> Option<Clicked> {
         let mut clicked = None;
         let mut retained_only = self.retained_only;
+        let mut change = None;
         ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut retained_only, "Retained only")
                 .on_hover_text("Hide topics whose latest message was not retained");
@@ -197,6 +218,9 @@ impl CompareView {
                 clicked = Some(Clicked::ClearPins);
             }
             let Some(built) = &self.built else { return };
+            if !built.table.rows.is_empty() {
+                change = columns::menu_ui(ui, &built.table, self.hidden.of(place));
+            }
             if built.left_out > 0 && !pinned {
                 ui.weak(format!("The first {MAX_TOPICS} are shown."));
             } else if built.left_out > 0 {
@@ -213,6 +237,12 @@ impl CompareView {
             }
         });
         self.retained_only = retained_only;
+        match change {
+            Some(columns::Change::Hide(key)) => self.hide(place, key),
+            Some(columns::Change::Show(key)) => self.hidden.show(place, &key),
+            Some(columns::Change::ShowAll) => self.hidden.show_all(place),
+            None => {}
+        }
         let built = self.built.as_ref()?;
         if built.table.rows.is_empty() {
             ui.weak(if self.retained_only {
@@ -222,28 +252,56 @@ impl CompareView {
             });
             return clicked;
         }
-        let grid = grid::ui(
-            ui,
-            &built.table,
-            &built.order,
-            built.sort.as_ref(),
-            salt,
-            pinned,
-            height,
-        );
-        if let Some(Clicked::Sort(column)) = &grid {
-            self.sort = match self.sort.take() {
-                Some(sort) if &sort.column == column => Some(Sort {
-                    column: sort.column,
-                    descending: !sort.descending,
-                }),
-                _ => Some(Sort {
-                    column: column.clone(),
-                    descending: false,
-                }),
-            };
-            return clicked;
+        let shown = columns::shown(&built.table, self.hidden.of(place));
+        let now = SystemTime::now();
+        let view = grid::View {
+            order: &built.order,
+            columns: &shown,
+            sort: built.sort.as_ref(),
+            now,
+        };
+        let grid = grid::ui(ui, &built.table, &view, salt, pinned, height);
+        if let Some(next) = next_age_change(&built.table, &shown, now) {
+            ui.ctx().request_repaint_after(next.max(AGE_REPAINT));
         }
-        grid.or(clicked)
+        match grid {
+            Some(Clicked::Sort(column)) => {
+                self.sort = match self.sort.take() {
+                    Some(sort) if sort.column == column => Some(Sort {
+                        column: sort.column,
+                        descending: !sort.descending,
+                    }),
+                    _ => Some(Sort {
+                        column,
+                        descending: false,
+                    }),
+                };
+                clicked
+            }
+            Some(Clicked::Hide(key)) => {
+                self.hide(place, key);
+                clicked
+            }
+            grid => grid.or(clicked),
+        }
     }
+
+    /// Hide the column `key` at `place`; a table sorted by it goes back to its own order.
+    fn hide(&mut self, place: &str, key: ColumnKey) {
+        if self.sort.as_ref().is_some_and(|s| s.column.as_ref() == Some(&key)) {
+            self.sort = None;
+        }
+        self.hidden.hide(place, key);
+    }
+}
+
+/// How long until an age shown in `table`'s `shown` columns changes; `None` when none shows
+/// an age.
+fn next_age_change(table: &Table, shown: &[usize], now: SystemTime) -> Option<Duration> {
+    shown
+        .iter()
+        .filter_map(|&c| table.columns.get(c)?.times.as_ref())
+        .flat_map(|t| t.at.iter().flatten())
+        .map(|&time| times::next_change(time, now))
+        .min()
 }

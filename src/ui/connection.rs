@@ -45,6 +45,8 @@ pub struct ConnectionManager {
     connect_when_read: Option<String>,
     changed: bool,
     error: Option<String>,
+    /// The error last scrolled into view, so a new one is shown once, then left to the user.
+    revealed_error: Option<String>,
     confirm_delete: Option<String>,
     browsing: Option<(PathField, Pending)>,
     transfer: Transfer,
@@ -69,6 +71,7 @@ impl ConnectionManager {
             connect_when_read: None,
             changed: false,
             error: None,
+            revealed_error: None,
             confirm_delete: None,
             browsing: None,
             transfer: Transfer::default(),
@@ -164,7 +167,7 @@ impl ConnectionManager {
     }
 
     /// Draw the manager. Returns settings when the user asks to connect and they are valid.
-    /// `height` is the height to fill, in points.
+    /// `height` is the most it takes, in points: a longer form scrolls within it.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -177,14 +180,20 @@ impl ConnectionManager {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(LIST_WIDTH);
-                ui.set_min_height(height);
                 self.list_ui(ui, dialogs, runtime, height);
             });
-            ui.separator();
+            // A line between the two, as tall as the taller, drawn once both are laid out.
+            let gap = ui.spacing().item_spacing.x;
+            ui.add_space(gap);
+            let line_x = ui.cursor().left() - gap;
             ui.vertical(|ui| {
                 ui.set_width(FIELD_WIDTH + 140.0);
+                // A row starts one line high: the form may grow to `height`.
+                ui.set_max_height(height);
                 connect = self.editor_ui(ui, dialogs, runtime, height);
             });
+            let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
+            ui.painter().vline(line_x, ui.min_rect().y_range(), stroke);
         });
         self.delete_modal(ui.ctx());
         connect

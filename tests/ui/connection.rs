@@ -250,3 +250,89 @@ fn a_keyring_password_that_cannot_be_read_is_asked_for_in_words() {
         has_label_containing(h, &format!("Connected to mqtt://127.0.0.1:{}", broker.port()))
     });
 }
+
+/// Turn the mouse wheel over `at` by `lines` (positive scrolls down).
+fn wheel(harness: &mut egui_kittest::Harness<'_, mqscope::App>, at: egui::Pos2, lines: f32) {
+    harness.hover_at(at);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, -lines),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(10);
+}
+
+#[test]
+fn in_a_short_window_the_whole_form_scrolls_with_connect_at_its_end() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let window = egui::vec2(900.0, 600.0);
+    harness.set_size(window);
+    harness.run_steps(3);
+    let rect = |h: &egui_kittest::Harness<'_, mqscope::App>, label: &str| {
+        h.query_all_by_label(label)
+            .next()
+            .unwrap_or_else(|| panic!("no {label}"))
+            .rect()
+    };
+    // Connect is at the form's end, out of sight below the card until the form is scrolled.
+    let (name, connect) = (rect(&harness, "Name"), rect(&harness, "Connect"));
+    assert!(
+        connect.top() > window.y - 60.0,
+        "Connect sits below the fold: {connect:?}"
+    );
+    wheel(&mut harness, name.center(), 20.0);
+    let (name_after, connect_after) = (rect(&harness, "Name"), rect(&harness, "Connect"));
+    let moved = connect.top() - connect_after.top();
+    assert!(moved > 0.0, "the wheel scrolled Connect into view");
+    assert!(
+        (name.top() - name_after.top() - moved).abs() < 0.5,
+        "the fields and Connect scroll as one: {name:?} {name_after:?}, Connect moved {moved}"
+    );
+    // Scrolled to its end, the form fills the card: no empty band below Connect.
+    assert!(
+        connect_after.bottom() > window.y - 90.0,
+        "Connect ends at the card's foot: {connect_after:?}"
+    );
+
+    // The last will's fields are part of the same form, above Connect.
+    harness.get_by_label("Last will").click();
+    harness.run_steps(3);
+    let at = rect(&harness, "Connect timeout").center();
+    wheel(&mut harness, at, 20.0);
+    let (will, connect_end) = (rect(&harness, "Will payload"), rect(&harness, "Connect"));
+    assert!(will.bottom() < connect_end.top(), "the last will comes before Connect");
+    assert!(
+        (connect_end.bottom() - connect_after.bottom()).abs() < 0.5,
+        "a longer form still ends with Connect at the card's foot: {connect_end:?}"
+    );
+    assert!(
+        rect(&harness, "Name").bottom() < name.top(),
+        "the top of the form scrolled away"
+    );
+}
+
+#[test]
+fn in_a_short_window_why_connect_failed_is_scrolled_into_view() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    let window = egui::vec2(900.0, 600.0);
+    harness.set_size(window);
+    harness.run_steps(3);
+    replace_text(&mut harness, "Broker", "localhost:99999");
+    let at = harness.get_by_label("Name").rect().center();
+    wheel(&mut harness, at, 20.0);
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the explanation", |h| {
+        has_label_containing(h, "is not a port number")
+    });
+    harness.run_steps(10);
+    let reason = harness
+        .query_all_by_label_contains("is not a port number")
+        .next()
+        .expect("the reason")
+        .rect();
+    assert!(reason.bottom() < window.y - 60.0, "the reason is in sight: {reason:?}");
+}

@@ -59,6 +59,7 @@ mod tests {
             name: "a".to_owned(),
             retained: false,
             payload: bytes::Bytes::from_static(payload),
+            received_at: std::time::SystemTime::now(),
         }
     }
 

@@ -1,15 +1,20 @@
 //! The data of a comparison table, built in one pass and then drawn: one row
-//! per topic, a column per JSON field (the union of every topic's fields,
-//! nested ones by path) or the raw value, which cells differ from most of
-//! their column, and the row order of a sort.
+//! per topic, when its message was received, a column per JSON field (the
+//! union of every topic's fields, nested ones by path) or the raw value, which
+//! columns hold times, which cells differ from most of their column, and the
+//! row order of a sort.
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::time::SystemTime;
 
 use super::fields::Fields;
+use super::odd::{differences, time_differences};
+use super::times;
 use crate::model::tree::natural_cmp;
 use crate::model::{NodeId, Tree};
 use crate::payload::text;
+use crate::ui::text::format_time;
 
 /// Topics compared at most.
 pub const MAX_TOPICS: usize = 500;
@@ -21,6 +26,8 @@ const CELL_CHARS: usize = 40;
 const VALUE_CHARS: usize = 60;
 /// A column is drawn at most this many characters wide (longer values are cut with `…`).
 const WIDEST_CHARS: usize = 40;
+/// The widest age a time column shows ("59 min ago").
+const AGE_CHARS: usize = 10;
 
 /// One topic to compare, as read from the tree.
 pub struct Input {
@@ -32,11 +39,15 @@ pub struct Input {
     pub retained: bool,
     /// Its latest payload.
     pub payload: bytes::Bytes,
+    /// When its latest message arrived.
+    pub received_at: SystemTime,
 }
 
 /// What a column shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnKey {
+    /// When each topic's latest message arrived.
+    Received,
     /// The whole payload, for topics whose payload is not JSON with fields.
     Value,
     /// A JSON field, by path (`update.state`, `sensors.0.value`).
@@ -56,6 +67,16 @@ pub struct Column {
     pub uniform: bool,
     /// The widest cell or header, in characters.
     pub chars: usize,
+    /// For a column of times, each row's time and the median one.
+    pub times: Option<Times>,
+}
+
+/// The times of a column that holds them, shown as ages.
+pub struct Times {
+    /// Per row (as given), the time its cell stands for.
+    pub at: Vec<Option<SystemTime>>,
+    /// The median time of the column.
+    pub median: Option<SystemTime>,
 }
 
 /// One compared topic.
@@ -73,6 +94,19 @@ pub struct Row {
     pub cells: Vec<Option<String>>,
     /// Per column, whether the cell differs from most of the column.
     pub differs: Vec<bool>,
+}
+
+impl Row {
+    /// Whether the row has a say in the column `key`: every row in Received; a topic shown
+    /// whole only in Value, and a JSON topic only in its fields (its other cells are blank,
+    /// not missing).
+    pub fn counts_in(&self, key: &ColumnKey) -> bool {
+        match key {
+            ColumnKey::Received => true,
+            ColumnKey::Value => self.raw,
+            ColumnKey::Field(_) => !self.raw,
+        }
+    }
 }
 
 /// A column to sort by, and which way.
@@ -127,26 +161,29 @@ impl Table {
             }
             fields_of.push(fields);
         }
-        // Topics whose payload has no field shown show it whole, in a Value column first.
+        // Topics whose payload has no field shown show it whole, in a Value column after
+        // Received.
         let raw: Vec<bool> = fields_of
             .iter()
             .map(|fields| !fields.iter().any(|(name, _)| index.contains_key(name)))
             .collect();
-        let value_column = raw.iter().any(|&r| r);
-        let mut columns = Vec::with_capacity(names.len() + 1);
-        if value_column {
+        let mut columns = vec![ColumnKey::Received];
+        if raw.iter().any(|&r| r) {
             columns.push(ColumnKey::Value);
         }
+        let offset = columns.len();
         columns.extend(names.into_iter().map(ColumnKey::Field));
-        let offset = usize::from(value_column);
+        let mut received = Vec::with_capacity(inputs.len());
         let mut rows: Vec<Row> = inputs
             .into_iter()
             .zip(fields_of)
             .zip(raw)
             .map(|((input, fields), raw)| {
                 let mut cells = vec![None; columns.len()];
+                cells[0] = Some(format_time(input.received_at));
+                received.push(Some(input.received_at));
                 if raw {
-                    cells[0] = Some(text::preview(&input.payload, VALUE_CHARS));
+                    cells[1] = Some(text::preview(&input.payload, VALUE_CHARS));
                 }
                 for (name, value) in fields {
                     if let Some(&i) = index.get(&name)
@@ -166,27 +203,42 @@ impl Table {
                 }
             })
             .collect();
+        let mut received = Some(received);
         let columns = columns
             .into_iter()
             .enumerate()
             .map(|(i, key)| {
-                // A JSON topic has no raw value, and a topic shown whole has no fields: neither
-                // is a difference, only a JSON topic without a field others have.
-                let counted: Vec<bool> = rows.iter().map(|r| r.raw == (key == ColumnKey::Value)).collect();
+                let counted: Vec<bool> = rows.iter().map(|r| r.counts_in(&key)).collect();
                 let cells: Vec<Option<&str>> = rows.iter().map(|r| r.cells[i].as_deref()).collect();
-                let found = differences(&cells, &counted);
+                let at = match &key {
+                    ColumnKey::Received => received.take(),
+                    ColumnKey::Value => times_of(&cells, &counted, false),
+                    ColumnKey::Field(name) => times_of(&cells, &counted, times::is_time_name(name)),
+                };
                 let name = match &key {
+                    ColumnKey::Received => "Received".to_owned(),
                     ColumnKey::Value => "Value".to_owned(),
                     ColumnKey::Field(name) => name.clone(),
                 };
-                let widest = cells.iter().flatten().map(|c| c.chars().count()).max().unwrap_or(1);
-                let chars = widest.max(name.chars().count() + 2).min(WIDEST_CHARS);
-                (key, name, found, chars)
+                let header_chars = name.chars().count() + 2;
+                let (found, times, chars) = match at {
+                    Some(at) => {
+                        let secs: Vec<Option<f64>> = at.iter().map(|t| t.map(times::epoch_secs)).collect();
+                        let (found, median) = time_differences(&secs, &counted);
+                        let median = median.map(times::from_epoch_secs);
+                        (found, Some(Times { at, median }), AGE_CHARS.max(header_chars))
+                    }
+                    None => {
+                        let widest = cells.iter().flatten().map(|c| c.chars().count()).max().unwrap_or(1);
+                        (differences(&cells, &counted), None, widest.max(header_chars))
+                    }
+                };
+                (key, name, found, times, chars.min(WIDEST_CHARS))
             })
             .collect::<Vec<_>>()
             .into_iter()
             .enumerate()
-            .map(|(i, (key, name, found, chars))| {
+            .map(|(i, (key, name, found, times, chars))| {
                 for (row, differs) in rows.iter_mut().zip(found.differs) {
                     row.differs[i] = differs;
                 }
@@ -196,6 +248,7 @@ impl Table {
                     common: found.common,
                     uniform: found.uniform,
                     chars,
+                    times,
                 }
             })
             .collect();
@@ -221,13 +274,17 @@ impl Table {
             },
         };
         let rows = &self.rows;
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&rows[a], &rows[b]);
-            match column {
-                None if sort.descending => natural_cmp(&b.name, &a.name),
-                None => natural_cmp(&a.name, &b.name),
-                Some(i) => compare_cells(a.cells[i].as_deref(), b.cells[i].as_deref(), sort.descending),
-            }
+        let times = column.and_then(|i| self.columns[i].times.as_ref());
+        order.sort_by(|&a, &b| match (column, times) {
+            // Times sort by age, as they are shown: the youngest first when ascending.
+            (_, Some(times)) => compare_ages(times.at[a], times.at[b], sort.descending),
+            (Some(i), None) => compare_cells(
+                rows[a].cells[i].as_deref(),
+                rows[b].cells[i].as_deref(),
+                sort.descending,
+            ),
+            (None, _) if sort.descending => natural_cmp(&rows[b].name, &rows[a].name),
+            (None, _) => natural_cmp(&rows[a].name, &rows[b].name),
         });
         order
     }
@@ -252,97 +309,33 @@ pub fn compare_cells(a: Option<&str>, b: Option<&str>, descending: bool) -> Orde
     if descending { ascending.reverse() } else { ascending }
 }
 
-/// What stands out in one column.
-#[derive(Debug, PartialEq)]
-pub struct Differences {
-    /// The value most cells hold (`Some(None)`: most lack the field), when one value is more
-    /// common than every other.
-    pub common: Option<Option<String>>,
-    /// Whether all counted cells hold the same value (two or more of them).
-    pub uniform: bool,
-    /// Per cell, whether it differs from the most common value.
-    pub differs: Vec<bool>,
-}
-
-/// Find the cells of a column that differ from most, among the cells `counted`; a counted
-/// missing cell is a value of its own (so it stands out when most have the field).
-pub fn differences(cells: &[Option<&str>], counted: &[bool]) -> Differences {
-    let mut counts: HashMap<Option<&str>, usize> = HashMap::new();
-    for (&cell, _) in cells.iter().zip(counted).filter(|(_, c)| **c) {
-        *counts.entry(cell).or_default() += 1;
-    }
-    let top = counts.values().copied().max().unwrap_or(0);
-    let mut leaders = counts.iter().filter(|&(_, &n)| n == top).map(|(v, _)| *v);
-    let common = match (leaders.next(), leaders.next()) {
-        (Some(value), None) => Some(value),
-        _ => None,
-    };
-    let total: usize = counts.values().sum();
-    let differs = match outliers(cells, counted, top, total) {
-        Some(far) => far,
-        None => cells
-            .iter()
-            .zip(counted)
-            .map(|(&cell, &counted)| counted && common.is_some_and(|c| c != cell))
-            .collect(),
-    };
-    Differences {
-        common: common.map(|c| c.map(str::to_owned)),
-        uniform: counts.len() == 1 && total >= 2,
-        differs,
+/// Compare two times for sorting by age: the youngest first unless `descending`, a missing time
+/// last whichever the direction.
+fn compare_ages(a: Option<SystemTime>, b: Option<SystemTime>, descending: bool) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(a), Some(b)) if descending => a.cmp(&b),
+        (Some(a), Some(b)) => b.cmp(&a),
     }
 }
 
-/// For a column of numbers where no value is held by more than half the cells (battery levels,
-/// temperatures), the cells far from the rest: more than three scaled median absolute deviations
-/// from the median (or, when most are equal, any other value), and counted cells that lack the
-/// field. `None` when the column is not such a column.
-fn outliers(cells: &[Option<&str>], counted: &[bool], top: usize, total: usize) -> Option<Vec<bool>> {
-    if top * 2 > total {
-        return None;
-    }
-    let present: Vec<f64> = cells
-        .iter()
-        .zip(counted)
-        .filter(|(_, c)| **c)
-        .filter_map(|(cell, _)| *cell)
-        .map(|text| text.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
-        .collect::<Option<_>>()?;
-    if present.len() < 3 {
-        return None;
-    }
-    let median = |values: &mut Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        let mid = values.len() / 2;
-        if values.len().is_multiple_of(2) {
-            (values[mid - 1] + values[mid]) / 2.0
-        } else {
-            values[mid]
+/// Each cell's time, when the column holds times: every counted cell with a value reads as one
+/// (and there is one); numbers only when `numbers` (the field's name says it holds a time).
+fn times_of(cells: &[Option<&str>], counted: &[bool], numbers: bool) -> Option<Vec<Option<SystemTime>>> {
+    let mut any = false;
+    let mut at = Vec::with_capacity(cells.len());
+    for (cell, &counted) in cells.iter().zip(counted) {
+        match cell {
+            Some(text) if counted => {
+                at.push(Some(times::parse(text, numbers)?));
+                any = true;
+            }
+            _ => at.push(None),
         }
-    };
-    let center = median(&mut present.clone());
-    let spread = 1.4826 * median(&mut present.iter().map(|v| (v - center).abs()).collect());
-    let far = |value: f64| {
-        if spread > 0.0 {
-            (value - center).abs() > 3.0 * spread
-        } else {
-            value != center
-        }
-    };
-    let most_have_it = present.len() * 2 > total;
-    Some(
-        cells
-            .iter()
-            .zip(counted)
-            .map(|(cell, &counted)| {
-                counted
-                    && match cell {
-                        Some(text) => text.trim().parse::<f64>().is_ok_and(far),
-                        None => most_have_it,
-                    }
-            })
-            .collect(),
-    )
+    }
+    any.then_some(at)
 }
 
 /// The topics below `branch` that hold a message, depth first in name order as the tree shows
@@ -383,6 +376,7 @@ pub fn below(tree: &Tree, branch: NodeId, retained_only: bool) -> (Vec<Input>, u
                 name: topic.get(prefix_len..).unwrap_or(&topic).to_owned(),
                 retained: node.is_retained(),
                 payload: latest.payload.clone(),
+                received_at: latest.received_at,
             });
         }
         let mut children = node.children().to_vec();

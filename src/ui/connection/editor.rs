@@ -30,13 +30,13 @@ impl ConnectionManager {
             &profile.name
         });
         ui.add_space(6.0);
-        // The form scrolls in all the height the card has, less the heading above it and
-        // Connect (with a line for an error) below it.
-        let below = ui.spacing().interact_size.y * 2.0 + 24.0;
+        // The whole form, Connect at its end, scrolls as one in the height the card has below
+        // the heading; a short form leaves the card no taller than itself.
         let used = ui.min_rect().height();
+        let mut connect_clicked = false;
         egui::ScrollArea::vertical()
             .id_salt("profile-editor")
-            .max_height((height - used - below).max(200.0))
+            .max_height((height - used).max(200.0))
             .auto_shrink([false, true])
             .show(ui, |ui| {
                 egui::Grid::new("connect-form")
@@ -215,7 +215,11 @@ impl ConnectionManager {
                         ui.end_row();
                         last_will_rows(ui, &mut profile.last_will);
                     });
+                ui.add_space(8.0);
+                let reading = self.connect_when_read.as_deref() == Some(id.as_str());
+                connect_clicked = connect_row_ui(ui, self.error.as_deref(), &mut self.revealed_error, reading);
             });
+        submit |= connect_clicked;
         if *profile != before {
             self.changed = true;
             if profile.connect_on_start && !before.connect_on_start {
@@ -243,22 +247,6 @@ impl ConnectionManager {
             self.browsing = Some((field, Pending::open(ui.ctx(), dialogs, runtime, &request)));
         }
 
-        ui.add_space(8.0);
-        if let Some(error) = &self.error {
-            ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
-        }
-        let connect = egui::Button::new(RichText::new("Connect").strong().color(egui::Color32::WHITE))
-            .fill(ui.visuals().selection.bg_fill)
-            .min_size(egui::vec2(120.0, 28.0));
-        if ui.add(connect).clicked() {
-            submit = true;
-        }
-        if self.connect_when_read.as_deref() == Some(id.as_str()) {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.weak("Reading the password from the OS keyring…");
-            });
-        }
         if !submit {
             return None;
         }
@@ -276,4 +264,34 @@ impl ConnectionManager {
             }
         }
     }
+}
+
+/// The end of the form: Connect, a wait for the keyring while `reading` the password, and why
+/// the last attempt failed, scrolled into view when it is new. Returns whether Connect was
+/// clicked.
+fn connect_row_ui(ui: &mut egui::Ui, error: Option<&str>, revealed: &mut Option<String>, reading: bool) -> bool {
+    let clicked = ui
+        .horizontal(|ui| {
+            let connect = egui::Button::new(RichText::new("Connect").strong().color(egui::Color32::WHITE))
+                .fill(ui.visuals().selection.bg_fill)
+                .min_size(egui::vec2(120.0, 28.0));
+            let clicked = ui.add(connect).clicked();
+            ui.weak("Changes are saved as you type");
+            clicked
+        })
+        .inner;
+    if reading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Reading the password from the OS keyring…");
+        });
+    }
+    if let Some(error) = error {
+        let label = ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+        if revealed.as_deref() != Some(error) {
+            label.scroll_to_me(Some(egui::Align::Max));
+            *revealed = Some(error.to_owned());
+        }
+    }
+    clicked
 }

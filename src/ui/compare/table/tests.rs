@@ -6,6 +6,7 @@ fn input(i: usize, name: &str, payload: &str) -> Input {
         name: name.to_owned(),
         retained: true,
         payload: bytes::Bytes::copy_from_slice(payload.as_bytes()),
+        received_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_714_564_800),
     }
 }
 
@@ -43,12 +44,16 @@ fn column(table: &Table, name: &str) -> usize {
 fn columns_are_the_union_of_fields_by_path_after_the_raw_value() {
     let table = example();
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["Value", "state", "brightness", "update.state", "power"]);
+    assert_eq!(
+        names,
+        ["Received", "Value", "state", "brightness", "update.state", "power"]
+    );
     let plug = &table.rows[3];
     assert_eq!(plug.cells[column(&table, "power")].as_deref(), Some("12.5"));
     assert_eq!(plug.cells[column(&table, "brightness")], None);
-    assert_eq!(table.rows[4].cells[0].as_deref(), Some("online"));
-    assert_eq!(table.rows[0].cells[0], None, "a JSON topic has no raw value");
+    let value = column(&table, "Value");
+    assert_eq!(table.rows[4].cells[value].as_deref(), Some("online"));
+    assert_eq!(table.rows[0].cells[value], None, "a JSON topic has no raw value");
 }
 
 #[test]
@@ -68,44 +73,7 @@ fn the_odd_value_and_the_missing_field_differ_from_most() {
     assert_eq!(table.columns[power].common, Some(None));
     assert!(table.rows[3].differs[power]);
     // The raw value column never counts JSON topics as missing.
-    assert!(table.rows.iter().all(|r| !r.differs[0]));
-}
-
-#[test]
-fn in_a_column_of_numbers_the_far_value_stands_out() {
-    let counted = [true; 5];
-    let battery = differences(&[Some("91"), Some("12"), Some("93"), Some("94"), Some("95")], &counted);
-    assert_eq!(battery.differs, [false, true, false, false, false]);
-    let temperature = differences(
-        &[Some("21.5"), Some("19.0"), Some("23.5"), Some("24.5"), Some("25.5")],
-        &counted,
-    );
-    assert_eq!(temperature.differs, [false; 5], "an ordinary spread marks nothing");
-    let missing = differences(&[Some("91"), None, Some("93"), Some("94"), Some("95")], &counted);
-    assert_eq!(missing.differs, [false, true, false, false, false]);
-    // Text, or a value most cells share, keeps the most-common rule.
-    let most = differences(
-        &[Some("120"), Some("120"), Some("120"), Some("80"), Some("120")],
-        &counted,
-    );
-    assert_eq!(most.differs, [false, false, false, true, false]);
-}
-
-#[test]
-fn ties_mark_nothing_and_a_column_of_one_value_is_uniform() {
-    let split = differences(&[Some("on"), Some("off")], &[true; 2]);
-    assert_eq!(split.common, None);
-    assert_eq!(split.differs, [false, false]);
-    assert!(!split.uniform);
-    let same = differences(&[Some("1"), Some("1"), Some("1")], &[true; 3]);
-    assert!(same.uniform);
-    assert_eq!(same.differs, [false, false, false]);
-    let one_missing = differences(&[Some("1"), None, Some("1")], &[true; 3]);
-    assert_eq!(one_missing.differs, [false, true, false]);
-    assert!(!one_missing.uniform);
-    let not_counted = differences(&[Some("1"), None, Some("2"), Some("2")], &[true, false, true, true]);
-    assert_eq!(not_counted.differs, [true, false, false, false]);
-    assert_eq!(not_counted.common, Some(Some("2".to_owned())));
+    assert!(table.rows.iter().all(|r| !r.differs[column(&table, "Value")]));
 }
 
 #[test]
@@ -147,7 +115,7 @@ fn fields_past_the_cap_are_counted_not_shown() {
         .collect::<Vec<_>>()
         .join(",");
     let table = Table::new(vec![input(0, "wide", &format!("{{{wide}}}"))]);
-    assert_eq!(table.columns.len(), MAX_COLUMNS);
+    assert_eq!(table.columns.len(), MAX_COLUMNS + 1, "the fields after Received");
     assert_eq!(table.more_columns, 5);
 }
 
@@ -186,4 +154,83 @@ fn a_big_branch_gives_the_first_topics_and_counts_the_rest() {
     assert_eq!(inputs.first().map(|i| i.name.as_str()), Some("0"));
     let (retained, more) = below(&tree, branch, true);
     assert_eq!((retained.len(), more), ((MAX_TOPICS + 25) / 5, 0));
+}
+
+/// Four devices: their reports' times as ISO strings and epoch milliseconds, one device seen
+/// three days before the others, and fields named like times that hold no times.
+fn fleet() -> Table {
+    let device = |i: usize, iso: &str, millis: u64| {
+        let payload = format!(r#"{{"time":"{iso}","last_seen":{millis},"ts":{i},"clock":"12:00"}}"#);
+        input(i, &format!("sensor{i}"), &payload)
+    };
+    Table::new(vec![
+        device(0, "2024-05-01T12:00:00Z", 1_714_564_800_000),
+        device(1, "2024-05-01T11:58:00Z", 1_714_564_680_000),
+        device(2, "2024-04-28T12:00:00Z", 1_714_305_600_000),
+        device(3, "2024-05-01T11:59:30Z", 1_714_564_770_000),
+    ])
+}
+
+#[test]
+fn a_column_of_times_reads_as_times_and_the_stale_one_stands_out() {
+    let table = fleet();
+    let noon = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_714_564_800);
+    for name in ["time", "last_seen"] {
+        let c = column(&table, name);
+        let times = table.columns[c]
+            .times
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} holds times"));
+        assert_eq!(times.at[0], Some(noon), "{name}");
+        let differs: Vec<bool> = table.rows.iter().map(|r| r.differs[c]).collect();
+        assert_eq!(
+            differs,
+            [false, false, true, false],
+            "the device of three days ago, in {name}"
+        );
+        let header = name.len() + 2;
+        assert_eq!(
+            table.columns[c].chars,
+            AGE_CHARS.max(header),
+            "{name} is as wide as an age"
+        );
+    }
+    // Counts in a `ts` field, and a clock reading without a date, are not times.
+    assert!(table.columns[column(&table, "ts")].times.is_none());
+    assert!(table.columns[column(&table, "clock")].times.is_none());
+}
+
+#[test]
+fn times_sort_by_age_the_youngest_first() {
+    let table = fleet();
+    let names = |descending| -> Vec<String> {
+        let sort = Sort {
+            column: Some(ColumnKey::Field("last_seen".into())),
+            descending,
+        };
+        table
+            .order(Some(&sort))
+            .into_iter()
+            .map(|i| table.rows[i].name.clone())
+            .collect()
+    };
+    assert_eq!(names(false), ["sensor0", "sensor3", "sensor1", "sensor2"]);
+    assert_eq!(names(true), ["sensor2", "sensor1", "sensor3", "sensor0"]);
+}
+
+#[test]
+fn the_received_column_holds_when_each_message_arrived() {
+    let now = std::time::SystemTime::now();
+    let arrived = |i: usize, secs: u64| Input {
+        received_at: now - std::time::Duration::from_secs(secs),
+        ..input(i, &format!("plug{i}"), r#"{"power":5}"#)
+    };
+    // Three plugs report; the fourth stopped an hour ago.
+    let table = Table::new(vec![arrived(0, 2), arrived(1, 5), arrived(2, 3600), arrived(3, 1)]);
+    let received = column(&table, "Received");
+    assert_eq!(received, 0, "first after Topic");
+    let times = table.columns[received].times.as_ref().expect("times");
+    assert_eq!(times.at[3], Some(now - std::time::Duration::from_secs(1)));
+    let differs: Vec<bool> = table.rows.iter().map(|r| r.differs[received]).collect();
+    assert_eq!(differs, [false, false, true, false]);
 }
