@@ -186,7 +186,18 @@ impl ConnectionManager {
                         });
                         ui.end_row();
                         if profile.version != VersionChoice::V311 {
-                            v5_rows(ui, &mut profile.v5);
+                            // Folded until asked for (or set), so Connect stays near.
+                            let id = ui.scope_id().with("mqtt-5-options");
+                            let set = profile.v5 != V5Options::default();
+                            let mut open = ui.data(|d| d.get_temp(id)).unwrap_or(set);
+                            ui.label("");
+                            ui.toggle_value(&mut open, "MQTT 5 options")
+                                .on_hover_text("Session expiry, receive maximum, packet size, user properties");
+                            ui.end_row();
+                            ui.data_mut(|d| d.insert_temp(id, open));
+                            if open {
+                                v5_rows(ui, &mut profile.v5);
+                            }
                         }
                         let label = ui.label("Keep-alive");
                         ui.add(
