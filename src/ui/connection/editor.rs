@@ -191,8 +191,18 @@ impl ConnectionManager {
                             let set = profile.v5 != V5Options::default();
                             let mut open = ui.data(|d| d.get_temp(id)).unwrap_or(set);
                             ui.label("");
-                            ui.toggle_value(&mut open, "MQTT 5 options")
-                                .on_hover_text("Session expiry, receive maximum, packet size, user properties");
+                            let text = if open {
+                                "Fewer MQTT 5 options"
+                            } else {
+                                "More MQTT 5 options…"
+                            };
+                            if ui
+                                .button(text)
+                                .on_hover_text("Session expiry, receive maximum, packet size, user properties")
+                                .clicked()
+                            {
+                                open = !open;
+                            }
                             ui.end_row();
                             ui.data_mut(|d| d.insert_temp(id, open));
                             if open {
