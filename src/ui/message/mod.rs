@@ -45,6 +45,8 @@ pub struct MessageView {
     pinned: super::compare::CompareView,
     /// The diff shown, kept for its pair of messages.
     diff_view: super::diff::DiffView,
+    /// Where the payload is scrolled, what is folded in it and what is found.
+    payload_view: super::payload_view::PayloadView,
 }
 
 impl MessageView {
@@ -117,7 +119,13 @@ impl MessageView {
             .horizontal_wrapped(|ui| {
                 choice::view_ui(ui, &mut chosen, detected);
                 ui.separator();
-                payload::actions_ui(ui, &mut self.picks.diff, shown.base, shown.message)
+                payload::actions_ui(
+                    ui,
+                    &mut self.picks.diff,
+                    &mut self.payload_view,
+                    shown.base,
+                    shown.message,
+                )
             })
             .inner;
         if save_clicked {
@@ -139,7 +147,8 @@ impl MessageView {
             }
             None => {
                 let rendering = self.cache.rendering(key, &decoded);
-                if let Some(path) = payload::payload_ui(ui, &decoded, rendering) {
+                let which = (id, shown.picked, shown.seq);
+                if let Some(path) = payload::payload_ui(ui, &mut self.payload_view, which, &decoded, rendering) {
                     self.chart.add_series(id, &path);
                 }
             }
