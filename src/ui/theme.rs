@@ -103,7 +103,7 @@ pub fn differs_fill(ui: &egui::Ui) -> Color32 {
 /// Background of a match of the payload's find bar.
 pub fn find_match_fill(ui: &egui::Ui) -> Color32 {
     if dark(ui) {
-        Color32::from_rgba_unmultiplied(0xc8, 0xa0, 0x20, 80)
+        Color32::from_rgba_unmultiplied(0xd2, 0xaa, 0x28, 105)
     } else {
         Color32::from_rgba_unmultiplied(0xff, 0xd8, 0x40, 120)
     }

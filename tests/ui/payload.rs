@@ -307,7 +307,10 @@ fn the_hex_dump_fits_its_width_to_the_panel() {
 fn page_keys_home_and_end_move_through_a_long_payload() {
     let payload = devices("unit", 2900);
     let fixture = Fixture::new();
-    let mut harness = fixture.harness_with_messages(&live("lab/fleet", &[payload.as_str()]));
+    let payloads = [payload.as_str()];
+    let mut messages = live("lab/fleet", &payloads);
+    messages.push(("lab/other", b"1", false));
+    let mut harness = fixture.harness_with_messages(&messages);
     open_topic(&mut harness, "lab", "fleet");
     step_until(&mut harness, "the payload", |h| {
         has_label_containing(h, "\"name\": \"unit-0\"")
@@ -315,6 +318,10 @@ fn page_keys_home_and_end_move_through_a_long_payload() {
     hover_payload(&mut harness, "\"name\": \"unit-0\"");
     harness.key_press(Key::PageDown);
     harness.run_steps(2);
+    assert!(
+        has_label(&harness, "lab/fleet"),
+        "the page went to the payload, not to the tree"
+    );
     assert!(!has_label_containing(&harness, "\"name\": \"unit-0\""), "a page down");
     assert!(
         has_label_containing(&harness, "\"name\": \"unit-5\""),

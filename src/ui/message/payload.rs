@@ -71,7 +71,11 @@ pub fn actions_ui(
         return save;
     }
     if ui
-        .selectable_label(view.finding(), "Find")
+        .add(
+            egui::Button::new("Find")
+                .selected(view.finding())
+                .frame_when_inactive(true),
+        )
         .on_hover_text("Find text in the payload, or bytes in hex (Ctrl+F)")
         .clicked()
     {

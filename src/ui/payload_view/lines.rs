@@ -14,7 +14,7 @@ use crate::payload::paths::{ValueAt, ValuePaths};
 use crate::ui::theme;
 
 /// The width of the fold markers' column, in points.
-pub const GUTTER: f32 = 14.0;
+pub const GUTTER: f32 = 16.0;
 
 /// How far around a value's text a click still charts it, in points.
 const LINK_PADDING: egui::Vec2 = egui::vec2(4.0, 1.0);
@@ -144,7 +144,8 @@ fn marker_ui(ui: &mut egui::Ui, fold: Option<&Fold>, folded: bool, height: f32) 
     } else {
         ui.visuals().weak_text_color()
     };
-    let icon = egui::Rect::from_center_size(rect.center(), egui::vec2(8.0, 8.0));
+    // Nearer the left, so the line's text keeps a gap after it.
+    let icon = egui::Rect::from_center_size(rect.left_center() + egui::vec2(6.5, 0.0), egui::vec2(8.0, 8.0));
     let rotation = if folded { -std::f32::consts::FRAC_PI_2 } else { 0.0 };
     ui.painter()
         .add(egui::epaint::Shape::rotated_triangle(icon, rotation, color));
