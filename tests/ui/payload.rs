@@ -227,23 +227,23 @@ fn json_objects_and_arrays_fold_and_unfold() {
 #[test]
 fn a_long_payload_folds_whole_and_finds_inside_folds() {
     // About 20,000 lines.
-    let payload = devices("unit", 2900);
+    let payload = devices("unit", 4000);
     let fixture = Fixture::new();
     let mut harness = fixture.harness_with_messages(&live("lab/fleet", &[payload.as_str()]));
     open_topic(&mut harness, "lab", "fleet");
     step_until(&mut harness, "the payload", |h| has_label(h, "Fold devices"));
     harness.get_by_label("Fold devices").click();
     step_until(&mut harness, "the list folded", |h| {
-        has_label_containing(h, "\"devices\": […] 2,900 items")
+        has_label_containing(h, "\"devices\": […] 4,000 items")
     });
     // Finding a match inside unfolds what hides it.
     harness.get_by_label("Find").click();
     step_until(&mut harness, "the find bar", |h| has_label(h, "Find in payload"));
-    harness.get_by_label("Find in payload").type_text("unit-2899\"");
+    harness.get_by_label("Find in payload").type_text("unit-3999\"");
     step_until(&mut harness, "the last unit shown", |h| {
-        has_label(h, "1 of 1") && has_label_containing(h, "\"name\": \"unit-2899\"")
+        has_label(h, "1 of 1") && has_label_containing(h, "\"name\": \"unit-3999\"")
     });
-    let line = harness.get_by_label_contains("\"name\": \"unit-2899\"").rect();
+    let line = harness.get_by_label_contains("\"name\": \"unit-3999\"").rect();
     click_at(&mut harness, line.right_center() + egui::vec2(40.0, 0.0));
     harness.key_press(Key::Home);
     step_until(&mut harness, "the top of the unfolded list", |h| {
@@ -305,7 +305,7 @@ fn the_hex_dump_fits_its_width_to_the_panel() {
 
 #[test]
 fn page_keys_home_and_end_move_through_a_long_payload() {
-    let payload = devices("unit", 2900);
+    let payload = devices("unit", 4000);
     let fixture = Fixture::new();
     let payloads = [payload.as_str()];
     let mut messages = live("lab/fleet", &payloads);
@@ -329,7 +329,7 @@ fn page_keys_home_and_end_move_through_a_long_payload() {
     );
     harness.key_press(Key::End);
     step_until(&mut harness, "the end", |h| {
-        has_label_containing(h, "\"name\": \"unit-2899\"")
+        has_label_containing(h, "\"name\": \"unit-3999\"")
     });
     harness.key_press(Key::Home);
     step_until(&mut harness, "the top", |h| {
@@ -342,11 +342,11 @@ fn page_keys_home_and_end_move_through_a_long_payload() {
     harness.get_by_label("lab/fleet").hover();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::End);
     step_until(&mut harness, "the end again", |h| {
-        has_label_containing(h, "\"name\": \"unit-2899\"")
+        has_label_containing(h, "\"name\": \"unit-3999\"")
     });
     harness.key_press(Key::PageUp);
     harness.run_steps(2);
-    assert!(!has_label_containing(&harness, "\"name\": \"unit-2899\""), "a page up");
+    assert!(!has_label_containing(&harness, "\"name\": \"unit-3999\""), "a page up");
 }
 
 #[test]
