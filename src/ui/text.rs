@@ -1,10 +1,6 @@
-//! Text shared by the panels: counted nouns, times, file names and highlighted lines.
+//! Text shared by the panels: counted nouns, times and file names.
 
 use std::time::SystemTime;
-
-use eframe::egui::{self, TextStyle, text::LayoutJob};
-
-use crate::payload;
 
 /// "1 topic", "2 topics", "12,345 topics".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
@@ -19,36 +15,6 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 pub fn format_time(time: SystemTime) -> String {
     let local: chrono::DateTime<chrono::Local> = time.into();
     local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
-}
-
-/// A line of highlighted text as a layout job (used by the payload view).
-pub fn line_job(ui: &egui::Ui, text: &str, spans: &[payload::Span]) -> LayoutJob {
-    let font = TextStyle::Monospace.resolve(ui.style());
-    let mut job = LayoutJob::default();
-    let mut at = 0usize;
-    for span in spans {
-        let (start, end) = (span.start as usize, span.end as usize);
-        if start > at
-            && let Some(plain) = text.get(at..start)
-        {
-            job.append(
-                plain,
-                0.0,
-                egui::TextFormat::simple(font.clone(), ui.visuals().text_color()),
-            );
-        }
-        if let Some(piece) = text.get(start..end) {
-            let color = super::theme::token_color(ui, span.kind);
-            job.append(piece, 0.0, egui::TextFormat::simple(font.clone(), color));
-        }
-        at = at.max(end);
-    }
-    if let Some(rest) = text.get(at..)
-        && !rest.is_empty()
-    {
-        job.append(rest, 0.0, egui::TextFormat::simple(font, ui.visuals().text_color()));
-    }
-    job
 }
 
 /// A file name for what is saved of `topic`: its name with unsafe characters replaced, ending

@@ -99,3 +99,21 @@ pub fn differs_fill(ui: &egui::Ui) -> Color32 {
         Color32::from_rgba_unmultiplied(0xff, 0x5a, 0x6a, 70)
     }
 }
+
+/// Background of a match of the payload's find bar.
+pub fn find_match_fill(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgba_unmultiplied(0xd2, 0xaa, 0x28, 105)
+    } else {
+        Color32::from_rgba_unmultiplied(0xff, 0xd8, 0x40, 120)
+    }
+}
+
+/// Background of the current match of the payload's find bar: stronger than the others.
+pub fn find_current_fill(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgba_unmultiplied(0xff, 0x8c, 0x1a, 170)
+    } else {
+        Color32::from_rgba_unmultiplied(0xff, 0x96, 0x00, 190)
+    }
+}

@@ -57,9 +57,7 @@ fn clicking_a_number_in_the_json_payload_charts_its_path() {
     // The latest payload's Power (12) is a link in the JSON view.
     step_until(&mut harness, "the power value", |h| has_label(h, "12"));
     harness.get_by_label("12").hover();
-    step_until(&mut harness, "the hint", |h| {
-        has_label(h, "Click to chart ENERGY.Power")
-    });
+    step_until(&mut harness, "the hint", |h| has_label(h, "Chart ENERGY.Power"));
     harness.get_by_label("12").click();
     step_until(&mut harness, "the power series", |h| {
         has_label(h, "Remove ENERGY.Power")

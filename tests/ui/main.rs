@@ -13,6 +13,7 @@ mod compare;
 mod connection;
 mod diff;
 mod message;
+mod payload;
 mod publish;
 mod retained;
 mod saved_messages;

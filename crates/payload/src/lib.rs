@@ -14,6 +14,8 @@
 pub mod decode;
 pub mod diff;
 pub mod encode;
+pub mod find;
+pub mod folds;
 pub mod formats;
 pub mod hex;
 pub mod json;

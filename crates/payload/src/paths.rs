@@ -32,7 +32,7 @@ pub struct ValuePaths {
 }
 
 /// An open object (with the key read last) or array (with the index of the current item).
-enum Open {
+pub(crate) enum Open {
     Object(Option<String>),
     Array(usize),
 }
@@ -113,7 +113,8 @@ impl ValuePaths {
     }
 }
 
-fn path_of(stack: &[Open]) -> String {
+/// The path of what the innermost of `stack` holds now: keys and indexes joined by `.`.
+pub(crate) fn path_of(stack: &[Open]) -> String {
     let mut path = String::new();
     for open in stack {
         if !path.is_empty() {

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::model::{Message, NodeId, Tree};
+use crate::payload::folds::Folds;
 use crate::payload::formats::Context;
 use crate::payload::paths::ValuePaths;
 use crate::payload::{self, Decoded, Format, Rendered};
@@ -27,6 +28,8 @@ pub struct Rendering {
     pub rendered: Option<Rendered>,
     /// Where the numbers of a JSON rendering are, and their paths, to chart one on a click.
     pub paths: ValuePaths,
+    /// The objects and arrays of a JSON rendering that span several lines, to fold them.
+    pub folds: Folds,
 }
 
 /// What the message panel decoded and rendered, by message.
@@ -91,10 +94,12 @@ impl DecodeCache {
             _ => {
                 let rendered = (!decoded.format().every_byte()).then(|| decoded.render(RENDER_LIMIT_BYTES));
                 let paths = rendered.as_ref().map(ValuePaths::of).unwrap_or_default();
+                let folds = rendered.as_ref().map(Folds::of).unwrap_or_default();
                 self.rendering.insert(Rendering {
                     key: wanted,
                     rendered,
                     paths,
+                    folds,
                 })
             }
         }

@@ -49,6 +49,8 @@ pub struct MessageView {
     diff_view: super::diff::DiffView,
     /// How tall the metadata, history and chart are above the payload.
     split: split::SectionsSplit,
+    /// Where the payload is scrolled, what is folded in it and what is found.
+    payload_view: super::payload_view::PayloadView,
 }
 
 impl MessageView {
@@ -123,7 +125,13 @@ impl MessageView {
             .horizontal_wrapped(|ui| {
                 choice::view_ui(ui, &mut chosen, detected);
                 ui.separator();
-                payload::actions_ui(ui, &mut self.picks.diff, shown.base, shown.message)
+                payload::actions_ui(
+                    ui,
+                    &mut self.picks.diff,
+                    &mut self.payload_view,
+                    shown.base,
+                    shown.message,
+                )
             })
             .inner;
         if save_clicked {
@@ -145,7 +153,8 @@ impl MessageView {
             }
             None => {
                 let rendering = self.cache.rendering(key, &decoded);
-                if let Some(path) = payload::payload_ui(ui, &decoded, rendering) {
+                let which = (id, shown.picked, shown.seq);
+                if let Some(path) = payload::payload_ui(ui, &mut self.payload_view, which, &decoded, rendering) {
                     self.chart.add_series(id, &path);
                 }
             }

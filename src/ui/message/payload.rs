@@ -7,13 +7,14 @@ use bytes::Bytes;
 use eframe::egui::{self, RichText};
 
 use super::cache::Rendering;
-use crate::model::Message;
 use crate::model::history::Entry;
+use crate::model::{Message, NodeId};
 use crate::payload::Decoded;
 use crate::payload::text::human_bytes;
 use crate::ui::dialogs::Saved;
 use crate::ui::diff::{DiffView, Pair};
-use crate::ui::{payload_view, theme};
+use crate::ui::payload_view::{Document, PayloadView, Shown};
+use crate::ui::theme;
 
 /// A payload to save, every byte.
 pub struct Payload(pub Bytes);
@@ -35,9 +36,16 @@ fn since(entry: &Entry) -> String {
     local.format("%H:%M:%S%.3f").to_string()
 }
 
-/// "Diff" (when there is a message to compare with), "Copy payload", "Save payload…"; returns
-/// whether saving was asked for.
-pub fn actions_ui(ui: &mut egui::Ui, diff: &mut bool, base: Option<&Entry>, message: &Message) -> bool {
+/// "Diff" (when there is a message to compare with), "Copy payload", "Save payload…", and
+/// for the payload shown (not a diff) "Find", and "Fold all" and "Unfold all" when it has
+/// objects or arrays that fold; returns whether saving was asked for.
+pub fn actions_ui(
+    ui: &mut egui::Ui,
+    diff: &mut bool,
+    view: &mut PayloadView,
+    base: Option<&Entry>,
+    message: &Message,
+) -> bool {
     if let Some(base) = base {
         let response = ui.selectable_label(*diff, "Diff").on_hover_text(format!(
             "Show what changed since the message of {} (right-click a message in the history to compare with it)",
@@ -55,9 +63,41 @@ pub fn actions_ui(ui: &mut egui::Ui, diff: &mut bool, base: Option<&Entry>, mess
         ui.ctx()
             .copy_text(String::from_utf8_lossy(&message.payload).into_owned());
     }
-    ui.button("Save payload…")
+    let save = ui
+        .button("Save payload…")
         .on_hover_text("Save every byte to a file")
+        .clicked();
+    if *diff && base.is_some() {
+        return save;
+    }
+    if ui
+        .add(
+            egui::Button::new("Find")
+                .selected(view.finding())
+                .frame_when_inactive(true),
+        )
+        .on_hover_text("Find text in the payload, or bytes in hex (Ctrl+F)")
         .clicked()
+    {
+        view.toggle_find();
+    }
+    if view.foldable() {
+        if ui
+            .button("Fold all")
+            .on_hover_text("Fold every object and array below the top level")
+            .clicked()
+        {
+            view.fold_all(true);
+        }
+        if ui
+            .button("Unfold all")
+            .on_hover_text("Unfold every object and array")
+            .clicked()
+        {
+            view.fold_all(false);
+        }
+    }
+    save
 }
 
 /// Why the payload is not shown as asked, and how much of it is shown when not all.
@@ -78,14 +118,32 @@ pub fn notes_ui(ui: &mut egui::Ui, rendering: &Rendering) {
     }
 }
 
-/// The payload: every byte as hex, or its rendering, whose numbers can be clicked; returns the
-/// path of a number to chart.
-pub fn payload_ui(ui: &mut egui::Ui, decoded: &Decoded, rendering: &Rendering) -> Option<String> {
+/// The payload of topic `id`'s message `seq` (`picked` in its history, or the latest): every
+/// byte as hex, or its rendering, whose objects and arrays fold and whose numbers can be
+/// clicked; returns the path of a number to chart.
+pub fn payload_ui(
+    ui: &mut egui::Ui,
+    view: &mut PayloadView,
+    (id, picked, seq): (NodeId, Option<u64>, u64),
+    decoded: &Decoded,
+    rendering: &Rendering,
+) -> Option<String> {
+    let doc = Document {
+        shown: Shown {
+            topic: egui::Id::unique((id, decoded.format())),
+            picked,
+            seq,
+        },
+        decoded,
+        rendered: rendering.rendered.as_ref(),
+        paths: &rendering.paths,
+        folds: &rendering.folds,
+    };
     egui::Frame::group(ui.style())
         .inner_margin(6.0)
         .show(ui, |ui| {
             ui.set_min_size(ui.available_size());
-            payload_view::decoded_ui(ui, decoded, rendering.rendered.as_ref(), &rendering.paths)
+            view.ui(ui, &doc)
         })
         .inner
 }
