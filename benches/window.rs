@@ -7,14 +7,21 @@
 //!   `mosquitto_sub -t '#' -C 100000` against the same broker, three rounds each;
 //! - CPU: the window's CPU ticks (`/proc/PID/stat`, 100 a second is one core) over 10 s idle,
 //!   and under live traffic on 40 topics at 100, 1,000 and 10,000 msg/s, with all 40 on screen
-//!   (a search for `/` opens every branch).
+//!   (a search for `/` opens every branch);
+//! - input: how long a key waits at 10,000 msg/s, from xdotool to the frame that answered it
+//!   (the app's debug line "input answered");
+//! - floods: the highest rate the window keeps up with on 40 topics, tree open and a topic
+//!   selected, next to `mosquitto_sub -v` (`window/flood.rs`).
 //!
 //! Run with `cargo bench --bench window` (needs Xvfb and xdotool, which tests/run.sh does not
 //! install: `apt-get install xvfb xdotool`). `MQSCOPE_BIN=path` measures another build of the
 //! binary; `WINDOW_TOPICS=N` loads N topics instead of 100,000; `WINDOW_SKIP_LOAD=1` measures
-//! CPU only (for builds without the "caught up" line); `WINDOW_SHOT=file.png` saves what the
+//! CPU only (for builds without the "caught up" line); `WINDOW_SKIP_FLOOD=1` leaves the floods
+//! out; `WINDOW_SHOT=file.png` saves what the
 //! window showed at 100 msg/s.
 
+#[path = "window/flood.rs"]
+mod flood;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -75,7 +82,7 @@ impl Window {
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("RUST_LOG", "mqscope=info,warn")
+            .env("RUST_LOG", "mqscope=info,mqscope::input=debug,warn")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -123,6 +130,20 @@ impl Window {
         let fields: Vec<u64> = after.split_whitespace().filter_map(|f| f.parse().ok()).collect();
         // utime and stime are fields 14 and 15 of stat; here, after the state letter, 11 and 12.
         fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0)
+    }
+
+    /// Lines logged so far, left unread: what comes next is newer.
+    fn drain_lines(&self) {
+        while self.lines.try_recv().is_ok() {}
+    }
+
+    /// Run one xdotool command on the display (the window has the keyboard already).
+    fn xdotool(&self, x: &Xvfb, args: &[&str]) {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .status()
+            .ok();
     }
 
     /// Give the window the keyboard and run `steps`: xdotool commands (`key ctrl+f`,
@@ -242,6 +263,9 @@ fn main() {
         load_rounds(&x, topics);
     }
     cpu(&x);
+    if std::env::var_os("WINDOW_SKIP_FLOOD").is_none() {
+        flood::flood(&x);
+    }
 }
 
 /// The load, three rounds of `mosquitto_sub` and the window each, and their medians.
@@ -303,4 +327,5 @@ fn cpu(x: &Xvfb) {
             used / 10
         );
     }
+    flood::input_latency(x, &window, &broker, 10_000);
 }
