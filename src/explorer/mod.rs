@@ -212,6 +212,18 @@ impl Explorer {
                     self.publish.published_as(connection.publish(request));
                 }
             }
+            TabCommand::AddChartSeries { topic, path } => {
+                let tree = &self.session.tree;
+                let charted = self
+                    .tree
+                    .selected
+                    .filter(|&s| tree.get(s).is_some_and(|n| n.latest().is_some()));
+                let chart_of = charted.unwrap_or(topic);
+                if charted.is_none() {
+                    self.tree.select(&self.session, topic);
+                }
+                self.message.add_chart_series(&self.session, chart_of, topic, path);
+            }
         }
     }
 }

@@ -76,6 +76,14 @@ pub enum TabCommand {
     },
     /// Publish a message on the tab's connection.
     Publish(PublishRequest),
+    /// Chart a number of a topic's payloads on the chart of the selected topic (or, when no
+    /// topic with a message is selected, select this one and chart it there).
+    AddChartSeries {
+        /// The topic whose payloads hold the number.
+        topic: NodeId,
+        /// The number's path inside the payload; `None`: the payload itself.
+        path: Option<String>,
+    },
 }
 
 /// The queue panels answer on; the tab drains it after drawing.

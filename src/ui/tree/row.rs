@@ -25,16 +25,20 @@ pub(super) enum RowAction {
     ExpandLevels(usize),
     /// Close this branch and every one below it.
     CollapseBelow,
+    /// Chart a number of the topic's payloads (`None`: the payload itself) with the selected topic's.
+    AddToChart(Option<String>),
 }
 
 /// How a row is drawn, besides what it shows.
-pub(super) struct RowState {
+pub(super) struct RowState<'a> {
     pub(super) selected: bool,
     pub(super) expanded: bool,
     /// The branch's own order, if it has one.
     pub(super) own_sort: Option<SortOrder>,
     /// The top level's order, which branches without their own follow.
     pub(super) default_sort: SortOrder,
+    /// The tree, for what the row's menu needs to know (the full topic name).
+    pub(super) tree: &'a crate::model::Tree,
 }
 
 /// The words for an order, in the sort control and the branch menu.
@@ -47,7 +51,7 @@ pub(super) fn sort_label(order: SortOrder) -> &'static str {
 }
 
 /// A row's context menu. Returns what was picked.
-pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState) -> Option<RowAction> {
+pub(super) fn row_menu_ui(ui: &mut egui::Ui, state: &RowState<'_>) -> Option<RowAction> {
     let mut picked = None;
     if ui.button("Expand all below").clicked() {
         picked = Some(RowAction::ExpandBelow);
@@ -95,7 +99,7 @@ pub(super) fn row_ui(
     node: &RowData<'_>,
     preview_text: Option<String>,
     row: Row,
-    state: &RowState,
+    state: &RowState<'_>,
     now: SystemTime,
     wake: &mut Option<std::time::Duration>,
 ) -> RowAction {
@@ -266,6 +270,7 @@ pub(super) fn row_ui(
     });
 
     // The row's menu: pinning for topics with a message, the order for branches.
+    let mut chart_path = None;
     response.context_menu(|ui| {
         let mut item = |ui: &mut egui::Ui, text: &str, picked: RowAction| {
             if ui.button(text).clicked() {
@@ -281,6 +286,9 @@ pub(super) fn row_ui(
         if node.latest.is_some() {
             item(ui, "Pin to compare", RowAction::Pin);
         }
+        if let Some(latest) = node.latest {
+            chart_path = crate::ui::chart::add_to_chart_menu_ui(ui, &state.tree.topic(row.id), latest);
+        }
         if node.retained || node.latest.is_some() {
             item(ui, "Clear retained…", RowAction::ClearRetained(false));
         }
@@ -292,6 +300,9 @@ pub(super) fn row_ui(
             }
         }
     });
+    if let Some(path) = chart_path {
+        action = RowAction::AddToChart(path);
+    }
     if !matches!(
         action,
         RowAction::None | RowAction::Select | RowAction::Toggle | RowAction::SelectAndToggle
