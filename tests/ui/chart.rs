@@ -176,7 +176,7 @@ fn legend_value(harness: &Harness<'_, App>, name: &str) -> Option<String> {
     let entry = harness
         .query_all_by_label(name)
         .map(|n| n.rect())
-        .find(|r| r.bottom() <= plot.top() && r.left() >= plot.left() - 50.0)?;
+        .find(|r| r.bottom() <= plot.top())?;
     harness
         .query_all_by(|n| n.role() == egui::Role::Label)
         .filter(|n| {
@@ -388,4 +388,42 @@ fn a_chart_of_two_topics_exports_a_column_per_series() {
             ["", "18.5"]
         ]
     );
+}
+
+#[test]
+fn legend_entries_move_to_the_next_row_whole_when_the_row_is_full() {
+    let payloads: Vec<String> = [(1026.2, true, 20961), (17.7, false, 20962), (1499.8, true, 20963)]
+        .iter()
+        .map(|(watts, on, uptime)| format!(r#"{{"power": {{"watts": {watts}, "on": {on}}}, "uptime": {uptime}}}"#))
+        .collect();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&live("plugs/plug1", &payloads));
+    open_topic(&mut harness, "plugs", "plug1");
+    step_until(&mut harness, "its chart", |h| has_label(h, "Remove power.watts"));
+    for field in ["power.on  (1)", "uptime  (20963)"] {
+        harness.get_by_label("Add series").click();
+        step_until(&mut harness, "the field list", |h| has_label(h, field));
+        harness.get_by_label(field).click();
+        step_until(&mut harness, "the menu to close", |h| !has_label(h, field));
+    }
+    step_until(&mut harness, "three series", |h| has_label(h, "Remove uptime"));
+    harness.run_steps(2);
+    // Each entry keeps its name, value and button on one line, the last on a row of its own.
+    let rows: Vec<f32> = ["power.watts", "power.on (true = 1, false = 0)", "uptime"]
+        .iter()
+        .map(|name| {
+            let label = harness.get_by_label(name).rect();
+            let remove = harness
+                .get_by_label(&format!("Remove {}", name.split(' ').next().unwrap_or(name)))
+                .rect();
+            assert!(label.height() < 20.0, "{name} is on one line: {label:?}");
+            assert!(
+                (remove.center().y - label.center().y).abs() < 4.0,
+                "{name}'s button beside it"
+            );
+            label.center().y
+        })
+        .collect();
+    assert!((rows[0] - rows[1]).abs() < 4.0 && rows[2] > rows[1] + 10.0, "{rows:?}");
+    assert_eq!(legend_value(&harness, "uptime").as_deref(), Some("20963"));
 }

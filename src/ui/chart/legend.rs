@@ -135,8 +135,8 @@ pub(super) fn legend_ui(
 }
 
 /// One series' label: a dot in its colour, its name (with how booleans count, `note`), its
-/// value, its range when normalised, and a button that removes it. Returns whether that was
-/// clicked.
+/// value, its range when normalised, and a button that removes it; on the next row when it does
+/// not fit on this one, never broken up. Returns whether the button was clicked.
 fn chip_ui(
     ui: &mut egui::Ui,
     series: &Series,
@@ -145,32 +145,55 @@ fn chip_ui(
     range: Option<(f64, f64)>,
 ) -> bool {
     let name = series.label();
+    let shown_name = match note {
+        Some(note) => format!("{name} ({note})"),
+        None => name.clone(),
+    };
+    let value_text = value.map_or_else(|| "no value yet".to_owned(), scale::format_value);
+    let range_text = range.map(|(min, max)| {
+        let scale = Scale::around(min, max);
+        format!("{} to {}", scale::format_value(scale.lo), scale::format_value(scale.hi))
+    });
+    // Its width, to start a new row when it would not fit on this one.
+    let measure = |ui: &egui::Ui, text: &str, style: egui::TextStyle| {
+        let font = style.resolve(ui.style());
+        ui.painter()
+            .layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    };
+    let size = ui.text_style_height(&egui::TextStyle::Body);
+    let spacing = 4.0;
+    let mut width = 12.0 + size * 0.6 + measure(ui, &shown_name, egui::TextStyle::Monospace);
+    width += spacing + measure(ui, &value_text, egui::TextStyle::Body);
+    if let Some(range) = &range_text {
+        width += spacing + measure(ui, range, egui::TextStyle::Body);
+    }
+    width += 3.0 * spacing + measure(ui, "×", egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x;
+    // In a wrapping row the available width is the whole row's: what is left is up to the cursor.
+    let left = ui.max_rect().right() - ui.cursor().left();
+    if width > left && left < ui.max_rect().width() - 1.0 {
+        ui.end_row();
+    }
     let mut removed = false;
     egui::Frame::new()
         .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
         .corner_radius(8.0)
         .inner_margin(egui::Margin::symmetric(6, 1))
         .show(ui, |ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
-            let size = ui.text_style_height(&egui::TextStyle::Body);
+            ui.spacing_mut().item_spacing.x = spacing;
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             let (dot, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
             ui.painter().circle_filled(dot.center(), size * 0.3, series.color());
-            match note {
-                Some(note) => ui.label(RichText::new(format!("{name} ({note})")).monospace()),
-                None => ui.label(RichText::new(&name).monospace()),
-            };
-            match value {
-                Some(value) => ui.label(RichText::new(scale::format_value(value)).strong()),
-                None => ui.weak("no value yet"),
-            };
-            if let Some((min, max)) = range {
-                let scale = Scale::around(min, max);
-                ui.weak(format!(
-                    "{} to {}",
-                    scale::format_value(scale.lo),
-                    scale::format_value(scale.hi)
-                ))
-                .on_hover_text("The range the series is scaled to: bottom to top of the plot");
+            ui.label(RichText::new(&shown_name).monospace());
+            if value.is_some() {
+                ui.label(RichText::new(&value_text).strong());
+            } else {
+                ui.weak(&value_text);
+            }
+            if let Some(range) = &range_text {
+                ui.weak(range)
+                    .on_hover_text("The range the series is scaled to: bottom to top of the plot");
             }
             let remove = ui
                 .small_button("×")
