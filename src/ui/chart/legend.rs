@@ -88,7 +88,9 @@ fn add_menu_ui(ui: &mut egui::Ui, own: NodeId, offered: &[(Option<&str>, f64)], 
                 ui.close();
             }
         }
-        if !any {
+        if offered.is_empty() {
+            ui.weak("The latest message holds no number");
+        } else if !any {
             ui.weak("Every number of the latest message is charted");
         }
         ui.separator();

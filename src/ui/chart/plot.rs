@@ -3,6 +3,8 @@
 //! series when they are normalised, and a local time axis. The legend is
 //! drawn above the plot (see `legend`), so it never covers the data.
 
+use std::borrow::Cow;
+
 use eframe::egui;
 use egui_plot::{AxisHints, GridInput, GridMark, HPlacement, HoverPosition, Line, Plot, PlotPoint, PlotPoints};
 
@@ -148,18 +150,20 @@ pub(super) fn plot_ui(
             let runs = charted.runs(index);
             let dotted = runs.iter().map(Vec::len).sum::<usize>() <= MAX_DOTTED_POINTS;
             for (run_index, run) in runs.iter().enumerate() {
-                let shown = lines::thinned(run, visible, columns);
-                let points: Vec<PlotPoint> = match scale {
-                    Some(scale) => shown
-                        .iter()
-                        .map(|p| PlotPoint::new(p.x, scale.normalise(p.y)))
-                        .collect(),
-                    None => shown.into_owned(),
+                // Drawn from the series' own points where nothing is thinned or scaled.
+                let points = match (lines::thinned(run, visible, columns), scale) {
+                    (shown, None) => shown,
+                    (shown, Some(scale)) => Cow::Owned(
+                        shown
+                            .iter()
+                            .map(|p| PlotPoint::new(p.x, scale.normalise(p.y)))
+                            .collect(),
+                    ),
                 };
                 // A point alone between gaps is a dot, however many points the series has.
                 if dotted || points.len() == 1 {
                     plot.points(
-                        egui_plot::Points::new(name.clone(), PlotPoints::Owned(points.clone()))
+                        egui_plot::Points::new(name.clone(), plot_points(&points))
                             .id((index, run_index, "dots"))
                             .color(color)
                             .radius(2.5),
@@ -168,7 +172,7 @@ pub(super) fn plot_ui(
                 // No fill, and no bands: egui_plot joins points that share a pixel column into
                 // a filled band, which between sparse columns draws filled wedges.
                 plot.line(
-                    Line::new(name.clone(), PlotPoints::Owned(points))
+                    Line::new(name.clone(), into_plot_points(points))
                         .id((index, run_index, "line"))
                         .color(color)
                         .allow_band(false),
@@ -181,6 +185,22 @@ pub(super) fn plot_ui(
     plot_response
         .hover_pos()
         .map(|pos| response.transform.value_from_position(pos).x)
+}
+
+/// Points for egui_plot: borrowed when they are the series' own, else a copy.
+fn plot_points<'a>(points: &Cow<'a, [PlotPoint]>) -> PlotPoints<'a> {
+    match points {
+        Cow::Borrowed(points) => PlotPoints::Borrowed(points),
+        Cow::Owned(points) => PlotPoints::Owned(points.clone()),
+    }
+}
+
+/// Points for egui_plot, moved.
+fn into_plot_points(points: Cow<'_, [PlotPoint]>) -> PlotPoints<'_> {
+    match points {
+        Cow::Borrowed(points) => PlotPoints::Borrowed(points),
+        Cow::Owned(points) => PlotPoints::Owned(points),
+    }
 }
 
 /// Normalised, an axis per series in its colour, reading its real values; past

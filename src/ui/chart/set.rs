@@ -45,12 +45,19 @@ impl Charted {
             .into_iter()
             .map(|plan| {
                 let kept = old.iter().position(|p| p.is_of(&plan)).map(|i| old.swap_remove(i));
-                let topic = plan.topic;
-                let mut points = kept.unwrap_or_else(|| Points::new(plan));
-                if let Some(history) = history(topic) {
-                    points.update(history);
+                match (kept, history(plan.topic)) {
+                    (Some(mut points), Some(history)) => {
+                        points.update(history);
+                        points
+                    }
+                    (None, Some(history)) => {
+                        let mut points = Points::new(plan);
+                        points.update(history);
+                        points
+                    }
+                    // A topic no longer kept (its retained message was cleared) has no points.
+                    (_, None) => Points::new(plan),
                 }
-                points
             })
             .collect();
         self.columns = columns;
@@ -266,5 +273,17 @@ mod tests {
         assert_eq!(charted.runs(1).concat().len(), 3, "the new message of room 2 is read");
         assert!(charted.runs(2).is_empty(), "room 1 has no plain value");
         assert_eq!(charted.row_count(), 5);
+    }
+
+    #[test]
+    fn a_topic_no_longer_kept_has_no_points() {
+        let (mut history, room1, room2) = rooms();
+        let choice = compared(room1, room2);
+        let mut charted = Charted::default();
+        charted.update(&wanted(&choice, room1), |id| history.topic(id));
+        history.remove_topic(room2);
+        charted.update(&wanted(&choice, room1), |id| history.topic(id));
+        assert!(charted.runs(1).is_empty());
+        assert_eq!(charted.row_count(), 2);
     }
 }
