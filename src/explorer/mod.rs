@@ -246,6 +246,18 @@ impl Explorer {
                 }
                 self.settings.subscriptions.retain(|s| s.filter != filter);
             }
+            TabCommand::AddChartSeries { topic, path } => {
+                let tree = &self.session.tree;
+                let charted = self
+                    .tree
+                    .selected
+                    .filter(|&s| tree.get(s).is_some_and(|n| n.latest().is_some()));
+                let chart_of = charted.unwrap_or(topic);
+                if charted.is_none() {
+                    self.tree.select(&self.session, topic);
+                }
+                self.message.add_chart_series(&self.session, chart_of, topic, path);
+            }
         }
     }
 }

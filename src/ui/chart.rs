@@ -1,81 +1,56 @@
 //! A topic's numbers over time: the series the user picked (the payload as a
-//! number, fields of JSON or decoded payloads by path), each in its colour,
-//! on a local time axis; zoom and pan, pause, clear, and CSV export.
+//! number, fields of JSON or decoded payloads by path, and numbers of other
+//! topics to compare with), each in its colour, on a local time axis; a
+//! legend above the plot, normalising for series of different scales, zoom and
+//! pan, pause, clear, and CSV export.
+//!
+//! Its pieces: `choice` (what is charted per topic), `fields` (the numbers a
+//! message offers), `points` (one topic's points, read from its history),
+//! `set` (every series of a chart, whatever its topic), `lines` (points made
+//! ready to draw), `scale` (normalising), `legend` (the controls and the
+//! legend), `picker` (another topic's number), `plot` (the drawing) and
+//! `export` (CSV).
 
+mod choice;
 mod export;
+mod fields;
+mod legend;
+mod lines;
+mod picker;
 pub(super) mod plot;
 mod points;
+mod scale;
+mod set;
 
 use std::collections::HashMap;
 
-use eframe::egui::{self, Color32, RichText};
+use eframe::egui;
 
 use super::context::PanelContext;
 use super::dialogs::{Dialogs, SaveFile};
-use crate::model::NodeId;
 use crate::model::history::TopicHistory;
-use crate::payload::{Decoded, Format, numbers};
-use points::{Plan, Points};
+use crate::model::{Message, NodeId, Session};
+use crate::payload::{Decoded, Format};
+use choice::{Choice, Other};
+use fields::Numbers;
+use set::{Charted, Wanted};
 
-/// Series colours, in the order series are added; readable on dark and light backgrounds.
-const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(0x4e, 0x9a, 0xe6),
-    Color32::from_rgb(0xf2, 0x8e, 0x2b),
-    Color32::from_rgb(0x59, 0xa1, 0x4f),
-    Color32::from_rgb(0xe1, 0x57, 0x59),
-    Color32::from_rgb(0xb0, 0x7a, 0xa1),
-    Color32::from_rgb(0x76, 0xb7, 0xb2),
-    Color32::from_rgb(0xed, 0xc9, 0x48),
-    Color32::from_rgb(0x9c, 0x75, 0x5f),
-];
-
-/// One charted series: a path inside the payload (`None`: the payload as a number).
-#[derive(Clone, Debug)]
-struct Series {
-    source: Option<String>,
-    /// Index into [`PALETTE`], kept when other series come and go.
-    color: usize,
-}
-
-/// What the user chose for one topic's chart, kept for the session.
-#[derive(Clone, Debug, Default)]
-struct Choice {
-    series: Vec<Series>,
-    /// Paused after this message: later ones are not charted until resumed.
-    paused_at: Option<u64>,
-    /// Cleared after this message: only later ones are charted.
-    cleared_at: Option<u64>,
-}
-
-impl Choice {
-    fn add(&mut self, source: Option<String>) {
-        if self.series.iter().any(|s| s.source == source) {
-            return;
-        }
-        let color = (0..PALETTE.len())
-            .find(|c| !self.series.iter().any(|s| s.color == *c))
-            .unwrap_or(self.series.len() % PALETTE.len());
-        self.series.push(Series { source, color });
-    }
-}
-
-/// The newest message of the topic shown: the number it is, or its fields.
+/// The newest message of the topic shown: what it holds to chart.
 struct Latest {
     topic: NodeId,
     seq: u64,
     format: Format,
-    plain: Option<f64>,
-    fields: Vec<(String, f64)>,
+    numbers: Numbers,
 }
 
 impl Latest {
     /// What is charted until the user chooses: the payload as a number, or its first field.
     fn default_choice(&self) -> Choice {
         let mut choice = Choice::default();
-        if self.plain.is_some() {
-            choice.add(None);
+        if self.numbers.plain.is_some() {
+            choice.add(self.topic, None, None);
         } else if let Some((path, _)) = self.default_field() {
-            choice.add(Some(path.clone()));
+            choice.add(self.topic, None, Some(path.clone()));
         }
         choice
     }
@@ -83,17 +58,25 @@ impl Latest {
     /// The field charted first: the first the format puts first (a Sparkplug B payload's first
     /// metric value, not its sequence number), else the first number.
     fn default_field(&self) -> Option<&(String, f64)> {
-        self.fields
+        let fields = &self.numbers.fields;
+        fields
             .iter()
             .find(|(path, _)| self.format.charted_first(path))
-            .or_else(|| self.fields.first())
+            .or_else(|| fields.first())
     }
 }
 
 /// What the user did in the chart this frame.
 enum Act {
-    Add(Option<String>),
+    Add {
+        topic: NodeId,
+        other: Option<Other>,
+        source: Option<String>,
+    },
+    /// Open the dialog that adds a number of another topic.
+    PickOther,
     Remove(usize),
+    Normalise(bool),
     Pause,
     Resume,
     Clear,
@@ -106,8 +89,12 @@ pub struct ChartView {
     /// The user's choices per topic (only topics where the user chose something).
     choices: HashMap<NodeId, Choice>,
     latest: Option<Latest>,
-    /// The points of the topic shown, rebuilt only when the plan changes.
-    points: Option<Points>,
+    /// The points of the chart shown, each topic's rebuilt only when its plan changes.
+    charted: Charted,
+    /// The time under the pointer in the plot last frame, whose values the legend shows.
+    hovered_x: Option<f64>,
+    /// Adding a number of another topic.
+    picker: picker::Picker,
     /// Writing the points to a CSV file.
     export: SaveFile<export::Snapshot>,
 }
@@ -117,7 +104,20 @@ impl ChartView {
     /// charts the payload as a number.
     pub fn add_series(&mut self, topic: NodeId, path: &str) {
         let source = (!path.is_empty()).then(|| path.to_owned());
-        self.choice_mut(topic).add(source);
+        self.choice_mut(topic).add(topic, None, source);
+    }
+
+    /// Chart `path` of `topic`'s payloads (`None`: the payload as a number) on the chart of
+    /// `chart_of`, which may be another topic: then the series is named after `topic` and read
+    /// in the format its latest message is detected in.
+    pub fn add_series_of(&mut self, session: &Session, chart_of: NodeId, topic: NodeId, path: Option<String>) {
+        let other = (topic != chart_of).then(|| {
+            let name = session.tree.topic(topic);
+            let latest = session.tree.get(topic).and_then(|n| n.latest());
+            let format = latest.map_or(Format::JSON, |m| fields::detected_format(&name, m));
+            Other { name, format }
+        });
+        self.choice_mut(chart_of).add(topic, other, path);
     }
 
     /// The user's choice for `topic`, made from the default when there is none yet.
@@ -149,80 +149,94 @@ impl ChartView {
             .as_ref()
             .is_some_and(|l| l.topic == topic && l.seq == newest.seq && l.format == format)
         {
-            let payload = &newest.message.payload;
-            let plain = numbers::read(payload).map(|r| r.value);
-            let root = if plain.is_some() || payload.len() > numbers::MAX_BYTES {
-                None
-            } else if shown_seq == newest.seq && shown.format() == format {
-                shown.value().cloned()
-            } else {
-                points::decode(payload, format)
-            };
-            let plain = plain.or_else(|| root.as_ref().and_then(numbers::read_value).map(|r| r.value));
-            let mut fields = root.as_ref().map(numbers::fields).unwrap_or_default();
-            fields.retain(|(path, _)| !path.is_empty());
+            let decoded = (shown_seq == newest.seq && shown.format() == format)
+                .then(|| shown.value().cloned())
+                .flatten();
             self.latest = Some(Latest {
                 topic,
                 seq: newest.seq,
                 format,
-                plain,
-                fields,
+                numbers: Numbers::read(&newest.message.payload, format, decoded),
             });
         }
         let Some(latest) = &self.latest else { return };
-        let choice = match self.choices.get(&topic) {
+        let numbers = latest.numbers.clone();
+        let mut choice = match self.choices.get(&topic) {
             Some(choice) => choice.clone(),
-            None if latest.plain.is_none() && latest.fields.is_empty() => return,
+            None if numbers.is_empty() => return,
             // One message makes no line: the chart shows once there are two, or on request.
             None if history.entries().len() < 2 => return,
             None => latest.default_choice(),
         };
-        let plan = Plan {
-            topic,
-            format,
-            series: choice.series.iter().map(|s| s.source.clone()).collect(),
+        let wanted = Wanted {
+            series: &choice.series,
+            own: topic,
+            own_format: format,
             after: choice.cleared_at,
             until: choice.paused_at,
         };
-        match &mut self.points {
-            Some(points) if points.is_of(&plan) => {
-                points.update(history);
-            }
-            _ => self.points = Some(Points::build(plan, history)),
-        }
-        let Some(points) = &self.points else { return };
+        self.charted.update(&wanted, |id| cx.session.history.topic(id));
+        self.decide_normalising(topic, &mut choice);
 
-        let paused = choice.paused_at.is_some();
         let mut title = format!(
             "Chart: {}",
-            super::text::plural(points.rows.len() as u64, "point", "points")
+            super::text::plural(self.charted.row_count() as u64, "point", "points")
         );
-        if paused {
+        if choice.paused_at.is_some() {
             title.push_str(", paused");
         }
         let mut acts = Vec::new();
+        let offered = numbers.offered();
         let header = egui::CollapsingHeader::new(title)
             .id_salt("message-chart")
             .default_open(true)
             .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    series_chips_ui(ui, &choice, &mut acts);
-                    add_menu_ui(ui, latest, &choice, &mut acts);
-                    ui.separator();
-                    toolbar_ui(ui, paused, !points.rows.is_empty(), &mut acts);
-                });
+                let has_rows = self.charted.row_count() > 0;
+                legend::controls_ui(ui, (topic, &offered), &choice, has_rows, &mut acts);
                 self.export.ui(ui, cx.runtime);
                 if choice.series.is_empty() {
                     ui.weak("Add a series, or click a number in the payload below to chart it");
+                } else {
+                    legend::legend_ui(ui, &choice, &self.charted, self.hovered_x, &mut acts);
                 }
-                plot::plot_ui(ui, topic, &choice.series, points);
+                let normalised = choice.is_normalised();
+                plot::plot_ui(ui, topic, &choice.series, &self.charted, normalised)
             });
+        let hovered = header.body_returned.flatten();
+        if hovered != self.hovered_x {
+            // The legend shows the values at the new time in the next frame.
+            ui.ctx().request_repaint();
+            self.hovered_x = hovered;
+        }
         header.header_response.on_hover_text(
             "Drag or scroll to pan, Ctrl+scroll to zoom, drag with the right button to zoom into a box, \
              double-click to see everything",
         );
+        if let Some(picked) = self.picker.ui(ui.ctx(), cx.session, topic) {
+            acts.push(Act::Add {
+                topic: picked.topic,
+                other: Some(picked.other),
+                source: picked.source,
+            });
+        }
         for act in acts {
-            self.act(ui.ctx(), (cx.dialogs, cx.runtime), topic, name, act);
+            self.act(ui.ctx(), (cx.dialogs, cx.runtime, cx.session), topic, name, act);
+        }
+    }
+
+    /// Normalise the series, unless the user said, when their ranges differ a lot: decided once
+    /// two of them have points, again when the series change.
+    fn decide_normalising(&mut self, topic: NodeId, choice: &mut Choice) {
+        let Some(kept) = self.choices.get_mut(&topic) else {
+            return;
+        };
+        if kept.auto_normalised.is_some() {
+            return;
+        }
+        let ranges: Vec<(f64, f64)> = (0..choice.series.len()).filter_map(|i| self.charted.range(i)).collect();
+        if ranges.len() >= 2 {
+            kept.auto_normalised = Some(scale::cramped(&ranges));
+            choice.auto_normalised = kept.auto_normalised;
         }
     }
 
@@ -234,40 +248,40 @@ impl ChartView {
     fn act(
         &mut self,
         ctx: &egui::Context,
-        files: (&Dialogs, &tokio::runtime::Handle),
+        (dialogs, runtime, session): (&Dialogs, &tokio::runtime::Handle, &Session),
         topic: NodeId,
         name: &str,
         act: Act,
     ) {
-        let (dialogs, runtime) = files;
-        let newest = self.latest.as_ref().filter(|l| l.topic == topic).map(|l| l.seq);
         match act {
-            Act::Add(source) => self.choice_mut(topic).add(source),
-            Act::Remove(index) => {
-                let choice = self.choice_mut(topic);
-                if index < choice.series.len() {
-                    choice.series.remove(index);
-                }
+            Act::Add {
+                topic: of,
+                other,
+                source,
+            } => self.choice_mut(topic).add(of, other, source),
+            Act::PickOther => self.picker.open(),
+            Act::Remove(index) => self.choice_mut(topic).remove(index),
+            Act::Normalise(normalised) => self.choice_mut(topic).normalised = Some(normalised),
+            Act::Pause => {
+                let newest = newest_seq(session, topic, self.choice_mut(topic));
+                self.choice_mut(topic).paused_at = newest;
             }
-            Act::Pause => self.choice_mut(topic).paused_at = newest,
             Act::Resume => self.choice_mut(topic).paused_at = None,
-            Act::Clear => self.choice_mut(topic).cleared_at = newest,
+            Act::Clear => {
+                let newest = newest_seq(session, topic, self.choice_mut(topic));
+                self.choice_mut(topic).cleared_at = newest;
+            }
             Act::Export => {
-                let Some(points) = &self.points else { return };
                 let names = self
-                    .choices
-                    .get(&topic)
-                    .cloned()
-                    .or_else(|| self.latest.as_ref().map(Latest::default_choice))
-                    .unwrap_or_default()
+                    .choice_mut(topic)
                     .series
                     .iter()
-                    .map(|s| points::name(s.source.as_deref()).to_owned())
+                    .map(choice::Series::label)
                     .collect();
                 let file_name = super::text::suggested_file_name(name, "csv");
                 let snapshot = export::Snapshot {
                     names,
-                    rows: points.rows.clone(),
+                    rows: self.charted.rows(),
                 };
                 self.export
                     .start(ctx, dialogs, runtime, "Export chart", &file_name, snapshot);
@@ -276,110 +290,34 @@ impl ChartView {
     }
 }
 
-/// Each series as a chip in its colour, with a button that removes it.
-fn series_chips_ui(ui: &mut egui::Ui, choice: &Choice, acts: &mut Vec<Act>) {
-    for (index, series) in choice.series.iter().enumerate() {
-        let name = points::name(series.source.as_deref());
-        let color = PALETTE.get(series.color).copied().unwrap_or(Color32::GRAY);
-        egui::Frame::new()
-            .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
-            .corner_radius(8.0)
-            .inner_margin(egui::Margin::symmetric(6, 1))
-            .show(ui, |ui| {
-                ui.spacing_mut().item_spacing.x = 4.0;
-                let size = ui.text_style_height(&egui::TextStyle::Body);
-                let (dot, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
-                ui.painter().circle_filled(dot.center(), size * 0.3, color);
-                ui.label(RichText::new(name).monospace());
-                let remove = ui
-                    .small_button("×")
-                    .on_hover_text(format!("Remove {name} from the chart"));
-                remove.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Remove {name}")));
-                if remove.clicked() {
-                    acts.push(Act::Remove(index));
-                }
-            });
-    }
+/// The newest message of the chart's topic and of the topics its series read: where a pause or
+/// a clear takes effect for all of them (message numbers are shared by every topic).
+fn newest_seq(session: &Session, topic: NodeId, choice: &Choice) -> Option<u64> {
+    std::iter::once(topic)
+        .chain(choice.series.iter().map(|s| s.topic))
+        .filter_map(|id| session.history.topic(id)?.entries().back().map(|e| e.seq))
+        .max()
 }
 
-/// A menu of the newest message's numbers not charted yet.
-fn add_menu_ui(ui: &mut egui::Ui, latest: &Latest, choice: &Choice, acts: &mut Vec<Act>) {
-    let charted = |source: Option<&str>| choice.series.iter().any(|s| s.source.as_deref() == source);
-    let mut offered: Vec<(Option<&str>, f64)> = Vec::new();
-    if let Some(value) = latest.plain.filter(|_| !charted(None)) {
-        offered.push((None, value));
+/// The tree's "Add to chart" submenu for a topic named `topic` whose latest message is `latest`:
+/// its numbers, the payload itself or each field. Returns the one picked (`None` inside: the
+/// payload itself); shows nothing when the message holds no number.
+pub fn add_to_chart_menu_ui(ui: &mut egui::Ui, topic: &str, latest: &Message) -> Option<Option<String>> {
+    let (_, numbers) = fields::of_message(topic, latest);
+    if numbers.is_empty() {
+        return None;
     }
-    for (path, value) in &latest.fields {
-        if !charted(Some(path)) {
-            offered.push((Some(path), *value));
-        }
-    }
-    let menu = ui.menu_button("Add series", |ui| {
-        if offered.is_empty() {
-            ui.weak("Every number of the latest message is charted");
-        }
-        for (source, value) in &offered {
-            if ui.button(format!("{}  ({value})", points::name(*source))).clicked() {
-                acts.push(Act::Add(source.map(str::to_owned)));
+    let mut picked = None;
+    ui.menu_button("Add to chart", |ui| {
+        for (source, value) in numbers.offered() {
+            let text = format!("{}  ({})", points::name(source), scale::format_value(value));
+            if ui.button(text).clicked() {
+                picked = Some(source.map(str::to_owned));
                 ui.close();
             }
         }
-    });
-    menu.response
-        .on_hover_text("Chart another number of the latest message; or click a number in the payload below");
-}
-
-/// Pause or resume, clear, export.
-fn toolbar_ui(ui: &mut egui::Ui, paused: bool, has_rows: bool, acts: &mut Vec<Act>) {
-    if paused {
-        if ui
-            .button("Resume chart")
-            .on_hover_text("Chart the messages that came while paused, and the next ones")
-            .clicked()
-        {
-            acts.push(Act::Resume);
-        }
-    } else if ui
-        .button("Pause chart")
-        .on_hover_text("Stop charting new messages for now")
-        .clicked()
-    {
-        acts.push(Act::Pause);
-    }
-    if ui
-        .button("Clear chart")
-        .on_hover_text("Forget the points shown; only messages from now on are charted (the history stays)")
-        .clicked()
-    {
-        acts.push(Act::Clear);
-    }
-    if ui
-        .add_enabled(has_rows, egui::Button::new("Export CSV…"))
-        .on_hover_text("Write the charted points to a CSV file: time, epoch milliseconds, a column per series")
-        .clicked()
-    {
-        acts.push(Act::Export);
-    }
-    if paused {
-        ui.label(RichText::new("Paused").strong().color(super::theme::warn_color(ui)));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn series_keep_their_colours_and_are_not_added_twice() {
-        let mut choice = Choice::default();
-        choice.add(None);
-        choice.add(Some("a".to_owned()));
-        choice.add(Some("a".to_owned()));
-        choice.add(Some("b".to_owned()));
-        choice.series.remove(1);
-        choice.add(Some("c".to_owned()));
-        let colours: Vec<(Option<&str>, usize)> =
-            choice.series.iter().map(|s| (s.source.as_deref(), s.color)).collect();
-        assert_eq!(colours, [(None, 0), (Some("b"), 2), (Some("c"), 1)]);
-    }
+    })
+    .response
+    .on_hover_text("Chart one of its numbers with the selected topic's, to compare");
+    picked
 }

@@ -80,6 +80,14 @@ pub enum TabCommand {
     Subscribe(String),
     /// Unsubscribe from a filter on this connection.
     Unsubscribe(String),
+    /// Chart a number of a topic's payloads on the chart of the selected topic (or, when no
+    /// topic with a message is selected, select this one and chart it there).
+    AddChartSeries {
+        /// The topic whose payloads hold the number.
+        topic: NodeId,
+        /// The number's path inside the payload; `None`: the payload itself.
+        path: Option<String>,
+    },
 }
 
 /// The queue panels answer on; the tab drains it after drawing.

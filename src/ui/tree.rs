@@ -356,6 +356,7 @@ impl TreeView {
                     own_sort: self.outline.own_sort(row.id),
                     default_sort: self.outline.default_sort(),
                     subscription_menu: &subscriptions,
+                    tree,
                 };
                 match row_ui(ui, &data, preview, *row, &state, now, &mut wake) {
                     RowAction::None => {}
@@ -383,6 +384,7 @@ impl TreeView {
                     RowAction::ExpandBelow => expand = Some((row.id, true)),
                     RowAction::CollapseBelow => expand = Some((row.id, false)),
                     RowAction::ExpandLevels(levels) => expand_levels = Some((row.id, levels)),
+                    RowAction::AddToChart(path) => commands.push(TabCommand::AddChartSeries { topic: row.id, path }),
                 }
             }
         });

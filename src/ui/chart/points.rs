@@ -1,7 +1,7 @@
-//! The points of a topic's chart, read from its kept messages: one row per
-//! message holding a number for at least one series. Built once, then brought
-//! up to date with the messages that arrive (only those are read), never per
-//! frame.
+//! The points of one topic's series on a chart, read from its kept messages:
+//! one row per message holding a number for at least one series. Built once,
+//! then brought up to date with the messages that arrive (only those are
+//! read), never per frame.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -47,8 +47,9 @@ pub struct Points {
     last_seq: Option<u64>,
     /// Oldest first.
     pub rows: Vec<Row>,
-    /// Per series: its points (seconds since 1970, value).
-    pub lines: Vec<Vec<PlotPoint>>,
+    /// Per series: its points (seconds since 1970, value) in time order, as runs split where
+    /// the topic went quiet (see [`super::lines::runs`]).
+    pub runs: Vec<Vec<Vec<PlotPoint>>>,
     /// Per series: what its numbers were read from (booleans win, so the legend can say so).
     pub kinds: Vec<Kind>,
 }
@@ -73,15 +74,21 @@ pub fn decode(payload: &Bytes, format: Format) -> Option<serde_json::Value> {
 }
 
 impl Points {
-    /// Read the messages of `history` that `plan` asks for.
-    pub fn build(plan: Plan, history: &TopicHistory) -> Self {
-        let mut points = Points {
+    /// No points yet for `plan` (its topic has no kept messages).
+    pub fn new(plan: Plan) -> Self {
+        Points {
             kinds: vec![Kind::Number; plan.series.len()],
             plan,
             last_seq: None,
             rows: Vec::new(),
-            lines: Vec::new(),
-        };
+            runs: Vec::new(),
+        }
+    }
+
+    /// Read the messages of `history` that `plan` asks for.
+    #[cfg(test)]
+    pub fn build(plan: Plan, history: &TopicHistory) -> Self {
+        let mut points = Points::new(plan);
         points.update(history);
         points
     }
@@ -124,16 +131,18 @@ impl Points {
                 changed = true;
             }
         }
-        if changed || self.lines.len() != self.plan.series.len() {
-            self.lines = (0..self.plan.series.len())
+        if changed || self.runs.len() != self.plan.series.len() {
+            self.runs = (0..self.plan.series.len())
                 .map(|i| {
-                    self.rows
-                        .iter()
-                        .filter_map(|row| {
-                            let value = (*row.values.get(i)?)?;
-                            Some(PlotPoint::new(row.epoch_ms as f64 / 1000.0, value))
-                        })
-                        .collect()
+                    super::lines::runs(
+                        self.rows
+                            .iter()
+                            .filter_map(|row| {
+                                let value = (*row.values.get(i)?)?;
+                                Some(PlotPoint::new(row.epoch_ms as f64 / 1000.0, value))
+                            })
+                            .collect(),
+                    )
                 })
                 .collect();
         }
@@ -216,8 +225,8 @@ mod tests {
             values,
             [(1_000, vec![Some(12.0), Some(230.0)]), (2_000, vec![Some(15.0), None])]
         );
-        assert_eq!(points.lines[0], [PlotPoint::new(1.0, 12.0), PlotPoint::new(2.0, 15.0)]);
-        assert_eq!(points.lines[1].len(), 1);
+        assert_eq!(points.runs[0], [[PlotPoint::new(1.0, 12.0), PlotPoint::new(2.0, 15.0)]]);
+        assert_eq!(points.runs[1].concat().len(), 1);
     }
 
     #[test]

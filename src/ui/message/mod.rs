@@ -78,6 +78,18 @@ impl MessageView {
         }
     }
 
+    /// Chart a number of `topic`'s payloads (`path`, or `None` for the payload itself) on the
+    /// chart of `chart_of`.
+    pub fn add_chart_series(
+        &mut self,
+        session: &crate::model::Session,
+        chart_of: NodeId,
+        topic: NodeId,
+        path: Option<String>,
+    ) {
+        self.chart.add_series_of(session, chart_of, topic, path);
+    }
+
     /// The shown message of topic `id` (named `topic`), or the topics below it when it has
     /// none; returns a topic clicked in that comparison.
     fn message_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, id: NodeId, topic: &str) -> Option<NodeId> {

@@ -29,6 +29,8 @@ pub(super) enum RowAction {
     Subscribe(String),
     /// Unsubscribe from this filter.
     Unsubscribe(String),
+    /// Chart a number of the topic's payloads (`None`: the payload itself) with the selected topic's.
+    AddToChart(Option<String>),
 }
 
 /// How a row is drawn, besides what it shows.
@@ -41,6 +43,8 @@ pub(super) struct RowState<'a> {
     pub(super) default_sort: SortOrder,
     /// The menu's subscription items, which need the session.
     pub(super) subscription_menu: &'a dyn Fn(&mut egui::Ui) -> Option<RowAction>,
+    /// The tree, for what the row's menu needs to know (the full topic name).
+    pub(super) tree: &'a crate::model::Tree,
 }
 
 /// The words for an order, in the sort control and the branch menu.
@@ -101,7 +105,7 @@ pub(super) fn row_ui(
     node: &RowData<'_>,
     preview_text: Option<String>,
     row: Row,
-    state: &RowState,
+    state: &RowState<'_>,
     now: SystemTime,
     wake: &mut Option<std::time::Duration>,
 ) -> RowAction {
@@ -272,6 +276,7 @@ pub(super) fn row_ui(
     });
 
     // The row's menu: pinning for topics with a message, the order for branches.
+    let mut chart_path = None;
     response.context_menu(|ui| {
         let mut item = |ui: &mut egui::Ui, text: &str, picked: RowAction| {
             if ui.button(text).clicked() {
@@ -286,6 +291,9 @@ pub(super) fn row_ui(
         item(ui, "Publish to this topic…", RowAction::PublishTo);
         if node.latest.is_some() {
             item(ui, "Pin to compare", RowAction::Pin);
+        }
+        if let Some(latest) = node.latest {
+            chart_path = crate::ui::chart::add_to_chart_menu_ui(ui, &state.tree.topic(row.id), latest);
         }
         if node.retained || node.latest.is_some() {
             item(ui, "Clear retained…", RowAction::ClearRetained(false));
@@ -302,6 +310,9 @@ pub(super) fn row_ui(
             action = picked;
         }
     });
+    if let Some(path) = chart_path {
+        action = RowAction::AddToChart(path);
+    }
     if !matches!(
         action,
         RowAction::None | RowAction::Select | RowAction::Toggle | RowAction::SelectAndToggle
