@@ -44,11 +44,21 @@ impl Fixture {
     /// A window with one tab showing what a connection has seen: `messages`, in this order.
     /// No broker is behind it; for tests of what is shown, not of the network.
     pub fn harness_with_messages(&self, messages: &[Example<'_>]) -> Harness<'static, App> {
+        self.harness_speaking(messages, mqscope::mqtt::VersionChoice::Auto)
+    }
+
+    /// The same, for a tab whose connection speaks `version`.
+    pub fn harness_speaking(
+        &self,
+        messages: &[Example<'_>],
+        version: mqscope::mqtt::VersionChoice,
+    ) -> Harness<'static, App> {
         let mut session = Session::new();
         session.apply(Event::Messages(received(messages)), Instant::now());
         // A loopback port nothing listens on: whatever asks the broker is told it is not there.
         let address = format!("mqtt://127.0.0.1:{}", crate::support::free_port());
-        let settings = ConnectionSettings::new(BrokerAddress::parse(&address).expect("a valid address"));
+        let mut settings = ConnectionSettings::new(BrokerAddress::parse(&address).expect("a valid address"));
+        settings.version = version;
         let mut harness = self.harness();
         harness.state_mut().open_session(settings, session);
         harness.run_steps(2);

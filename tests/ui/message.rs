@@ -150,24 +150,8 @@ fn save_payload_writes_every_byte_even_without_a_file_dialog() {
 #[test]
 fn a_live_message_on_mqtt_3_says_its_retained_state_is_not_known() {
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    let mut session = mqscope::model::Session::new();
-    for (topic, payload, retained) in [("plant/pump", b"1", false), ("plant/valve", b"0", true)] {
-        let mut message = mqscope::model::Message::new(&payload[..]);
-        message.retain = retained;
-        session.apply(
-            mqscope::model::Event::Messages(vec![mqscope::model::Received {
-                topic: topic.to_owned(),
-                message,
-            }]),
-            std::time::Instant::now(),
-        );
-    }
-    let mut settings = mqscope::mqtt::ConnectionSettings::new(
-        mqscope::mqtt::BrokerAddress::parse("mqtt://127.0.0.1:9").expect("an address"),
-    );
-    settings.version = mqscope::mqtt::VersionChoice::V311;
-    harness.state_mut().open_session(settings, session);
+    let messages = [("plant/pump", &b"1"[..], false), ("plant/valve", &b"0"[..], true)];
+    let mut harness = fixture.harness_speaking(&messages, mqscope::mqtt::VersionChoice::V311);
     open_topic(&mut harness, "plant", "pump");
     step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
     assert!(
@@ -182,21 +166,8 @@ fn a_live_message_on_mqtt_3_says_its_retained_state_is_not_known() {
 #[test]
 fn a_live_message_on_mqtt_5_says_it_is_not_retained() {
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    let mut session = mqscope::model::Session::new();
-    let message = mqscope::model::Message::new(&b"1"[..]);
-    session.apply(
-        mqscope::model::Event::Messages(vec![mqscope::model::Received {
-            topic: "plant/pump".to_owned(),
-            message,
-        }]),
-        std::time::Instant::now(),
-    );
-    let mut settings = mqscope::mqtt::ConnectionSettings::new(
-        mqscope::mqtt::BrokerAddress::parse("mqtt://127.0.0.1:9").expect("an address"),
-    );
-    settings.version = mqscope::mqtt::VersionChoice::V5;
-    harness.state_mut().open_session(settings, session);
+    let messages = [("plant/pump", &b"1"[..], false)];
+    let mut harness = fixture.harness_speaking(&messages, mqscope::mqtt::VersionChoice::V5);
     open_topic(&mut harness, "plant", "pump");
     step_until(&mut harness, "the pump's message", |h| has_label(h, "plant/pump"));
     assert!(has_label(&harness, "no") && !has_label(&harness, "not known"));

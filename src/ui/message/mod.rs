@@ -22,6 +22,9 @@ use crate::model::NodeId;
 
 /// The height the payload keeps at least below the metadata, history and chart, in points.
 const PAYLOAD_MIN_HEIGHT: f32 = 160.0;
+/// The most of the height below the header the metadata, history and chart take until the
+/// handle below them is dragged: the payload gets the rest.
+const SECTIONS_SHARE: f32 = 0.55;
 /// The least height the metadata, history and chart get, in points, however short the panel
 /// (with the publish pane open in a short window the payload comes first).
 const MIN_SECTIONS_HEIGHT: f32 = 56.0;
@@ -116,13 +119,15 @@ impl MessageView {
         let decoded = self.cache.decoded(key, format, topic, shown.message, &session.tree);
         // The metadata, history and chart scroll when the panel is short, so the payload below
         // always keeps room; the handle below them gives either more.
+        let available = ui.available_height();
         let range = (
             MIN_SECTIONS_HEIGHT,
-            (ui.available_height() - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT),
+            (available - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT),
         );
+        let untouched = range.1.min(available * SECTIONS_SHARE).max(MIN_SECTIONS_HEIGHT);
         let area = egui::ScrollArea::vertical().id_salt("message-sections");
         let top = ui.cursor().top();
-        self.split.area(area, range).show(ui, |ui| {
+        self.split.area(area, range, untouched).show(ui, |ui| {
             header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
             if let Some(history) = history {
                 self.picks.history_ui(ui, id, history, shown.picked);

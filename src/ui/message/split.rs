@@ -13,9 +13,9 @@ pub struct SectionsSplit {
 }
 
 impl SectionsSplit {
-    /// A scroll area for the sections: as tall as the user chose, or as its content up to
-    /// `range`'s top, within `range`.
-    pub fn area(&self, area: egui::ScrollArea, (min, max): (f32, f32)) -> egui::ScrollArea {
+    /// A scroll area for the sections: as tall as the user chose within `range`, or as its
+    /// content up to `untouched`.
+    pub fn area(&self, area: egui::ScrollArea, (min, max): (f32, f32), untouched: f32) -> egui::ScrollArea {
         match self.height {
             Some(height) => {
                 let height = height.clamp(min, max);
@@ -23,7 +23,7 @@ impl SectionsSplit {
                     .min_scrolled_height(height)
                     .max_height(height)
             }
-            None => area.auto_shrink([false, true]).max_height(max),
+            None => area.auto_shrink([false, true]).max_height(untouched),
         }
     }
 
