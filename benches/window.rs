@@ -4,7 +4,7 @@
 //! Reports in one run:
 //! - load: process start until 100,000 retained topics are applied and drawn (the app's own
 //!   "caught up" log line, less how long ago it says the last one came), next to
-//!   `mosquitto_sub -t '#' -C 100000` against the same broker, three rounds each;
+//!   `mosquitto_sub -t '#' -C 100000` against the same broker, five rounds each;
 //! - CPU: the window's CPU ticks (`/proc/PID/stat`, 100 a second is one core) over 10 s idle,
 //!   and under live traffic on 40 topics at 100, 1,000 and 10,000 msg/s, with all 40 on screen
 //!   (a search for `/` opens every branch);
@@ -16,8 +16,8 @@
 //! Run with `cargo bench --bench window` (needs Xvfb and xdotool, which tests/run.sh does not
 //! install: `apt-get install xvfb xdotool`). `MQSCOPE_BIN=path` measures another build of the
 //! binary; `WINDOW_TOPICS=N` loads N topics instead of 100,000; `WINDOW_SKIP_LOAD=1` measures
-//! CPU only (for builds without the "caught up" line); `WINDOW_SKIP_FLOOD=1` leaves the floods
-//! out; `WINDOW_SHOT=file.png` saves what the
+//! CPU only (for builds without the "caught up" line); `WINDOW_SKIP_CPU=1` and `WINDOW_SKIP_FLOOD=1` leave
+//! the CPU figures or the floods out; `WINDOW_SHOT=file.png` saves what the
 //! window showed at 100 msg/s.
 
 #[path = "window/flood.rs"]
@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use support::{Broker, free_port, median};
 
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// An X server of its own for the window.
 struct Xvfb {
@@ -111,6 +111,12 @@ impl Window {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let (read_at, line) = self.lines.recv_timeout(left).expect("the window caught up in time");
+            if std::env::var_os("WINDOW_VERBOSE").is_some() {
+                println!(
+                    "  {:>6} ms  {line}",
+                    read_at.saturating_duration_since(self.started).as_millis()
+                );
+            }
             if !line.contains("caught up") {
                 continue;
             }
@@ -262,7 +268,9 @@ fn main() {
     if std::env::var_os("WINDOW_SKIP_LOAD").is_none() {
         load_rounds(&x, topics);
     }
-    cpu(&x);
+    if std::env::var_os("WINDOW_SKIP_CPU").is_none() {
+        cpu(&x);
+    }
     if std::env::var_os("WINDOW_SKIP_FLOOD").is_none() {
         flood::flood(&x);
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rumqttc::v5;
 use rumqttc::{TlsConfiguration, Transport};
 
-use super::request::{MAX_INFLIGHT, MAX_PACKET_BYTES, PublishRequest};
+use super::request::{MAX_INFLIGHT, MAX_INFLIGHT_V5, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
 use crate::model::{Qos, Subscription};
@@ -129,8 +129,9 @@ pub fn open(
             options.set_session_expiry_interval(v5.session_expiry_secs);
             options.set_receive_maximum(v5.receive_maximum);
             options.set_user_properties(v5.user_properties.clone());
-            // The broker's receive maximum (from CONNACK) limits QoS 1 and 2 in flight.
-            options.set_outgoing_inflight_upper_limit(u16::MAX);
+            // The broker's receive maximum (from CONNACK) limits QoS 1 and 2 in flight, up to
+            // a bound of our own.
+            options.set_outgoing_inflight_upper_limit(MAX_INFLIGHT_V5);
             if let Some(username) = &settings.username {
                 options.set_credentials(username.clone(), password);
             }

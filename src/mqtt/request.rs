@@ -12,6 +12,11 @@ pub const MAX_PACKET_BYTES: usize = 268_435_455;
 /// `max_inflight_messages`); MQTT 5 takes the broker's receive maximum from CONNACK.
 pub const MAX_INFLIGHT: u16 = 20;
 
+/// QoS 1 and 2 publishes in flight at most with MQTT 5, whatever receive maximum the broker
+/// allows (up to 65,535): rumqttc sets a slot aside for each when a connection opens, and
+/// 65,536 of them took tens of milliseconds to make before a connection could start.
+pub const MAX_INFLIGHT_V5: u16 = 1024;
+
 /// The id a publish is known by until its outcome is reported
 /// ([`crate::model::Event::Published`] carries it as [`PublishId::get`]).
 /// Handed out by [`crate::mqtt::Connection::publish`], never twice in one process.

@@ -8,7 +8,7 @@ use rumqttc::v5;
 
 use crate::model::{Properties, Qos};
 use crate::mqtt::reasons;
-use crate::mqtt::request::MAX_INFLIGHT;
+use crate::mqtt::request::{MAX_INFLIGHT, MAX_INFLIGHT_V5};
 
 /// What one poll of the event loop came to, for either version.
 pub enum Polled {
@@ -147,8 +147,12 @@ pub(super) fn v5(event: v5::Event) -> Polled {
             let properties = ack.properties.as_ref();
             Polled::ConnAck {
                 max_packet_size: properties.and_then(|p| p.max_packet_size),
-                // Without a receive maximum the broker takes 65,535 (MQTT 5, 3.2.2.3.3).
-                inflight_limit: properties.and_then(|p| p.receive_max).unwrap_or(u16::MAX),
+                // Without a receive maximum the broker takes 65,535 (MQTT 5, 3.2.2.3.3); more
+                // than our own bound are never sent at once.
+                inflight_limit: properties
+                    .and_then(|p| p.receive_max)
+                    .unwrap_or(u16::MAX)
+                    .min(MAX_INFLIGHT_V5),
             }
         }
         v5::Event::Incoming(Packet::SubAck(ack)) => {
