@@ -8,10 +8,11 @@ use crate::payload::TokenKind;
 pub const TREE_ROW_HEIGHT: f32 = 22.0;
 /// Indentation per tree level, in points.
 pub const TREE_INDENT: f32 = 16.0;
-/// How long a topic's row flashes after its value changed, in seconds.
+/// How long a topic's row flashes after news (a new value after a quiet spell), in seconds.
 pub const HIGHLIGHT_SECS: f32 = 1.0;
-/// How long after its latest message a topic that keeps publishing shows the activity dot.
-pub const ACTIVE_SECS: f32 = 3.0;
+/// How long after its latest message a topic that keeps publishing shows the activity dot: as
+/// long as its messages are too close together to be news.
+pub const ACTIVE_SECS: f32 = crate::model::tree::BUSY_WITHIN.as_secs_f32();
 /// How often, at most, the window is drawn again for live traffic and fading highlights: often
 /// enough that every change shows within about 100 ms, seldom enough to cost little CPU.
 pub const LIVE_FRAME: std::time::Duration = std::time::Duration::from_millis(90);

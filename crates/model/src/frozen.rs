@@ -25,6 +25,8 @@ pub struct RowData<'a> {
     pub retained: bool,
     /// Whether the latest message brought a new value.
     pub value_changed: bool,
+    /// Whether the latest message is news (a new value after a quiet spell).
+    pub news: bool,
     /// The latest message on this topic.
     pub latest: Option<&'a Message>,
 }
@@ -40,6 +42,7 @@ impl<'a> RowData<'a> {
             subtree_topics: node.subtree_topics(),
             retained: node.is_retained(),
             value_changed: node.value_changed(),
+            news: node.is_news(),
             latest: node.latest(),
         }
     }
@@ -55,6 +58,7 @@ struct Snapshot {
     subtree_topics: u32,
     retained: bool,
     value_changed: bool,
+    news: bool,
     latest: Option<Message>,
 }
 
@@ -68,6 +72,7 @@ impl Snapshot {
             subtree_topics: node.subtree_topics(),
             retained: node.is_retained(),
             value_changed: node.value_changed(),
+            news: node.is_news(),
             latest: node.latest().cloned(),
         }
     }
@@ -81,6 +86,7 @@ impl Snapshot {
             subtree_topics: self.subtree_topics,
             retained: self.retained,
             value_changed: self.value_changed,
+            news: self.news,
             latest: self.latest.as_ref(),
         }
     }

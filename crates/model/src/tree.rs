@@ -10,6 +10,9 @@ mod remove;
 use super::message::Message;
 pub use crate::natural::natural_cmp;
 
+/// A topic whose messages come closer together than this is busy: its new values are not news.
+pub const BUSY_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Index of a node in its [`Tree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(u32);
@@ -71,6 +74,8 @@ pub struct Node {
     retained: bool,
     /// Whether the latest message's payload differs from the one before it (or is the first).
     changed: bool,
+    /// Whether the latest message is news: a new value after a quiet spell (see [`Node::is_news`]).
+    news: bool,
     /// A node whose topic was removed: unreachable, its slot unused.
     removed: bool,
 }
@@ -89,6 +94,7 @@ impl Node {
             latest: None,
             retained: false,
             changed: false,
+            news: false,
             removed: false,
         }
     }
@@ -149,6 +155,13 @@ impl Node {
     /// (the first message always does). A repeated payload does not.
     pub fn value_changed(&self) -> bool {
         self.changed
+    }
+
+    /// Whether the latest message is news: a new value that came after [`BUSY_WITHIN`] or more
+    /// without a message (or the first). The changes of a topic that keeps publishing are not;
+    /// marking each of them would mark it all the time.
+    pub fn is_news(&self) -> bool {
+        self.news
     }
 
     /// Whether the broker holds a retained message for this topic, as far as seen.
@@ -316,6 +329,13 @@ impl Tree {
         }
         let retained_delta = i64::from(node.retained) - i64::from(was_retained);
         node.changed = node.latest.as_ref().is_none_or(|old| old.payload != message.payload);
+        let after_quiet = node.latest.as_ref().is_none_or(|old| {
+            message
+                .received_at
+                .duration_since(old.received_at)
+                .is_ok_and(|gap| gap >= BUSY_WITHIN)
+        });
+        node.news = node.changed && after_quiet;
         node.latest = Some(message);
         let mut current = id;
         loop {

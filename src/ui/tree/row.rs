@@ -128,8 +128,9 @@ pub(super) fn row_ui(
         let age = now
             .duration_since(latest.received_at)
             .map_or(f32::INFINITY, |age| age.as_secs_f32());
-        // A new value flashes, and fades in a few steps; a repeated payload does not.
-        if node.value_changed && age < theme::HIGHLIGHT_SECS {
+        // News flashes, and fades in a few steps: a new value after a quiet spell. A repeated
+        // payload does not, nor a busy topic's every change (its activity dot says it is busy).
+        if node.news && age < theme::HIGHLIGHT_SECS {
             painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
             soonest(wake, theme::LIVE_FRAME);
         }

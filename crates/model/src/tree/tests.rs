@@ -162,3 +162,27 @@ fn a_new_value_is_told_apart_from_a_repeated_one() {
     tree.insert("plug/power", Message::new(&b"13.0"[..]));
     assert!(tree.get(id).is_some_and(Node::value_changed));
 }
+
+#[test]
+fn a_new_value_is_news_only_after_a_quiet_spell() {
+    use std::time::{Duration, UNIX_EPOCH};
+    let at = |secs: f64| {
+        let mut message = Message::new(format!("{secs}").into_bytes());
+        message.received_at = UNIX_EPOCH + Duration::from_secs_f64(1_000.0 + secs);
+        message
+    };
+    let mut tree = Tree::new();
+    tree.insert("room/temp", at(0.0));
+    let id = tree.find("room/temp").expect("topic exists");
+    let news = |tree: &Tree| tree.get(id).is_some_and(Node::is_news);
+    assert!(news(&tree), "the first value is news");
+    tree.insert("room/temp", at(0.4));
+    assert!(
+        !news(&tree) && tree.get(id).is_some_and(Node::value_changed),
+        "changed, but busy"
+    );
+    tree.insert("room/temp", at(0.8));
+    assert!(!news(&tree));
+    tree.insert("room/temp", at(0.8 + BUSY_WITHIN.as_secs_f64()));
+    assert!(news(&tree), "a new value after a quiet spell");
+}
