@@ -22,9 +22,11 @@ use crate::model::NodeId;
 
 /// The height the payload keeps at least below the metadata, history and chart, in points.
 const PAYLOAD_MIN_HEIGHT: f32 = 160.0;
-/// The most of the height below the header the metadata, history and chart take until the
-/// handle below them is dragged: the payload gets the rest.
+/// The share of the height below the header the metadata, history and chart keep at least
+/// until the handle below them is dragged, however long the payload.
 const SECTIONS_SHARE: f32 = 0.55;
+/// The height of the payload's toolbar, notes and frame, in points.
+const PAYLOAD_CHROME_HEIGHT: f32 = 90.0;
 /// The least height the metadata, history and chart get, in points, however short the panel
 /// (with the publish pane open in a short window the payload comes first).
 const MIN_SECTIONS_HEIGHT: f32 = 56.0;
@@ -124,7 +126,22 @@ impl MessageView {
             MIN_SECTIONS_HEIGHT,
             (available - PAYLOAD_MIN_HEIGHT).max(MIN_SECTIONS_HEIGHT),
         );
-        let untouched = range.1.min(available * SECTIONS_SHARE).max(MIN_SECTIONS_HEIGHT);
+        // Until the handle is dragged the payload gets what it needs, up to 45 % of the height:
+        // a short one leaves the rest to the history and chart.
+        let lines = if decoded.format().every_byte() {
+            crate::payload::hex::line_count(shown.message.payload.len())
+        } else {
+            self.cache
+                .rendering(key, &decoded)
+                .rendered
+                .as_ref()
+                .map_or(1, |r| r.line_count())
+        };
+        let row = ui.text_style_height(&egui::TextStyle::Monospace);
+        let payload_needs = (lines as f32 * row + PAYLOAD_CHROME_HEIGHT)
+            .min(available * (1.0 - SECTIONS_SHARE))
+            .max(PAYLOAD_MIN_HEIGHT);
+        let untouched = (available - payload_needs).min(range.1).max(MIN_SECTIONS_HEIGHT);
         let area = egui::ScrollArea::vertical().id_salt("message-sections");
         let top = ui.cursor().top();
         self.split.area(area, range, untouched).show(ui, |ui| {
