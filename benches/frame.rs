@@ -1,6 +1,8 @@
-//! Frame time of the real window code, headless (egui_kittest, 1280×800),
-//! with 100,000 topics: idle, and with 10,000 messages a second arriving; each also with the
-//! frame's shapes tessellated into meshes, as a renderer needs them.
+//! Frame time of the real window code, headless (egui_kittest, 1280×800), with 100,000 and
+//! 1,000,000 topics: idle, with 10,000 messages a second arriving, and loading (a frame that
+//! applies a burst of 20,000 messages, as while a backlog is caught up with); each also with
+//! the frame's shapes tessellated into meshes, as a renderer needs them. Painting itself
+//! (software GL) is measured by the window benchmark, from outside.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -13,9 +15,10 @@ use mqscope::App;
 use mqscope::model::{Event, Message, Received, Session};
 use mqscope::mqtt::{BrokerAddress, ConnectionSettings};
 
-fn fleet() -> Vec<Received> {
-    let mut messages = Vec::with_capacity(100_000);
-    for device in 0..10_000 {
+/// `devices` devices of 9 metrics each and as many flat topics: 100,000 topics for 10,000.
+fn fleet(devices: usize) -> Vec<Received> {
+    let mut messages = Vec::with_capacity(devices * 10);
+    for device in 0..devices {
         for metric in [
             "temperature",
             "humidity",
@@ -33,7 +36,7 @@ fn fleet() -> Vec<Received> {
             });
         }
     }
-    for i in 0..10_000 {
+    for i in 0..devices {
         messages.push(Received {
             topic: format!("flat/{i}"),
             message: Message::new(Bytes::from_static(b"1")),
@@ -42,9 +45,9 @@ fn fleet() -> Vec<Received> {
     messages
 }
 
-fn harness(runtime: &tokio::runtime::Runtime) -> Harness<'static, App> {
+fn harness(runtime: &tokio::runtime::Runtime, devices: usize) -> Harness<'static, App> {
     let mut session = Session::new();
-    session.apply(Event::Messages(fleet()), Instant::now());
+    session.apply(Event::Messages(fleet(devices)), Instant::now());
     let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
     let mut app = App::with_store(
         runtime.handle().clone(),
@@ -83,35 +86,59 @@ fn frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");
     group.sample_size(50);
 
-    let mut idle = harness(&runtime);
+    let mut idle = harness(&runtime, 10_000);
     group.bench_function("100k topics, idle", |b| b.iter(|| idle.step()));
     // The same frame with what a renderer needs first: its shapes tessellated into meshes.
     group.bench_function("100k topics, idle, tessellated", |b| b.iter(|| tessellated(&mut idle)));
+    drop(idle);
 
     // 10,000 msg/s at 60 frames a second: about 167 messages a frame on existing topics.
-    let mut busy = harness(&runtime);
+    let mut busy = harness(&runtime, 10_000);
     let mut device = 0usize;
     group.bench_function("100k topics, 10k msg/s arriving", |b| {
         b.iter(|| {
-            arrive(&mut busy, &mut device);
+            arrive(&mut busy, &mut device, 10_000, 167);
             busy.step();
         });
     });
     group.bench_function("100k topics, 10k msg/s arriving, tessellated", |b| {
         b.iter(|| {
-            arrive(&mut busy, &mut device);
+            arrive(&mut busy, &mut device, 10_000, 167);
             tessellated(&mut busy)
+        });
+    });
+    group.bench_function("100k topics, loading, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut busy, &mut device, 10_000, 20_000);
+            tessellated(&mut busy)
+        });
+    });
+    drop(busy);
+
+    let mut million = harness(&runtime, 100_000);
+    group.bench_function("1M topics, idle, tessellated", |b| b.iter(|| tessellated(&mut million)));
+    group.bench_function("1M topics, 10k msg/s arriving, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut million, &mut device, 100_000, 167);
+            tessellated(&mut million)
+        });
+    });
+    group.bench_function("1M topics, loading, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut million, &mut device, 100_000, 20_000);
+            tessellated(&mut million)
         });
     });
     group.finish();
 }
 
-/// A frame's worth of 10,000 msg/s: 167 messages on existing topics, applied to the tab.
-fn arrive(harness: &mut Harness<'static, App>, device: &mut usize) {
+/// `count` messages on existing topics of the first `devices` devices, applied to the tab: 167
+/// is a frame's worth of 10,000 msg/s, 20,000 a frame of catching up.
+fn arrive(harness: &mut Harness<'static, App>, device: &mut usize, devices: usize, count: usize) {
     let payload = Bytes::from_static(b"{\"value\":22.5,\"unit\":\"x\"}");
-    let batch: Vec<Received> = (0..167)
+    let batch: Vec<Received> = (0..count)
         .map(|_| {
-            *device = (*device + 1) % 10_000;
+            *device = (*device + 1) % devices;
             Received {
                 topic: format!("fleet/device{device}/temperature"),
                 message: Message::new(payload.clone()),
