@@ -86,13 +86,13 @@ pub fn header_ui(
 /// properties. `v5`: the connection speaks MQTT 5 (its subscriptions keep the retain flag as
 /// published, so a clear flag means not retained).
 pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64, v5: bool) {
+    // Two short facts a row: QoS and retained, received, size and count.
     egui::Grid::new("message-metadata")
-        .num_columns(2)
+        .num_columns(4)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             ui.weak("QoS");
             ui.label(message.qos.to_string());
-            ui.end_row();
             ui.weak("Retained");
             if message.retain {
                 ui.label("yes");
@@ -111,19 +111,23 @@ pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64, v5: bool
             ui.end_row();
             ui.weak("Size");
             let size = message.size_bytes();
-            ui.label(if size < 1024 {
-                format!("{size} bytes")
+            if size < 1024 {
+                ui.label(format!("{size} bytes"));
             } else {
-                format!("{} ({size} bytes)", human_bytes(size as u64))
-            });
-            ui.end_row();
+                ui.label(human_bytes(size as u64))
+                    .on_hover_text(format!("{} bytes", payload::text::group_digits(size as u64)));
+            }
             ui.weak("Messages");
             ui.label(payload::text::group_digits(messages));
             ui.end_row();
-            if let Some(properties) = &message.properties {
-                properties_rows(ui, properties);
-            }
         });
+    if let Some(properties) = &message.properties {
+        // Long values: a grid of their own, as wide as the panel.
+        egui::Grid::new("message-properties")
+            .num_columns(2)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| properties_rows(ui, properties));
+    }
 }
 
 /// The MQTT 5 properties of a message, one row each (user properties in the order sent).
