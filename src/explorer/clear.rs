@@ -13,7 +13,7 @@ use bytes::Bytes;
 use eframe::egui;
 
 use crate::model::{PublishOutcome, Qos, Session};
-use crate::mqtt::{Connection, ConnectionSettings, PublishRequest, retained};
+use crate::mqtt::{Connection, ConnectionSettings, MqttVersion, PublishRequest, retained};
 use crate::ui::text::plural;
 
 /// Deletions in flight at most (the broker acknowledges each).
@@ -60,12 +60,14 @@ pub struct ClearJob {
     sent: Vec<usize>,
     failures: Vec<String>,
     cancelled: bool,
+    /// The MQTT version the broker is asked in: the one the connection settled on.
+    version: MqttVersion,
 }
 
 impl ClearJob {
     /// Clear the retained message of the topic `id`, or (`recursive`) of every topic at and
-    /// below it: the first [`Self::pump`] asks the broker what it retains there.
-    pub fn new(session: &Session, id: crate::model::NodeId, recursive: bool) -> Self {
+    /// below it: the first [`Self::pump`] asks the broker what it retains there, in `version`.
+    pub fn new(session: &Session, id: crate::model::NodeId, recursive: bool, version: MqttVersion) -> Self {
         let scope = session.tree.topic(id);
         Self {
             scope,
@@ -78,6 +80,7 @@ impl ClearJob {
             sent: Vec::new(),
             failures: Vec::new(),
             cancelled: false,
+            version,
         }
     }
 
@@ -142,7 +145,7 @@ impl ClearJob {
         match &self.phase {
             Phase::Confirm | Phase::Done { .. } => Vec::new(),
             Phase::Asking(None) => {
-                self.phase = Phase::Asking(Some(ask(settings, self.filter(), runtime, ctx)));
+                self.phase = Phase::Asking(Some(ask(settings, self.version, self.filter(), runtime, ctx)));
                 Vec::new()
             }
             Phase::Asking(Some(rx)) => {
@@ -246,7 +249,7 @@ impl ClearJob {
         }
         let all_sent = self.cancelled || self.next >= self.topics.len();
         if all_sent && self.outstanding.is_empty() {
-            self.phase = Phase::Checking(ask(settings, self.filter(), runtime, ctx));
+            self.phase = Phase::Checking(ask(settings, self.version, self.filter(), runtime, ctx));
         }
     }
 
@@ -319,9 +322,16 @@ impl ClearJob {
 }
 
 /// Ask the broker, on a connection of its own, which topics matching `filter` it retains.
-fn ask(settings: &ConnectionSettings, filter: String, runtime: &tokio::runtime::Handle, ctx: &egui::Context) -> Answer {
+fn ask(
+    settings: &ConnectionSettings,
+    version: MqttVersion,
+    filter: String,
+    runtime: &tokio::runtime::Handle,
+    ctx: &egui::Context,
+) -> Answer {
     let (tx, rx) = mpsc::channel();
-    let settings = settings.clone();
+    let mut settings = settings.clone();
+    settings.version = version.into();
     let ctx = ctx.clone();
     runtime.spawn(async move {
         let result = retained::retained_topics(&settings, &[filter], CHECK_LIMIT).await;

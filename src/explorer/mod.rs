@@ -148,12 +148,8 @@ impl Explorer {
         if let Some(wait) = self.publish.next_tick(now) {
             ctx.request_repaint_after(wait);
         }
-        let version = self.version();
         if let Some(job) = &mut self.clear {
-            // The broker's check speaks the version this connection settled on.
-            let mut settings = self.settings.clone();
-            settings.version = version.into();
-            let gone = job.pump(&self.session, self.connection.as_ref(), &settings, runtime, ctx);
+            let gone = job.pump(&self.session, self.connection.as_ref(), &self.settings, runtime, ctx);
             if !gone.is_empty() {
                 // Only what the broker confirmed gone leaves the tree.
                 let tree = &self.session.tree;
@@ -193,7 +189,7 @@ impl Explorer {
             TabCommand::Unpin(topic) => self.pins.unpin(&topic),
             TabCommand::ClearPins => self.pins.clear(),
             TabCommand::ClearRetained { id, recursive } => {
-                self.clear = Some(ClearJob::new(&self.session, id, recursive));
+                self.clear = Some(ClearJob::new(&self.session, id, recursive, self.version()));
             }
             TabCommand::LoadIntoPublish { id, seq } | TabCommand::SaveToLibrary { id, seq } => {
                 let save = matches!(command, TabCommand::SaveToLibrary { .. });

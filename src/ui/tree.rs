@@ -347,15 +347,12 @@ impl TreeView {
                 let preview = self
                     .previews
                     .get(tree, row.id, data.own_messages, data.latest, PREVIEW_CHARS);
-                let subscriptions = |ui: &mut egui::Ui| {
-                    subscribe::subscription_menu_ui(ui, &tree.topic(row.id), session.subscriptions())
-                };
                 let state = RowState {
                     selected: self.selected == Some(row.id),
                     expanded: self.outline.is_expanded(row.id),
                     own_sort: self.outline.own_sort(row.id),
                     default_sort: self.outline.default_sort(),
-                    subscription_menu: &subscriptions,
+                    subscriptions: session.subscriptions(),
                     tree,
                 };
                 match row_ui(ui, &data, preview, *row, &state, now, &mut wake) {

@@ -136,18 +136,7 @@ fn the_chart_is_exported_to_csv_even_without_a_file_dialog() {
         has_label(h, "Remove ENERGY.Voltage")
     });
 
-    harness.get_by_label("Export CSV…").click();
-    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
-    let target = fixture.config.path().join("meter.csv");
-    harness
-        .get_by_label("File path")
-        .type_text(&target.display().to_string());
-    harness.step();
-    harness.get_by_label("OK").click();
-    step_until(&mut harness, "the word that it was exported", |h| {
-        has_label_containing(h, "Exported 2 rows to")
-    });
-    let text = std::fs::read_to_string(&target).expect("exported file");
+    let text = export_csv(&mut harness, &fixture, "meter.csv", "Exported 2 rows to");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.first(),
@@ -356,18 +345,7 @@ fn a_chart_of_two_topics_exports_a_column_per_series() {
     harness.get_by_label("temperature  (18.5)").click();
     step_until(&mut harness, "both rooms", |h| has_label(h, "Chart: 6 points"));
 
-    harness.get_by_label("Export CSV…").click();
-    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
-    let target = fixture.config.path().join("rooms.csv");
-    harness
-        .get_by_label("File path")
-        .type_text(&target.display().to_string());
-    harness.step();
-    harness.get_by_label("OK").click();
-    step_until(&mut harness, "the word that it was exported", |h| {
-        has_label_containing(h, "Exported 6 rows to")
-    });
-    let text = std::fs::read_to_string(&target).expect("exported file");
+    let text = export_csv(&mut harness, &fixture, "rooms.csv", "Exported 6 rows to");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.first(),
@@ -424,4 +402,21 @@ fn legend_entries_move_to_the_next_row_whole_when_the_row_is_full() {
         .collect();
     assert!((rows[0] - rows[1]).abs() < 4.0 && rows[2] > rows[1] + 10.0, "{rows:?}");
     assert_eq!(legend_value(&harness, "uptime").as_deref(), Some("20963"));
+}
+
+/// Export the chart as CSV to `file` in the fixture's directory, through the typed path, and
+/// read it back once the window says `said` ("Exported 2 rows to").
+fn export_csv(harness: &mut Harness<'_, App>, fixture: &Fixture, file: &str, said: &str) -> String {
+    harness.get_by_label("Export CSV…").click();
+    step_until(harness, "the path prompt", |h| has_label(h, "File path"));
+    let target = fixture.config.path().join(file);
+    harness
+        .get_by_label("File path")
+        .type_text(&target.display().to_string());
+    harness.step();
+    harness.get_by_label("OK").click();
+    step_until(harness, "the word that it was exported", |h| {
+        has_label_containing(h, said)
+    });
+    std::fs::read_to_string(&target).expect("exported file")
 }

@@ -264,13 +264,19 @@ fn wheel(harness: &mut egui_kittest::Harness<'_, mqscope::App>, at: egui::Pos2, 
     harness.run_steps(10);
 }
 
-#[test]
-fn in_a_short_window_the_whole_form_scrolls_with_connect_at_its_end() {
-    let fixture = Fixture::new();
+/// The connection manager in a 900×600 window, and that size.
+fn short_window(fixture: &Fixture) -> (egui_kittest::Harness<'static, mqscope::App>, egui::Vec2) {
     let mut harness = fixture.harness();
     let window = egui::vec2(900.0, 600.0);
     harness.set_size(window);
     harness.run_steps(3);
+    (harness, window)
+}
+
+#[test]
+fn in_a_short_window_the_whole_form_scrolls_with_connect_at_its_end() {
+    let fixture = Fixture::new();
+    let (mut harness, window) = short_window(&fixture);
     let rect = |h: &egui_kittest::Harness<'_, mqscope::App>, label: &str| {
         h.query_all_by_label(label)
             .next()
@@ -317,10 +323,7 @@ fn in_a_short_window_the_whole_form_scrolls_with_connect_at_its_end() {
 #[test]
 fn in_a_short_window_why_connect_failed_is_scrolled_into_view() {
     let fixture = Fixture::new();
-    let mut harness = fixture.harness();
-    let window = egui::vec2(900.0, 600.0);
-    harness.set_size(window);
-    harness.run_steps(3);
+    let (mut harness, window) = short_window(&fixture);
     replace_text(&mut harness, "Broker", "localhost:99999");
     let at = harness.get_by_label("Name").rect().center();
     wheel(&mut harness, at, 20.0);

@@ -183,19 +183,20 @@ fn epoch_ms(time: SystemTime) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// A message of `payload` received `at_ms` after the epoch, for the chart's tests.
+#[cfg(test)]
+pub(super) fn message(payload: &str, at_ms: u64) -> crate::model::Message {
+    let mut message = crate::model::Message::new(payload.as_bytes().to_vec());
+    message.received_at = UNIX_EPOCH + std::time::Duration::from_millis(at_ms);
+    message
+}
+
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     use super::*;
     use crate::model::Message;
     use crate::model::history::History;
-
-    fn message(payload: &str, at_ms: u64) -> Message {
-        let mut message = Message::new(payload.as_bytes().to_vec());
-        message.received_at = UNIX_EPOCH + Duration::from_millis(at_ms);
-        message
-    }
 
     fn topic() -> NodeId {
         NodeId::from_index(7)

@@ -179,18 +179,11 @@ fn plans(wanted: &Wanted<'_>) -> (Vec<Plan>, Vec<(usize, usize)>) {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
-    use crate::model::Message;
     use crate::model::history::History;
     use crate::ui::chart::choice::{Choice, Other};
-
-    fn message(payload: &str, at_ms: u64) -> Message {
-        let mut message = Message::new(payload.as_bytes().to_vec());
-        message.received_at = UNIX_EPOCH + Duration::from_millis(at_ms);
-        message
-    }
+    use crate::ui::chart::points::message;
 
     fn rooms() -> (History, NodeId, NodeId) {
         let (room1, room2) = (NodeId::from_index(1), NodeId::from_index(2));

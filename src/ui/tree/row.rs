@@ -41,8 +41,8 @@ pub(super) struct RowState<'a> {
     pub(super) own_sort: Option<SortOrder>,
     /// The top level's order, which branches without their own follow.
     pub(super) default_sort: SortOrder,
-    /// The menu's subscription items, which need the session.
-    pub(super) subscription_menu: &'a dyn Fn(&mut egui::Ui) -> Option<RowAction>,
+    /// The broker's answers to the subscriptions, for the menu's subscription items.
+    pub(super) subscriptions: &'a [crate::model::SubscriptionOutcome],
     /// The tree, for what the row's menu needs to know (the full topic name).
     pub(super) tree: &'a crate::model::Tree,
 }
@@ -307,7 +307,8 @@ pub(super) fn row_ui(
             }
         }
         ui.separator();
-        if let Some(picked) = (state.subscription_menu)(ui) {
+        if let Some(picked) = super::subscribe::subscription_menu_ui(ui, &state.tree.topic(row.id), state.subscriptions)
+        {
             action = picked;
         }
     });
