@@ -1,8 +1,10 @@
 //! Frame time of the real window code, headless (egui_kittest, 1280×800), with 100,000 and
 //! 1,000,000 topics: idle, with 10,000 messages a second arriving, and loading (a frame that
 //! applies a burst of 20,000 messages, as while a backlog is caught up with); each also with
-//! the frame's shapes tessellated into meshes, as a renderer needs them. Painting itself
-//! (software GL) is measured by the window benchmark, from outside.
+//! the frame's shapes tessellated into meshes, as a renderer needs them. Built with the `paint`
+//! feature (`cargo bench --features paint --bench frame`), each case is also painted by egui's
+//! wgpu renderer on the machine's adapter (Mesa's lavapipe, a CPU rasterizer, where there is no
+//! GPU) and read back, as a window's frame is painted and shown.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -46,6 +48,14 @@ fn fleet(devices: usize) -> Vec<Received> {
 }
 
 fn harness(runtime: &tokio::runtime::Runtime, devices: usize) -> Harness<'static, App> {
+    harness_with(runtime, devices, Harness::builder())
+}
+
+fn harness_with(
+    runtime: &tokio::runtime::Runtime,
+    devices: usize,
+    builder: egui_kittest::HarnessBuilder<App>,
+) -> Harness<'static, App> {
     let mut session = Session::new();
     session.apply(Event::Messages(fleet(devices)), Instant::now());
     let settings = ConnectionSettings::new(BrokerAddress::parse("localhost").expect("valid"));
@@ -55,7 +65,7 @@ fn harness(runtime: &tokio::runtime::Runtime, devices: usize) -> Harness<'static
         mqscope::profiles::secrets::Keyring::unavailable("not used in benchmarks"),
     );
     app.open_session(settings, session);
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(
+    let mut harness = builder.with_size(egui::vec2(1280.0, 800.0)).build_ui_state(
         |ui, app: &mut App| {
             let ctx = ui.ctx().clone();
             app.logic(&ctx);
@@ -130,6 +140,74 @@ fn frame(c: &mut Criterion) {
         });
     });
     group.finish();
+    #[cfg(feature = "paint")]
+    painted(c, &runtime);
+}
+
+/// The same frames painted: tessellated, drawn by egui's wgpu renderer into a 1280×800 texture
+/// and read back (`Harness::render`), the whole of what a frame costs before it is shown.
+#[cfg(feature = "paint")]
+fn painted(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
+    // The renderer panics when the machine has no adapter at all; say so and measure the rest.
+    // A window's options (egui's own filtering and dithering), not the test snapshots' ones
+    // (filtering by hand in the shader, many times dearer on a CPU rasterizer).
+    let options = egui_wgpu::RendererOptions {
+        msaa_samples: 1,
+        ..Default::default()
+    };
+    let renderer = std::panic::catch_unwind(|| egui_kittest::wgpu::WgpuTestRenderer::with_render_options(options));
+    let Ok(renderer) = renderer else {
+        eprintln!(
+            "frame: no wgpu adapter on this machine, frames not painted \
+             (Mesa's lavapipe comes with the mesa-vulkan-drivers package)"
+        );
+        return;
+    };
+    let mut renderer = Some(renderer);
+    let mut make = |devices| {
+        let builder = Harness::builder();
+        let builder = match renderer.take() {
+            Some(renderer) => builder.renderer(renderer),
+            None => builder.with_render_options(options).wgpu(),
+        };
+        harness_with(runtime, devices, builder)
+    };
+    // A painted frame takes a few hundred milliseconds on a CPU rasterizer: ten samples of
+    // one frame each.
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(10);
+    group.sampling_mode(criterion::SamplingMode::Flat);
+    group.measurement_time(std::time::Duration::from_secs(8));
+    let mut device = 0usize;
+    for (name, devices) in [("100k", 10_000), ("1M", 100_000)] {
+        let mut harness = make(devices);
+        group.bench_function(format!("{name} topics, idle, painted"), |b| {
+            b.iter(|| painted_frame(&mut harness))
+        });
+        group.bench_function(format!("{name} topics, 10k msg/s arriving, painted"), |b| {
+            b.iter(|| {
+                arrive(&mut harness, &mut device, devices, 167);
+                painted_frame(&mut harness)
+            })
+        });
+        group.bench_function(format!("{name} topics, loading, painted"), |b| {
+            b.iter(|| {
+                arrive(&mut harness, &mut device, devices, 20_000);
+                painted_frame(&mut harness)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One frame (logic and ui), tessellated, painted and read back.
+#[cfg(feature = "paint")]
+fn painted_frame(harness: &mut Harness<'static, App>) -> usize {
+    harness.step();
+    match harness.render() {
+        Ok(image) => black_box(image.width() as usize),
+        Err(error) => panic!("the frame could not be painted: {error}"),
+    }
 }
 
 /// `count` messages on existing topics of the first `devices` devices, applied to the tab: 167
