@@ -2,6 +2,7 @@
 //! connection manager and the floating windows. `logic` drains every tab within one time
 //! budget; `ui` draws the toolbar, the tab strip and the tab shown.
 
+mod pace;
 mod saver;
 mod tabs;
 mod toolbar;
@@ -208,6 +209,13 @@ impl App {
             }
         }
         self.backlog = backlog;
+        let now = Instant::now();
+        let rate = self
+            .explorers
+            .iter_mut()
+            .map(|e| e.session.messages_per_second(now))
+            .sum();
+        pace::Pace::of(ctx).follow(rate);
     }
 
     /// The saved messages and history kept under `key`; a profile with none yet starts from
@@ -350,9 +358,12 @@ impl EarlyConnection {
     pub fn start(runtime: &tokio::runtime::Handle, settings: ConnectionSettings) -> Self {
         let window: Arc<OnceLock<egui::Context>> = Arc::default();
         let wake = Arc::clone(&window);
+        let pace: Arc<OnceLock<pace::Pace>> = Arc::default();
+        let pace_of_window = Arc::clone(&pace);
         let waker: Waker = Arc::new(move || {
             if let Some(ctx) = wake.get() {
-                ctx.request_repaint_after(theme::LIVE_FRAME);
+                let pace = pace_of_window.get_or_init(|| pace::Pace::of(ctx));
+                ctx.request_repaint_after(pace.frame());
             }
         });
         let connection = Connection::spawn(runtime, settings.clone(), waker);
@@ -368,8 +379,10 @@ impl EarlyConnection {
 fn waker(ctx: &egui::Context) -> Waker {
     let ctx = ctx.clone();
     // New messages are drawn within a live frame: often enough to see every change at once,
-    // seldom enough that a busy broker does not keep the window drawing at full rate.
-    std::sync::Arc::new(move || ctx.request_repaint_after(theme::LIVE_FRAME))
+    // seldom enough that a busy broker does not keep the window drawing at full rate; during a
+    // flood a few times a second.
+    let pace = pace::Pace::of(&ctx);
+    std::sync::Arc::new(move || ctx.request_repaint_after(pace.frame()))
 }
 
 impl eframe::App for App {
