@@ -331,3 +331,90 @@ fn a_flood_the_window_does_not_take_waits_at_the_broker_and_the_connection_lives
     assert_eq!(watch.session.tree.message_count(), count as u64);
     watch.disconnect();
 }
+
+/// The keep-alive of the fault tests: rumqttc's shortest.
+const SHORT_KEEP_ALIVE: Duration = Duration::from_secs(5);
+
+#[test]
+fn a_link_that_stops_answering_is_noticed_within_one_and_a_half_keep_alives_and_recovered() {
+    let broker = Broker::start();
+    broker.mosquitto_pub("site/pump", b"on", true);
+    let link = support::faults::FaultyLink::to(broker.port());
+    let mut settings = support::settings_for_port(link.port());
+    settings.keep_alive_secs = SHORT_KEEP_ALIVE.as_secs() as u16;
+    settings.subscriptions = vec![Subscription::new("site/#")];
+    let mut watch = Watch::connect(settings);
+    watch.until("the retained topic", WAIT, |s| s.tree.topic_count() == 1);
+
+    // The link goes silent: both sockets stay open, nothing passes.
+    let stalled = std::time::Instant::now();
+    link.stall();
+    let noticed_by = SHORT_KEEP_ALIVE * 3 / 2 + Duration::from_millis(500);
+    watch.until("the silence to be noticed", noticed_by, |s| {
+        Watch::reason_contains(s, "stopped answering")
+    });
+    assert!(matches!(watch.session.state(), ConnectionState::Reconnecting { .. }));
+    assert!(stalled.elapsed() <= noticed_by);
+    assert_eq!(watch.session.tree.topic_count(), 1, "the tree is kept while away");
+
+    link.resume();
+    watch.until("the reconnection", Duration::from_secs(40), |s| {
+        s.state().is_connected()
+    });
+    let deadline = std::time::Instant::now() + WAIT;
+    while watch.session.tree.find("site/valve").is_none() {
+        broker.mosquitto_pub("site/valve", b"open", false);
+        watch.until("the next publish", Duration::from_millis(500), |_| true);
+        assert!(std::time::Instant::now() < deadline, "no message after reconnecting");
+    }
+    watch.disconnect();
+}
+
+#[test]
+fn packets_split_into_single_bytes_and_a_cut_mid_packet_lose_nothing() {
+    let broker = Broker::start();
+    let big: Vec<u8> = (0..256 * 1024).map(|i| (i * 7 % 251) as u8).collect();
+    broker.mosquitto_pub("site/small", b"1", true);
+    broker.mosquitto_pub("site/firmware", &big, true);
+    let link = support::faults::FaultyLink::to(broker.port());
+    link.one_byte_at_a_time(true);
+    let mut settings = support::settings_for_port(link.port());
+    settings.subscriptions = vec![Subscription::new("site/#")];
+    let mut watch = Watch::connect(settings);
+    watch.until(
+        "both retained topics, one byte at a time",
+        Duration::from_secs(60),
+        |s| s.tree.topic_count() == 2,
+    );
+    assert_eq!(payload_of(&watch, "site/firmware").as_deref(), Some(&big[..]));
+
+    // Cut the link when part of a large message has passed, one byte at a time.
+    let before = link.bytes_to_client();
+    broker.mosquitto_pub("site/firmware", &big, true);
+    let deadline = std::time::Instant::now() + WAIT;
+    while link.bytes_to_client() < before + 16 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the message did not start to pass"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    link.cut();
+    assert!(link.bytes_to_client() < before + big.len() as u64, "cut mid-message");
+    link.one_byte_at_a_time(false);
+    watch.until("the cut to be reported", WAIT, |s| {
+        matches!(s.state(), ConnectionState::Reconnecting { .. })
+    });
+    watch.until("the reconnection", Duration::from_secs(40), |s| {
+        s.state().is_connected()
+    });
+    watch.until("the retained message again, whole", WAIT, |s| {
+        s.tree
+            .find("site/firmware")
+            .and_then(|id| s.tree.get(id))
+            .is_some_and(|n| n.own_messages() >= 2)
+    });
+    assert_eq!(payload_of(&watch, "site/firmware").as_deref(), Some(&big[..]));
+    assert_eq!(payload_of(&watch, "site/small").as_deref(), Some(&b"1"[..]));
+    watch.disconnect();
+}

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod errors;
 pub mod failure;
 pub mod inflight;
+pub mod liveness;
 pub mod protocol;
 pub mod reasons;
 pub mod recovery;

@@ -58,6 +58,21 @@ pub enum SendError {
     Other(String),
 }
 
+/// The error rumqttc gives when a ping went unanswered, for a connection speaking `version`.
+pub fn no_ping_answer(version: MqttVersion) -> ConnectionError {
+    match version {
+        MqttVersion::V311 => {
+            ConnectionError::V4(rumqttc::ConnectionError::MqttState(rumqttc::StateError::AwaitPingResp))
+        }
+        MqttVersion::V5 => ConnectionError::V5(v5::ConnectionError::MqttState(v5::StateError::AwaitPingResp)),
+    }
+}
+
+/// The keep-alive the connection runs with: as set, and at least 5 s (rumqttc's floor).
+pub fn keep_alive(settings: &ConnectionSettings) -> Duration {
+    Duration::from_secs(u64::from(settings.keep_alive_secs.max(5)))
+}
+
 /// A client and event loop for `settings` speaking `version`, unconnected; fails when the TLS
 /// files cannot be used.
 pub fn open(
@@ -79,7 +94,7 @@ pub fn open(
         Scheme::Ws => Transport::Ws,
         Scheme::Wss => Transport::Wss(tls()?),
     };
-    let keep_alive = Duration::from_secs(u64::from(settings.keep_alive_secs.max(5)));
+    let keep_alive = keep_alive(settings);
     let timeout = u64::from(settings.connect_timeout_secs.max(1));
     let password = settings.password.clone().unwrap_or_default();
     Ok(match version {
@@ -263,6 +278,15 @@ impl EventLoop {
         match self {
             Self::V4(eventloop) => eventloop.state.events.is_empty(),
             Self::V5(eventloop) => eventloop.state.events.is_empty(),
+        }
+    }
+
+    /// Drop the connection as rumqttc does after a failure (publishes in flight wait to be
+    /// sent again): for a connection given up on by this side, the next poll reconnects.
+    pub fn drop_connection(&mut self) {
+        match self {
+            Self::V4(eventloop) => eventloop.clean(),
+            Self::V5(eventloop) => eventloop.clean(),
         }
     }
 

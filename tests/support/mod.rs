@@ -14,8 +14,14 @@ use std::time::{Duration, Instant};
 use mqscope::model::{ConnectionState, Session};
 use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
 
+pub mod faults;
 pub mod pki;
 pub mod rabbitmq;
+
+/// Connection settings, with mqscope's defaults, for a broker (or a proxy) at this loopback port.
+pub fn settings_for_port(port: u16) -> ConnectionSettings {
+    ConnectionSettings::new(BrokerAddress::parse(&format!("mqtt://127.0.0.1:{port}")).expect("valid address"))
+}
 
 /// A listener beside the plain TCP one (which the test harness uses to see the broker is up).
 #[derive(Clone, Debug)]

@@ -264,7 +264,7 @@ impl State {
                 self.state(ConnectionState::Disconnected);
                 return Flow::Stop;
             }
-            Polled::Other => None,
+            Polled::SentPing | Polled::Heard | Polled::Other => None,
         };
         if let Some(report) = report {
             self.report(report);

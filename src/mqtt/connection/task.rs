@@ -10,6 +10,7 @@ use crate::model::ConnectionState;
 use crate::mqtt::backoff::Backoff;
 use crate::mqtt::channel::EventSender;
 use crate::mqtt::errors::describe;
+use crate::mqtt::liveness::Liveness;
 use crate::mqtt::protocol::{self, ConnectionError, EventLoop, Polled};
 use crate::mqtt::recovery::{self, Ended, Next};
 use crate::mqtt::request::Command;
@@ -40,8 +41,10 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
             return;
         }
     };
+    let liveness = Liveness::new(protocol::keep_alive(&settings));
     let mut task = Task {
         eventloop,
+        liveness,
         state: State::new(settings, events, client),
         commands,
         backoff: Backoff::default(),
@@ -57,6 +60,8 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
 /// while a poll is under way.
 struct Task {
     eventloop: EventLoop,
+    /// Whether the broker answers the keep-alive pings.
+    liveness: Liveness,
     state: State,
     commands: UnboundedReceiver<Command>,
     backoff: Backoff,
@@ -79,8 +84,18 @@ impl Task {
                 return;
             };
             let flow = match polled {
-                Ok(polled) => self.state.polled(polled),
-                Err(error) => self.recover(&error).await,
+                Ok(polled) => {
+                    self.liveness.polled(&polled, Instant::now());
+                    self.state.polled(polled)
+                }
+                Err(error) => {
+                    if self.liveness.is_overdue(Instant::now()) {
+                        // Given up on here, not by rumqttc: it would go on with the socket.
+                        self.eventloop.drop_connection();
+                    }
+                    self.liveness.reset();
+                    self.recover(&error).await
+                }
             };
             if flow == Flow::Stop {
                 return;
@@ -104,11 +119,19 @@ impl Task {
     /// could lose a packet rumqttc already took.
     async fn poll(&mut self) -> Option<Result<Polled, ConnectionError>> {
         let connected = self.state.connected_at.is_some();
+        let unanswered = self.liveness.deadline();
+        let version = self.state.client.version();
         let poll = self.eventloop.poll();
         tokio::pin!(poll);
         loop {
             tokio::select! {
                 biased;
+                // The broker has not answered a ping in half a keep-alive: the connection is
+                // taken as lost (what the poll under way was doing is lost with it).
+                () = sleep_until_due(unanswered), if unanswered.is_some() => {
+                    tracing::warn!(broker = %self.state.settings.address, "no answer to a keep-alive ping");
+                    return Some(Err(protocol::no_ping_answer(version)));
+                }
                 command = self.commands.recv() => {
                     if self.state.command(command, connected) == Flow::Stop {
                         // The poll under way may be writing a packet: it is not dropped half
@@ -245,6 +268,14 @@ impl Task {
         self.attempt += 1;
         self.state.state(ConnectionState::Connecting { attempt: self.attempt });
         Flow::Continue
+    }
+}
+
+/// Sleep until `deadline` (never, without one).
+async fn sleep_until_due(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -47,8 +47,34 @@ pub enum Polled {
     SentPublish(u16),
     /// DISCONNECT went out.
     SentDisconnect,
-    /// Anything else (pings, acks this client sends).
+    /// A keep-alive ping went out.
+    SentPing,
+    /// Another packet from the broker (a ping's answer, a PUBREL).
+    Heard,
+    /// Anything else this client sent (acks).
     Other,
+}
+
+impl Polled {
+    /// Whether this came from the broker (rather than telling what this client sent).
+    pub fn is_from_broker(&self) -> bool {
+        match self {
+            Self::Publish { .. }
+            | Self::ConnAck { .. }
+            | Self::SubAck { .. }
+            | Self::PubAck { .. }
+            | Self::PubRec { .. }
+            | Self::PubComp { .. }
+            | Self::UnsubAck { .. }
+            | Self::Heard => true,
+            Self::SentSubscribe(_)
+            | Self::SentUnsubscribe(_)
+            | Self::SentPublish(_)
+            | Self::SentDisconnect
+            | Self::SentPing
+            | Self::Other => false,
+        }
+    }
 }
 
 fn from_v4_qos(qos: rumqttc::QoS) -> Qos {
@@ -73,6 +99,7 @@ fn outgoing(outgoing: Outgoing) -> Polled {
         Outgoing::Unsubscribe(pkid) => Polled::SentUnsubscribe(pkid),
         Outgoing::Publish(pkid) => Polled::SentPublish(pkid),
         Outgoing::Disconnect => Polled::SentDisconnect,
+        Outgoing::PingReq => Polled::SentPing,
         _ => Polled::Other,
     }
 }
@@ -113,7 +140,7 @@ pub(super) fn v4(event: rumqttc::Event) -> Polled {
         },
         Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
         Event::Incoming(Packet::UnsubAck(ack)) => Polled::UnsubAck { pkid: ack.pkid },
-        Event::Incoming(_) => Polled::Other,
+        Event::Incoming(_) => Polled::Heard,
         Event::Outgoing(outgoing) => self::outgoing(outgoing),
     }
 }
@@ -186,7 +213,7 @@ pub(super) fn v5(event: v5::Event) -> Polled {
         },
         v5::Event::Incoming(Packet::PubComp(ack)) => Polled::PubComp { pkid: ack.pkid },
         v5::Event::Incoming(Packet::UnsubAck(ack)) => Polled::UnsubAck { pkid: ack.pkid },
-        v5::Event::Incoming(_) => Polled::Other,
+        v5::Event::Incoming(_) => Polled::Heard,
         v5::Event::Outgoing(outgoing) => self::outgoing(outgoing),
     }
 }
