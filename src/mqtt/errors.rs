@@ -18,6 +18,7 @@ pub fn describe(error: &protocol::ConnectionError, settings: &ConnectionSettings
     let inner: &(dyn std::error::Error + 'static) = match error {
         protocol::ConnectionError::V4(error) => error,
         protocol::ConnectionError::V5(error) => error,
+        protocol::ConnectionError::BrokerBrokeProtocol(what) => return broke_protocol(broker, what),
     };
     if let Some(tls) = find_rustls_error(inner) {
         // A certificate problem stays until someone changes a setting or a certificate.
@@ -45,6 +46,14 @@ pub fn describe(error: &protocol::ConnectionError, settings: &ConnectionSettings
     match error {
         protocol::ConnectionError::V4(error) => describe_v4(error, settings),
         protocol::ConnectionError::V5(error) => describe_v5(error, settings),
+        protocol::ConnectionError::BrokerBrokeProtocol(what) => broke_protocol(broker, what),
+    }
+}
+
+fn broke_protocol(broker: String, what: &str) -> Failure {
+    Failure::Protocol {
+        broker,
+        error: what.to_owned(),
     }
 }
 

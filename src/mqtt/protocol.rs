@@ -39,6 +39,9 @@ pub enum ConnectionError {
     V4(rumqttc::ConnectionError),
     /// MQTT 5.
     V5(v5::ConnectionError),
+    /// The broker broke the protocol in a way rumqttc answers by giving up without an error
+    /// (a topic alias it never defined): what it did, in words.
+    BrokerBrokeProtocol(&'static str),
 }
 
 impl std::fmt::Display for ConnectionError {
@@ -46,9 +49,14 @@ impl std::fmt::Display for ConnectionError {
         match self {
             Self::V4(error) => error.fmt(f),
             Self::V5(error) => error.fmt(f),
+            Self::BrokerBrokeProtocol(what) => f.write_str(what),
         }
     }
 }
+
+/// What an MQTT 5 DISCONNECT this client did not ask for means: rumqttc sends one only when
+/// the broker used a topic alias it never defined.
+pub const UNDEFINED_TOPIC_ALIAS: &str = "it sent a message under a topic alias it never defined";
 
 /// A request rumqttc did not take.
 pub enum SendError {

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use mqscope::model::{ConnectionState, Session};
 use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
 
+pub mod fake_broker;
 pub mod faults;
 pub mod pki;
 pub mod rabbitmq;

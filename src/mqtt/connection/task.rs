@@ -84,6 +84,14 @@ impl Task {
                 return;
             };
             let flow = match polled {
+                Ok(Polled::SentDisconnect) if !self.disconnect.0 => {
+                    // Not asked for: rumqttc gave up on the broker (see UNDEFINED_TOPIC_ALIAS)
+                    // without closing the socket. Taken as the failure it is, not as a goodbye.
+                    self.eventloop.drop_connection();
+                    self.liveness.reset();
+                    let error = ConnectionError::BrokerBrokeProtocol(protocol::UNDEFINED_TOPIC_ALIAS);
+                    self.recover(&error).await
+                }
                 Ok(polled) => {
                     self.liveness.polled(&polled, Instant::now());
                     self.state.polled(polled)

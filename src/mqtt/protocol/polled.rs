@@ -149,6 +149,12 @@ pub(super) fn v4(event: rumqttc::Event) -> Polled {
 pub(super) fn v5(event: v5::Event) -> Polled {
     use v5::mqttbytes::v5::{Packet, SubscribeReasonCode as Code};
     match event {
+        // An empty topic is only left by a topic alias the broker never defined: rumqttc hands
+        // the message on and gives up on the connection, which the task reports.
+        v5::Event::Incoming(Packet::Publish(publish)) if publish.topic.is_empty() => {
+            tracing::warn!("a message under an undefined topic alias, not shown");
+            Polled::Heard
+        }
         v5::Event::Incoming(Packet::Publish(publish)) => {
             let properties = publish.properties.map(|p| Properties {
                 content_type: p.content_type,
