@@ -1,6 +1,7 @@
 //! A TCP proxy on loopback that misbehaves on demand, between mqscope and a test broker: it
 //! stalls (keeps both sockets open and forwards nothing, as a Wi-Fi link or a VPN that stops
-//! passing packets), cuts every connection through it, or hands bytes on one at a time.
+//! passing packets), cuts every connection through it, refuses new ones, or hands bytes on one
+//! at a time.
 //! Everything it starts ends when it is dropped.
 
 use std::io::{ErrorKind, Read as _, Write as _};
@@ -19,6 +20,8 @@ struct Switches {
     stalled: AtomicBool,
     /// Write what is read one byte at a time.
     one_byte_at_a_time: AtomicBool,
+    /// Close new connections at once, as a link that is down.
+    refusing: AtomicBool,
     /// Stop every thread.
     closing: AtomicBool,
     /// Bytes handed on from the broker to the client so far.
@@ -71,6 +74,11 @@ impl FaultyLink {
         self.switches.stalled.store(false, Ordering::SeqCst);
     }
 
+    /// Close new connections as soon as they are made (the link is down), or take them again.
+    pub fn refuse(&self, on: bool) {
+        self.switches.refusing.store(on, Ordering::SeqCst);
+    }
+
     /// Hand bytes on one at a time (every packet split into one-byte reads), or not.
     pub fn one_byte_at_a_time(&self, on: bool) {
         self.switches.one_byte_at_a_time.store(on, Ordering::SeqCst);
@@ -120,6 +128,10 @@ fn accept_loop(
             }
             Err(_) => return,
         };
+        if switches.refusing.load(Ordering::SeqCst) {
+            let _ = client.shutdown(Shutdown::Both);
+            continue;
+        }
         let Ok(broker) = TcpStream::connect(("127.0.0.1", upstream)) else {
             let _ = client.shutdown(Shutdown::Both);
             continue;
