@@ -2,6 +2,7 @@
 //! connection manager and the floating windows. `logic` drains every tab within one time
 //! budget; `ui` draws the toolbar, the tab strip and the tab shown.
 
+pub mod look;
 mod saver;
 mod tabs;
 mod toolbar;
@@ -253,6 +254,9 @@ impl App {
                 .filter(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
                 .count()
         });
+        let settings_before = self.settings.clone();
+        look::zoom_keys(ui.ctx(), &mut self.settings);
+        look::apply(ui.ctx(), &self.settings);
         self.update_title(ui.ctx());
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::P))
             && let Some(explorer) = self.explorers.get_mut(self.active)
@@ -304,6 +308,7 @@ impl App {
             tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
         }
         self.windows_ui(ui.ctx());
+        self.settings_changed(ui.ctx(), &settings_before);
         self.save_messages();
         self.save_profiles();
         if keys > 0 {
@@ -311,18 +316,33 @@ impl App {
         }
     }
 
-    /// The floating windows; settings changed there are applied at once and saved.
+    /// The floating windows; settings changed there are applied and saved after the frame.
     fn windows_ui(&mut self, ctx: &egui::Context) {
-        let before = self.settings.clone();
         let mut cx = WindowContext {
             settings: &mut self.settings,
             explorer: self.explorers.get(self.active),
         };
         self.windows.show(ctx, &mut cx);
-        if self.settings != before {
-            self.apply_history_limits();
-            self.settings_saver.save(&self.runtime, self.settings.clone());
+    }
+
+    /// Apply and save the settings if this frame changed them (in a window, or by a zoom key).
+    fn settings_changed(&mut self, ctx: &egui::Context, before: &Settings) {
+        if self.settings == *before {
+            return;
         }
+        look::apply(ctx, &self.settings);
+        ctx.request_repaint();
+        if (self.settings.history_per_topic, self.settings.history_budget_mib)
+            != (before.history_per_topic, before.history_budget_mib)
+        {
+            self.apply_history_limits();
+        }
+        self.settings_saver.save(&self.runtime, self.settings.clone());
+    }
+
+    /// Draw with the settings' theme and zoom from the first frame on (call before it).
+    pub fn apply_look(&self, ctx: &egui::Context) {
+        look::apply(ctx, &self.settings);
     }
 }
 

@@ -66,6 +66,7 @@ fn main() -> anyhow::Result<()> {
         Box::new(move |cc| {
             mqscope::app::setup(&cc.egui_ctx);
             let mut app = App::new(handle);
+            app.apply_look(&cc.egui_ctx);
             app.set_started(started);
             if let Some(name) = &cli.profile {
                 if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {

@@ -79,7 +79,7 @@ impl App {
             }
             if ui
                 .button("Settings…")
-                .on_hover_text("How many messages are kept, and how much memory they may take")
+                .on_hover_text("The theme, the zoom, how many messages are kept and how much memory they may take")
                 .clicked()
             {
                 self.windows.set_open(SETTINGS, true);

@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use crate::explorer::Explorer;
-use crate::profiles::settings::{self, Settings};
+use crate::profiles::settings::{self, Settings, Theme};
 
 /// What a window is drawn with.
 pub struct WindowContext<'a> {
@@ -72,7 +72,7 @@ pub const SETTINGS: &str = "Settings";
 /// The broker statistics window's name.
 pub const BROKER: &str = "Broker status";
 
-/// History bounds, applied at once and saved.
+/// The look (theme, zoom) and the history bounds, applied at once and saved.
 struct SettingsWindow;
 
 impl AppWindow for SettingsWindow {
@@ -118,8 +118,41 @@ impl AppWindow for SettingsWindow {
                         ui.end_row();
                     });
                 ui.weak("Shared by all open connections; the oldest messages of all topics go first.");
+                ui.separator();
+                look_ui(ui, settings);
             });
     }
+}
+
+/// The theme and zoom choices of the settings window.
+fn look_ui(ui: &mut egui::Ui, settings: &mut Settings) {
+    egui::Grid::new("look-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            ui.label("Theme");
+            ui.horizontal(|ui| {
+                for theme in Theme::ALL {
+                    ui.radio_value(&mut settings.theme, theme, theme.label());
+                }
+            });
+            ui.end_row();
+            let label = ui.label("Zoom");
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("zoom")
+                    .selected_text(format!("{} %", settings.zoom_percent))
+                    .width(80.0)
+                    .show_ui(ui, |ui| {
+                        for zoom in settings::ZOOM_RANGE.step_by(settings::ZOOM_STEP as usize) {
+                            ui.selectable_value(&mut settings.zoom_percent, zoom, format!("{zoom} %"));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.weak("Ctrl + and Ctrl - zoom too, Ctrl 0 resets");
+            });
+            ui.end_row();
+        });
 }
 
 /// The shown tab's broker statistics (`$SYS`).
