@@ -2,6 +2,7 @@
 //! connection manager and the floating windows. `logic` drains every tab within one time
 //! budget; `ui` draws the toolbar, the tab strip and the tab shown.
 
+pub mod about;
 pub mod look;
 mod saver;
 mod tabs;
@@ -59,8 +60,10 @@ pub struct App {
     pub manager: ConnectionManager,
     /// What the user set (history bounds).
     pub settings: Settings,
-    /// The floating windows (settings, broker status).
+    /// The floating windows (settings, broker status, about).
     windows: Windows,
+    /// What the About window reports.
+    diagnostics: about::Diagnostics,
     /// How files are picked: the desktop's dialog, or a typed path.
     dialogs: Dialogs,
     /// Whether events were still waiting after the last frame's drain.
@@ -130,6 +133,7 @@ impl App {
             manager: ConnectionManager::new(profiles, keyring),
             settings,
             windows: Windows::default(),
+            diagnostics: about::Diagnostics::default(),
             dialogs: Dialogs::native(),
             backlog: false,
             started: None,
@@ -321,6 +325,8 @@ impl App {
         let mut cx = WindowContext {
             settings: &mut self.settings,
             explorer: self.explorers.get(self.active),
+            explorers: &self.explorers,
+            diagnostics: &self.diagnostics,
         };
         self.windows.show(ctx, &mut cx);
     }
@@ -338,6 +344,17 @@ impl App {
             self.apply_history_limits();
         }
         self.settings_saver.save(&self.runtime, self.settings.clone());
+    }
+
+    /// Report this log file (or why there is none) and these problems in the About window.
+    pub fn set_logging(&mut self, logging: crate::logging::Logging) {
+        self.diagnostics.log_file = logging.file;
+        self.diagnostics.recent = logging.recent;
+    }
+
+    /// Open or close the About window.
+    pub fn show_about(&mut self, open: bool) {
+        self.windows.set_open(about::ABOUT, open);
     }
 
     /// Draw with the settings' theme and zoom from the first frame on (call before it).
@@ -397,7 +414,12 @@ impl eframe::App for App {
         App::logic(self, ctx);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if self.diagnostics.gl_version.is_none()
+            && let Some(gl) = frame.gl()
+        {
+            self.diagnostics.gl_version = Some(about::gl_version(eframe::glow::HasContext::version(&**gl)));
+        }
         App::ui(self, ui);
     }
 

@@ -6,8 +6,21 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::App;
+use super::about::ABOUT;
 use super::windows::{BROKER, SETTINGS};
 use crate::ui::{status, theme};
+
+/// The About button: version, system and diagnostics to copy for a bug report.
+fn about_ui(ui: &mut egui::Ui, windows: &mut super::windows::Windows) {
+    let open = windows.is_open(ABOUT);
+    if ui
+        .selectable_label(open, "About")
+        .on_hover_text("The version, the system, the log file and recent errors, to copy for a bug report")
+        .clicked()
+    {
+        windows.set_open(ABOUT, !open);
+    }
+}
 
 impl App {
     /// A problem to show until dismissed (a damaged file, a failed save): wrapped to the
@@ -37,6 +50,7 @@ impl App {
             ui.separator();
             let Some(explorer) = self.explorers.get(self.active) else {
                 ui.weak("Not connected");
+                about_ui(ui, &mut self.windows);
                 return;
             };
             ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
@@ -95,6 +109,7 @@ impl App {
             {
                 self.show_form = true;
             }
+            about_ui(ui, &mut self.windows);
         });
         if reconnect {
             self.reconnect(ui.ctx());

@@ -1,8 +1,9 @@
-//! The app's floating windows (settings, broker status), behind one small trait and kept in
+//! The app's floating windows (settings, broker status, about), behind one small trait and kept in
 //! one list: a new window is one type and one line in [`Windows::new`].
 
 use eframe::egui;
 
+use super::about::{AboutWindow, Diagnostics};
 use crate::explorer::Explorer;
 use crate::profiles::settings::{self, Settings, Theme};
 
@@ -12,6 +13,10 @@ pub struct WindowContext<'a> {
     pub settings: &'a mut Settings,
     /// The tab shown, if any.
     pub explorer: Option<&'a Explorer>,
+    /// Every open tab.
+    pub explorers: &'a [Explorer],
+    /// Where the app runs, its log and its latest problems.
+    pub diagnostics: &'a Diagnostics,
 }
 
 /// A floating window of the app.
@@ -37,7 +42,11 @@ impl Default for Windows {
 impl Windows {
     /// The app's windows, all closed.
     pub fn new() -> Self {
-        let list: Vec<Box<dyn AppWindow>> = vec![Box::new(SettingsWindow), Box::new(BrokerWindow)];
+        let list: Vec<Box<dyn AppWindow>> = vec![
+            Box::new(SettingsWindow),
+            Box::new(BrokerWindow),
+            Box::new(AboutWindow::default()),
+        ];
         Self {
             list: list.into_iter().map(|w| (w, false)).collect(),
         }
