@@ -45,7 +45,8 @@ impl App {
 
     pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let mut reconnect = false;
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow or zoomed window the buttons take a second line, none is cut off.
+        ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("mqscope").strong().size(15.0));
             ui.separator();
             let Some(explorer) = self.explorers.get(self.active) else {

@@ -49,6 +49,40 @@ pub fn token_color(ui: &egui::Ui, kind: TokenKind) -> Color32 {
     }
 }
 
+/// How many series colours [`series_color`] has; the next series takes the next one.
+pub const SERIES_COLORS: usize = 8;
+
+/// Chart series colours on a dark background: bright enough to stand out from the grid.
+const SERIES_DARK: [Color32; SERIES_COLORS] = [
+    Color32::from_rgb(0x4e, 0x9a, 0xe6),
+    Color32::from_rgb(0xf2, 0x8e, 0x2b),
+    Color32::from_rgb(0x59, 0xa1, 0x4f),
+    Color32::from_rgb(0xe1, 0x57, 0x59),
+    Color32::from_rgb(0xb0, 0x7a, 0xa1),
+    Color32::from_rgb(0x76, 0xb7, 0xb2),
+    Color32::from_rgb(0xed, 0xc9, 0x48),
+    Color32::from_rgb(0x9c, 0x75, 0x5f),
+];
+
+/// The same hues on a light background, darker so thin lines and their labels keep their
+/// contrast (the yellow and teal above all but vanish on white).
+const SERIES_LIGHT: [Color32; SERIES_COLORS] = [
+    Color32::from_rgb(0x1f, 0x62, 0xb4),
+    Color32::from_rgb(0xc2, 0x5a, 0x00),
+    Color32::from_rgb(0x2f, 0x7a, 0x2a),
+    Color32::from_rgb(0xc0, 0x2a, 0x30),
+    Color32::from_rgb(0x8a, 0x4a, 0x82),
+    Color32::from_rgb(0x1a, 0x7f, 0x7a),
+    Color32::from_rgb(0x9a, 0x7a, 0x00),
+    Color32::from_rgb(0x7a, 0x52, 0x3a),
+];
+
+/// The colour of chart series number `index` (of any chart: a topic's, the broker's rates).
+pub fn series_color(ui: &egui::Ui, index: usize) -> Color32 {
+    let palette = if dark(ui) { &SERIES_DARK } else { &SERIES_LIGHT };
+    palette.get(index % SERIES_COLORS).copied().unwrap_or(Color32::GRAY)
+}
+
 /// Color of a topic's inline value in the tree.
 pub fn value_color(ui: &egui::Ui) -> Color32 {
     if dark(ui) {

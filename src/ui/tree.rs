@@ -288,7 +288,8 @@ impl TreeView {
                 if ui.selectable_label(paused, text).on_hover_text(hint).clicked() {
                     self.set_paused(session, !paused);
                 }
-                self.sort_ui(ui);
+                // The order and its label wrap together.
+                ui.horizontal(|ui| self.sort_ui(ui));
                 self.expand_menu_ui(ui, session);
                 if !narrow {
                     ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {

@@ -8,7 +8,7 @@ impl TreeView {
     /// The search field: text or an MQTT filter, optionally in payloads; Escape clears it.
     pub(super) fn search_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            let width = (ui.available_width() - 100.0).max(120.0);
+            let width = (ui.available_width() - 100.0).max(40.0);
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.search_text)
