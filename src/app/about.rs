@@ -111,7 +111,12 @@ impl AppWindow for AboutWindow {
             .default_pos(ctx.content_rect().center_top() + egui::vec2(-200.0, 90.0))
             .show(ctx, |ui| {
                 ui.set_max_width(max_width);
-                let copy = report.ui(ui);
+                // Taller than the window (small, or zoomed), it scrolls.
+                let copy = egui::ScrollArea::vertical()
+                    .max_height((ctx.content_rect().height() - 130.0).max(120.0))
+                    .min_scrolled_height((ctx.content_rect().height() - 130.0).max(120.0))
+                    .show(ui, |ui| report.ui(ui))
+                    .inner;
                 if copy {
                     ui.ctx().copy_text(report.text());
                     self.copied_at = Some(Instant::now());

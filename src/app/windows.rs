@@ -176,11 +176,19 @@ impl AppWindow for BrokerWindow {
         let Some(explorer) = cx.explorer else {
             return;
         };
+        // Below the toolbar; taller than the window (small, or zoomed), it scrolls.
+        let area = ctx.content_rect();
         egui::Window::new(format!("Broker: {}", explorer.title))
             .id(egui::Id::unique("broker-window"))
             .open(open)
             .collapsible(false)
             .resizable(false)
-            .show(ctx, |ui| crate::ui::broker::ui(ui, &explorer.session));
+            .default_pos(area.left_top() + egui::vec2(16.0, 70.0))
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height((area.height() - 130.0).max(120.0))
+                    .min_scrolled_height((area.height() - 130.0).max(120.0))
+                    .show(ui, |ui| crate::ui::broker::ui(ui, &explorer.session));
+            });
     }
 }

@@ -110,9 +110,9 @@ impl Report {
         }
         lines.push(String::new());
         if self.problems.is_empty() {
-            lines.push("Last errors: none".to_owned());
+            lines.push("Recent warnings and errors: none".to_owned());
         } else {
-            lines.push("Last errors:".to_owned());
+            lines.push("Recent warnings and errors:".to_owned());
             lines.extend(self.problems.iter().map(|p| format!("  {p}")));
         }
         lines.join("\n") + "\n"
@@ -148,7 +148,7 @@ impl Report {
             ui.add(egui::Label::new(connection.line()).wrap().selectable(true));
         }
         ui.add_space(4.0);
-        ui.label(RichText::new("Last errors").strong());
+        ui.label(RichText::new("Recent warnings and errors").strong());
         if self.problems.is_empty() {
             ui.weak("None");
         } else {
@@ -156,7 +156,11 @@ impl Report {
                 .max_height(ui.text_style_height(&egui::TextStyle::Body) * 6.0)
                 .show(ui, |ui| {
                     for problem in self.problems.iter().rev() {
-                        ui.add(egui::Label::new(RichText::new(problem).small()).wrap().selectable(true));
+                        ui.add(
+                            egui::Label::new(RichText::new(problem).monospace())
+                                .wrap()
+                                .selectable(true),
+                        );
                     }
                 });
         }
@@ -224,7 +228,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.ends_with("Last errors:\n  01:02:03 WARN connection failed\n"),
+            text.ends_with("Recent warnings and errors:\n  01:02:03 WARN connection failed\n"),
             "{text}"
         );
     }

@@ -120,9 +120,33 @@ pub fn warn_color(ui: &egui::Ui) -> Color32 {
     }
 }
 
-/// Color for errors.
+/// Color for errors and dangers (the insecure TLS choice, a refused subscription): a red that
+/// reads well on either background, softer than egui's pure red on dark, deeper on light.
 pub fn error_color(ui: &egui::Ui) -> Color32 {
-    ui.visuals().error_fg_color
+    if dark(ui) {
+        Color32::from_rgb(0xff, 0x6b, 0x6b)
+    } else {
+        Color32::from_rgb(0xc0, 0x1c, 0x28)
+    }
+}
+
+/// Fill of the button that does the main thing of a form (Connect, Send), under white text:
+/// egui's light selection blue is too pale for it.
+pub fn primary_fill(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        ui.visuals().selection.bg_fill
+    } else {
+        Color32::from_rgb(0x1f, 0x62, 0xb4)
+    }
+}
+
+/// Fill of a button that destroys something (Delete, Clear), under white text.
+pub fn danger_fill(ui: &egui::Ui) -> Color32 {
+    if dark(ui) {
+        Color32::from_rgb(0xb0, 0x2a, 0x30)
+    } else {
+        Color32::from_rgb(0xc0, 0x1c, 0x28)
+    }
 }
 
 /// Background of a compared value that differs from most of its column; the text over it keeps
