@@ -289,13 +289,16 @@ impl App {
                     let top = (ui.available_height() * 0.08).min(48.0);
                     ui.add_space(top);
                     let height = (ui.available_height() - top - 40.0).clamp(300.0, 760.0);
-                    ui.horizontal(|ui| {
-                        // Center the card: its width is the form's plus the frame's margins.
-                        let card_width = FORM_WIDTH + 2.0 * 20.0;
-                        ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
-                        egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
-                            ui.set_width(FORM_WIDTH);
-                            connect = self.manager.ui(ui, &self.dialogs, &self.runtime, height);
+                    // A window narrower than the card (small, or zoomed) scrolls it sideways.
+                    egui::ScrollArea::horizontal().show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            // Center the card: its width is the form's plus the frame's margins.
+                            let card_width = FORM_WIDTH + 2.0 * 20.0;
+                            ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
+                            egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
+                                ui.set_width(FORM_WIDTH);
+                                connect = self.manager.ui(ui, &self.dialogs, &self.runtime, height);
+                            });
                         });
                     });
                 });
