@@ -99,7 +99,38 @@ pub fn init(dir: Option<&Path>, directives: &str) -> Logging {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
+
+    /// Counts the events it is given.
+    struct Count(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+        fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn the_mqtt_client_is_never_logged_below_warnings_whatever_the_filter_asks() {
+        for directives in ["trace", "rumqttc=trace", "debug,rumqttc=debug", "not a filter ==="] {
+            let count = Arc::new(AtomicUsize::new(0));
+            let subscriber =
+                tracing_subscriber::registry().with(Count(Arc::clone(&count)).with_filter(filter(directives)));
+            tracing::subscriber::with_default(subscriber, || {
+                tracing::debug!(target: "rumqttc::state", "Connect {{ login: hunter2 }}");
+                tracing::info!(target: "rumqttc::eventloop", "packet");
+            });
+            assert_eq!(count.load(Ordering::Relaxed), 0, "{directives}");
+            let subscriber =
+                tracing_subscriber::registry().with(Count(Arc::clone(&count)).with_filter(filter(directives)));
+            tracing::subscriber::with_default(subscriber, || {
+                tracing::warn!(target: "rumqttc::state", "a warning");
+            });
+            assert_eq!(count.load(Ordering::Relaxed), 1, "{directives}");
+        }
+    }
 
     #[test]
     fn a_log_file_that_cannot_be_made_says_where_and_why() {
