@@ -40,7 +40,7 @@ pub fn token_color(ui: &egui::Ui, kind: TokenKind) -> Color32 {
         (TokenKind::String, true) => Color32::from_rgb(0xce, 0x91, 0x78),
         (TokenKind::String, false) => Color32::from_rgb(0xa3, 0x15, 0x15),
         (TokenKind::Number, true) => Color32::from_rgb(0xb5, 0xce, 0xa8),
-        (TokenKind::Number, false) => Color32::from_rgb(0x09, 0x86, 0x58),
+        (TokenKind::Number, false) => Color32::from_rgb(0x07, 0x7a, 0x50),
         (TokenKind::Bool | TokenKind::Null, true) => Color32::from_rgb(0x56, 0x9c, 0xd6),
         (TokenKind::Bool | TokenKind::Null, false) => Color32::from_rgb(0x00, 0x00, 0xff),
         (TokenKind::Escape, true) => Color32::from_rgb(0xff, 0x8c, 0x5a),
@@ -107,7 +107,7 @@ pub fn ok_color(ui: &egui::Ui) -> Color32 {
     if dark(ui) {
         Color32::from_rgb(0x5c, 0xc8, 0x6e)
     } else {
-        Color32::from_rgb(0x1e, 0x8a, 0x3a)
+        Color32::from_rgb(0x1a, 0x7a, 0x34)
     }
 }
 
@@ -116,7 +116,7 @@ pub fn warn_color(ui: &egui::Ui) -> Color32 {
     if dark(ui) {
         Color32::from_rgb(0xf0, 0xb4, 0x3c)
     } else {
-        Color32::from_rgb(0xb0, 0x6e, 0x00)
+        Color32::from_rgb(0x9a, 0x5c, 0x00)
     }
 }
 
@@ -174,5 +174,92 @@ pub fn find_current_fill(ui: &egui::Ui) -> Color32 {
         Color32::from_rgba_unmultiplied(0xff, 0x8c, 0x1a, 170)
     } else {
         Color32::from_rgba_unmultiplied(0xff, 0x96, 0x00, 190)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The WCAG contrast ratio of two colours (1 to 21).
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let luminance = |c: Color32| {
+            let channel = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+        };
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Run `check` in a frame drawn in `theme`.
+    fn in_theme(theme: egui::Theme, mut check: impl FnMut(&egui::Ui)) {
+        let ctx = egui::Context::default();
+        ctx.set_theme(theme);
+        // No fonts: nothing is drawn, and none need loading.
+        ctx.set_fonts(egui::FontDefinitions::empty());
+        let output = ctx.run_ui(egui::RawInput::default(), |ui| check(ui));
+        output.drop_without_applying_deltas();
+    }
+
+    #[test]
+    fn text_colours_are_readable_on_the_panels_of_both_themes() {
+        for theme in [egui::Theme::Dark, egui::Theme::Light] {
+            in_theme(theme, |ui| {
+                assert_eq!(ui.visuals().dark_mode, theme == egui::Theme::Dark);
+                let backgrounds = [ui.visuals().panel_fill, ui.visuals().extreme_bg_color];
+                let kinds = [
+                    TokenKind::Key,
+                    TokenKind::String,
+                    TokenKind::Number,
+                    TokenKind::Bool,
+                    TokenKind::Escape,
+                ];
+                let mut texts: Vec<(String, Color32)> = kinds
+                    .iter()
+                    .map(|&kind| (format!("{kind:?}"), token_color(ui, kind)))
+                    .collect();
+                texts.extend([
+                    ("value".to_owned(), value_color(ui)),
+                    ("ok".to_owned(), ok_color(ui)),
+                    ("warn".to_owned(), warn_color(ui)),
+                    ("error".to_owned(), error_color(ui)),
+                ]);
+                for (name, color) in texts {
+                    for background in backgrounds {
+                        let ratio = contrast(color, background);
+                        assert!(
+                            ratio >= 4.5,
+                            "{theme:?}: {name} {color:?} on {background:?}: {ratio:.2}"
+                        );
+                    }
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn chart_lines_and_filled_buttons_keep_their_contrast_in_both_themes() {
+        for theme in [egui::Theme::Dark, egui::Theme::Light] {
+            in_theme(theme, |ui| {
+                for index in 0..SERIES_COLORS {
+                    let color = series_color(ui, index);
+                    for background in [ui.visuals().panel_fill, ui.visuals().extreme_bg_color] {
+                        let ratio = contrast(color, background);
+                        assert!(ratio >= 3.0, "{theme:?}: series {index} on {background:?}: {ratio:.2}");
+                    }
+                }
+                for (name, fill) in [("primary", primary_fill(ui)), ("danger", danger_fill(ui))] {
+                    let ratio = contrast(Color32::WHITE, fill);
+                    assert!(ratio >= 4.5, "{theme:?}: white on the {name} fill: {ratio:.2}");
+                }
+            });
+        }
     }
 }
