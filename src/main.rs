@@ -60,6 +60,7 @@ fn main() -> anyhow::Result<()> {
             mqscope::app::setup(&cc.egui_ctx);
             let mut app = App::new(handle);
             app.apply_look(&cc.egui_ctx);
+            mqscope::app::look::ask_desktop_theme(&cc.egui_ctx);
             app.set_logging(logging);
             app.set_started(started);
             if let Some(name) = &cli.profile {

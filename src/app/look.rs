@@ -44,3 +44,96 @@ pub fn zoom_keys(ctx: &egui::Context, settings: &mut Settings) {
         settings.zoom_percent = settings.zoom_step(false);
     }
 }
+
+/// Follow the desktop's light or dark preference where the window system does not pass it on
+/// (winit knows none on X11): asked once of the XDG desktop portal, on a thread of its own, and
+/// given to egui as the theme to use when the system's is not known. Without a portal, or with
+/// no preference, egui's own fallback (dark) stays.
+pub fn ask_desktop_theme(ctx: &egui::Context) {
+    #[cfg(target_os = "linux")]
+    {
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new().name("desktop-theme".into()).spawn(move || {
+            if let Some(theme) = portal::color_scheme().and_then(theme_of_scheme) {
+                tracing::info!(?theme, "the desktop prefers this theme");
+                ctx.options_mut(|o| o.fallback_theme = theme);
+                ctx.request_repaint();
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "the desktop's theme could not be asked for");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = ctx;
+}
+
+/// The theme of the portal's `color-scheme` setting: 1 prefers dark, 2 prefers light, 0 (or
+/// anything else) says nothing.
+fn theme_of_scheme(scheme: u64) -> Option<egui::Theme> {
+    match scheme {
+        1 => Some(egui::Theme::Dark),
+        2 => Some(egui::Theme::Light),
+        _ => None,
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod portal {
+    use std::time::Duration;
+
+    use dbus::arg::{RefArg, Variant};
+
+    /// The `org.freedesktop.appearance` `color-scheme` setting, if the portal has one.
+    pub fn color_scheme() -> Option<u64> {
+        let bus = dbus::blocking::Connection::new_session().ok()?;
+        let portal = bus.with_proxy(
+            "org.freedesktop.portal.Desktop",
+            "/org/freedesktop/portal/desktop",
+            Duration::from_secs(2),
+        );
+        let key = ("org.freedesktop.appearance", "color-scheme");
+        // `ReadOne` (portal version 2) gives the value; the older `Read` wraps it once more.
+        let (value,): (Variant<Box<dyn RefArg>>,) = portal
+            .method_call("org.freedesktop.portal.Settings", "ReadOne", key)
+            .or_else(|_| portal.method_call("org.freedesktop.portal.Settings", "Read", key))
+            .ok()?;
+        number(&value, 3)
+    }
+
+    /// The number in `arg`, looking through at most `depth` variants around it.
+    fn number(arg: &dyn RefArg, depth: usize) -> Option<u64> {
+        arg.as_u64().or_else(|| {
+            let inner = arg.as_iter()?.next()?;
+            (depth > 0).then(|| number(inner, depth - 1)).flatten()
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn reads_the_number_through_nested_variants() {
+            let once = Variant(Box::new(2u32) as Box<dyn RefArg>);
+            assert_eq!(number(&once, 3), Some(2));
+            let twice = Variant(Box::new(Variant(Box::new(1u32) as Box<dyn RefArg>)) as Box<dyn RefArg>);
+            assert_eq!(number(&twice, 3), Some(1));
+            let text = Variant(Box::new("dark".to_owned()) as Box<dyn RefArg>);
+            assert_eq!(number(&text, 3), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_s_color_scheme_names_a_theme_or_none() {
+        assert_eq!(theme_of_scheme(1), Some(egui::Theme::Dark));
+        assert_eq!(theme_of_scheme(2), Some(egui::Theme::Light));
+        assert_eq!(theme_of_scheme(0), None);
+        assert_eq!(theme_of_scheme(7), None);
+    }
+}
