@@ -46,19 +46,22 @@ pub fn zoom_keys(ctx: &egui::Context, settings: &mut Settings) {
 }
 
 /// Follow the desktop's light or dark preference where the window system does not pass it on
-/// (winit knows none on X11): asked once of the XDG desktop portal, on a thread of its own, and
-/// given to egui as the theme to use when the system's is not known. Without a portal, or with
+/// (winit knows none on X11): asked of the XDG desktop portal on a thread of its own, at start
+/// and whenever the portal says it changed, and given to egui as the theme to use when the
+/// system's is not known. Without a portal, or with
 /// no preference, egui's own fallback (dark) stays.
 pub fn ask_desktop_theme(ctx: &egui::Context) {
     #[cfg(target_os = "linux")]
     {
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new().name("desktop-theme".into()).spawn(move || {
-            if let Some(theme) = portal::color_scheme().and_then(theme_of_scheme) {
-                tracing::info!(?theme, "the desktop prefers this theme");
-                ctx.options_mut(|o| o.fallback_theme = theme);
-                ctx.request_repaint();
-            }
+            portal::follow_color_scheme(move |scheme| {
+                if let Some(theme) = theme_of_scheme(scheme) {
+                    tracing::info!(?theme, "the desktop prefers this theme");
+                    ctx.options_mut(|o| o.fallback_theme = theme);
+                    ctx.request_repaint();
+                }
+            });
         });
         if let Err(error) = spawned {
             tracing::warn!(%error, "the desktop's theme could not be asked for");
@@ -84,21 +87,47 @@ mod portal {
 
     use dbus::arg::{RefArg, Variant};
 
-    /// The `org.freedesktop.appearance` `color-scheme` setting, if the portal has one.
-    pub fn color_scheme() -> Option<u64> {
-        let bus = dbus::blocking::Connection::new_session().ok()?;
+    const SETTINGS: &str = "org.freedesktop.portal.Settings";
+    const NAMESPACE: &str = "org.freedesktop.appearance";
+    const KEY: &str = "color-scheme";
+
+    /// Call `changed` with the portal's `org.freedesktop.appearance` `color-scheme` setting now,
+    /// and again each time the portal says it changed; returns at once without a session bus
+    /// or a portal.
+    pub fn follow_color_scheme(mut changed: impl FnMut(u64) + Send + 'static) {
+        let Ok(bus) = dbus::blocking::Connection::new_session() else {
+            return;
+        };
         let portal = bus.with_proxy(
             "org.freedesktop.portal.Desktop",
             "/org/freedesktop/portal/desktop",
             Duration::from_secs(2),
         );
-        let key = ("org.freedesktop.appearance", "color-scheme");
         // `ReadOne` (portal version 2) gives the value; the older `Read` wraps it once more.
-        let (value,): (Variant<Box<dyn RefArg>>,) = portal
-            .method_call("org.freedesktop.portal.Settings", "ReadOne", key)
-            .or_else(|_| portal.method_call("org.freedesktop.portal.Settings", "Read", key))
-            .ok()?;
-        number(&value, 3)
+        let read: Result<(Variant<Box<dyn RefArg>>,), dbus::Error> = portal
+            .method_call(SETTINGS, "ReadOne", (NAMESPACE, KEY))
+            .or_else(|_| portal.method_call(SETTINGS, "Read", (NAMESPACE, KEY)));
+        let Ok((value,)) = read else {
+            return;
+        };
+        if let Some(scheme) = number(&value, 3) {
+            changed(scheme);
+        }
+        let rule = dbus::message::MatchRule::new_signal(SETTINGS, "SettingChanged");
+        let watched = bus.add_match(rule, move |(): (), _, message: &dbus::Message| {
+            if let Ok((namespace, key, value)) = message.read3::<&str, &str, Variant<Box<dyn RefArg>>>()
+                && (namespace, key) == (NAMESPACE, KEY)
+                && let Some(scheme) = number(&value, 3)
+            {
+                changed(scheme);
+            }
+            true
+        });
+        if watched.is_err() {
+            return;
+        }
+        // Wait for changes as long as the bus is there.
+        while bus.process(Duration::from_secs(3600)).is_ok() {}
     }
 
     /// The number in `arg`, looking through at most `depth` variants around it.
