@@ -94,11 +94,13 @@ pub fn value_color(ui: &egui::Ui) -> Color32 {
 
 /// Background of a row that just received a message, faded by `strength` (0 to 1).
 pub fn highlight(ui: &egui::Ui, strength: f32) -> Color32 {
-    let alpha = (strength.clamp(0.0, 1.0) * 70.0) as u8;
+    let strength = strength.clamp(0.0, 1.0);
+    // On a light background the same amber needs more of itself to be seen; dark text stays
+    // readable over it either way.
     if dark(ui) {
-        Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x3c, alpha)
+        Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x3c, (strength * 70.0) as u8)
     } else {
-        Color32::from_rgba_unmultiplied(0xff, 0xb0, 0x00, alpha)
+        Color32::from_rgba_unmultiplied(0xff, 0xb0, 0x00, (strength * 110.0) as u8)
     }
 }
 
