@@ -2,6 +2,8 @@
 //! connection manager and the floating windows. `logic` drains every tab within one time
 //! budget; `ui` draws the toolbar, the tab strip and the tab shown.
 
+pub mod about;
+pub mod look;
 mod pace;
 mod saver;
 mod tabs;
@@ -59,8 +61,10 @@ pub struct App {
     pub manager: ConnectionManager,
     /// What the user set (history bounds).
     pub settings: Settings,
-    /// The floating windows (settings, broker status).
+    /// The floating windows (settings, broker status, about).
     windows: Windows,
+    /// What the About window reports.
+    diagnostics: about::Diagnostics,
     /// How files are picked: the desktop's dialog, or a typed path.
     dialogs: Dialogs,
     /// Whether events were still waiting after the last frame's drain.
@@ -130,6 +134,7 @@ impl App {
             manager: ConnectionManager::new(profiles, keyring),
             settings,
             windows: Windows::default(),
+            diagnostics: about::Diagnostics::default(),
             dialogs: Dialogs::native(),
             backlog: false,
             started: None,
@@ -261,6 +266,9 @@ impl App {
                 .filter(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
                 .count()
         });
+        let settings_before = self.settings.clone();
+        look::zoom_keys(ui.ctx(), &mut self.settings);
+        look::apply(ui.ctx(), &self.settings);
         self.update_title(ui.ctx());
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::P))
             && let Some(explorer) = self.explorers.get_mut(self.active)
@@ -289,13 +297,16 @@ impl App {
                     let top = (ui.available_height() * 0.08).min(48.0);
                     ui.add_space(top);
                     let height = (ui.available_height() - top - 40.0).clamp(300.0, 760.0);
-                    ui.horizontal(|ui| {
-                        // Center the card: its width is the form's plus the frame's margins.
-                        let card_width = FORM_WIDTH + 2.0 * 20.0;
-                        ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
-                        egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
-                            ui.set_width(FORM_WIDTH);
-                            connect = self.manager.ui(ui, &self.dialogs, &self.runtime, height);
+                    // A window narrower than the card (small, or zoomed) scrolls it sideways.
+                    egui::ScrollArea::horizontal().show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            // Center the card: its width is the form's plus the frame's margins.
+                            let card_width = FORM_WIDTH + 2.0 * 20.0;
+                            ui.add_space(((ui.available_width() - card_width) / 2.0).max(0.0));
+                            egui::Frame::group(ui.style()).inner_margin(20.0).show(ui, |ui| {
+                                ui.set_width(FORM_WIDTH);
+                                connect = self.manager.ui(ui, &self.dialogs, &self.runtime, height);
+                            });
                         });
                     });
                 });
@@ -312,6 +323,7 @@ impl App {
             tracing::info!(ms = started.elapsed().as_millis() as u64, "first frame drawn");
         }
         self.windows_ui(ui.ctx());
+        self.settings_changed(ui.ctx(), &settings_before);
         self.save_messages();
         self.save_profiles();
         if keys > 0 {
@@ -319,18 +331,46 @@ impl App {
         }
     }
 
-    /// The floating windows; settings changed there are applied at once and saved.
+    /// The floating windows; settings changed there are applied and saved after the frame.
     fn windows_ui(&mut self, ctx: &egui::Context) {
-        let before = self.settings.clone();
         let mut cx = WindowContext {
             settings: &mut self.settings,
             explorer: self.explorers.get(self.active),
+            explorers: &self.explorers,
+            diagnostics: &self.diagnostics,
         };
         self.windows.show(ctx, &mut cx);
-        if self.settings != before {
-            self.apply_history_limits();
-            self.settings_saver.save(&self.runtime, self.settings.clone());
+    }
+
+    /// Apply and save the settings if this frame changed them (in a window, or by a zoom key).
+    fn settings_changed(&mut self, ctx: &egui::Context, before: &Settings) {
+        if self.settings == *before {
+            return;
         }
+        look::apply(ctx, &self.settings);
+        ctx.request_repaint();
+        if (self.settings.history_per_topic, self.settings.history_budget_mib)
+            != (before.history_per_topic, before.history_budget_mib)
+        {
+            self.apply_history_limits();
+        }
+        self.settings_saver.save(&self.runtime, self.settings.clone());
+    }
+
+    /// Report this log file (or why there is none) and these problems in the About window.
+    pub fn set_logging(&mut self, logging: crate::logging::Logging) {
+        self.diagnostics.log_file = logging.file;
+        self.diagnostics.recent = logging.recent;
+    }
+
+    /// Open or close the About window.
+    pub fn show_about(&mut self, open: bool) {
+        self.windows.set_open(about::ABOUT, open);
+    }
+
+    /// Draw with the settings' theme and zoom from the first frame on (call before it).
+    pub fn apply_look(&self, ctx: &egui::Context) {
+        look::apply(ctx, &self.settings);
     }
 }
 
@@ -390,7 +430,12 @@ impl eframe::App for App {
         App::logic(self, ctx);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if self.diagnostics.gl_version.is_none()
+            && let Some(gl) = frame.gl()
+        {
+            self.diagnostics.gl_version = Some(about::gl_version(eframe::glow::HasContext::version(&**gl)));
+        }
         App::ui(self, ui);
     }
 

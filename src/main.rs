@@ -18,15 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("mqscope=info,warn")),
-        )
-        .with_writer(std::io::stderr)
-        // Colours only on a terminal: a log file or a pipe gets plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| mqscope::logging::DEFAULT_FILTER.to_owned());
+    let logging = mqscope::logging::init(mqscope::logging::default_dir().as_deref(), &directives);
 
     let settings = match cli.settings() {
         Ok(settings) => settings,
@@ -66,6 +59,9 @@ fn main() -> anyhow::Result<()> {
         Box::new(move |cc| {
             mqscope::app::setup(&cc.egui_ctx);
             let mut app = App::new(handle);
+            app.apply_look(&cc.egui_ctx);
+            mqscope::app::look::ask_desktop_theme(&cc.egui_ctx);
+            app.set_logging(logging);
             app.set_started(started);
             if let Some(name) = &cli.profile {
                 if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {

@@ -6,8 +6,21 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::App;
+use super::about::ABOUT;
 use super::windows::{BROKER, SETTINGS};
 use crate::ui::{status, theme};
+
+/// The About button: version, system and diagnostics to copy for a bug report.
+fn about_ui(ui: &mut egui::Ui, windows: &mut super::windows::Windows) {
+    let open = windows.is_open(ABOUT);
+    if ui
+        .selectable_label(open, "About")
+        .on_hover_text("The version, the system, the log file and recent errors, to copy for a bug report")
+        .clicked()
+    {
+        windows.set_open(ABOUT, !open);
+    }
+}
 
 impl App {
     /// A problem to show until dismissed (a damaged file, a failed save): wrapped to the
@@ -32,11 +45,13 @@ impl App {
 
     pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let mut reconnect = false;
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow or zoomed window the buttons take a second line, none is cut off.
+        ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("mqscope").strong().size(15.0));
             ui.separator();
             let Some(explorer) = self.explorers.get(self.active) else {
                 ui.weak("Not connected");
+                about_ui(ui, &mut self.windows);
                 return;
             };
             ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
@@ -79,7 +94,7 @@ impl App {
             }
             if ui
                 .button("Settings…")
-                .on_hover_text("How many messages are kept, and how much memory they may take")
+                .on_hover_text("The theme, the zoom, how many messages are kept and how much memory they may take")
                 .clicked()
             {
                 self.windows.set_open(SETTINGS, true);
@@ -95,6 +110,7 @@ impl App {
             {
                 self.show_form = true;
             }
+            about_ui(ui, &mut self.windows);
         });
         if reconnect {
             self.reconnect(ui.ctx());

@@ -1,10 +1,11 @@
-//! The app's floating windows (settings, broker status), behind one small trait and kept in
+//! The app's floating windows (settings, broker status, about), behind one small trait and kept in
 //! one list: a new window is one type and one line in [`Windows::new`].
 
 use eframe::egui;
 
+use super::about::{AboutWindow, Diagnostics};
 use crate::explorer::Explorer;
-use crate::profiles::settings::{self, Settings};
+use crate::profiles::settings::{self, Settings, Theme};
 
 /// What a window is drawn with.
 pub struct WindowContext<'a> {
@@ -12,6 +13,10 @@ pub struct WindowContext<'a> {
     pub settings: &'a mut Settings,
     /// The tab shown, if any.
     pub explorer: Option<&'a Explorer>,
+    /// Every open tab.
+    pub explorers: &'a [Explorer],
+    /// Where the app runs, its log and its latest problems.
+    pub diagnostics: &'a Diagnostics,
 }
 
 /// A floating window of the app.
@@ -37,7 +42,11 @@ impl Default for Windows {
 impl Windows {
     /// The app's windows, all closed.
     pub fn new() -> Self {
-        let list: Vec<Box<dyn AppWindow>> = vec![Box::new(SettingsWindow), Box::new(BrokerWindow)];
+        let list: Vec<Box<dyn AppWindow>> = vec![
+            Box::new(SettingsWindow),
+            Box::new(BrokerWindow),
+            Box::new(AboutWindow::default()),
+        ];
         Self {
             list: list.into_iter().map(|w| (w, false)).collect(),
         }
@@ -72,7 +81,7 @@ pub const SETTINGS: &str = "Settings";
 /// The broker statistics window's name.
 pub const BROKER: &str = "Broker status";
 
-/// History bounds, applied at once and saved.
+/// The look (theme, zoom) and the history bounds, applied at once and saved.
 struct SettingsWindow;
 
 impl AppWindow for SettingsWindow {
@@ -118,8 +127,41 @@ impl AppWindow for SettingsWindow {
                         ui.end_row();
                     });
                 ui.weak("Shared by all open connections; the oldest messages of all topics go first.");
+                ui.separator();
+                look_ui(ui, settings);
             });
     }
+}
+
+/// The theme and zoom choices of the settings window.
+fn look_ui(ui: &mut egui::Ui, settings: &mut Settings) {
+    egui::Grid::new("look-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            ui.label("Theme");
+            ui.horizontal(|ui| {
+                for theme in Theme::ALL {
+                    ui.radio_value(&mut settings.theme, theme, theme.label());
+                }
+            });
+            ui.end_row();
+            let label = ui.label("Zoom");
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("zoom")
+                    .selected_text(format!("{} %", settings.zoom_percent))
+                    .width(80.0)
+                    .show_ui(ui, |ui| {
+                        for zoom in settings::ZOOM_RANGE.step_by(settings::ZOOM_STEP as usize) {
+                            ui.selectable_value(&mut settings.zoom_percent, zoom, format!("{zoom} %"));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.weak("Ctrl + and Ctrl - zoom too, Ctrl 0 resets");
+            });
+            ui.end_row();
+        });
 }
 
 /// The shown tab's broker statistics (`$SYS`).
@@ -134,11 +176,19 @@ impl AppWindow for BrokerWindow {
         let Some(explorer) = cx.explorer else {
             return;
         };
+        // Below the toolbar; taller than the window (small, or zoomed), it scrolls.
+        let area = ctx.content_rect();
         egui::Window::new(format!("Broker: {}", explorer.title))
             .id(egui::Id::unique("broker-window"))
             .open(open)
             .collapsible(false)
             .resizable(false)
-            .show(ctx, |ui| crate::ui::broker::ui(ui, &explorer.session));
+            .default_pos(area.left_top() + egui::vec2(16.0, 70.0))
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height((area.height() - 130.0).max(120.0))
+                    .min_scrolled_height((area.height() - 130.0).max(120.0))
+                    .show(ui, |ui| crate::ui::broker::ui(ui, &explorer.session));
+            });
     }
 }

@@ -75,7 +75,7 @@ pub fn ui(ctx: &egui::Context, job: &ClearJob) -> Option<Decision> {
                 ui.horizontal(|ui| {
                     let label = format!("Clear {}", plural(n, "retained message", "retained messages"));
                     let clear = egui::Button::new(RichText::new(label).strong().color(egui::Color32::WHITE))
-                        .fill(theme::error_color(ui));
+                        .fill(theme::danger_fill(ui));
                     if ui.add(clear).clicked() {
                         decision = Some(Decision::Clear);
                     }

@@ -9,6 +9,7 @@ use egui_plot::{HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
 
 use crate::model::Session;
 use crate::payload::{numbers, text};
+use crate::ui::theme;
 
 /// The load topics charted: (chart, received topic, sent topic). Mosquitto publishes each
 /// as a count per minute, averaged over the last minute.
@@ -24,10 +25,6 @@ const LOAD: [(Rate, &str, &str); 2] = [
         "$SYS/broker/load/bytes/sent/1min",
     ),
 ];
-
-/// The colors of the received and sent lines, readable on light and dark backgrounds.
-const IN_COLOR: egui::Color32 = egui::Color32::from_rgb(0x3c, 0x8c, 0xdc);
-const OUT_COLOR: egui::Color32 = egui::Color32::from_rgb(0xe0, 0x7b, 0x20);
 
 /// What a rate chart counts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -148,10 +145,11 @@ fn rates_ui(ui: &mut egui::Ui, session: &Session) {
             ui.strong(title);
             ui.weak("1-minute average,");
             // The key of the lines, beside the title rather than over them.
-            ui.label(RichText::new("in").color(IN_COLOR).strong());
+            ui.label(RichText::new("in").color(theme::series_color(ui, 0)).strong());
             ui.weak("and");
-            ui.label(RichText::new("out").color(OUT_COLOR).strong());
+            ui.label(RichText::new("out").color(theme::series_color(ui, 1)).strong());
         });
+        let (in_color, out_color) = (theme::series_color(ui, 0), theme::series_color(ui, 1));
         Plot::new(("broker-rates", title))
             .height(110.0)
             .width(380.0)
@@ -188,7 +186,7 @@ fn rates_ui(ui: &mut egui::Ui, session: &Session) {
                 Some(format!("{plot_name} at {time}\n{value}"))
             })
             .show(ui, |plot| {
-                for (name, points, color) in [("In", &received, IN_COLOR), ("Out", &sent, OUT_COLOR)] {
+                for (name, points, color) in [("In", &received, in_color), ("Out", &sent, out_color)] {
                     plot.line(Line::new(name, PlotPoints::Borrowed(points)).color(color));
                     // Few points (the broker publishes every 10 s by default): mark each.
                     if points.len() <= 120 {

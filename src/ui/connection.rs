@@ -292,7 +292,7 @@ impl ConnectionManager {
             ui.add_space(10.0);
             ui.horizontal(|ui| {
                 let delete = egui::Button::new(RichText::new("Delete").color(egui::Color32::WHITE))
-                    .fill(ui.visuals().error_fg_color);
+                    .fill(crate::ui::theme::danger_fill(ui));
                 if ui.add(delete).clicked() {
                     if let Some(profile) = self.profiles.get(&id) {
                         self.passwords.forget(profile);

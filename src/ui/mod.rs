@@ -1,5 +1,6 @@
 //! The window's panels, one file each. Panels read the model and never block.
 
+pub mod about;
 pub mod broker;
 pub mod chart;
 pub mod compare;

@@ -39,11 +39,6 @@ pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str, catching_up: b
         let (text, color) = state_text(ui, session.state(), broker, now);
         let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
         ui.painter().circle_filled(dot.center(), 4.5, color);
-        ui.add(egui::Label::new(RichText::new(text).color(color)).truncate());
-        if catching_up {
-            ui.spinner();
-            ui.weak("Catching up with the broker…");
-        }
         let rate = session.messages_per_second(now);
         let refused: Vec<&str> = session
             .subscriptions()
@@ -51,6 +46,8 @@ pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str, catching_up: b
             .filter(|s| s.granted.is_err())
             .map(|s| s.filter.as_str())
             .collect();
+        // The counts first, from the right; the state takes what is left and is cut to fit, so
+        // the two never overlap in a narrow (or zoomed) window.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let dropped = session.dropped_messages();
             let mut counts = format!(
@@ -73,6 +70,13 @@ pub fn ui(ui: &mut egui::Ui, session: &mut Session, broker: &str, catching_up: b
                 ui.label(RichText::new(text).color(theme::error_color(ui)))
                     .on_hover_text(hover.join("\n"));
             }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(RichText::new(text).color(color)).truncate());
+                if catching_up {
+                    ui.spinner();
+                    ui.weak("Catching up with the broker…");
+                }
+            });
         });
     });
 }

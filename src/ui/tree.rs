@@ -288,6 +288,10 @@ impl TreeView {
                 if ui.selectable_label(paused, text).on_hover_text(hint).clicked() {
                     self.set_paused(session, !paused);
                 }
+                // The order and its label wrap together: a line without room for both starts another.
+                if narrow && ui.available_size_before_wrap().x < self.sort_width(ui) {
+                    ui.end_row();
+                }
                 self.sort_ui(ui);
                 self.expand_menu_ui(ui, session);
                 if !narrow {

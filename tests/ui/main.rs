@@ -7,6 +7,7 @@ mod support;
 #[path = "../support/ui.rs"]
 mod ui_support;
 
+mod about;
 mod broker_status;
 mod chart;
 mod compare;

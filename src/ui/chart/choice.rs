@@ -7,17 +7,9 @@ use eframe::egui::Color32;
 use crate::model::NodeId;
 use crate::payload::Format;
 
-/// Series colours, in the order series are added; readable on dark and light backgrounds.
-pub const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(0x4e, 0x9a, 0xe6),
-    Color32::from_rgb(0xf2, 0x8e, 0x2b),
-    Color32::from_rgb(0x59, 0xa1, 0x4f),
-    Color32::from_rgb(0xe1, 0x57, 0x59),
-    Color32::from_rgb(0xb0, 0x7a, 0xa1),
-    Color32::from_rgb(0x76, 0xb7, 0xb2),
-    Color32::from_rgb(0xed, 0xc9, 0x48),
-    Color32::from_rgb(0x9c, 0x75, 0x5f),
-];
+/// How many series colours there are ([`crate::ui::theme::series_color`]), in the order
+/// series are added.
+pub const COLORS: usize = crate::ui::theme::SERIES_COLORS;
 
 /// The topic a series of another topic reads, as it was when the series was added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +30,7 @@ pub struct Series {
     pub other: Option<Other>,
     /// A path inside the payload; `None`: the payload as a number.
     pub source: Option<String>,
-    /// Index into [`PALETTE`], kept when other series come and go.
+    /// Which of the [`COLORS`] series colours it is drawn in, kept when other series come and go.
     pub color: usize,
 }
 
@@ -54,9 +46,9 @@ impl Series {
         }
     }
 
-    /// The series' colour.
-    pub fn color(&self) -> Color32 {
-        PALETTE.get(self.color).copied().unwrap_or(Color32::GRAY)
+    /// The series' colour in `ui`'s theme.
+    pub fn color(&self, ui: &eframe::egui::Ui) -> Color32 {
+        crate::ui::theme::series_color(ui, self.color)
     }
 }
 
@@ -83,9 +75,9 @@ impl Choice {
         if self.series.iter().any(|s| s.topic == topic && s.source == source) {
             return;
         }
-        let color = (0..PALETTE.len())
+        let color = (0..COLORS)
             .find(|c| !self.series.iter().any(|s| s.color == *c))
-            .unwrap_or(self.series.len() % PALETTE.len());
+            .unwrap_or(self.series.len() % COLORS);
         self.series.push(Series {
             topic,
             other,

@@ -186,7 +186,7 @@ fn chip_ui(
             ui.spacing_mut().item_spacing.x = spacing;
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             let (dot, _) = ui.allocate_exact_size(egui::vec2(size * 0.6, size), egui::Sense::hover());
-            ui.painter().circle_filled(dot.center(), size * 0.3, series.color());
+            ui.painter().circle_filled(dot.center(), size * 0.3, series.color(ui));
             ui.label(RichText::new(&shown_name).monospace());
             if value.is_some() {
                 ui.label(RichText::new(&value_text).strong());

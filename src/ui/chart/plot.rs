@@ -74,6 +74,7 @@ pub(super) fn plot_ui(
     // What the sections above the payload leave, within bounds: in a short window they scroll.
     let height = (ui.available_height() - 4.0).clamp(MIN_HEIGHT, MAX_HEIGHT);
     let columns = ui.available_width().max(1.0) as usize;
+    let colors: Vec<egui::Color32> = series.iter().map(|s| s.color(ui)).collect();
     // Per series: its name in the plot (for the hover label) and, normalised, its scale.
     let named: Vec<(String, Option<Scale>)> = series
         .iter()
@@ -133,7 +134,7 @@ pub(super) fn plot_ui(
         plot = plot
             .include_y(0.0)
             .include_y(1.0)
-            .custom_y_axes(series_axes(series, &named));
+            .custom_y_axes(series_axes(series, &named, &colors));
     }
     let response = plot.show(ui, |plot| {
         // While the plot follows the data, all of it shows; zoomed or panned, only what is in view
@@ -142,11 +143,7 @@ pub(super) fn plot_ui(
             let range = plot.plot_bounds().range_x();
             (*range.start(), *range.end())
         });
-        for (index, s) in series.iter().enumerate() {
-            let Some((name, scale)) = named.get(index) else {
-                continue;
-            };
-            let color = s.color();
+        for (index, (&color, (name, scale))) in colors.iter().zip(&named).enumerate() {
             let runs = charted.runs(index);
             let dotted = runs.iter().map(Vec::len).sum::<usize>() <= MAX_DOTTED_POINTS;
             for (run_index, run) in runs.iter().enumerate() {
@@ -205,7 +202,11 @@ fn into_plot_points(points: Cow<'_, [PlotPoint]>) -> PlotPoints<'_> {
 
 /// Normalised, an axis per series in its colour, reading its real values; past
 /// [`MAX_SERIES_AXES`] series, one axis in percent of each one's range.
-fn series_axes<'a>(series: &[Series], named: &[(String, Option<Scale>)]) -> Vec<AxisHints<'a>> {
+fn series_axes<'a>(
+    series: &[Series],
+    named: &[(String, Option<Scale>)],
+    colors: &[egui::Color32],
+) -> Vec<AxisHints<'a>> {
     if series.len() > MAX_SERIES_AXES {
         return vec![
             AxisHints::new_y()
@@ -213,11 +214,11 @@ fn series_axes<'a>(series: &[Series], named: &[(String, Option<Scale>)]) -> Vec<
                 .min_thickness(44.0),
         ];
     }
-    series
+    colors
         .iter()
         .zip(named)
         .enumerate()
-        .map(|(index, (s, (_, scale)))| {
+        .map(|(index, (&color, (_, scale)))| {
             let scale = scale.unwrap_or(Scale { lo: 0.0, hi: 1.0 });
             let placement = if index % 2 == 0 {
                 HPlacement::Left
@@ -227,7 +228,7 @@ fn series_axes<'a>(series: &[Series], named: &[(String, Option<Scale>)]) -> Vec<
             AxisHints::new_y()
                 .formatter(move |mark, _| scale.mark_label(mark.value, mark.step_size))
                 .placement(placement)
-                .tick_label_color(s.color())
+                .tick_label_color(color)
                 .min_thickness(40.0)
         })
         .collect()

@@ -162,7 +162,7 @@ impl ConnectionManager {
                             ui.end_row();
 
                             ui.label("");
-                            let danger = ui.visuals().error_fg_color;
+                            let danger = crate::ui::theme::error_color(ui);
                             ui.checkbox(
                                 &mut tls.insecure,
                                 RichText::new("Don't verify the server's certificate (insecure)").color(danger),
@@ -294,7 +294,7 @@ fn connect_row_ui(ui: &mut egui::Ui, error: Option<&str>, revealed: &mut Option<
     let clicked = ui
         .horizontal(|ui| {
             let connect = egui::Button::new(RichText::new("Connect").strong().color(egui::Color32::WHITE))
-                .fill(ui.visuals().selection.bg_fill)
+                .fill(crate::ui::theme::primary_fill(ui))
                 .min_size(egui::vec2(120.0, 28.0));
             let clicked = ui.add(connect).clicked();
             ui.weak("Changes are saved as you type");
@@ -308,7 +308,7 @@ fn connect_row_ui(ui: &mut egui::Ui, error: Option<&str>, revealed: &mut Option<
         });
     }
     if let Some(error) = error {
-        let label = ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+        let label = ui.label(RichText::new(error).color(crate::ui::theme::error_color(ui)));
         if revealed.as_deref() != Some(error) {
             label.scroll_to_me(Some(egui::Align::Max));
             *revealed = Some(error.to_owned());

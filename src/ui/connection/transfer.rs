@@ -154,7 +154,7 @@ impl Transfer {
                 ui.label(RichText::new(text).color(theme::ok_color(ui)));
             }
             Some(Err(text)) => {
-                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                ui.label(RichText::new(text).color(crate::ui::theme::error_color(ui)));
             }
             None => {}
         }

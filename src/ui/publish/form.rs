@@ -143,7 +143,7 @@ impl PublishPane {
                 }
             } else {
                 let send = egui::Button::new(RichText::new("Send").strong().color(egui::Color32::WHITE))
-                    .fill(ui.visuals().selection.bg_fill);
+                    .fill(crate::ui::theme::primary_fill(ui));
                 if ui.add(send).clicked() {
                     submit = true;
                 }

@@ -4,11 +4,14 @@
 use super::*;
 use row::sort_label;
 
+/// The width of the sort box's text, in points.
+const SORT_BOX_WIDTH: f32 = 120.0;
+
 impl TreeView {
     /// The search field: text or an MQTT filter, optionally in payloads; Escape clears it.
     pub(super) fn search_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            let width = (ui.available_width() - 100.0).max(120.0);
+            let width = (ui.available_width() - 100.0).max(40.0);
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.search_text)
@@ -42,7 +45,7 @@ impl TreeView {
         let mut order = self.outline.default_sort();
         let combo = egui::ComboBox::from_id_salt("tree-sort")
             .selected_text(sort_label(order))
-            .width(120.0)
+            .width(SORT_BOX_WIDTH)
             .show_ui(ui, |ui| {
                 for option in SortOrder::ALL {
                     ui.selectable_value(&mut order, option, sort_label(option));
@@ -64,6 +67,18 @@ impl TreeView {
             self.expansion_changed = true;
         }
         ui.weak("Sort");
+    }
+
+    /// The width [`Self::sort_ui`] takes: the box, its label and the space between them.
+    pub(super) fn sort_width(&self, ui: &egui::Ui) -> f32 {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let label = ui
+            .painter()
+            .layout_no_wrap("Sort".to_owned(), font, egui::Color32::PLACEHOLDER)
+            .size()
+            .x;
+        let spacing = ui.spacing();
+        SORT_BOX_WIDTH + 2.0 * spacing.button_padding.x + spacing.icon_width + 2.0 * spacing.item_spacing.x + label
     }
 
     /// Open or close many branches at once: all of them, or down to a level.
