@@ -18,6 +18,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    if let Some(what) = cli.generate {
+        return mqscope::cli::manual::write(what, &mut std::io::stdout().lock())
+            .with_context(|| format!("writing the {what:?} file"));
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
