@@ -33,7 +33,7 @@ pub enum Generated {
 
 /// Write `what` for the command line as `Cli` defines it.
 pub fn write(what: Generated, out: &mut dyn Write) -> io::Result<()> {
-    let mut command = Cli::command();
+    let command = Cli::command();
     let name = command.get_name().to_owned();
     let shell = match what {
         Generated::Man => return man_page(command, out),
@@ -43,8 +43,29 @@ pub fn write(what: Generated, out: &mut dyn Write) -> io::Result<()> {
         Generated::Elvish => clap_complete::Shell::Elvish,
         Generated::Powershell => clap_complete::Shell::PowerShell,
     };
+    let mut command = without_hidden(&command);
     clap_complete::generate(shell, &mut command, name, out);
     Ok(())
+}
+
+/// `command` with its hidden options and subcommands left out, at every depth: clap_complete
+/// offers hidden options (`--generate` itself) as readily as the others.
+fn without_hidden(command: &clap::Command) -> clap::Command {
+    let mut shown = clap::Command::new(command.get_name().to_owned())
+        .args(command.get_arguments().filter(|arg| !arg.is_hide_set()).cloned())
+        .subcommands(
+            command
+                .get_subcommands()
+                .filter(|sub| !sub.is_hide_set())
+                .map(without_hidden),
+        );
+    if let Some(version) = command.get_version() {
+        shown = shown.version(version.to_owned());
+    }
+    if let Some(about) = command.get_about() {
+        shown = shown.about(about.clone());
+    }
+    shown
 }
 
 /// clap_mangen's page (name, synopsis, description, options with their environment variables,
@@ -240,12 +261,24 @@ mod tests {
     }
 
     #[test]
-    fn the_generator_option_is_kept_out_of_the_help_and_the_man_page() {
+    fn the_generator_option_is_kept_out_of_the_help_the_man_page_and_the_completions() {
         let page = generated(Generated::Man).replace("\\-", "-");
         assert!(
             !page.contains("--generate"),
             "--generate is for packaging, not for users"
         );
+        for what in [
+            Generated::Bash,
+            Generated::Zsh,
+            Generated::Fish,
+            Generated::Elvish,
+            Generated::Powershell,
+        ] {
+            assert!(
+                !generated(what).contains("generate"),
+                "{what:?} completions offer --generate"
+            );
+        }
         let help = Cli::command().render_long_help().to_string();
         assert!(!help.contains("--generate"), "{help}");
     }
