@@ -38,7 +38,7 @@ deb=$(ls "$target"/packages/mqscope_*.deb)
 echo "checking $deb"
 dpkg-deb --info "$deb" | sed -n 's/^ \(Depends\|Recommends\):/  \1:/p'
 
-lintian --fail-on error --no-tag-display-limit "$deb"
+lintian --fail-on error --tag-display-limit 0 "$deb"
 desktop-file-validate packaging/linux/mqscope.desktop
 appstreamcli validate --no-net packaging/linux/io.github.mqscope.mqscope.metainfo.xml
 

@@ -284,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn the_man_page_is_dated_like_the_release_in_the_metainfo() {
+    fn the_man_page_metainfo_and_debian_changelog_name_the_same_release() {
         let metainfo = include_str!("../../packaging/linux/io.github.mqscope.mqscope.metainfo.xml");
         let release = format!(
             "<release version=\"{}\" date=\"{RELEASE_DATE}\"",
@@ -292,6 +292,12 @@ mod tests {
         );
         assert!(metainfo.contains(&release), "the metainfo lists {release}");
         assert!(generated(Generated::Man).contains(RELEASE_DATE));
+        let changelog = include_str!("../../packaging/linux/changelog");
+        let entry = format!("mqscope ({}-1) ", env!("CARGO_PKG_VERSION"));
+        assert!(
+            changelog.starts_with(&entry),
+            "the Debian changelog starts with {entry}"
+        );
     }
 
     #[test]
