@@ -42,6 +42,10 @@ if [ "$action" = uninstall ]; then
   done
   rmdir "$prefix/share/doc/mqscope" 2>/dev/null || true
   refresh
+  # The menu cache refresh() wrote, when mqscope's entry was the only one there.
+  if ! ls "$prefix/share/applications/"*.desktop >/dev/null 2>&1; then
+    rm -f "$prefix/share/applications/mimeinfo.cache"
+  fi
   echo "mqscope removed from $prefix ($removed files)"
   exit 0
 fi
