@@ -1,4 +1,6 @@
-//! Command-line options.
+//! Command-line options (and, in `manual`, the man page and completions written from them).
+
+pub mod manual;
 
 use std::path::PathBuf;
 
@@ -74,6 +76,10 @@ pub struct Cli {
     /// TLS: do not verify the broker's certificate (dangerous)
     #[arg(long)]
     pub insecure: bool,
+
+    /// Write the man page or a shell's completions to standard output and exit (for packages)
+    #[arg(long, value_name = "WHAT", hide = true)]
+    pub generate: Option<manual::Generated>,
 }
 
 impl Cli {

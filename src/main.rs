@@ -18,6 +18,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    if let Some(what) = cli.generate {
+        return mqscope::cli::manual::write(what, &mut std::io::stdout().lock())
+            .with_context(|| format!("writing the {what:?} file"));
+    }
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| mqscope::logging::DEFAULT_FILTER.to_owned());
     let logging = mqscope::logging::init(mqscope::logging::default_dir().as_deref(), &directives);
 

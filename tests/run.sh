@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mqscope's test command: installs what the tests need (Mosquitto), then runs
-# the format check, clippy and every test. Usage: tests/run.sh
+# the format check, clippy and every test, then builds and checks the Debian package
+# (packaging/check-deb.sh). Usage: tests/run.sh
 # (mosquitto_ctrl comes with mosquitto, mosquitto_pub/sub with mosquitto-clients; openssl
 # rewrites test keys into the older PEM formats; the keyring test runs GNOME Keyring on a
 # private D-Bus session bus and checks it with secret-tool; RabbitMQ 3.10 is a broker that
@@ -29,3 +30,5 @@ cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 bash tests/module_map.sh
 cargo test --locked --workspace
+# The Debian package, built, validated, installed, used and removed (packaging/README.md).
+bash packaging/check-deb.sh
