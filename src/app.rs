@@ -259,6 +259,11 @@ impl App {
         {
             explorer.publish.open = !explorer.publish.open;
         }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L))
+            && let Some(explorer) = self.explorers.get_mut(self.active)
+        {
+            explorer.log.open = !explorer.log.open;
+        }
         if !self.explorers.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) {
             self.show_tab((self.active + 1) % self.explorers.len());
         }

@@ -77,6 +77,7 @@ impl App {
         let per_topic = self.settings.history_per_topic;
         for explorer in &mut self.explorers {
             explorer.session.history.set_limits(per_topic, budget);
+            explorer.session.log.tidy(&explorer.session.history);
         }
     }
 

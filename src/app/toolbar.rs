@@ -62,6 +62,14 @@ impl App {
                 {
                     explorer.publish.open = !open;
                 }
+                let open = explorer.log.open;
+                if ui
+                    .selectable_label(open, "Log")
+                    .on_hover_text("Show or hide the live log: every message in arrival order (Ctrl+L)")
+                    .clicked()
+                {
+                    explorer.log.open = !open;
+                }
             }
             if let Some(explorer) = self.explorers.get(self.active)
                 && ui

@@ -18,6 +18,7 @@ use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
+use crate::ui::log::LogView;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::tree::TreeView;
@@ -39,6 +40,8 @@ pub struct Explorer {
     /// The topic tree panel.
     pub tree: TreeView,
     message: MessageView,
+    /// The live log of every message, in arrival order.
+    pub log: LogView,
     /// The publish pane.
     pub publish: PublishPane,
     /// The topics pinned to compare side by side.
@@ -68,6 +71,7 @@ impl Explorer {
             connection: None,
             tree: TreeView::default(),
             message: MessageView::default(),
+            log: LogView::new(),
             publish: PublishPane::with_messages(saved),
             pins: Pins::default(),
             clear: None,
@@ -209,6 +213,11 @@ impl Explorer {
                     self.publish.load(&topic, payload, qos, retain);
                 }
             }
+            TabCommand::ShowMessage { id, seq } => {
+                self.tree.select(&self.session, id);
+                self.message.show_message(id, seq);
+            }
+            TabCommand::LogOnly(filter) => self.log.show_only(filter),
             TabCommand::PublishTo(id) => {
                 let tree = &self.session.tree;
                 let topic = tree.topic(id);

@@ -23,6 +23,7 @@ impl Explorer {
             session,
             tree,
             message,
+            log,
             publish,
             pins,
             commands,
@@ -36,6 +37,18 @@ impl Explorer {
             runtime,
             dialogs,
         };
+        if log.open {
+            // Under the tree and the message panel, as wide as the tab.
+            egui::Panel::bottom("log")
+                .resizable(true)
+                .default_size((ui.available_height() * 0.35).clamp(160.0, 420.0))
+                .min_size(120.0)
+                .max_size((ui.available_height() * 0.7).max(120.0))
+                .show(ui, |ui| {
+                    ui.set_min_height(ui.available_height());
+                    log.ui(ui, &cx, commands);
+                });
+        }
         let tab_width = ui.available_width();
         let range = (
             MESSAGE_PANEL_MIN_WIDTH,

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod context;
 pub mod dialogs;
 pub mod diff;
+pub mod log;
 pub mod message;
 pub mod payload_view;
 pub mod publish;

@@ -12,6 +12,7 @@ mod chart;
 mod compare;
 mod connection;
 mod diff;
+mod log;
 mod message;
 mod payload;
 mod publish;

@@ -220,9 +220,10 @@ impl State {
                 payload,
                 qos,
                 retain,
+                dup,
                 properties,
             } => {
-                self.message(topic, payload, qos, retain, properties);
+                self.message(topic, payload, (qos, retain, dup), properties);
                 None
             }
             Polled::ConnAck {
@@ -286,8 +287,7 @@ impl State {
         &mut self,
         topic: String,
         payload: bytes::Bytes,
-        qos: Qos,
-        retain: bool,
+        (qos, retain, dup): (Qos, bool, bool),
         properties: Option<std::sync::Arc<crate::model::Properties>>,
     ) {
         // A small payload is a slice of rumqttc's read buffer and would keep the whole
@@ -304,6 +304,7 @@ impl State {
                 payload,
                 qos,
                 retain,
+                dup,
                 received_at: SystemTime::now(),
                 properties,
             },
