@@ -74,6 +74,11 @@ pub struct Cli {
     /// TLS: do not verify the broker's certificate (dangerous)
     #[arg(long)]
     pub insecure: bool,
+
+    /// Record every message of the connection to this file from the start: JSON Lines, one
+    /// message a line (compressed with zstd when the name ends in .zst)
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 impl Cli {

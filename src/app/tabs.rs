@@ -55,6 +55,18 @@ impl App {
         }
     }
 
+    /// Record the shown tab's connection to `path`, everything it receives from now on (or
+    /// say why not).
+    pub fn record_shown_tab(&mut self, path: std::path::PathBuf) {
+        match self.explorers.get_mut(self.active) {
+            Some(explorer) if explorer.is_running() => explorer.start_recording(path, Vec::new()),
+            _ => self.set_notice(format!(
+                "Not recording to {}: no connection was opened (--record needs --broker or --profile)",
+                path.display()
+            )),
+        }
+    }
+
     /// Show `session` in a new tab without a live connection (a capture, a benchmark's
     /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {

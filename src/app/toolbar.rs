@@ -70,6 +70,13 @@ impl App {
                 {
                     explorer.log.open = !open;
                 }
+                let running = explorer.is_running();
+                if let Some(action) = explorer
+                    .record_panel
+                    .toolbar_ui(ui, explorer.recording.as_mut(), running)
+                {
+                    explorer.record_action(action);
+                }
             }
             if let Some(explorer) = self.explorers.get(self.active)
                 && ui

@@ -16,11 +16,13 @@ use eframe::egui;
 use crate::model::{ConnectionState, Session};
 use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
+use crate::record::Recording;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
 use crate::ui::log::LogView;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
+use crate::ui::record::{RecordAction, RecordPanel};
 use crate::ui::tree::TreeView;
 use catch_up::CatchUp;
 use clear::ClearJob;
@@ -44,6 +46,10 @@ pub struct Explorer {
     pub log: LogView,
     /// The publish pane.
     pub publish: PublishPane,
+    /// The record dialog.
+    pub record_panel: RecordPanel,
+    /// The recording running, or how the last one ended until dismissed.
+    pub recording: Option<Recording>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
     /// A clearing of retained messages under way.
@@ -73,6 +79,8 @@ impl Explorer {
             message: MessageView::default(),
             log: LogView::new(),
             publish: PublishPane::with_messages(saved),
+            record_panel: RecordPanel::default(),
+            recording: None,
             pins: Pins::default(),
             clear: None,
             commands: Commands::default(),
@@ -83,6 +91,35 @@ impl Explorer {
     /// Whether the connection task is still running.
     pub fn is_running(&self) -> bool {
         self.connection.is_some()
+    }
+
+    /// Record every message the connection receives from now on (those of `filters` only,
+    /// when there are any) to `path`.
+    pub fn start_recording(&mut self, path: std::path::PathBuf, filters: Vec<String>) {
+        let (recording, sink) = Recording::start(path, filters);
+        // Without a connection the sink is dropped here, and the recording ends at once.
+        if let Some(connection) = &self.connection {
+            connection.record(Some(sink));
+        }
+        self.recording = Some(recording);
+    }
+
+    /// Carry out what the record controls asked for.
+    pub fn record_action(&mut self, action: RecordAction) {
+        match action {
+            RecordAction::Start { path, filters } => self.start_recording(path, filters),
+            RecordAction::Stop => {
+                if let Some(connection) = &self.connection {
+                    connection.record(None);
+                }
+            }
+            RecordAction::Dismiss => self.recording = None,
+        }
+    }
+
+    /// Whether a recording is running.
+    pub fn is_recording(&mut self) -> bool {
+        self.recording.as_mut().is_some_and(|r| r.ended().is_none())
     }
 
     /// The MQTT version spoken: the one the broker accepted while connected, else the one
@@ -160,6 +197,10 @@ impl Explorer {
                 let ids: Vec<_> = gone.iter().filter_map(|topic| tree.find(topic)).collect();
                 self.session.remove_topics(&ids);
             }
+        }
+        if self.is_recording() {
+            // The indicator's counts and duration move on.
+            ctx.request_repaint_after(Duration::from_millis(500));
         }
         let reconnecting = matches!(self.session.state(), ConnectionState::Reconnecting { .. });
         if reconnecting || self.session.rate_is_settling(Instant::now()) {

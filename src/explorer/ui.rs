@@ -93,6 +93,19 @@ impl Explorer {
                 None => {}
             }
         }
+        if self.record_panel.open {
+            let suggested = crate::ui::text::suggested_file_name(
+                &format!(
+                    "mqscope-{}-{}",
+                    self.settings.address.authority(),
+                    chrono::Local::now().format("%Y%m%d-%H%M%S")
+                ),
+                "jsonl",
+            );
+            if let Some(action) = self.record_panel.dialog_ui(ui.ctx(), dialogs, runtime, &suggested) {
+                self.record_action(action);
+            }
+        }
         self.apply(ui.ctx());
     }
 }

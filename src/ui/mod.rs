@@ -11,6 +11,7 @@ pub mod log;
 pub mod message;
 pub mod payload_view;
 pub mod publish;
+pub mod record;
 pub mod status;
 pub mod text;
 pub mod theme;

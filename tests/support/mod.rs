@@ -570,6 +570,11 @@ impl Watch {
         self.connection.publish(request).get()
     }
 
+    /// Hand what the connection receives to a recording (`None`: stop it).
+    pub fn record(&self, sink: Option<mqscope::record::RecordSink>) {
+        self.connection.record(sink);
+    }
+
     /// Close the connection cleanly.
     pub fn disconnect(mut self) {
         self.connection.disconnect();

@@ -74,8 +74,12 @@ impl Task {
         tracing::info!(broker = %self.state.settings.address, client_id = %self.state.settings.client_id, "connecting");
         loop {
             self.wait_for_the_window().await;
+            if self.state.recording_is_behind() {
+                self.state.hand_to_recorder().await;
+            }
             let Some(polled) = self.poll().await else {
                 self.close().await;
+                self.state.hand_to_recorder().await;
                 return;
             };
             let flow = match polled {
@@ -83,6 +87,7 @@ impl Task {
                 Err(error) => self.recover(&error).await,
             };
             if flow == Flow::Stop {
+                self.state.hand_to_recorder().await;
                 return;
             }
             self.state.flush_if_due(self.eventloop.burst_used_up());
@@ -121,6 +126,11 @@ impl Task {
                             self.disconnect = (true, written);
                         }
                         return None;
+                    }
+                    if self.state.recording_is_behind() {
+                        // A recording stopped: what it was handed goes to it now, not at the
+                        // next packet. The poll under way waits meanwhile, whole.
+                        self.state.hand_to_recorder().await;
                     }
                 }
                 polled = &mut poll => return Some(polled),
