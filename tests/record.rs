@@ -13,7 +13,7 @@ use base64::Engine as _;
 use mqscope::model::{Log, Properties, Qos, Subscription};
 use mqscope::mqtt::{MqttVersion, PublishRequest};
 use mqscope::record::{Ended, Recording};
-use support::{Broker, Watch};
+use support::{Broker, TinyDisk, Watch};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -229,30 +229,6 @@ fn a_recording_is_readable_with_jq() {
         "jq/one 1 utf8\njq/two /wE= base64\n"
     );
     watch.disconnect();
-}
-
-/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
-struct TinyDisk {
-    dir: tempfile::TempDir,
-}
-
-impl TinyDisk {
-    fn mount(size: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .expect("mount");
-        assert!(status.success(), "this test mounts a small tmpfs: run it as root");
-        Self { dir }
-    }
-}
-
-impl Drop for TinyDisk {
-    fn drop(&mut self) {
-        Command::new("umount").arg(self.dir.path()).status().ok();
-    }
 }
 
 #[test]

@@ -39,6 +39,12 @@ pub struct LogView {
     selected: Option<Line>,
     /// The scroll offset that showed the last line, last frame.
     last_end_offset: f32,
+    /// The scroll offset last frame.
+    last_offset: f32,
+    /// Where the lines were drawn last frame.
+    lines_rect: Option<egui::Rect>,
+    /// Whether the pointer was over the lines last frame.
+    held: bool,
 }
 
 impl LogView {
@@ -121,10 +127,17 @@ impl LogView {
         if ui.ui_contains_pointer() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::End)) {
             self.jump_to_end = true;
         }
+        // While the pointer is over the lines they hold still, so the line clicked is the one
+        // seen; new ones wait below, and following goes on once the pointer leaves.
+        let held = self.lines_rect.is_some_and(|rect| ui.rect_contains_pointer(rect));
+        if self.held && !held && self.follow {
+            self.jump_to_end = true;
+        }
+        self.held = held;
         let mut area = egui::ScrollArea::vertical()
             .id_salt("log-lines")
             .auto_shrink(false)
-            .stick_to_bottom(self.follow);
+            .stick_to_bottom(self.follow && !held);
         if std::mem::take(&mut self.jump_to_end) {
             // To the end as drawn last frame (further would spring back), from where the area
             // sticks to the end as lines come.
@@ -145,8 +158,14 @@ impl LogView {
             }
         });
         self.last_end_offset = (shown.content_size.y - shown.inner_rect.height()).max(0.0);
-        let bottom = shown.state.clamped_offset().y + shown.inner_rect.height();
-        self.follow = bottom >= shown.content_size.y - 1.0;
+        self.lines_rect = Some(shown.inner_rect);
+        let offset = shown.state.clamped_offset().y;
+        // Held, the view leaves the end only because lines came: following is ended by the
+        // user's own scrolling.
+        let scrolled = (offset - std::mem::replace(&mut self.last_offset, offset)).abs() > 0.5;
+        if !held || scrolled {
+            self.follow = offset + shown.inner_rect.height() >= shown.content_size.y - 1.0;
+        }
         if let Some(line) = clicked {
             self.selected = Some(line);
             // Reading a line: new ones do not push it away.

@@ -584,3 +584,27 @@ impl Watch {
         drop(self.runtime);
     }
 }
+
+/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
+pub struct TinyDisk {
+    pub dir: tempfile::TempDir,
+}
+
+impl TinyDisk {
+    pub fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount");
+        assert!(status.success(), "this test mounts a small tmpfs: run it as root");
+        Self { dir }
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        Command::new("umount").arg(self.dir.path()).status().ok();
+    }
+}

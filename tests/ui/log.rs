@@ -122,12 +122,19 @@ fn the_log_follows_the_newest_line_until_scrolled_up_and_end_follows_again() {
     );
     assert!(!shows_line(&harness, "dev/299"));
 
-    // End follows again, and keeps following.
+    // End follows again. While the pointer is over the lines they hold still (so a click
+    // hits the line seen); once it leaves, the log follows the newest again.
     harness.hover_at(at);
     harness.key_press(Key::End);
     step_until(&mut harness, "the newest line again", |h| shows_line(h, "dev/349"));
     let newer = numbered(350, 50);
     arrive(&mut harness, &examples(&newer));
+    harness.run_steps(5);
+    assert!(
+        shows_line(&harness, "dev/349") && !shows_line(&harness, "dev/399"),
+        "held under the pointer"
+    );
+    harness.hover_at(egui::pos2(640.0, 100.0));
     step_until(&mut harness, "the newest line followed", |h| shows_line(h, "dev/399"));
     assert!(!has_label(&harness, "Follow newest"));
 }

@@ -16,6 +16,7 @@ mod log;
 mod message;
 mod payload;
 mod publish;
+mod record;
 mod retained;
 mod saved_messages;
 mod settings;

@@ -35,7 +35,7 @@ impl FilterKind {
     /// An example of what to type, for the empty field.
     pub fn hint(self) -> &'static str {
         match self {
-            Self::Topic => "e.g. home/+/temperature or zigbee2mqtt/#",
+            Self::Topic => "e.g. home/+/temperature",
             Self::TopicText => "text in the topic",
             Self::Payload => "text in the payload",
         }

@@ -28,7 +28,7 @@ struct Columns {
 
 impl Columns {
     fn for_width(width: f32) -> Self {
-        let topic_width = (width * 0.3).clamp(140.0, 460.0);
+        let topic_width = (width * 0.24).clamp(140.0, 380.0);
         Self {
             time: 4.0,
             qos: 96.0,
