@@ -9,6 +9,9 @@
 //!   connection without recording and `mosquitto_sub` in the same run. The file is read back
 //!   and every topic checked to be there once.
 //!
+//! - opening a recording: 1,000,000 messages on 1,000 topics written by the writer (plain
+//!   and zstd), read back into a session as the window's Open recording… does.
+//!
 //! Run with `cargo bench --bench record`.
 
 #[path = "../tests/support/mod.rs"]
@@ -19,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use mqscope::model::{Message, Received, Subscription};
-use mqscope::record::{Ended, Recording};
+use mqscope::record::{Ended, Recording, open};
 use support::{Broker, Watch, median};
 
 const WRITER_MESSAGES: usize = 1_000_000;
@@ -65,6 +68,25 @@ fn writer_alone(dir: &std::path::Path, name: &str) -> (Duration, u64) {
     let bytes = recording.bytes();
     std::fs::remove_file(path).ok();
     (took, bytes)
+}
+
+/// Write `WRITER_MESSAGES` messages on 1,000 topics to `path` with the writer.
+fn write_capture(path: &std::path::Path) {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let (mut recording, sink) = Recording::start(path.to_owned(), Vec::new());
+    runtime.block_on(async {
+        for b in 0..WRITER_MESSAGES / 1000 {
+            let batch = (0..1000)
+                .map(|i| Received {
+                    topic: format!("capture/device{i}/state"),
+                    message: Message::new(format!("{{\"n\":{b},\"value\":{}.5}}", i % 50).into_bytes()),
+                })
+                .collect();
+            assert!(sink.send(batch).await);
+        }
+    });
+    drop(sink);
+    assert!(matches!(wait_for_end(&mut recording), Ended::Stopped));
 }
 
 fn end_to_end(broker: &Broker, dir: &std::path::Path, record: bool) -> Duration {
@@ -132,6 +154,27 @@ fn main() {
             WRITER_MESSAGES as f64 / took.as_secs_f64(),
             size as f64 / (1024.0 * 1024.0)
         );
+    }
+
+    for name in ["open.jsonl", "open.jsonl.zst"] {
+        let path = dir.path().join(name);
+        write_capture(&path);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let mut times = Vec::new();
+        for _ in 0..ROUNDS {
+            let start = Instant::now();
+            let opened = open::open(&path, (1000, 512 * 1024 * 1024), &std::sync::Arc::default()).expect("opens");
+            times.push(start.elapsed());
+            assert_eq!((opened.messages, opened.skipped), (WRITER_MESSAGES as u64, 0));
+            drop(opened);
+        }
+        let took = median(times);
+        println!(
+            "open {name} ({:.1} MiB): {WRITER_MESSAGES} messages in {took:.3?}: {:.0} msg/s",
+            size as f64 / (1024.0 * 1024.0),
+            WRITER_MESSAGES as f64 / took.as_secs_f64()
+        );
+        std::fs::remove_file(&path).ok();
     }
 
     let broker = Broker::start();

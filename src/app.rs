@@ -72,6 +72,8 @@ pub struct App {
     /// The tab shown.
     active: usize,
     title: String,
+    /// A recording being opened.
+    open_recording: crate::ui::open_recording::OpenRecording,
 }
 
 impl App {
@@ -132,6 +134,7 @@ impl App {
             dialogs: Dialogs::native(),
             backlog: false,
             started: None,
+            open_recording: Default::default(),
             show_form: true,
             explorers: Vec::new(),
             active: 0,
@@ -274,9 +277,31 @@ impl App {
         if !self.explorers.is_empty() {
             egui::Panel::top("tabs").show(ui, |ui| self.tabs_ui(ui));
         }
+        let limits = (
+            self.settings.history_per_topic,
+            self.settings.budget_per_connection(self.explorers.len() + 1),
+        );
+        match self.open_recording.ui(ui.ctx(), &self.runtime, limits) {
+            Some(Ok((path, opened))) => self.open_recording_tab(path, opened),
+            Some(Err(why)) => self.notice = Some(why),
+            None => {}
+        }
         if let Some(explorer) = self.explorers.get_mut(self.active) {
-            let broker = explorer.settings.address.to_string();
-            egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker, self.backlog));
+            match &explorer.offline {
+                Some(path) => {
+                    let text = format!(
+                        "Opened from {}: {}, no broker",
+                        path.display(),
+                        crate::ui::text::plural(explorer.session.tree.message_count(), "message", "messages")
+                    );
+                    egui::Panel::bottom("status").show(ui, |ui| ui.weak(text));
+                }
+                None => {
+                    let broker = explorer.settings.address.to_string();
+                    egui::Panel::bottom("status")
+                        .show(ui, |ui| status::ui(ui, &mut explorer.session, &broker, self.backlog));
+                }
+            }
         }
         match self.explorers.get_mut(self.active) {
             Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime, &self.dialogs),

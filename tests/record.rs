@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use mqscope::model::{Log, Properties, Qos, Subscription};
 use mqscope::mqtt::{MqttVersion, PublishRequest};
-use mqscope::record::{Ended, Recording};
+use mqscope::record::{Ended, Recording, open};
 use support::{Broker, TinyDisk, Watch};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -189,6 +189,31 @@ fn records_a_mixed_flood(name: &str) {
         props["user_properties"],
         serde_json::json!([["site", "lab"], ["site", "two"]])
     );
+
+    // Opened offline, the recording is what the connection saw, message for message.
+    let progress = std::sync::Arc::new(open::Progress::default());
+    let opened = open::open(&path, (10_000, usize::MAX), &progress).expect("opens");
+    assert_eq!((opened.messages, opened.skipped), (expected, 0));
+    assert_eq!(progress.fraction(), 1.0);
+    let offline = &opened.session;
+    assert_eq!(offline.log.len(), session.log.len());
+    for (theirs, ours) in offline.log.iter().zip(session.log.iter()) {
+        let (a, b) = (
+            Log::resolve(&offline.history, theirs).expect("kept"),
+            Log::resolve(&session.history, ours).expect("kept"),
+        );
+        assert_eq!(offline.tree.topic(theirs.topic), session.tree.topic(ours.topic));
+        let us = |m: &mqscope::model::Message| {
+            m.received_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros())
+                .ok()
+        };
+        assert_eq!(us(&a.message), us(&b.message), "the time, to the µs");
+        let mut same_time = b.message.clone();
+        same_time.received_at = a.message.received_at;
+        assert_eq!(a.message, same_time, "byte for byte, with flags and properties");
+    }
     watch.disconnect();
 }
 
@@ -200,6 +225,56 @@ fn a_recording_keeps_every_message_of_a_mixed_flood_byte_for_byte() {
 #[test]
 fn a_zstd_recording_keeps_every_message_of_a_mixed_flood_byte_for_byte() {
     records_a_mixed_flood("capture.jsonl.zst");
+}
+
+#[test]
+fn what_mosquitto_sub_prints_as_json_opens_with_a_bad_line_reported() {
+    let broker = Broker::start();
+    broker.mosquitto_pub("pi/state", b"{\"on\":true}", true);
+    let sub = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port().to_string(),
+            "-t",
+            "pi/#",
+            "-F",
+            "%j",
+            "-C",
+            "4",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(300));
+    broker.mosquitto_pub("pi/text", "grüße \"q\"".as_bytes(), false);
+    broker.mosquitto_pub("pi/bin", b"\xff\xfe\x01", false);
+    // mosquitto_sub cuts a payload at its first zero byte: the line is reported, not misread.
+    broker.mosquitto_pub("pi/nul", b"a\x00b", false);
+    let out = sub.wait_with_output().expect("mosquitto_sub ends");
+    let mut lines: Vec<&[u8]> = out.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4);
+    lines.insert(1, b"{\"tst\": cut off");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("pi.json");
+    std::fs::write(&path, lines.join(&b'\n')).expect("written");
+
+    let opened = open::open(&path, (1000, usize::MAX), &std::sync::Arc::default()).expect("opens");
+    assert_eq!((opened.messages, opened.skipped), (3, 2), "{:?}", opened.problems);
+    let lines: Vec<u64> = opened.problems.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [2, 5], "{:?}", opened.problems);
+    assert!(
+        opened.problems[1].1.contains("\"payloadlen\" says 3"),
+        "{:?}",
+        opened.problems
+    );
+    let s = &opened.session;
+    let payload = |topic: &str| s.tree.latest_of(topic).map(|m| m.payload.to_vec());
+    assert_eq!(payload("pi/state"), Some(b"{\"on\":true}".to_vec()));
+    assert_eq!(payload("pi/text"), Some("grüße \"q\"".as_bytes().to_vec()));
+    assert_eq!(payload("pi/bin"), Some(b"\xff\xfe\x01".to_vec()));
+    assert!(s.tree.latest_of("pi/state").is_some_and(|m| m.retain));
 }
 
 #[test]

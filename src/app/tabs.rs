@@ -67,6 +67,42 @@ impl App {
         }
     }
 
+    /// Show a recording read back in a tab of its own, with no broker; say which lines were
+    /// skipped, if any.
+    pub(super) fn open_recording_tab(&mut self, path: std::path::PathBuf, opened: crate::record::open::Opened) {
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        if opened.skipped > 0 {
+            let listed: Vec<String> = opened
+                .problems
+                .iter()
+                .map(|(line, why)| format!("line {line}: {why}"))
+                .collect();
+            let more = opened.skipped - opened.problems.len() as u64;
+            let mut text = format!(
+                "Opened {name}: {}; {} skipped ({})",
+                crate::ui::text::plural(opened.messages, "message", "messages"),
+                crate::ui::text::plural(opened.skipped, "line", "lines"),
+                listed.join("; ")
+            );
+            if more > 0 {
+                text.push_str(&format!(" and {more} more"));
+            }
+            self.set_notice(text);
+        }
+        let Ok(address) = crate::mqtt::BrokerAddress::parse("localhost") else {
+            return;
+        };
+        let settings = ConnectionSettings::new(address);
+        let key = broker_key(&settings);
+        self.open_tab(settings, opened.session, key);
+        if let Some(explorer) = self.explorers.last_mut() {
+            explorer.title = name;
+            explorer.offline = Some(path);
+        }
+    }
+
     /// Show `session` in a new tab without a live connection (a capture, a benchmark's
     /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {

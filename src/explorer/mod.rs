@@ -50,6 +50,8 @@ pub struct Explorer {
     pub record_panel: RecordPanel,
     /// The recording running, or how the last one ended until dismissed.
     pub recording: Option<Recording>,
+    /// The recording this tab was opened from, when it shows one rather than a connection.
+    pub offline: Option<std::path::PathBuf>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
     /// A clearing of retained messages under way.
@@ -81,6 +83,7 @@ impl Explorer {
             publish: PublishPane::with_messages(saved),
             record_panel: RecordPanel::default(),
             recording: None,
+            offline: None,
             pins: Pins::default(),
             clear: None,
             commands: Commands::default(),

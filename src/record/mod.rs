@@ -6,6 +6,7 @@
 //! the recording with its reason, the file cut back to its last whole line.
 
 pub mod line;
+pub mod open;
 mod writer;
 
 use std::path::{Path, PathBuf};

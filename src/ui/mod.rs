@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod diff;
 pub mod log;
 pub mod message;
+pub mod open_recording;
 pub mod payload_view;
 pub mod publish;
 pub mod record;

@@ -59,3 +59,42 @@ fn a_full_disk_stops_the_recording_and_says_why() {
         serde_json::from_str::<serde_json::Value>(line).expect("every line is whole JSON");
     }
 }
+
+#[test]
+fn a_recording_opens_in_a_tab_of_its_own_and_a_bad_line_is_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("capture.jsonl");
+    let good = |topic: &str, payload: &str, us: u64| {
+        format!(
+            r#"{{"received":"x","received_us":{us},"topic":"{topic}","qos":1,"retain":false,"dup":false,"payload":"{payload}","payload_encoding":"utf8"}}"#
+        )
+    };
+    let text = [
+        good("plant/valve", "open", 1_796_000_000_000_000),
+        "{\"topic\": broken".to_owned(),
+        good("plant/flow", "12.5", 1_796_000_000_100_000),
+        good("plant/valve", "closed", 1_796_000_000_200_000),
+    ]
+    .join("\n");
+    std::fs::write(&path, text).expect("written");
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.get_by_label("Open recording…").click();
+    step_until(&mut harness, "the path prompt", |h| has_label(h, "File path"));
+    replace_text(&mut harness, "File path", &path.display().to_string());
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the recording's tab", |h| {
+        has_label(h, "capture.jsonl") && has_label(h, "plant")
+    });
+    assert!(has_label_containing(&harness, "1 line skipped (line 2: not JSON"));
+    assert!(has_label_containing(&harness, "no broker"));
+    // The log shows it in order, and the history holds both valve messages.
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::L);
+    step_until(&mut harness, "the log", |h| has_label_containing(h, "3 lines"));
+    harness.get_by_label("Expand plant").click();
+    step_until(&mut harness, "the valve", |h| has_label(h, "valve"));
+    harness.get_by_label("valve").click();
+    step_until(&mut harness, "its history", |h| {
+        has_label_containing(h, "History: 2 messages")
+    });
+}
