@@ -76,6 +76,9 @@ pub struct App {
     open_recording: crate::ui::open_recording::OpenRecording,
 }
 
+/// How long closing the window waits for recordings to write their last lines.
+const RECORDING_GRACE: Duration = Duration::from_secs(3);
+
 impl App {
     /// An app that shows the connect form; connections run on `runtime`;
     /// saved messages live in the OS's config directory.
@@ -165,6 +168,11 @@ impl App {
         }
         let deadline = Instant::now() + timeout;
         while connections.iter().any(|c| !c.is_finished()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // A recording ends once its connection has: let its last lines reach the file.
+        let recordings_deadline = Instant::now() + RECORDING_GRACE;
+        while self.explorers.iter_mut().any(Explorer::is_recording) && Instant::now() < recordings_deadline {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
