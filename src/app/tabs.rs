@@ -96,7 +96,13 @@ impl App {
         };
         let settings = ConnectionSettings::new(address);
         let key = broker_key(&settings);
-        self.open_tab(settings, opened.session, key);
+        let mut session = opened.session;
+        // No connection behind it: neither connecting nor connected.
+        session.apply(
+            crate::model::Event::State(crate::model::ConnectionState::Disconnected),
+            Instant::now(),
+        );
+        self.open_tab(settings, session, key);
         if let Some(explorer) = self.explorers.last_mut() {
             explorer.title = name;
             explorer.offline = Some(path);
