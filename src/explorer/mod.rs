@@ -236,6 +236,18 @@ impl Explorer {
             }
             TabCommand::Unpin(topic) => self.pins.unpin(&topic),
             TabCommand::ClearPins => self.pins.clear(),
+            TabCommand::ClearRetained { id, recursive } if self.offline.is_some() => {
+                let why = "This tab shows a recording, opened without a broker: nothing was cleared. \
+                           Connect to the broker to clear its retained messages."
+                    .to_owned();
+                self.clear = Some(ClearJob::not_possible(
+                    &self.session,
+                    id,
+                    recursive,
+                    self.version(),
+                    why,
+                ));
+            }
             TabCommand::ClearRetained { id, recursive } => {
                 self.clear = Some(ClearJob::new(&self.session, id, recursive, self.version()));
             }

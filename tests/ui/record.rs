@@ -97,4 +97,11 @@ fn a_recording_opens_in_a_tab_of_its_own_and_a_bad_line_is_reported() {
     step_until(&mut harness, "its history", |h| {
         has_label_containing(h, "History: 2 messages")
     });
+    // With no broker behind the tab, clearing a retained message says it cannot.
+    harness.get_by_label("valve").click_secondary();
+    step_until(&mut harness, "the row's menu", |h| has_label(h, "Clear retained…"));
+    harness.get_by_label("Clear retained…").click();
+    step_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "nothing was cleared")
+    });
 }
