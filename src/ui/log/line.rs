@@ -101,7 +101,12 @@ pub(super) fn line_ui(ui: &mut egui::Ui, session: &Session, line: Line, selected
     } else {
         visuals.text_color()
     };
-    let weak = visuals.weak_text_color();
+    // On the selection's fill, every column reads in the selection's text color.
+    let weak = if selected {
+        text_color
+    } else {
+        visuals.weak_text_color()
+    };
     let c = Columns::for_width(width);
     let painter = ui.painter_at(rect);
     let mono = FontId::monospace(12.0);
