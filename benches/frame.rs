@@ -125,6 +125,30 @@ fn frame(c: &mut Criterion) {
     });
     drop(busy);
 
+    // The live log open below, its 100k lines followed as the same traffic arrives.
+    let mut logged = harness(&runtime, 10_000);
+    if let Some(explorer) = logged.state_mut().explorer_mut() {
+        explorer.log.open = true;
+    }
+    logged.step();
+    group.bench_function("100k topics, log open, 10k msg/s arriving, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut logged, &mut device, 10_000, 167);
+            tessellated(&mut logged)
+        });
+    });
+    if let Some(explorer) = logged.state_mut().explorer_mut() {
+        explorer.log.show_only("fleet/+/temperature".into());
+    }
+    logged.step();
+    group.bench_function("100k topics, log filtered, 10k msg/s arriving, tessellated", |b| {
+        b.iter(|| {
+            arrive(&mut logged, &mut device, 10_000, 167);
+            tessellated(&mut logged)
+        });
+    });
+    drop(logged);
+
     let mut million = harness(&runtime, 100_000);
     group.bench_function("1M topics, idle, tessellated", |b| b.iter(|| tessellated(&mut million)));
     group.bench_function("1M topics, 10k msg/s arriving, tessellated", |b| {

@@ -77,7 +77,12 @@ pub struct App {
     /// The tab shown.
     active: usize,
     title: String,
+    /// A recording being opened.
+    open_recording: crate::ui::open_recording::OpenRecording,
 }
+
+/// How long closing the window waits for recordings to write their last lines.
+const RECORDING_GRACE: Duration = Duration::from_secs(3);
 
 impl App {
     /// An app that shows the connect form; connections run on `runtime`;
@@ -138,6 +143,7 @@ impl App {
             dialogs: Dialogs::native(),
             backlog: false,
             started: None,
+            open_recording: Default::default(),
             show_form: true,
             explorers: Vec::new(),
             active: 0,
@@ -168,6 +174,11 @@ impl App {
         }
         let deadline = Instant::now() + timeout;
         while connections.iter().any(|c| !c.is_finished()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // A recording ends once its connection has: let its last lines reach the file.
+        let recordings_deadline = Instant::now() + RECORDING_GRACE;
+        while self.explorers.iter_mut().any(Explorer::is_recording) && Instant::now() < recordings_deadline {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
@@ -275,6 +286,11 @@ impl App {
         {
             explorer.publish.open = !explorer.publish.open;
         }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L))
+            && let Some(explorer) = self.explorers.get_mut(self.active)
+        {
+            explorer.log.open = !explorer.log.open;
+        }
         if !self.explorers.is_empty() && ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) {
             self.show_tab((self.active + 1) % self.explorers.len());
         }
@@ -285,9 +301,31 @@ impl App {
         if !self.explorers.is_empty() {
             egui::Panel::top("tabs").show(ui, |ui| self.tabs_ui(ui));
         }
+        let limits = (
+            self.settings.history_per_topic,
+            self.settings.budget_per_connection(self.explorers.len() + 1),
+        );
+        match self.open_recording.ui(ui.ctx(), &self.runtime, limits) {
+            Some(Ok((path, opened))) => self.open_recording_tab(path, opened),
+            Some(Err(why)) => self.notice = Some(why),
+            None => {}
+        }
         if let Some(explorer) = self.explorers.get_mut(self.active) {
-            let broker = explorer.settings.address.to_string();
-            egui::Panel::bottom("status").show(ui, |ui| status::ui(ui, &mut explorer.session, &broker, self.backlog));
+            match &explorer.offline {
+                Some(path) => {
+                    let text = format!(
+                        "Opened from {}: {}, no broker",
+                        path.display(),
+                        crate::ui::text::plural(explorer.session.tree.message_count(), "message", "messages")
+                    );
+                    egui::Panel::bottom("status").show(ui, |ui| ui.weak(text));
+                }
+                None => {
+                    let broker = explorer.settings.address.to_string();
+                    egui::Panel::bottom("status")
+                        .show(ui, |ui| status::ui(ui, &mut explorer.session, &broker, self.backlog));
+                }
+            }
         }
         match self.explorers.get_mut(self.active) {
             Some(explorer) if !self.show_form => explorer.ui(ui, &self.runtime, &self.dialogs),

@@ -77,6 +77,11 @@ pub struct Cli {
     #[arg(long)]
     pub insecure: bool,
 
+    /// Record every message of the connection to this file from the start: JSON Lines, one
+    /// message a line (compressed with zstd when the name ends in .zst)
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
     /// Write the man page or a shell's completions to standard output and exit (for packages)
     #[arg(long, value_name = "WHAT", hide = true)]
     pub generate: Option<manual::Generated>,

@@ -12,6 +12,7 @@ pub use mqscope_model as model;
 pub mod mqtt;
 pub use mqscope_payload as payload;
 pub mod profiles;
+pub mod record;
 pub mod ui;
 
 pub use app::App;

@@ -76,6 +76,9 @@ fn main() -> anyhow::Result<()> {
             } else {
                 app.connect_on_start(&cc.egui_ctx);
             }
+            if let Some(path) = &cli.record {
+                app.record_shown_tab(path.clone());
+            }
             Ok(Box::new(app))
         }),
     )

@@ -55,6 +55,60 @@ impl App {
         }
     }
 
+    /// Record the shown tab's connection to `path`, everything it receives from now on (or
+    /// say why not).
+    pub fn record_shown_tab(&mut self, path: std::path::PathBuf) {
+        match self.explorers.get_mut(self.active) {
+            Some(explorer) if explorer.is_running() => explorer.start_recording(path, Vec::new()),
+            _ => self.set_notice(format!(
+                "Not recording to {}: no connection was opened (--record needs --broker or --profile)",
+                path.display()
+            )),
+        }
+    }
+
+    /// Show a recording read back in a tab of its own, with no broker; say which lines were
+    /// skipped, if any.
+    pub(super) fn open_recording_tab(&mut self, path: std::path::PathBuf, opened: crate::record::open::Opened) {
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        if opened.skipped > 0 {
+            let listed: Vec<String> = opened
+                .problems
+                .iter()
+                .map(|(line, why)| format!("line {line}: {why}"))
+                .collect();
+            let more = opened.skipped - opened.problems.len() as u64;
+            let mut text = format!(
+                "Opened {name}: {}; {} skipped ({})",
+                crate::ui::text::plural(opened.messages, "message", "messages"),
+                crate::ui::text::plural(opened.skipped, "line", "lines"),
+                listed.join("; ")
+            );
+            if more > 0 {
+                text.push_str(&format!(" and {more} more"));
+            }
+            self.set_notice(text);
+        }
+        let Ok(address) = crate::mqtt::BrokerAddress::parse("localhost") else {
+            return;
+        };
+        let settings = ConnectionSettings::new(address);
+        let key = broker_key(&settings);
+        let mut session = opened.session;
+        // No connection behind it: neither connecting nor connected.
+        session.apply(
+            crate::model::Event::State(crate::model::ConnectionState::Disconnected),
+            Instant::now(),
+        );
+        self.open_tab(settings, session, key);
+        if let Some(explorer) = self.explorers.last_mut() {
+            explorer.title = name;
+            explorer.offline = Some(path);
+        }
+    }
+
     /// Show `session` in a new tab without a live connection (a capture, a benchmark's
     /// fixture); Reconnect connects it with `settings`.
     pub fn open_session(&mut self, settings: ConnectionSettings, session: Session) {
@@ -77,6 +131,7 @@ impl App {
         let per_topic = self.settings.history_per_topic;
         for explorer in &mut self.explorers {
             explorer.session.history.set_limits(per_topic, budget);
+            explorer.session.log.tidy(&explorer.session.history);
         }
     }
 

@@ -49,33 +49,65 @@ impl App {
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("mqscope").strong().size(15.0));
             ui.separator();
+            if ui
+                .add_enabled(!self.open_recording.is_busy(), egui::Button::new("Open recording…"))
+                .on_hover_text("Open a recording (mqscope's .jsonl or .jsonl.zst, or mosquitto_sub -F %j lines) in a tab of its own")
+                .clicked()
+            {
+                self.open_recording.start(ui.ctx(), &self.dialogs, &self.runtime);
+            }
             let Some(explorer) = self.explorers.get(self.active) else {
                 ui.weak("Not connected");
                 about_ui(ui, &mut self.windows);
                 return;
             };
-            ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
-            ui.weak(format!("MQTT {}", explorer.version().as_str()));
-            if let Some(user) = &explorer.settings.username {
+            let offline = explorer.offline.is_some();
+            if let Some(path) = &explorer.offline {
+                ui.label(egui::RichText::new(path.display().to_string()).monospace())
+                    .on_hover_text("A recording, opened without a broker");
+            } else {
+                ui.label(egui::RichText::new(explorer.settings.address.to_string()).monospace());
+                ui.weak(format!("MQTT {}", explorer.version().as_str()));
+            }
+            if let Some(user) = explorer.settings.username.as_ref().filter(|_| !offline) {
                 ui.weak(format!("as {user}"));
             }
-            if explorer.is_running() {
-                if ui.button("Disconnect").clicked()
-                    && let Some(connection) = &explorer.connection
-                {
-                    connection.disconnect();
+            if !offline {
+                if explorer.is_running() {
+                    if ui.button("Disconnect").clicked()
+                        && let Some(connection) = &explorer.connection
+                    {
+                        connection.disconnect();
+                    }
+                } else if ui.button("Reconnect").clicked() {
+                    reconnect = true;
                 }
-            } else if ui.button("Reconnect").clicked() {
-                reconnect = true;
             }
             if let Some(explorer) = self.explorers.get_mut(self.active) {
                 let open = explorer.publish.open;
-                if ui
+                if !offline
+                    && ui
                     .selectable_label(open, "Publish")
                     .on_hover_text("Show or hide the publish pane (Ctrl+P)")
                     .clicked()
                 {
                     explorer.publish.open = !open;
+                }
+                let open = explorer.log.open;
+                if ui
+                    .selectable_label(open, "Log")
+                    .on_hover_text("Show or hide the live log: every message in arrival order (Ctrl+L)")
+                    .clicked()
+                {
+                    explorer.log.open = !open;
+                }
+                let running = explorer.is_running();
+                if !offline
+                    && let Some(action) = explorer
+                    .record_panel
+                    .toolbar_ui(ui, explorer.recording.as_mut(), running)
+                {
+                    explorer.record_action(action);
                 }
             }
             if let Some(explorer) = self.explorers.get(self.active)

@@ -84,6 +84,19 @@ impl ClearJob {
         }
     }
 
+    /// A clearing that cannot be made, its report saying `why`.
+    pub fn not_possible(
+        session: &Session,
+        id: crate::model::NodeId,
+        recursive: bool,
+        version: MqttVersion,
+        why: String,
+    ) -> Self {
+        let mut job = Self::new(session, id, recursive, version);
+        job.phase = Phase::Done { text: why, ok: false };
+        job
+    }
+
     /// Where the job stands.
     pub fn phase(&self) -> &Phase {
         &self.phase

@@ -16,10 +16,13 @@ use eframe::egui;
 use crate::model::{ConnectionState, Session};
 use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
+use crate::record::Recording;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
+use crate::ui::log::LogView;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
+use crate::ui::record::{RecordAction, RecordPanel};
 use crate::ui::tree::TreeView;
 use catch_up::CatchUp;
 use clear::ClearJob;
@@ -39,8 +42,16 @@ pub struct Explorer {
     /// The topic tree panel.
     pub tree: TreeView,
     message: MessageView,
+    /// The live log of every message, in arrival order.
+    pub log: LogView,
     /// The publish pane.
     pub publish: PublishPane,
+    /// The record dialog.
+    pub record_panel: RecordPanel,
+    /// The recording running, or how the last one ended until dismissed.
+    pub recording: Option<Recording>,
+    /// The recording this tab was opened from, when it shows one rather than a connection.
+    pub offline: Option<std::path::PathBuf>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
     /// A clearing of retained messages under way.
@@ -68,7 +79,11 @@ impl Explorer {
             connection: None,
             tree: TreeView::default(),
             message: MessageView::default(),
+            log: LogView::new(),
             publish: PublishPane::with_messages(saved),
+            record_panel: RecordPanel::default(),
+            recording: None,
+            offline: None,
             pins: Pins::default(),
             clear: None,
             commands: Commands::default(),
@@ -79,6 +94,35 @@ impl Explorer {
     /// Whether the connection task is still running.
     pub fn is_running(&self) -> bool {
         self.connection.is_some()
+    }
+
+    /// Record every message the connection receives from now on (those of `filters` only,
+    /// when there are any) to `path`.
+    pub fn start_recording(&mut self, path: std::path::PathBuf, filters: Vec<String>) {
+        let (recording, sink) = Recording::start(path, filters);
+        // Without a connection the sink is dropped here, and the recording ends at once.
+        if let Some(connection) = &self.connection {
+            connection.record(Some(sink));
+        }
+        self.recording = Some(recording);
+    }
+
+    /// Carry out what the record controls asked for.
+    pub fn record_action(&mut self, action: RecordAction) {
+        match action {
+            RecordAction::Start { path, filters } => self.start_recording(path, filters),
+            RecordAction::Stop => {
+                if let Some(connection) = &self.connection {
+                    connection.record(None);
+                }
+            }
+            RecordAction::Dismiss => self.recording = None,
+        }
+    }
+
+    /// Whether a recording is running.
+    pub fn is_recording(&mut self) -> bool {
+        self.recording.as_mut().is_some_and(|r| r.ended().is_none())
     }
 
     /// The MQTT version spoken: the one the broker accepted while connected, else the one
@@ -157,6 +201,10 @@ impl Explorer {
                 self.session.remove_topics(&ids);
             }
         }
+        if self.is_recording() {
+            // The indicator's counts and duration move on.
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
         let reconnecting = matches!(self.session.state(), ConnectionState::Reconnecting { .. });
         if reconnecting || self.session.rate_is_settling(Instant::now()) {
             // Count the retry down, and let the message rate fall to zero when traffic stops.
@@ -188,6 +236,18 @@ impl Explorer {
             }
             TabCommand::Unpin(topic) => self.pins.unpin(&topic),
             TabCommand::ClearPins => self.pins.clear(),
+            TabCommand::ClearRetained { id, recursive } if self.offline.is_some() => {
+                let why = "This tab shows a recording, opened without a broker: nothing was cleared. \
+                           Connect to the broker to clear its retained messages."
+                    .to_owned();
+                self.clear = Some(ClearJob::not_possible(
+                    &self.session,
+                    id,
+                    recursive,
+                    self.version(),
+                    why,
+                ));
+            }
             TabCommand::ClearRetained { id, recursive } => {
                 self.clear = Some(ClearJob::new(&self.session, id, recursive, self.version()));
             }
@@ -209,6 +269,11 @@ impl Explorer {
                     self.publish.load(&topic, payload, qos, retain);
                 }
             }
+            TabCommand::ShowMessage { id, seq } => {
+                self.tree.select(&self.session, id);
+                self.message.show_message(id, seq);
+            }
+            TabCommand::LogOnly(filter) => self.log.show_only(filter),
             TabCommand::PublishTo(id) => {
                 let tree = &self.session.tree;
                 let topic = tree.topic(id);

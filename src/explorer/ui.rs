@@ -23,6 +23,7 @@ impl Explorer {
             session,
             tree,
             message,
+            log,
             publish,
             pins,
             commands,
@@ -36,6 +37,18 @@ impl Explorer {
             runtime,
             dialogs,
         };
+        if log.open {
+            // Under the tree and the message panel, as wide as the tab.
+            egui::Panel::bottom("log")
+                .resizable(true)
+                .default_size((ui.available_height() * 0.35).clamp(160.0, 420.0))
+                .min_size(120.0)
+                .max_size((ui.available_height() * 0.7).max(120.0))
+                .show(ui, |ui| {
+                    ui.set_min_height(ui.available_height());
+                    log.ui(ui, &cx, commands);
+                });
+        }
         let tab_width = ui.available_width();
         let range = (
             MESSAGE_PANEL_MIN_WIDTH,
@@ -78,6 +91,19 @@ impl Explorer {
                 Some(Decision::Cancel) => job.cancel(),
                 Some(Decision::Close) => self.clear = None,
                 None => {}
+            }
+        }
+        if self.record_panel.open {
+            let suggested = crate::ui::text::suggested_file_name(
+                &format!(
+                    "mqscope-{}-{}",
+                    self.settings.address.authority(),
+                    chrono::Local::now().format("%Y%m%d-%H%M%S")
+                ),
+                "jsonl",
+            );
+            if let Some(action) = self.record_panel.dialog_ui(ui.ctx(), dialogs, runtime, &suggested) {
+                self.record_action(action);
             }
         }
         self.apply(ui.ctx());

@@ -73,6 +73,13 @@ impl Connection {
         self.commands.send(Command::Unsubscribe(filter)).ok();
     }
 
+    /// Hand every message received from now on to a recording; `None` stops the one running
+    /// once what was received before is handed over. If the task ended, the recording ends
+    /// at once, with nothing recorded.
+    pub fn record(&self, sink: Option<crate::record::RecordSink>) {
+        self.commands.send(Command::Record(sink)).ok();
+    }
+
     /// Whether the task has ended.
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()

@@ -3,7 +3,8 @@
 //! that stops forwarding, a broker host that froze) would show as connected for up to two
 //! keep-alive periods. This gives a ping half a keep-alive for an answer, so a stall is seen
 //! within one and a half: anything heard from the broker after the ping counts as an answer
-//! (while the window is behind, the broker's reply may wait behind messages not read yet).
+//! (while the window is behind, the broker's reply may wait behind messages not read yet, and
+//! time the task spends not reading at all does not count).
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,14 @@ impl Liveness {
             self.ping_sent.get_or_insert(now);
         } else if polled.is_from_broker() {
             self.ping_sent = None;
+        }
+    }
+
+    /// The task read nothing for `held` (the window or a recording was behind): a ping's
+    /// answer may have waited unread all that time, so its deadline moves on as much.
+    pub fn defer(&mut self, held: Duration) {
+        if let Some(sent) = &mut self.ping_sent {
+            *sent += held;
         }
     }
 
@@ -85,6 +94,8 @@ mod tests {
         liveness.polled(&Polled::PubAck { pkid: 1, refused: None }, start);
         assert_eq!(liveness.deadline(), None);
         liveness.polled(&Polled::SentPing, start);
+        liveness.defer(Duration::from_secs(3));
+        assert_eq!(liveness.deadline(), Some(start + Duration::from_secs(8)));
         liveness.reset();
         assert_eq!(liveness.deadline(), None);
     }

@@ -93,6 +93,9 @@ pub enum Command {
     Subscribe(Subscription),
     /// Unsubscribe from a filter, and no longer subscribe to it on reconnection.
     Unsubscribe(String),
+    /// Hand every message received from now on to a recording (`None`: stop recording, after
+    /// handing over what was received before).
+    Record(Option<crate::record::RecordSink>),
     /// Send DISCONNECT and stop.
     Disconnect,
 }

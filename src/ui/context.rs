@@ -74,6 +74,15 @@ pub enum TabCommand {
         /// The history entry, or `None` for the latest message.
         seq: Option<u64>,
     },
+    /// Select a topic and show one message of its history (a line of the log).
+    ShowMessage {
+        /// The topic.
+        id: NodeId,
+        /// The message's sequence number in the history.
+        seq: u64,
+    },
+    /// Open the log showing only the messages of an MQTT filter (a topic, or `branch/#`).
+    LogOnly(String),
     /// Publish a message on the tab's connection.
     Publish(PublishRequest),
     /// Subscribe to a filter on this connection.

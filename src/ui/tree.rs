@@ -385,6 +385,7 @@ impl TreeView {
                     RowAction::ExpandBelow => expand = Some((row.id, true)),
                     RowAction::CollapseBelow => expand = Some((row.id, false)),
                     RowAction::ExpandLevels(levels) => expand_levels = Some((row.id, levels)),
+                    RowAction::LogOnly(filter) => commands.push(TabCommand::LogOnly(filter)),
                     RowAction::AddToChart(path) => commands.push(TabCommand::AddChartSeries { topic: row.id, path }),
                 }
             }

@@ -577,6 +577,11 @@ impl Watch {
         self.connection.publish(request).get()
     }
 
+    /// Hand what the connection receives to a recording (`None`: stop it).
+    pub fn record(&self, sink: Option<mqscope::record::RecordSink>) {
+        self.connection.record(sink);
+    }
+
     /// Close the connection cleanly.
     pub fn disconnect(mut self) {
         self.connection.disconnect();
@@ -584,5 +589,29 @@ impl Watch {
             matches!(s.state(), ConnectionState::Disconnected)
         });
         drop(self.runtime);
+    }
+}
+
+/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
+pub struct TinyDisk {
+    pub dir: tempfile::TempDir,
+}
+
+impl TinyDisk {
+    pub fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount");
+        assert!(status.success(), "this test mounts a small tmpfs: run it as root");
+        Self { dir }
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        Command::new("umount").arg(self.dir.path()).status().ok();
     }
 }

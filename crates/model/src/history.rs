@@ -98,6 +98,11 @@ impl History {
         self.topics.get(id.index()).and_then(|t| t.as_deref())
     }
 
+    /// The sequence number the next message kept will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
     /// Bytes kept, counted as the budget counts them.
     pub fn bytes(&self) -> usize {
         self.bytes
@@ -113,8 +118,9 @@ impl History {
         self.live_entries == 0
     }
 
-    /// Keep `message` of topic `id`, letting go of what the bounds require. O(1) amortized.
-    pub fn push(&mut self, id: NodeId, message: Message) {
+    /// Keep `message` of topic `id`, letting go of what the bounds require; returns its
+    /// sequence number. O(1) amortized.
+    pub fn push(&mut self, id: NodeId, message: Message) -> u64 {
         let index = id.index();
         if self.topics.len() <= index {
             self.topics.resize_with(index + 1, || None);
@@ -140,6 +146,7 @@ impl History {
         if self.order.len() > 2 * self.live_entries + 1024 {
             self.compact_order();
         }
+        seq
     }
 
     /// Forget a topic's messages (its topic was removed).

@@ -5,6 +5,7 @@
 pub mod event;
 pub mod frozen;
 pub mod history;
+pub mod log;
 pub mod message;
 pub mod natural;
 pub mod outline;
@@ -18,6 +19,7 @@ pub mod tree;
 
 pub use event::{ConnectionState, Event, MqttVersion, PublishOutcome, Subscription, SubscriptionOutcome};
 pub use frozen::{Frozen, RowData};
+pub use log::{Line, Log};
 pub use message::{Message, Properties, Qos, Received};
 pub use outline::{Expansion, Outline};
 pub use rows::{Row, RowFilter};

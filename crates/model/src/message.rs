@@ -71,6 +71,8 @@ pub struct Message {
     pub qos: Qos,
     /// Whether the broker delivered it as a retained message.
     pub retain: bool,
+    /// Whether the broker marked it as a redelivery (DUP; QoS 1 and 2 only).
+    pub dup: bool,
     /// Wall-clock time it arrived.
     pub received_at: SystemTime,
     /// MQTT 5 properties, when it came with any.
@@ -112,6 +114,7 @@ impl Message {
             payload: payload.into(),
             qos: Qos::AtMostOnce,
             retain: false,
+            dup: false,
             received_at: SystemTime::now(),
             properties: None,
         }

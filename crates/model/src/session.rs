@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 
 use super::event::{ConnectionState, Event, PublishOutcome, SubscriptionOutcome};
 use super::history::History;
+use super::log::Log;
 use super::stats::RateMeter;
 use super::tree::Tree;
 
@@ -16,6 +17,8 @@ pub struct Session {
     pub tree: Tree,
     /// Every topic's recent messages, within their bounds.
     pub history: History,
+    /// Every kept message in arrival order, across topics (references into the history).
+    pub log: Log,
     state: ConnectionState,
     subscriptions: Vec<SubscriptionOutcome>,
     rate: RateMeter,
@@ -42,6 +45,7 @@ impl Session {
         Self {
             tree: Tree::new(),
             history: History::default(),
+            log: Log::default(),
             state: ConnectionState::Connecting { attempt: 1 },
             subscriptions: Vec::new(),
             rate: RateMeter::new(),
@@ -63,11 +67,13 @@ impl Session {
                             if inserted.created_nodes {
                                 self.shape_version += 1;
                             }
-                            self.history.push(inserted.id, kept);
+                            let seq = self.history.push(inserted.id, kept);
+                            self.log.push(inserted.id, seq);
                         }
                         None => self.dropped += 1,
                     }
                 }
+                self.log.tidy(&self.history);
             }
             Event::State(state) => self.state = state,
             Event::Published { id, outcome } => {
@@ -117,6 +123,7 @@ impl Session {
     pub fn remove_topics(&mut self, ids: &[crate::NodeId]) {
         for &id in ids {
             self.history.remove_topic(id);
+            self.log.tidy(&self.history);
             if self.tree.remove_topic(id) {
                 self.shape_version += 1;
             }

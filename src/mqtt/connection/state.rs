@@ -11,6 +11,7 @@ use crate::mqtt::inflight::{Inflight, PublishFailure, Report};
 use crate::mqtt::protocol::{Client, Polled, SendError};
 use crate::mqtt::request::{Command, PublishId, PublishRequest};
 use crate::mqtt::settings::ConnectionSettings;
+use crate::record::{NotTaken, RecordSink};
 
 /// Payloads from this size on are kept as the slice rumqttc read them into; smaller ones are copied.
 const SHARE_PAYLOADS_FROM_BYTES: usize = 64 * 1024;
@@ -53,6 +54,12 @@ pub(super) struct State {
     pub(super) connected_at: Option<Instant>,
     /// Whether the broker answered this connection's subscription.
     pub(super) subscribed: bool,
+    /// The recording every batch is handed to, if one runs.
+    recorder: Option<RecordSink>,
+    /// Batches the recording has not taken yet, oldest first.
+    to_record: VecDeque<Vec<Received>>,
+    /// The recording stops once `to_record` is handed over.
+    recorder_closing: bool,
 }
 
 impl State {
@@ -71,6 +78,9 @@ impl State {
             broker_max_packet: None,
             connected_at: None,
             subscribed: false,
+            recorder: None,
+            to_record: VecDeque::new(),
+            recorder_closing: false,
         }
     }
 
@@ -89,7 +99,60 @@ impl State {
         self.batch_bytes = 0;
         if !self.batch.is_empty() {
             let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(256));
+            self.record(&batch);
             self.events.send(Event::Messages(batch));
+        }
+    }
+
+    /// Hand a copy of `batch` (payloads shared) to the recording, in order: at once when its
+    /// queue has room, else it waits in `to_record` for [`State::hand_to_recorder`].
+    fn record(&mut self, batch: &[Received]) {
+        let Some(recorder) = &self.recorder else { return };
+        if !self.to_record.is_empty() {
+            self.to_record.push_back(batch.to_vec());
+            return;
+        }
+        match recorder.try_send(batch.to_vec()) {
+            Ok(()) => {}
+            Err(NotTaken::Full(batch)) => self.to_record.push_back(batch),
+            Err(NotTaken::Ended) => self.recorder = None,
+        }
+    }
+
+    /// Whether batches wait for the recording (the task waits before reading more).
+    pub(super) fn recording_is_behind(&self) -> bool {
+        !self.to_record.is_empty() || self.recorder_closing
+    }
+
+    /// Hand the waiting batches to the recording, waiting for room: a disk that cannot keep up
+    /// slows the connection; nothing is dropped. Then close it if asked to.
+    pub(super) async fn hand_to_recorder(&mut self) {
+        while let Some(batch) = self.to_record.pop_front() {
+            let Some(recorder) = &self.recorder else { break };
+            if !recorder.send(batch).await {
+                // The recording ended on its own (a write error); it says why.
+                self.recorder = None;
+            }
+        }
+        self.to_record.clear();
+        if self.recorder_closing {
+            self.recorder = None;
+            self.recorder_closing = false;
+        }
+    }
+
+    /// Start handing batches to `recorder`, or (`None`) stop once what was received is handed.
+    fn set_recorder(&mut self, recorder: Option<RecordSink>) {
+        match recorder {
+            Some(recorder) => {
+                self.recorder = Some(recorder);
+                self.recorder_closing = false;
+            }
+            None => {
+                // What was received before the stop is recorded.
+                self.flush();
+                self.recorder_closing = self.recorder.is_some();
+            }
         }
     }
 
@@ -115,6 +178,10 @@ impl State {
             }
             Some(Command::Unsubscribe(filter)) => {
                 self.remove_subscription(filter, connected);
+                Flow::Continue
+            }
+            Some(Command::Record(recorder)) => {
+                self.set_recorder(recorder);
                 Flow::Continue
             }
             Some(Command::Disconnect) | None => Flow::Stop,
@@ -220,9 +287,10 @@ impl State {
                 payload,
                 qos,
                 retain,
+                dup,
                 properties,
             } => {
-                self.message(topic, payload, qos, retain, properties);
+                self.message(topic, payload, (qos, retain, dup), properties);
                 None
             }
             Polled::ConnAck {
@@ -286,8 +354,7 @@ impl State {
         &mut self,
         topic: String,
         payload: bytes::Bytes,
-        qos: Qos,
-        retain: bool,
+        (qos, retain, dup): (Qos, bool, bool),
         properties: Option<std::sync::Arc<crate::model::Properties>>,
     ) {
         // A small payload is a slice of rumqttc's read buffer and would keep the whole
@@ -304,6 +371,7 @@ impl State {
                 payload,
                 qos,
                 retain,
+                dup,
                 received_at: SystemTime::now(),
                 properties,
             },

@@ -78,9 +78,16 @@ impl Task {
         self.state.state(ConnectionState::Connecting { attempt: self.attempt });
         tracing::info!(broker = %self.state.settings.address, client_id = %self.state.settings.client_id, "connecting");
         loop {
+            let held = Instant::now();
             self.wait_for_the_window().await;
+            if self.state.recording_is_behind() {
+                self.state.hand_to_recorder().await;
+            }
+            // Time spent not reading is no time the broker had to answer in.
+            self.liveness.defer(held.elapsed());
             let Some(polled) = self.poll().await else {
                 self.close().await;
+                self.state.hand_to_recorder().await;
                 return;
             };
             let flow = match polled {
@@ -106,6 +113,7 @@ impl Task {
                 }
             };
             if flow == Flow::Stop {
+                self.state.hand_to_recorder().await;
                 return;
             }
             self.state.flush_if_due(self.eventloop.burst_used_up());
@@ -134,12 +142,6 @@ impl Task {
         loop {
             tokio::select! {
                 biased;
-                // The broker has not answered a ping in half a keep-alive: the connection is
-                // taken as lost (what the poll under way was doing is lost with it).
-                () = sleep_until_due(unanswered), if unanswered.is_some() => {
-                    tracing::warn!(broker = %self.state.settings.address, "no answer to a keep-alive ping");
-                    return Some(Err(protocol::no_ping_answer(version)));
-                }
                 command = self.commands.recv() => {
                     if self.state.command(command, connected) == Flow::Stop {
                         // The poll under way may be writing a packet: it is not dropped half
@@ -153,8 +155,20 @@ impl Task {
                         }
                         return None;
                     }
+                    if self.state.recording_is_behind() {
+                        // A recording stopped: what it was handed goes to it now, not at the
+                        // next packet. The poll under way waits meanwhile, whole.
+                        self.state.hand_to_recorder().await;
+                    }
                 }
                 polled = &mut poll => return Some(polled),
+                // The broker has not answered a ping in half a keep-alive: the connection is
+                // taken as lost (what the poll under way was doing is lost with it). Last, so
+                // a packet already waiting is read first.
+                () = sleep_until_due(unanswered), if unanswered.is_some() => {
+                    tracing::warn!(broker = %self.state.settings.address, "no answer to a keep-alive ping");
+                    return Some(Err(protocol::no_ping_answer(version)));
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ pub enum Polled {
         payload: Bytes,
         qos: Qos,
         retain: bool,
+        dup: bool,
         properties: Option<Arc<Properties>>,
     },
     /// The broker accepted the connection; with MQTT 5 it may say the largest packet it takes.
@@ -113,6 +114,7 @@ pub(super) fn v4(event: rumqttc::Event) -> Polled {
             payload: publish.payload,
             qos: from_v4_qos(publish.qos),
             retain: publish.retain,
+            dup: publish.dup,
             properties: None,
         },
         Event::Incoming(Packet::ConnAck(_)) => Polled::ConnAck {
@@ -173,6 +175,7 @@ pub(super) fn v5(event: v5::Event) -> Polled {
                 payload: publish.payload,
                 qos: from_v5_qos(publish.qos),
                 retain: publish.retain,
+                dup: publish.dup,
                 properties: properties.filter(|p| !p.is_empty()).map(Arc::new),
             }
         }

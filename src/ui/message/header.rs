@@ -131,7 +131,7 @@ pub fn metadata_ui(ui: &mut egui::Ui, message: &Message, messages: u64, v5: bool
 }
 
 /// The MQTT 5 properties of a message, one row each (user properties in the order sent).
-fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
+pub(crate) fn properties_rows(ui: &mut egui::Ui, p: &crate::model::Properties) {
     let mut row = |name: &str, value: String| {
         ui.weak(name);
         ui.add(egui::Label::new(RichText::new(value).monospace()).truncate());

@@ -9,6 +9,7 @@
 mod cache;
 mod choice;
 mod header;
+pub(crate) use header::properties_rows;
 mod history;
 mod payload;
 mod split;
@@ -81,6 +82,11 @@ impl MessageView {
         if let Some(picked) = self.message_ui(ui, cx, id, &topic) {
             commands.push(TabCommand::Select(picked));
         }
+    }
+
+    /// Show message `seq` of topic `id`'s history, as if picked in its history list.
+    pub fn show_message(&mut self, id: NodeId, seq: u64) {
+        self.picks.viewing = Some((id, seq));
     }
 
     /// Chart a number of `topic`'s payloads (`path`, or `None` for the payload itself) on the

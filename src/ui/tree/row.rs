@@ -31,6 +31,8 @@ pub(super) enum RowAction {
     Unsubscribe(String),
     /// Chart a number of the topic's payloads (`None`: the payload itself) with the selected topic's.
     AddToChart(Option<String>),
+    /// Open the log showing only this MQTT filter's messages.
+    LogOnly(String),
 }
 
 /// How a row is drawn, besides what it shows.
@@ -295,6 +297,13 @@ pub(super) fn row_ui(
         }
         if let Some(latest) = node.latest {
             chart_path = crate::ui::chart::add_to_chart_menu_ui(ui, &state.tree.topic(row.id), latest);
+        }
+        let name = state.tree.topic(row.id);
+        if node.latest.is_some() {
+            item(ui, "Log only this topic", RowAction::LogOnly(name.clone()));
+        }
+        if node.has_children {
+            item(ui, "Log only this branch", RowAction::LogOnly(format!("{name}/#")));
         }
         if node.retained || node.latest.is_some() {
             item(ui, "Clear retained…", RowAction::ClearRetained(false));
