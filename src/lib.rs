@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod explorer;
+pub mod export;
 pub mod logging;
 pub use mqscope_model as model;
 pub mod mqtt;

@@ -86,6 +86,30 @@ impl BrokerMessages {
         }
     }
 
+    /// Add `messages` to the end of the saved ones, in their order: one whose content is
+    /// already saved is not added again, and a name already taken gets a number (`a/b (2)`).
+    /// Returns how many were added.
+    pub fn import(&mut self, messages: Vec<StoredMessage>) -> usize {
+        let mut names: std::collections::HashSet<String> = self.saved.iter().map(|m| m.name.clone()).collect();
+        let before = self.saved.len();
+        for mut message in messages {
+            if self.saved.iter().any(|m| m.same_content(&message)) {
+                continue;
+            }
+            let base = std::mem::take(&mut message.name);
+            let mut name = base.clone();
+            let mut n = 1;
+            while names.contains(&name) {
+                n += 1;
+                name = format!("{base} ({n})");
+            }
+            names.insert(name.clone());
+            message.name = name;
+            self.saved.push(message);
+        }
+        self.saved.len() - before
+    }
+
     /// Move saved message `index` one place up (towards the start) or down.
     pub fn move_saved(&mut self, index: usize, up: bool) {
         let other = if up { index.checked_sub(1) } else { Some(index + 1) };
@@ -159,6 +183,29 @@ mod tests {
         let names: Vec<&str> = messages.saved.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["on", "toggle", "off"]);
         assert_eq!(messages.saved[2].payload, "OFF");
+    }
+
+    #[test]
+    fn imported_messages_get_free_names_and_repeats_are_not_added() {
+        let mut messages = BrokerMessages::default();
+        messages.save(StoredMessage {
+            name: "lamp/set".into(),
+            ..message("lamp/set", "ON")
+        });
+        let named = |topic: &str, payload: &str| StoredMessage {
+            name: topic.into(),
+            ..message(topic, payload)
+        };
+        let added = messages.import(vec![
+            named("lamp/set", "ON"),
+            named("lamp/set", "OFF"),
+            named("lamp/set", "TOGGLE"),
+            named("fan", "1"),
+        ]);
+        assert_eq!(added, 3);
+        let names: Vec<&str> = messages.saved.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["lamp/set", "lamp/set (2)", "lamp/set (3)", "fan"]);
+        assert_eq!(messages.saved[2].payload, "TOGGLE");
     }
 
     #[test]

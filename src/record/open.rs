@@ -129,8 +129,9 @@ impl Opened {
     }
 }
 
-/// One line, in either format.
-fn parse_line(text: &[u8]) -> Result<Received, String> {
+/// One line, in either format: mqscope's own (`record::line`) or `mosquitto_sub -F %j`'s; or
+/// why it cannot be read.
+pub fn parse_line(text: &[u8]) -> Result<Received, String> {
     match serde_json::from_slice::<serde_json::Value>(text) {
         Ok(value) if value.get("tst").is_some() => mosquitto_line(&value, None),
         Ok(value) => own_line(&value),
