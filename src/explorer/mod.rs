@@ -56,6 +56,8 @@ pub struct Explorer {
     pub pins: Pins,
     /// A clearing of retained messages under way.
     clear: Option<ClearJob>,
+    /// An export of messages to a file under way.
+    export: crate::ui::export::ExportDialog,
     /// What the panels asked for this frame.
     commands: Commands,
     /// Notices when a burst of messages has been applied.
@@ -86,6 +88,7 @@ impl Explorer {
             offline: None,
             pins: Pins::default(),
             clear: None,
+            export: crate::ui::export::ExportDialog::default(),
             commands: Commands::default(),
             catch_up: CatchUp::default(),
         }
@@ -274,6 +277,7 @@ impl Explorer {
                 self.message.show_message(id, seq);
             }
             TabCommand::LogOnly(filter) => self.log.show_only(filter),
+            TabCommand::Export(export) => self.export.ask(export),
             TabCommand::PublishTo(id) => {
                 let tree = &self.session.tree;
                 let topic = tree.topic(id);

@@ -93,6 +93,7 @@ impl Explorer {
                 None => {}
             }
         }
+        self.export.ui(ui.ctx(), dialogs, runtime);
         if self.record_panel.open {
             let suggested = crate::ui::text::suggested_file_name(
                 &format!(

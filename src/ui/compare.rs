@@ -23,6 +23,7 @@ pub use table::{MAX_COLUMNS, MAX_TOPICS};
 
 pub use super::context::Pins;
 use super::context::{Commands, TabCommand};
+use super::export::Export;
 use super::text::plural;
 use crate::model::{NodeId, Session};
 
@@ -67,8 +68,9 @@ pub struct CompareView {
 }
 
 impl CompareView {
-    /// Draw the table of the topics below `branch`. Returns a topic the user clicked.
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, branch: NodeId) -> Option<NodeId> {
+    /// Draw the table of the topics below `branch`. Returns a topic the user clicked; an
+    /// export asked for goes on `commands`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, branch: NodeId, commands: &mut Commands) -> Option<NodeId> {
         let signature = session.tree.get(branch).map_or(0, |n| n.subtree_messages());
         let retained_only = self.retained_only;
         self.refresh(ui.ctx(), Source::Branch(branch), signature, || {
@@ -92,6 +94,11 @@ impl CompareView {
             .flatten();
         match clicked {
             Some(Clicked::Select(id)) => Some(id),
+            Some(Clicked::Export) => {
+                let what = format!("the compare table below {place}");
+                commands.push(TabCommand::Export(self.export(session, what, &format!("{place}-compare"))));
+                None
+            }
             _ => None,
         }
     }
@@ -145,6 +152,10 @@ impl CompareView {
             Some(Clicked::Select(id)) => commands.push(TabCommand::Select(id)),
             Some(Clicked::Unpin(topic)) => commands.push(TabCommand::Unpin(topic)),
             Some(Clicked::ClearPins) => commands.push(TabCommand::ClearPins),
+            Some(Clicked::Export) => {
+                let export = self.export(session, "the pinned topics".to_owned(), "pinned");
+                commands.push(TabCommand::Export(export));
+            }
             Some(Clicked::Sort(_) | Clicked::Hide(_)) | None => {}
         }
     }
@@ -220,6 +231,13 @@ impl CompareView {
             let Some(built) = &self.built else { return };
             if !built.table.rows.is_empty() {
                 change = columns::menu_ui(ui, &built.table, self.hidden.of(place));
+                if ui
+                    .button("Export…")
+                    .on_hover_text("Save each row's latest message to a file: JSON lines, CSV (a column per field) or JSON")
+                    .clicked()
+                {
+                    clicked = Some(Clicked::Export);
+                }
             }
             if built.left_out > 0 && !pinned {
                 ui.weak(format!("The first {MAX_TOPICS} are shown."));
@@ -284,6 +302,17 @@ impl CompareView {
             }
             grid => grid.or(clicked),
         }
+    }
+
+    /// The latest message of each row, in the order shown.
+    fn export(&self, session: &Session, what: String, stem: &str) -> Export {
+        let ids = self.built.iter().flat_map(|built| {
+            built
+                .order
+                .iter()
+                .filter_map(|&row| built.table.rows.get(row).map(|r| r.id))
+        });
+        Export::latest_of(session, ids, what, stem)
     }
 
     /// Hide the column `key` at `place`; a table sorted by it goes back to its own order.

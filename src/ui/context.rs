@@ -85,6 +85,8 @@ pub enum TabCommand {
     LogOnly(String),
     /// Publish a message on the tab's connection.
     Publish(PublishRequest),
+    /// Export messages to a file the person picks.
+    Export(crate::ui::export::Export),
     /// Subscribe to a filter on this connection.
     Subscribe(String),
     /// Unsubscribe from a filter on this connection.

@@ -11,6 +11,7 @@ mod line;
 use eframe::egui::{self, RichText};
 
 use super::context::{Commands, PanelContext, TabCommand};
+use super::export::Export;
 use super::text::plural;
 use crate::model::{Line, Session};
 use crate::payload::text::group_digits;
@@ -120,7 +121,9 @@ impl LogView {
         let session = cx.session;
         let error = self.refresh(session);
         let count = self.shown_count(session);
-        self.toolbar_ui(ui, session, count, error);
+        if self.toolbar_ui(ui, session, count, error) {
+            commands.push(TabCommand::Export(self.export(session, count)));
+        }
         ui.separator();
         line::header_ui(ui);
         // End follows the newest line again, while the pointer is over the log.
@@ -177,7 +180,20 @@ impl LogView {
         }
     }
 
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui, session: &Session, count: usize, error: Option<String>) {
+    /// The messages of the lines shown (the filter's, up to the pause), oldest first.
+    fn export(&self, session: &Session, count: usize) -> Export {
+        let what = match &self.matching {
+            Some(m) => format!("the log's lines matching {}", m.filter().text),
+            None => "the log".to_owned(),
+        };
+        let lines = (0..count).filter_map(|index| self.line_at(session, index));
+        Export::lines(session, lines, what)
+    }
+
+    /// The filter, pause, follow and export controls, and the counts; returns whether the
+    /// person asked to export the lines shown.
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, session: &Session, count: usize, error: Option<String>) -> bool {
+        let mut export = false;
         ui.horizontal(|ui| {
             ui.label(RichText::new("Log").strong());
             let kind = &mut self.kind;
@@ -217,9 +233,14 @@ impl LogView {
             {
                 self.jump_to_end = true;
             }
+            export = ui
+                .add_enabled(count > 0, egui::Button::new("Export…"))
+                .on_hover_text("Save the lines shown to a file: JSON lines (a recording), CSV or JSON")
+                .clicked();
             ui.separator();
             self.counts_ui(ui, session, count, error);
         });
+        export
     }
 
     fn counts_ui(&self, ui: &mut egui::Ui, session: &Session, count: usize, error: Option<String>) {

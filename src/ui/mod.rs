@@ -8,6 +8,7 @@ pub mod connection;
 pub mod context;
 pub mod dialogs;
 pub mod diff;
+pub mod export;
 pub mod log;
 pub mod message;
 pub mod open_recording;

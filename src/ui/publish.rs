@@ -81,6 +81,8 @@ pub struct PublishPane {
     file: Option<(PathBuf, Bytes)>,
     /// Choosing or reading a payload file.
     loading: OpenFile<PayloadFile>,
+    /// Importing saved messages from a JSON lines file, and how the last import went.
+    importing: library::Importing,
 }
 
 /// A payload file, read whole.
@@ -127,6 +129,7 @@ impl Default for PublishPane {
             notice: None,
             file: None,
             loading: OpenFile::default(),
+            importing: library::Importing::default(),
         }
     }
 }

@@ -386,6 +386,9 @@ impl TreeView {
                     RowAction::CollapseBelow => expand = Some((row.id, false)),
                     RowAction::ExpandLevels(levels) => expand_levels = Some((row.id, levels)),
                     RowAction::LogOnly(filter) => commands.push(TabCommand::LogOnly(filter)),
+                    RowAction::ExportBranch => {
+                        commands.push(TabCommand::Export(crate::ui::export::Export::branch(session, row.id)));
+                    }
                     RowAction::AddToChart(path) => commands.push(TabCommand::AddChartSeries { topic: row.id, path }),
                 }
             }

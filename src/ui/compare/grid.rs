@@ -29,6 +29,8 @@ pub(super) enum Clicked {
     Unpin(String),
     /// Unpin every topic.
     ClearPins,
+    /// Export the table's topics' latest messages.
+    Export,
 }
 
 /// Which part of a table is drawn, and how.

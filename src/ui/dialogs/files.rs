@@ -163,6 +163,11 @@ impl<T: Saved> SaveFile<T> {
         self.step.is_some()
     }
 
+    /// Whether the file is being written.
+    pub fn is_writing(&self) -> bool {
+        matches!(self.step, Some(SaveStep::Writing(_)))
+    }
+
     fn writing(ctx: &egui::Context, runtime: &tokio::runtime::Handle, path: PathBuf, data: T) -> SaveStep<T> {
         SaveStep::Writing(Background::start(ctx, runtime, move || data.write(&path)))
     }

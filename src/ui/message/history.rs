@@ -110,8 +110,9 @@ impl Picks {
             .flatten();
     }
 
-    /// The topic's kept messages, newest first; clicking one shows it.
-    pub fn history_ui(&mut self, ui: &mut egui::Ui, id: NodeId, history: &TopicHistory, picked: Option<u64>) {
+    /// The topic's kept messages, newest first; clicking one shows it. Returns whether the
+    /// person asked to export them.
+    pub fn history_ui(&mut self, ui: &mut egui::Ui, id: NodeId, history: &TopicHistory, picked: Option<u64>) -> bool {
         let kept = history.entries().len();
         let mut title = format!("History: {}", plural(kept as u64, "message", "messages"));
         if history.dropped() > 0 {
@@ -135,10 +136,18 @@ impl Picks {
             None => kept,
         };
         let newer = kept - shown;
-        let header = egui::CollapsingHeader::new(title)
-            .id_salt("message-history")
-            .default_open(true)
-            .show(ui, |ui| {
+        let mut export = false;
+        let state_id = ui.make_persistent_id("message-history");
+        egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), state_id, true)
+            .show_header(ui, |ui| {
+                ui.label(title)
+                    .on_hover_text("Alt+Down shows the next older message, Alt+Up the next newer one");
+                export = ui
+                    .small_button("Export…")
+                    .on_hover_text("Save the kept messages to a file: JSON lines (a recording), CSV or JSON")
+                    .clicked();
+            })
+            .body(|ui| {
                 // A selectable row is as tall as any interactive widget.
                 let row_height = ui
                     .text_style_height(&egui::TextStyle::Monospace)
@@ -193,9 +202,7 @@ impl Picks {
                     }
                 }
             });
-        header
-            .header_response
-            .on_hover_text("Alt+Down shows the next older message, Alt+Up the next newer one");
+        export
     }
 
     /// One kept message: time, QoS, retained, size and the start of the payload.

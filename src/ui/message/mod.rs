@@ -18,6 +18,7 @@ use eframe::egui;
 
 use super::context::{Commands, PanelContext, TabCommand};
 use super::dialogs::SaveFile;
+use super::export::Export;
 use super::text::{plural, suggested_file_name};
 use crate::model::NodeId;
 
@@ -79,7 +80,7 @@ impl MessageView {
         let viewing = self.picks.viewing_seq(id);
         header::header_ui(ui, id, node, &topic, viewing, pins, commands);
         ui.add_space(4.0);
-        if let Some(picked) = self.message_ui(ui, cx, id, &topic) {
+        if let Some(picked) = self.message_ui(ui, cx, id, &topic, commands) {
             commands.push(TabCommand::Select(picked));
         }
     }
@@ -103,7 +104,14 @@ impl MessageView {
 
     /// The shown message of topic `id` (named `topic`), or the topics below it when it has
     /// none; returns a topic clicked in that comparison.
-    fn message_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, id: NodeId, topic: &str) -> Option<NodeId> {
+    fn message_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
+        id: NodeId,
+        topic: &str,
+        commands: &mut Commands,
+    ) -> Option<NodeId> {
         let (session, runtime) = (cx.session, cx.runtime);
         let node = session.tree.get(id)?;
         let Some(latest) = node.latest() else {
@@ -113,7 +121,7 @@ impl MessageView {
                 plural(node.subtree_messages(), "message", "messages")
             ));
             // A branch: the topics below it, side by side; a click shows one.
-            return self.compare.ui(ui, session, id);
+            return self.compare.ui(ui, session, id, commands);
         };
         let mut chosen = self.choice.of(id);
         let history = session.history.topic(id);
@@ -153,7 +161,9 @@ impl MessageView {
         self.split.area(area, range, untouched).show(ui, |ui| {
             header::metadata_ui(ui, shown.message, node.own_messages(), cx.link.is_v5());
             if let Some(history) = history {
-                self.picks.history_ui(ui, id, history, shown.picked);
+                if self.picks.history_ui(ui, id, history, shown.picked) {
+                    commands.push(TabCommand::Export(Export::history(session, id)));
+                }
                 // Numbers are read as the payload is shown, chosen or detected.
                 self.chart.ui(ui, cx, id, topic, history, (shown.seq, &decoded));
             }

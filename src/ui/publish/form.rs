@@ -21,7 +21,7 @@ impl PublishPane {
             ui.heading("Publish a message");
             ui.weak("Ctrl+Enter sends");
         });
-        self.library_ui(ui);
+        self.library_ui(ui, cx);
         egui::Grid::new("publish-form")
             .num_columns(2)
             .spacing([10.0, 6.0])

@@ -1,12 +1,79 @@
-//! The publish pane's saved messages and recent publishes.
+//! The publish pane's saved messages and recent publishes, and saved messages imported from a
+//! JSON lines file (a recording, or `mosquitto_sub -F %j`).
 
 use eframe::egui;
 
 use super::PublishPane;
+use crate::export::import::{self, Imported};
+use crate::ui::context::PanelContext;
+use crate::ui::dialogs::{OpenFile, Opened};
+use crate::ui::text::plural;
+
+impl Opened for Imported {
+    const EXAMPLE_PATH: &'static str = "/path/to/messages.jsonl";
+
+    fn read(path: &std::path::Path) -> Result<Self, String> {
+        import::read(path).map_err(|e| e.to_string())
+    }
+}
+
+/// An import of saved messages: the file picked and read off the UI thread, then how it went.
+#[derive(Debug, Default)]
+pub(super) struct Importing {
+    file: OpenFile<Imported>,
+    /// What the last import did, or why it could not.
+    outcome: Option<Result<String, String>>,
+}
+
+/// Problems listed by line in the words after an import, at most.
+const PROBLEMS_SAID: usize = 3;
+
+/// What an import did, in words: how many were added, and which lines were skipped and why.
+fn import_words(imported: &Imported, read: usize, added: usize) -> String {
+    let mut words = format!("Imported {} into the saved messages", plural(added as u64, "message", "messages"));
+    if added < read {
+        words.push_str(&format!(" ({} already saved)", read - added));
+    }
+    if imported.left_out > 0 {
+        words.push_str(&format!(
+            "; {} more left out (at most {} at once)",
+            plural(imported.left_out, "message", "messages"),
+            import::MAX_IMPORTED
+        ));
+    }
+    if imported.skipped > 0 {
+        let listed: Vec<String> = imported
+            .problems
+            .iter()
+            .take(PROBLEMS_SAID)
+            .map(|(line, why)| format!("line {line}: {why}"))
+            .collect();
+        words.push_str(&format!(
+            "; {} skipped ({}{})",
+            plural(imported.skipped, "line", "lines"),
+            listed.join("; "),
+            if imported.skipped as usize > listed.len() { "; …" } else { "" }
+        ));
+    }
+    words
+}
 
 impl PublishPane {
-    /// Saved messages and recent publishes: load one, save the form, manage the list.
-    pub(super) fn library_ui(&mut self, ui: &mut egui::Ui) {
+    /// Saved messages and recent publishes: load one, save the form, import, manage the list.
+    pub(super) fn library_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) {
+        match self.importing.file.poll(ui.ctx(), cx.runtime) {
+            Some(Ok(mut imported)) => {
+                let read = std::mem::take(&mut imported.messages);
+                let read_count = read.len();
+                let added = self.messages.import(read);
+                if added > 0 {
+                    self.changed = true;
+                }
+                self.importing.outcome = Some(Ok(import_words(&imported, read_count, added)));
+            }
+            Some(Err(error)) => self.importing.outcome = Some(Err(error)),
+            None => {}
+        }
         let mut load = None;
         // Wraps in a narrow pane rather than cutting the Save button off.
         ui.horizontal_wrapped(|ui| {
@@ -66,7 +133,37 @@ impl PublishPane {
                     }
                 }
             }
+            if self.importing.file.is_waiting() {
+                ui.spinner();
+            } else if ui
+                .button("Import…")
+                .on_hover_text(
+                    "Add the messages of a JSON lines file (a recording, or mosquitto_sub -F %j) to the saved messages",
+                )
+                .clicked()
+            {
+                let filters: &[(&str, &[&str])] = &[("JSON lines", &["jsonl", "ndjson", "json", "zst"])];
+                self.importing
+                    .file
+                    .start(ui.ctx(), cx.dialogs, cx.runtime, "Import saved messages", filters);
+                self.importing.outcome = None;
+            }
         });
+        self.importing.file.ui(ui, cx.runtime);
+        let mut dismiss = false;
+        if let Some(outcome) = &self.importing.outcome {
+            ui.horizontal_wrapped(|ui| {
+                let (text, color) = match outcome {
+                    Ok(text) => (text, crate::ui::theme::ok_color(ui)),
+                    Err(text) => (text, crate::ui::theme::error_color(ui)),
+                };
+                ui.label(egui::RichText::new(text).color(color));
+                dismiss = ui.small_button("×").on_hover_text("Dismiss").clicked();
+            });
+        }
+        if dismiss {
+            self.importing.outcome = None;
+        }
         if let Some(message) = load {
             self.restore(&message);
         }

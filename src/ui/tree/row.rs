@@ -33,6 +33,8 @@ pub(super) enum RowAction {
     AddToChart(Option<String>),
     /// Open the log showing only this MQTT filter's messages.
     LogOnly(String),
+    /// Export the latest value of every topic at and below this one.
+    ExportBranch,
 }
 
 /// How a row is drawn, besides what it shows.
@@ -309,6 +311,7 @@ pub(super) fn row_ui(
             item(ui, "Clear retained…", RowAction::ClearRetained(false));
         }
         if node.has_children {
+            item(ui, "Export branch…", RowAction::ExportBranch);
             item(ui, "Clear retained below…", RowAction::ClearRetained(true));
             ui.separator();
             if let Some(picked) = row_menu_ui(ui, state) {
