@@ -13,6 +13,7 @@ mod chart;
 mod compare;
 mod connection;
 mod diff;
+mod export;
 mod log;
 mod message;
 mod payload;
