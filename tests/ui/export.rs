@@ -12,7 +12,7 @@ use mqscope::App;
 use mqscope::model::Received;
 use mqscope::record::open::open;
 
-use crate::support::Broker;
+use crate::support::{Broker, TinyDisk};
 use crate::ui_support::{
     Fixture, HOME, connect_to, has_label, has_label_containing, live, open_publish_pane, open_topic, step_until,
     type_into,
@@ -132,6 +132,22 @@ fn an_export_to_a_folder_that_does_not_exist_says_so_and_writes_nothing() {
     let folder = fixture.config.path().join("missing");
     save_as(&mut harness, &folder.join("meter.jsonl"), "Could not write in");
     assert!(!folder.exists());
+}
+
+#[test]
+fn an_export_to_a_full_disk_says_so_and_leaves_nothing_half_written() {
+    let disk = TinyDisk::mount("256k");
+    let payloads: Vec<Vec<u8>> = (0..4u8).map(|i| vec![i; 100_000]).collect();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&live("lab/blob", &payloads));
+    open_topic(&mut harness, "lab", "blob");
+    step_until(&mut harness, "its history", |h| has_label(h, "History: 4 messages"));
+    harness.get_by_label("Export…").click();
+    let path = disk.dir.path().join("blob.json");
+    save_as(&mut harness, &path, "No space left on device");
+    assert!(has_label_containing(&harness, "nothing was saved"));
+    let left: Vec<_> = std::fs::read_dir(disk.dir.path()).expect("listed").collect();
+    assert!(left.is_empty(), "nothing is left on the disk: {left:?}");
 }
 
 #[test]
