@@ -5,8 +5,6 @@
 //! [`crate::export`] in the format its extension names, and says how it ended in a small
 //! window.
 
-use std::collections::HashMap;
-
 use eframe::egui;
 
 use super::dialogs::{Dialogs, SaveFile, Saved};
@@ -96,15 +94,17 @@ impl Export {
 
     /// The messages of the log's `lines`, in their order (the lines the log's filter shows).
     pub fn lines(session: &Session, lines: impl IntoIterator<Item = Line>, what: String) -> Self {
-        let mut names: HashMap<NodeId, String> = HashMap::new();
+        // Each topic's name made once, by its index in the tree.
+        let mut names: Vec<Option<String>> = vec![None; session.tree.node_count()];
         let messages = lines
             .into_iter()
             .filter_map(|line| {
                 let entry = Log::resolve(&session.history, line)?;
-                let topic = names
-                    .entry(line.topic)
-                    .or_insert_with(|| session.tree.topic(line.topic))
-                    .clone();
+                let topic = match names.get_mut(line.topic.index()) {
+                    Some(Some(name)) => name.clone(),
+                    Some(slot) => slot.insert(session.tree.topic(line.topic)).clone(),
+                    None => session.tree.topic(line.topic),
+                };
                 Some(Received {
                     topic,
                     message: entry.message.clone(),
