@@ -167,7 +167,11 @@ impl ExportDialog {
         let Some(what) = &self.shown else { return };
         let mut open = true;
         let mut close = false;
+        // Over the middle of the window, below the toolbar, where it is seen.
+        let at = ctx.content_rect().center_top() + egui::vec2(0.0, (ctx.content_rect().height() * 0.2).min(160.0));
         egui::Window::new("Export")
+            .pivot(egui::Align2::CENTER_TOP)
+            .default_pos(at)
             .collapsible(false)
             .resizable(false)
             .open(&mut open)
