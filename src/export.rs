@@ -143,7 +143,13 @@ mod tests {
 
     #[test]
     fn exported_json_lines_open_as_a_recording_with_the_same_bytes() {
-        let payloads: [&[u8]; 5] = [b"", b"plain", "ünïcode ✓".as_bytes(), b"\xff\x00\x80\n\"", b"{\"t\":21.5}"];
+        let payloads: [&[u8]; 5] = [
+            b"",
+            b"plain",
+            "ünïcode ✓".as_bytes(),
+            b"\xff\x00\x80\n\"",
+            b"{\"t\":21.5}",
+        ];
         let messages: Vec<Received> = payloads
             .iter()
             .enumerate()

@@ -178,6 +178,12 @@ mod tests {
     #[test]
     fn a_payload_that_is_not_utf8_is_base64_and_says_so() {
         let text = table(&[example("bin", b"\xff\x00\x80")]);
-        assert!(text.lines().nth(1).expect("a row").ends_with(",bin,0,false,/wCA,base64"), "{text}");
+        assert!(
+            text.lines()
+                .nth(1)
+                .expect("a row")
+                .ends_with(",bin,0,false,/wCA,base64"),
+            "{text}"
+        );
     }
 }

@@ -20,10 +20,7 @@ impl ExportFormat {
     /// The format a file named so is written in: `.csv` is CSV, `.json` JSON, anything else
     /// (`.jsonl`, `.ndjson`, no extension) JSON lines.
     pub fn of_path(path: &Path) -> Self {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match extension.as_deref() {
             Some("csv") => Self::Csv,
             Some("json") => Self::Json,

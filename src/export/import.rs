@@ -78,10 +78,12 @@ pub fn read(path: &Path) -> Result<Imported, ImportError> {
     })?;
     let compressed = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zst"));
     let reader: Box<dyn Read> = if compressed {
-        Box::new(zstd::stream::read::Decoder::new(file).map_err(|source| ImportError::Open {
-            path: path.display().to_string(),
-            source,
-        })?)
+        Box::new(
+            zstd::stream::read::Decoder::new(file).map_err(|source| ImportError::Open {
+                path: path.display().to_string(),
+                source,
+            })?,
+        )
     } else {
         Box::new(file)
     };
@@ -159,7 +161,10 @@ mod tests {
         let text = br#"{"tst":"2026-12-02T02:11:28.130630Z+0000","topic":"j/b","qos":2,"retain":0,"payloadlen":2,"payload":"hi"}"#;
         let imported = import(text);
         assert_eq!(imported.messages.len(), 1);
-        assert_eq!((imported.messages[0].topic.as_str(), imported.messages[0].qos), ("j/b", 2));
+        assert_eq!(
+            (imported.messages[0].topic.as_str(), imported.messages[0].qos),
+            ("j/b", 2)
+        );
     }
 
     #[test]

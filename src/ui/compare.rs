@@ -70,7 +70,13 @@ pub struct CompareView {
 impl CompareView {
     /// Draw the table of the topics below `branch`. Returns a topic the user clicked; an
     /// export asked for goes on `commands`.
-    pub fn ui(&mut self, ui: &mut egui::Ui, session: &Session, branch: NodeId, commands: &mut Commands) -> Option<NodeId> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        branch: NodeId,
+        commands: &mut Commands,
+    ) -> Option<NodeId> {
         let signature = session.tree.get(branch).map_or(0, |n| n.subtree_messages());
         let retained_only = self.retained_only;
         self.refresh(ui.ctx(), Source::Branch(branch), signature, || {
@@ -96,7 +102,11 @@ impl CompareView {
             Some(Clicked::Select(id)) => Some(id),
             Some(Clicked::Export) => {
                 let what = format!("the compare table below {place}");
-                commands.push(TabCommand::Export(self.export(session, what, &format!("{place}-compare"))));
+                commands.push(TabCommand::Export(self.export(
+                    session,
+                    what,
+                    &format!("{place}-compare"),
+                )));
                 None
             }
             _ => None,
@@ -233,7 +243,9 @@ impl CompareView {
                 change = columns::menu_ui(ui, &built.table, self.hidden.of(place));
                 if ui
                     .button("Export…")
-                    .on_hover_text("Save each row's latest message to a file: JSON lines, CSV (a column per field) or JSON")
+                    .on_hover_text(
+                        "Save each row's latest message to a file: JSON lines, CSV (a column per field) or JSON",
+                    )
                     .clicked()
                 {
                     clicked = Some(Clicked::Export);

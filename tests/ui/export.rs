@@ -25,7 +25,9 @@ fn save_as(harness: &mut Harness<'_, App>, path: &Path, said: &str) {
     harness.get_by_label("File path").type_text(&path.display().to_string());
     harness.step();
     harness.get_by_label("OK").click();
-    step_until(harness, &format!("the words \"{said}\""), |h| has_label_containing(h, said));
+    step_until(harness, &format!("the words \"{said}\""), |h| {
+        has_label_containing(h, said)
+    });
 }
 
 /// The messages of a JSON lines file, opened as a recording, by topic then arrival.
@@ -75,7 +77,11 @@ fn a_branch_is_exported_from_the_tree_as_csv_with_a_column_per_field() {
     );
     let topics: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap_or("")).collect();
     assert_eq!(topics, ["home/hall/light", "home/kitchen/light", "home/kitchen/sensor"]);
-    assert!(lines[1].ends_with(",home/hall/light,0,true,OFF,utf8,,,"), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(",home/hall/light,0,true,OFF,utf8,,,"),
+        "{}",
+        lines[1]
+    );
     assert!(
         lines[3].ends_with(r#","{""temperature"":21.5,""humidity"":40,""ok"":true}",utf8,21.5,40,true"#),
         "{}",
@@ -110,7 +116,9 @@ fn the_logs_filtered_lines_are_exported() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
     step_until(&mut harness, "the log", |h| has_label(h, "Filter the log"));
     type_into(&mut harness, "Filter the log", "home/+/light");
-    step_until(&mut harness, "the filtered lines", |h| has_label_containing(h, "2 of 4 lines"));
+    step_until(&mut harness, "the filtered lines", |h| {
+        has_label_containing(h, "2 of 4 lines")
+    });
     harness.get_by_label("Export…").click();
     let path = fixture.config.path().join("lights.jsonl");
     save_as(&mut harness, &path, "Exported 2 messages as JSON lines to");
@@ -174,7 +182,14 @@ fn a_json_lines_file_is_imported_into_the_saved_messages() {
     step_until(&mut harness, "the saved messages listed", |h| {
         has_label(h, "lamp/set") && has_label(h, "fan/set")
     });
-    let saved = harness.state().explorer().expect("a tab").publish.messages().saved.clone();
+    let saved = harness
+        .state()
+        .explorer()
+        .expect("a tab")
+        .publish
+        .messages()
+        .saved
+        .clone();
     let kept: Vec<(&str, &str, u8)> = saved
         .iter()
         .map(|m| (m.topic.as_str(), m.payload.as_str(), m.qos))
@@ -193,7 +208,9 @@ fn messages_received_from_mosquitto_are_exported_byte_for_byte() {
         broker.mosquitto_pub("lab/probe", payload, false);
     }
     open_topic(&mut harness, "lab", "probe");
-    step_until(&mut harness, "the three messages", |h| has_label(h, "History: 3 messages"));
+    step_until(&mut harness, "the three messages", |h| {
+        has_label(h, "History: 3 messages")
+    });
     harness.get_by_label("Export…").click();
     let path = fixture.config.path().join("probe.jsonl");
     save_as(&mut harness, &path, "Exported 3 messages as JSON lines to");

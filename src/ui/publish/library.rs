@@ -30,7 +30,10 @@ const PROBLEMS_SAID: usize = 3;
 
 /// What an import did, in words: how many were added, and which lines were skipped and why.
 fn import_words(imported: &Imported, read: usize, added: usize) -> String {
-    let mut words = format!("Imported {} into the saved messages", plural(added as u64, "message", "messages"));
+    let mut words = format!(
+        "Imported {} into the saved messages",
+        plural(added as u64, "message", "messages")
+    );
     if added < read {
         words.push_str(&format!(" ({} already saved)", read - added));
     }
@@ -52,7 +55,11 @@ fn import_words(imported: &Imported, read: usize, added: usize) -> String {
             "; {} skipped ({}{})",
             plural(imported.skipped, "line", "lines"),
             listed.join("; "),
-            if imported.skipped as usize > listed.len() { "; …" } else { "" }
+            if imported.skipped as usize > listed.len() {
+                "; …"
+            } else {
+                ""
+            }
         ));
     }
     words
