@@ -73,7 +73,7 @@ impl Dialogs {
 pub struct Request<'a> {
     /// The dialog's title.
     pub title: &'a str,
-    /// Kinds of file offered when opening: a name and its extensions.
+    /// Kinds of file offered: a name and its extensions.
     pub filters: &'a [(&'a str, &'a [&'a str])],
     /// The name suggested when saving.
     pub file_name: &'a str,
@@ -119,9 +119,12 @@ impl Pending {
         runtime: &tokio::runtime::Handle,
         request: &Request<'_>,
     ) -> Self {
-        let dialog = rfd::AsyncFileDialog::new()
+        let mut dialog = rfd::AsyncFileDialog::new()
             .set_title(request.title)
             .set_file_name(request.file_name);
+        for (name, extensions) in request.filters {
+            dialog = dialog.add_filter(*name, extensions);
+        }
         Self::run(ctx, dialogs, runtime, async move { dialog.save_file().await })
     }
 

@@ -121,6 +121,11 @@ impl Export {
 
 impl Saved for Export {
     const EXAMPLE_PATH: &'static str = "/path/to/export.jsonl (or .csv, .json)";
+    const FILTERS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("JSON lines (a recording)", &["jsonl"]),
+        ("CSV", &["csv"]),
+        ("JSON", &["json"]),
+    ];
 
     fn write(self, path: &std::path::Path) -> Result<String, String> {
         match crate::export::save(path, &self.messages) {

@@ -108,6 +108,9 @@ impl<T: Opened> OpenFile<T> {
 pub trait Saved: Send + 'static {
     /// An example path for the typed-path prompt.
     const EXAMPLE_PATH: &'static str;
+    /// Kinds of file the save dialog offers to choose from (a name and its extensions); none
+    /// by default.
+    const FILTERS: &'static [(&'static str, &'static [&'static str])] = &[];
     /// Write it to `path` (on a background thread): a line saying what was written, or why not.
     fn write(self, path: &std::path::Path) -> Result<String, String>;
 }
@@ -151,7 +154,7 @@ impl<T: Saved> SaveFile<T> {
     ) {
         let request = Request {
             title,
-            filters: &[],
+            filters: T::FILTERS,
             file_name,
         };
         self.step = Some(SaveStep::Picking(Pending::save(ctx, dialogs, runtime, &request), data));
