@@ -109,7 +109,10 @@ impl App {
         if let Some(explorer) = self.explorers.last_mut() {
             explorer.title = name;
             explorer.offline = Some(path);
-            let limits = (self.settings.history_per_topic, self.settings.budget_per_connection(count));
+            let limits = (
+                self.settings.history_per_topic,
+                self.settings.budget_per_connection(count),
+            );
             explorer.time = timeline.and_then(|t| TimeSlider::new(t, limits));
         }
     }

@@ -29,7 +29,7 @@ impl Explorer {
         match time.seek(moment) {
             Plan::Nothing | Plan::Wait => {}
             Plan::Forward(range) => time.timeline().apply(&mut self.session, range),
-            Plan::Replace(session) => self.replace_session(session),
+            Plan::Replace(session) => self.replace_session(*session),
         }
     }
 

@@ -412,9 +412,8 @@ mod tests {
     fn kept_for_the_time_slider_lines_out_of_time_order_open_in_time_order() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("shuffled.jsonl");
-        let line = |payload: &str, us: u64| {
-            format!(r#"{{"received_us":{us},"topic":"a/b","qos":0,"payload":"{payload}"}}"#)
-        };
+        let line =
+            |payload: &str, us: u64| format!(r#"{{"received_us":{us},"topic":"a/b","qos":0,"payload":"{payload}"}}"#);
         std::fs::write(&path, [line("later", 2_000_000), line("earlier", 1_000_000)].join("\n")).expect("written");
         let opened = open_keeping(&path, (1000, 1 << 30), &Arc::default()).expect("opens");
         let latest = opened.session.tree.latest_of("a/b").map(|m| m.payload.clone());

@@ -120,7 +120,10 @@ impl Timeline {
             let batch = chunk
                 .iter()
                 .map(|(topic, message)| Received {
-                    topic: self.topics.get(*topic as usize).map_or_else(String::new, |t| t.to_string()),
+                    topic: self
+                        .topics
+                        .get(*topic as usize)
+                        .map_or_else(String::new, |t| t.to_string()),
                     message: message.clone(),
                 })
                 .collect();
@@ -204,7 +207,10 @@ mod tests {
     #[test]
     fn the_state_at_a_moment_holds_the_values_and_counts_of_then() {
         let timeline = example();
-        let session = timeline.state_at(timeline.count_until(UNIX_EPOCH + Duration::from_secs(125)), (1000, 1 << 30));
+        let session = timeline.state_at(
+            timeline.count_until(UNIX_EPOCH + Duration::from_secs(125)),
+            (1000, 1 << 30),
+        );
         assert_eq!(latest(&session, "home/kitchen/temp").as_deref(), Some("21"));
         let id = session.tree.find("home/kitchen/temp").expect("the topic");
         assert_eq!(session.tree.get(id).map(|n| n.own_messages()), Some(2));
@@ -233,7 +239,9 @@ mod tests {
             assert_eq!(a, b, "{topic}");
             let seqs = |s: &Session| {
                 let id = s.tree.find(&topic).expect("the topic");
-                s.history.topic(id).map(|h| h.entries().iter().map(|e| e.seq).collect::<Vec<_>>())
+                s.history
+                    .topic(id)
+                    .map(|h| h.entries().iter().map(|e| e.seq).collect::<Vec<_>>())
             };
             let (early_seqs, late_seqs) = (seqs(&early).unwrap_or_default(), seqs(&late).unwrap_or_default());
             assert!(late_seqs.starts_with(&early_seqs), "{topic}");
@@ -250,7 +258,11 @@ mod tests {
         assert!(reordered);
         assert_eq!(timeline.first_time(), Some(UNIX_EPOCH + Duration::from_secs(10)));
         let end = timeline.state_at(timeline.len(), (1000, 1 << 30));
-        assert_eq!(latest(&end, "a").as_deref(), Some("3"), "equal times stay in file order");
+        assert_eq!(
+            latest(&end, "a").as_deref(),
+            Some("3"),
+            "equal times stay in file order"
+        );
     }
 
     #[test]

@@ -10,13 +10,25 @@ use std::time::{Duration, SystemTime};
 use eframe::egui::{self, Key, Modifiers};
 
 use super::text::{format_time, plural};
+use crate::model::Session;
 use crate::record::rebuild::{Rebuilder, Rebuilt};
 use crate::record::timeline::Timeline;
-use crate::model::Session;
 
 /// Messages forward from the state shown that are applied on the UI thread, in the frame (a
 /// step of a message or a second); more are built on the thread.
 const FORWARD_IN_FRAME: usize = 4096;
+
+/// Below this width, in points, the moment and the steps take a line each.
+const ONE_LINE_WIDTH: f32 = 900.0;
+
+/// A step of the buttons and the arrow keys.
+#[derive(Clone, Copy)]
+enum Step {
+    /// To the next message, or back to the one before the latest shown.
+    Message,
+    /// By this long.
+    By(Duration),
+}
 
 /// What the tab does to show the moment chosen.
 pub enum Plan {
@@ -27,7 +39,7 @@ pub enum Plan {
     /// A state is being built; keep showing the one before until it comes.
     Wait,
     /// Show this state instead (built here: the thread could not be started).
-    Replace(Session),
+    Replace(Box<Session>),
 }
 
 /// The slider, the moment chosen, and the state shown.
@@ -126,7 +138,7 @@ impl TimeSlider {
             // shown all the same).
             Err(_) => {
                 self.shown_count = count;
-                Plan::Replace(self.timeline.state_at(count, self.limits))
+                Plan::Replace(Box::new(self.timeline.state_at(count, self.limits)))
             }
         }
     }
@@ -166,14 +178,21 @@ impl TimeSlider {
             return None;
         };
         let mut chosen = self.keys(ui, first, last);
+        let narrow = ui.available_width() < ONE_LINE_WIDTH;
+        if narrow {
+            // Narrow: the moment on a line of its own, the steps under it.
+            ui.horizontal(|ui| self.moment_ui(ui, first, last));
+        }
         ui.horizontal(|ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if let Some(moment) = self.steps_ui(ui, first, last) {
                     chosen = Some(moment);
                 }
-                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                    self.moment_ui(ui, first, last);
-                });
+                if !narrow {
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        self.moment_ui(ui, first, last);
+                    });
+                }
             });
         });
         let span_secs = last.duration_since(first).unwrap_or_default().as_secs_f64();
@@ -182,9 +201,8 @@ impl TimeSlider {
         let slider = egui::Slider::new(&mut offset_secs, 0.0..=span_secs)
             .show_value(false)
             .trailing_fill(true);
-        let response = ui
-            .add_enabled(span_secs > 0.0, slider)
-            .on_hover_text("Drag to see the recording as it was then; with the focus: Left and Right a message, Shift a second, Ctrl a minute, Home the start, End the latest");
+        // No tooltip: it would hide the moment while the slider is dragged.
+        let response = ui.add_enabled(span_secs > 0.0, slider);
         self.slider_id = Some(response.id);
         if response.changed() {
             chosen = Some(first + Duration::from_secs_f64(offset_secs.max(0.0)));
@@ -200,18 +218,18 @@ impl TimeSlider {
         }
         ui.input_mut(|i| {
             let mut moment = None;
-            let step = |moment: SystemTime, forward: bool, by: Duration| {
-                if forward { moment + by } else { moment.checked_sub(by).unwrap_or(first) }
-            };
             for (forward, key) in [(false, Key::ArrowLeft), (true, Key::ArrowRight)] {
                 let from = moment.unwrap_or(self.moment);
-                if i.consume_key(Modifiers::NONE, key) {
-                    moment = Some(self.message_step(from, forward));
+                let step = if i.consume_key(Modifiers::NONE, key) {
+                    Step::Message
                 } else if i.consume_key(Modifiers::SHIFT, key) {
-                    moment = Some(step(from, forward, Duration::from_secs(1)));
+                    Step::By(Duration::from_secs(1))
                 } else if i.consume_key(Modifiers::COMMAND, key) {
-                    moment = Some(step(from, forward, Duration::from_secs(60)));
-                }
+                    Step::By(Duration::from_secs(60))
+                } else {
+                    continue;
+                };
+                moment = Some(self.stepped(from, step, forward, first));
             }
             if i.consume_key(Modifiers::NONE, Key::Home) {
                 moment = Some(first);
@@ -223,15 +241,22 @@ impl TimeSlider {
         })
     }
 
-    /// The moment of the next message after `from`, or of the one before it.
-    fn message_step(&self, from: SystemTime, forward: bool) -> SystemTime {
-        if forward {
-            self.timeline.time_after(from).unwrap_or(from)
-        } else {
-            // The latest message shown goes: back to the one before it.
-            let shown = self.timeline.count_until(from);
-            let latest = shown.checked_sub(1).and_then(|i| self.timeline.time_of(i)).unwrap_or(from);
-            self.timeline.time_before(latest).unwrap_or(latest)
+    /// The moment a step from `from` leads to, forward or back (before `first` it is `first`;
+    /// past the end is kept within it when chosen).
+    fn stepped(&self, from: SystemTime, step: Step, forward: bool, first: SystemTime) -> SystemTime {
+        match (step, forward) {
+            (Step::Message, true) => self.timeline.time_after(from).unwrap_or(from),
+            (Step::Message, false) => {
+                // The latest message shown goes: back to the one before it.
+                let shown = self.timeline.count_until(from);
+                let latest = shown
+                    .checked_sub(1)
+                    .and_then(|i| self.timeline.time_of(i))
+                    .unwrap_or(from);
+                self.timeline.time_before(latest).unwrap_or(latest)
+            }
+            (Step::By(by), true) => from + by,
+            (Step::By(by), false) => from.checked_sub(by).unwrap_or(first).max(first),
         }
     }
 
@@ -246,33 +271,35 @@ impl TimeSlider {
         {
             chosen = Some(last);
         }
-        let seconds = |n: u64| Duration::from_secs(n);
-        let buttons: [(&str, &str, Box<dyn Fn() -> SystemTime>); 6] = [
-            ("+1 min", "A minute later (Ctrl+Right)", Box::new(|| self.moment + seconds(60))),
-            ("+1 s", "A second later (Shift+Right)", Box::new(|| self.moment + seconds(1))),
-            ("Message ›", "The next message (Right)", Box::new(|| self.message_step(self.moment, true))),
-            ("‹ Message", "The message before (Left)", Box::new(|| self.message_step(self.moment, false))),
-            ("−1 s", "A second earlier (Shift+Left)", Box::new(|| {
-                self.moment.checked_sub(seconds(1)).unwrap_or(first)
-            })),
-            ("−1 min", "A minute earlier (Ctrl+Left)", Box::new(|| {
-                self.moment.checked_sub(seconds(60)).unwrap_or(first)
-            })),
+        let (second, minute) = (Step::By(Duration::from_secs(1)), Step::By(Duration::from_secs(60)));
+        let buttons = [
+            ("+1 min", "A minute later (Ctrl+Right)", minute, true),
+            ("+1 s", "A second later (Shift+Right)", second, true),
+            ("Message ›", "The next message (Right)", Step::Message, true),
+            ("‹ Message", "The message before (Left)", Step::Message, false),
+            ("−1 s", "A second earlier (Shift+Left)", second, false),
+            ("−1 min", "A minute earlier (Ctrl+Left)", minute, false),
         ];
-        for (text, hint, to) in buttons {
-            let forward = text.starts_with('+') || text.ends_with('›');
+        for (text, hint, step, forward) in buttons {
             let enabled = if forward { !at_latest } else { self.moment > first };
-            if ui.add_enabled(enabled, egui::Button::new(text)).on_hover_text(hint).clicked() {
-                chosen = Some(to());
+            if ui
+                .add_enabled(enabled, egui::Button::new(text))
+                .on_hover_text(hint)
+                .clicked()
+            {
+                chosen = Some(self.stepped(self.moment, step, forward, first));
             }
         }
         chosen
     }
-
     /// The moment as a date and time, its offset from the start, and the messages by then.
     fn moment_ui(&self, ui: &mut egui::Ui, first: SystemTime, last: SystemTime) {
         ui.label(egui::RichText::new(format_time(self.moment)).strong())
-            .on_hover_text("The recording as it was at this moment");
+            .on_hover_text(
+                "The recording as it was at this moment: drag the slider below, or give it the \
+                 focus and use Left and Right (a message), Shift (a second), Ctrl (a minute), Home \
+                 and End",
+            );
         let offset = self.moment.duration_since(first).unwrap_or_default();
         let span = last.duration_since(first).unwrap_or_default();
         ui.label(format!("{} of {}", offset_text(offset), clock_text(span)));
