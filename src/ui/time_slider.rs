@@ -21,6 +21,9 @@ const FORWARD_IN_FRAME: usize = 4096;
 /// Below this width, in points, the moment and the steps take a line each.
 const ONE_LINE_WIDTH: f32 = 900.0;
 
+/// What the slider is called, for screen readers.
+pub const SLIDER_LABEL: &str = "Moment in the recording";
+
 /// A step of the buttons and the arrow keys.
 #[derive(Clone, Copy)]
 enum Step {
@@ -203,6 +206,8 @@ impl TimeSlider {
             .trailing_fill(true);
         // No tooltip: it would hide the moment while the slider is dragged.
         let response = ui.add_enabled(span_secs > 0.0, slider);
+        let value = offset_secs;
+        response.widget_info(|| egui::WidgetInfo::slider(span_secs > 0.0, value, SLIDER_LABEL));
         self.slider_id = Some(response.id);
         if response.changed() {
             chosen = Some(first + Duration::from_secs_f64(offset_secs.max(0.0)));

@@ -1,7 +1,7 @@
 //! The time slider of an opened recording: the tab shows the recording as it was at the
 //! moment chosen (which topics existed, their values then), and Latest goes back to the end.
 
-use eframe::egui::{self, Key};
+use eframe::egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqscope::App;
@@ -51,7 +51,7 @@ fn open_and_select_the_valve(harness: &mut Harness<'_, App>, path: &std::path::P
 }
 
 fn slider<'h>(harness: &'h Harness<'_, App>) -> egui_kittest::Node<'h> {
-    harness.get_by(|node| node.role() == egui::accesskit::Role::Slider)
+    harness.get_by_label(mqscope::ui::time_slider::SLIDER_LABEL)
 }
 
 #[test]
