@@ -210,7 +210,8 @@ impl TimeSlider {
         response.widget_info(|| egui::WidgetInfo::slider(span_secs > 0.0, value, SLIDER_LABEL));
         self.slider_id = Some(response.id);
         if response.changed() {
-            chosen = Some(first + Duration::from_secs_f64(offset_secs.max(0.0)));
+            let offset = Duration::try_from_secs_f64(offset_secs).unwrap_or_default();
+            chosen = Some(first.checked_add(offset).unwrap_or(last));
         }
         chosen
     }
@@ -260,7 +261,7 @@ impl TimeSlider {
                     .unwrap_or(from);
                 self.timeline.time_before(latest).unwrap_or(latest)
             }
-            (Step::By(by), true) => from + by,
+            (Step::By(by), true) => from.checked_add(by).unwrap_or(from),
             (Step::By(by), false) => from.checked_sub(by).unwrap_or(first).max(first),
         }
     }
