@@ -347,6 +347,42 @@ fn clock_text(length: Duration) -> String {
 mod tests {
     use super::*;
 
+    fn slider() -> TimeSlider {
+        let mut builder = crate::record::timeline::Builder::default();
+        for i in 0..10u64 {
+            let mut received = crate::model::Received::example("a/b", &i.to_string());
+            received.message.received_at = std::time::UNIX_EPOCH + Duration::from_secs(100 + i);
+            builder.push(&received);
+        }
+        TimeSlider::new(builder.finish().0, (1000, 1 << 30)).expect("messages")
+    }
+
+    #[test]
+    fn a_step_forward_is_applied_at_once_and_a_step_back_is_built_on_the_thread() {
+        let mut time = slider();
+        let at = |secs| std::time::UNIX_EPOCH + Duration::from_secs(secs);
+        assert!(matches!(time.seek(at(109)), Plan::Nothing), "the end is shown already");
+        assert!(matches!(time.seek(at(104)), Plan::Wait));
+        assert!(time.is_rebuilding());
+        assert!(matches!(time.seek(at(109)), Plan::Nothing), "back to what is shown");
+        assert!(!time.is_rebuilding(), "nothing is waited for");
+        assert!(matches!(time.seek(at(50)), Plan::Wait), "kept within the recording");
+        assert_eq!(time.moment(), at(100));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let built = loop {
+            if let Some(session) = time.poll() {
+                break session;
+            }
+            assert!(std::time::Instant::now() < deadline, "no state was built");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        assert_eq!(built.tree.message_count(), 1);
+        match time.seek(at(102)) {
+            Plan::Forward(range) => assert_eq!(range, 1..3),
+            _ => panic!("two messages forward are applied at once"),
+        }
+    }
+
     #[test]
     fn offsets_read_as_a_clock_to_the_tenth() {
         assert_eq!(offset_text(Duration::from_millis(754_560)), "+12:34.5");
