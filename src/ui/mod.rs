@@ -17,4 +17,5 @@ pub mod record;
 pub mod status;
 pub mod text;
 pub mod theme;
+pub mod time_slider;
 pub mod tree;
