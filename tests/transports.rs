@@ -332,3 +332,52 @@ fn the_operating_systems_trust_store_is_used_by_default() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The TLS connection of `tls_session_keys_go_to_sslkeylogfile_when_it_is_set`, run in a child
+/// process of this test binary (the variable is read when the process starts using TLS, and a
+/// test cannot set it for its own process); skipped when run on its own.
+#[test]
+#[ignore = "run by tls_session_keys_go_to_sslkeylogfile_when_it_is_set in a child process"]
+fn tls_connection_for_the_key_log() {
+    let (Some(port), Some(ca)) = (
+        std::env::var("MQSCOPE_KEYLOG_PORT").ok(),
+        std::env::var_os("MQSCOPE_KEYLOG_CA"),
+    ) else {
+        return;
+    };
+    let mut watch = Watch::connect(settings(
+        &format!("mqtts://127.0.0.1:{port}"),
+        trusting(std::path::Path::new(&ca)),
+    ));
+    watch.until_connected();
+    watch.disconnect();
+}
+
+#[test]
+fn tls_session_keys_go_to_sslkeylogfile_when_it_is_set() {
+    let pki = Pki::new("mqscope test CA");
+    let server = pki.server("server", &["localhost", "127.0.0.1"]);
+    let broker = Broker::start_with(BrokerConfig {
+        listeners: vec![pki.tls_listener(&server, false)],
+        ..BrokerConfig::default()
+    });
+    let [tls_port] = broker.ports() else {
+        panic!("one TLS listener")
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_log = dir.path().join("keys.log");
+    let status = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "tls_connection_for_the_key_log", "--ignored", "--nocapture"])
+        .env("SSLKEYLOGFILE", &key_log)
+        .env("MQSCOPE_KEYLOG_PORT", tls_port.to_string())
+        .env("MQSCOPE_KEYLOG_CA", &pki.ca)
+        .status()
+        .expect("run the TLS connection in a child process");
+    assert!(status.success(), "the TLS connection failed: {status}");
+    let keys = std::fs::read_to_string(&key_log).unwrap_or_default();
+    // TLS 1.3 (what Mosquitto and rustls agree on) logs its traffic secrets by client random.
+    assert!(
+        keys.lines().any(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 ")),
+        "no session keys in SSLKEYLOGFILE: {keys:?}"
+    );
+}

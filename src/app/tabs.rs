@@ -2,6 +2,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::ui::time_slider::TimeSlider;
 
 impl App {
     /// Show the tab at `index`.
@@ -97,15 +98,22 @@ impl App {
         let settings = ConnectionSettings::new(address);
         let key = broker_key(&settings);
         let mut session = opened.session;
+        let timeline = opened.timeline;
         // No connection behind it: neither connecting nor connected.
         session.apply(
             crate::model::Event::State(crate::model::ConnectionState::Disconnected),
             Instant::now(),
         );
         self.open_tab(settings, session, key);
+        let count = self.explorers.len();
         if let Some(explorer) = self.explorers.last_mut() {
             explorer.title = name;
             explorer.offline = Some(path);
+            let limits = (
+                self.settings.history_per_topic,
+                self.settings.budget_per_connection(count),
+            );
+            explorer.time = timeline.and_then(|t| TimeSlider::new(t, limits));
         }
     }
 
@@ -132,6 +140,9 @@ impl App {
         for explorer in &mut self.explorers {
             explorer.session.history.set_limits(per_topic, budget);
             explorer.session.log.tidy(&explorer.session.history);
+            if let Some(time) = &mut explorer.time {
+                time.limits = (per_topic, budget);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ pub mod catch_up;
 pub mod clear;
 mod clear_dialog;
 mod split;
+mod time;
 mod ui;
 
 use std::time::{Duration, Instant};
@@ -52,6 +53,8 @@ pub struct Explorer {
     pub recording: Option<Recording>,
     /// The recording this tab was opened from, when it shows one rather than a connection.
     pub offline: Option<std::path::PathBuf>,
+    /// The time slider over the recording this tab was opened from.
+    pub time: Option<crate::ui::time_slider::TimeSlider>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
     /// A clearing of retained messages under way.
@@ -86,6 +89,7 @@ impl Explorer {
             record_panel: RecordPanel::default(),
             recording: None,
             offline: None,
+            time: None,
             pins: Pins::default(),
             clear: None,
             export: crate::ui::export::ExportDialog::default(),
@@ -166,6 +170,7 @@ impl Explorer {
     /// clearing of retained messages on. Call once per frame, hidden or not. Returns true when
     /// events are still waiting (a backlog).
     pub fn logic(&mut self, ctx: &egui::Context, runtime: &tokio::runtime::Handle, deadline: Instant) -> bool {
+        self.take_rebuilt();
         let received = self.session.tree.received();
         let backlog = self.drain(deadline);
         if backlog {

@@ -18,6 +18,8 @@ const MESSAGE_PANEL_MIN_WIDTH: f32 = 280.0;
 impl Explorer {
     /// Draw the tab, then carry out what its panels asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle, dialogs: &Dialogs) {
+        // Under everything else of the tab, as wide as it.
+        self.time_ui(ui);
         let link = self.link();
         let Self {
             session,

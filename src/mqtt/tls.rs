@@ -85,6 +85,9 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, SetupErr
         .filter(|p| !p.is_empty())
         .map(|p| p.as_bytes().to_vec())
         .collect();
+    // With SSLKEYLOGFILE set, the session keys are appended to that file (NSS key log format), so
+    // a capture of the connection can be decrypted in Wireshark; unset, nothing is written.
+    config.key_log = Arc::new(rustls::KeyLogFile::new());
     Ok(Arc::new(config))
 }
 

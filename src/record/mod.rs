@@ -7,6 +7,8 @@
 
 pub mod line;
 pub mod open;
+pub mod rebuild;
+pub mod timeline;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -60,10 +60,27 @@ pub struct Opened {
     pub problems: Vec<(u64, String)>,
     /// Lines skipped in all.
     pub skipped: u64,
+    /// Its messages in time order, for the time slider (when opened with [`open_keeping`]).
+    pub timeline: Option<super::timeline::Timeline>,
 }
 
 /// Read the recording at `path` into a session, the history bounded as given.
 pub fn open(path: &Path, limits: (usize, usize), progress: &Arc<Progress>) -> Result<Opened, String> {
+    read(path, limits, progress, None)
+}
+
+/// As [`open`], and keep the messages in time order too ([`Opened::timeline`]); the session is
+/// the state at the last of them (built again in time order if the lines were not in it).
+pub fn open_keeping(path: &Path, limits: (usize, usize), progress: &Arc<Progress>) -> Result<Opened, String> {
+    read(path, limits, progress, Some(super::timeline::Builder::default()))
+}
+
+fn read(
+    path: &Path,
+    limits: (usize, usize),
+    progress: &Arc<Progress>,
+    mut keep: Option<super::timeline::Builder>,
+) -> Result<Opened, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     progress.total_bytes.store(total, Ordering::Relaxed);
@@ -84,6 +101,7 @@ pub fn open(path: &Path, limits: (usize, usize), progress: &Arc<Progress>) -> Re
         messages: 0,
         problems: Vec::new(),
         skipped: 0,
+        timeline: None,
     };
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut line = Vec::new();
@@ -105,6 +123,9 @@ pub fn open(path: &Path, limits: (usize, usize), progress: &Arc<Progress>) -> Re
         }
         match parse_line(text) {
             Ok(received) => {
+                if let Some(keep) = &mut keep {
+                    keep.push(&received);
+                }
                 batch.push(received);
                 if batch.len() >= BATCH {
                     opened.apply(std::mem::take(&mut batch));
@@ -119,6 +140,14 @@ pub fn open(path: &Path, limits: (usize, usize), progress: &Arc<Progress>) -> Re
         }
     }
     opened.apply(batch);
+    if let Some(keep) = keep {
+        let (timeline, reordered) = keep.finish();
+        if reordered {
+            // Built again in time order, so it agrees with every moment of the slider.
+            opened.session = timeline.state_at(timeline.len(), limits);
+        }
+        opened.timeline = Some(timeline);
+    }
     Ok(opened)
 }
 
@@ -378,6 +407,19 @@ mod tests {
         raw.extend_from_slice(b"\xff\x00\x01\"}");
         let r = parse_line(&raw).expect("read");
         assert_eq!(&r.message.payload[..], b"\xff\x00\x01");
+    }
+
+    #[test]
+    fn kept_for_the_time_slider_lines_out_of_time_order_open_in_time_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("shuffled.jsonl");
+        let line =
+            |payload: &str, us: u64| format!(r#"{{"received_us":{us},"topic":"a/b","qos":0,"payload":"{payload}"}}"#);
+        std::fs::write(&path, [line("later", 2_000_000), line("earlier", 1_000_000)].join("\n")).expect("written");
+        let opened = open_keeping(&path, (1000, 1 << 30), &Arc::default()).expect("opens");
+        let latest = opened.session.tree.latest_of("a/b").map(|m| m.payload.clone());
+        assert_eq!(latest.as_deref(), Some(&b"later"[..]));
+        assert_eq!(opened.timeline.map(|t| t.len()), Some(2));
     }
 
     #[test]

@@ -120,6 +120,12 @@ impl ChartView {
         self.choice_mut(chart_of).add(topic, other, path);
     }
 
+    /// The tab shows another state: the points are read again from its history.
+    pub fn session_replaced(&mut self) {
+        self.latest = None;
+        self.charted = Charted::default();
+    }
+
     /// The user's choice for `topic`, made from the default when there is none yet.
     fn choice_mut(&mut self, topic: NodeId) -> &mut Choice {
         let latest = self.latest.as_ref().filter(|l| l.topic == topic);

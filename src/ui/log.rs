@@ -65,6 +65,13 @@ impl LogView {
         self.jump_to_end = true;
     }
 
+    /// The tab shows another state of the same recording (the time slider moved): the filter's
+    /// lines are found again.
+    pub fn session_replaced(&mut self) {
+        self.matching = None;
+        self.jump_to_end = self.follow;
+    }
+
     /// Whether new lines are held back.
     pub fn is_paused(&self) -> bool {
         self.paused_at.is_some()

@@ -18,4 +18,5 @@ pub mod record;
 pub mod status;
 pub mod text;
 pub mod theme;
+pub mod time_slider;
 pub mod tree;

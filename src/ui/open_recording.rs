@@ -48,7 +48,7 @@ impl OpenRecording {
         let progress = Arc::new(Progress::default());
         let job = Background::start(ctx, runtime, {
             let (path, progress) = (path.clone(), Arc::clone(&progress));
-            move || open::open(&path, limits, &progress)
+            move || open::open_keeping(&path, limits, &progress)
         });
         Step::Reading { path, progress, job }
     }

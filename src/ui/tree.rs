@@ -118,6 +118,20 @@ impl TreeView {
         self.scroll_to_selected = true;
     }
 
+    /// The tab shows another state of the same recording (the time slider moved): the
+    /// selection and the open branches stay (ids agree across its states), the rows, the search
+    /// and the order are made again, and a paused tree shows the new state, paused.
+    pub fn session_replaced(&mut self, session: &Session) {
+        self.shape_seen = None;
+        self.found = None;
+        self.last_flatten = None;
+        self.resort_clock = ResortClock::default();
+        self.expansion_changed = true;
+        if self.frozen.is_some() {
+            self.frozen = Some(Frozen::new(&session.tree));
+        }
+    }
+
     /// Whether the display is paused.
     pub fn is_paused(&self) -> bool {
         self.frozen.is_some()

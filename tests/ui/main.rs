@@ -24,4 +24,5 @@ mod saved_messages;
 mod settings;
 mod sparkplug;
 mod tabs;
+mod time_slider;
 mod tree;

@@ -85,6 +85,12 @@ impl MessageView {
         }
     }
 
+    /// The tab shows another state of the same recording (the time slider moved): the chart's
+    /// points are read again (what was picked and decoded stays, kept by topic and message).
+    pub fn session_replaced(&mut self) {
+        self.chart.session_replaced();
+    }
+
     /// Show message `seq` of topic `id`'s history, as if picked in its history list.
     pub fn show_message(&mut self, id: NodeId, seq: u64) {
         self.picks.viewing = Some((id, seq));
