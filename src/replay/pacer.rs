@@ -2,7 +2,9 @@
 //! time and for room among the publishes outstanding, and publishes it. Times are kept
 //! against the start of the pass (message i is due at start + (t_i − t_0) / speed), never by
 //! sleeping each gap, so lateness does not add up; time paused or with the link down moves
-//! the start on by as much.
+//! the start on by as much. Brokers keep one client's order within a QoS only (a QoS 2
+//! message goes on after its PUBREL, a QoS 0 one at once), so before a message of another QoS
+//! than the last, the sending waits for the outcomes outstanding: the order holds across QoS.
 
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant, SystemTime};
@@ -39,6 +41,7 @@ pub(super) fn run(
 ) {
     let mut pass: Option<Pass> = None;
     let mut failure = None;
+    let mut last_qos = None;
     for item in items {
         match item {
             Item::Message(received) => {
@@ -51,10 +54,15 @@ pub(super) fn run(
                     Speed::Times(factor) => Some((pass.first, at, factor)),
                     Speed::AsFastAsPossible => None,
                 };
-                if !shared.wait(&mut pass.start, due_at) {
+                let request = options.request(&received, version);
+                // A broker keeps the order of one client's messages of one QoS only: before a
+                // message of another QoS, the ones sent are let through first.
+                let barrier = last_qos.is_some_and(|qos| qos != request.qos);
+                last_qos = Some(request.qos);
+                if !shared.wait(&mut pass.start, due_at, barrier) {
                     break;
                 }
-                shared.send(publisher, options.request(&received, version));
+                shared.send(publisher, request);
             }
             Item::Bad(number, why) => {
                 let mut control = shared.lock();
@@ -81,9 +89,9 @@ pub(super) fn run(
 
 impl Shared {
     /// Wait until the message is due (`due_at`: the pass's first time, the message's time and
-    /// the speed; `None`: at once) and there is room among the outstanding publishes; false
-    /// when the replay was stopped meanwhile.
-    fn wait(&self, start: &mut Instant, due_at: Option<(SystemTime, SystemTime, f64)>) -> bool {
+    /// the speed; `None`: at once) and there is room among the outstanding publishes (with
+    /// `barrier`, none is left); false when the replay was stopped meanwhile.
+    fn wait(&self, start: &mut Instant, due_at: Option<(SystemTime, SystemTime, f64)>, barrier: bool) -> bool {
         let mut control = self.lock();
         loop {
             if control.stop {
@@ -100,7 +108,8 @@ impl Shared {
                 control.held += held;
                 *start += held;
             }
-            if control.outstanding.len() >= super::MAX_OUTSTANDING {
+            let room = if barrier { 1 } else { super::MAX_OUTSTANDING };
+            if control.outstanding.len() >= room {
                 control = self.wait_timeout(control, super::HOLD_CHECK);
                 continue;
             }
