@@ -71,12 +71,14 @@ pub(super) fn run(
                     control.problems.push((number, why));
                 }
             }
-            Item::EndOfPass => {
+            // Without a loop, the end of the file is the end of the replay.
+            Item::EndOfPass if options.repeat => {
                 pass = None;
                 let mut control = shared.lock();
                 control.passes += 1;
                 control.sent_before_pass = control.sent;
             }
+            Item::EndOfPass => {}
             Item::Failed(why) => {
                 failure = Some(why);
                 break;
