@@ -189,6 +189,8 @@ impl Explorer {
             Drained::MoreWaiting => true,
             Drained::Closed => {
                 self.connection = None;
+                // Its publishes would go nowhere: a replay through it ends.
+                self.replay.iter().for_each(Replay::stop);
                 false
             }
         }
