@@ -73,7 +73,11 @@ fn figures(errors: &[f64]) -> String {
     sorted.sort_by(f64::total_cmp);
     let median = sorted[sorted.len() / 2];
     let spread: Vec<f64> = errors.iter().map(|e| e - median).collect();
-    format!("{}\n    less the median error ({median:+.3} ms): {}", absolute(errors), absolute(&spread))
+    format!(
+        "{}\n    less the median error ({median:+.3} ms): {}",
+        absolute(errors),
+        absolute(&spread)
+    )
 }
 
 fn absolute(errors: &[f64]) -> String {
@@ -154,7 +158,9 @@ fn end_to_end(broker: &Broker, path: &Path, offsets: &[Duration]) {
     let arrivals = subscribe(broker, "bench/paced");
     // The subscriber's first message, warmed up apart (see BENCHMARKS.md).
     broker.mosquitto_pub("bench/paced", b"warm-up", false);
-    arrivals.recv_timeout(Duration::from_secs(10)).expect("the warm-up message");
+    arrivals
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the warm-up message");
     headless::run(path, ReplayOptions::default(), broker.settings()).expect("replayed");
     let arrived: Vec<Instant> = arrivals.iter().take(PACED).collect();
     let errors: Vec<f64> = arrived
@@ -162,7 +168,10 @@ fn end_to_end(broker: &Broker, path: &Path, offsets: &[Duration]) {
         .zip(offsets)
         .map(|(at, offset)| (*at - arrived[0]).as_secs_f64() * 1e3 - (*offset - offsets[0]).as_secs_f64() * 1e3)
         .collect();
-    println!("end to end through Mosquitto, ×1, {PACED} messages: {}", figures(&errors));
+    println!(
+        "end to end through Mosquitto, ×1, {PACED} messages: {}",
+        figures(&errors)
+    );
 }
 
 fn flood(broker: &Broker, dir: &Path, qos: Qos) {

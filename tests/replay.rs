@@ -93,7 +93,8 @@ fn recorded(ms: u64, topic: &str, payload: &[u8], qos: Qos, retain: bool) -> Rec
     received.message.payload = bytes::Bytes::copy_from_slice(payload);
     received.message.qos = qos;
     received.message.retain = retain;
-    received.message.received_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_000_000) + Duration::from_millis(ms);
+    received.message.received_at =
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_000_000) + Duration::from_millis(ms);
     received
 }
 
@@ -153,7 +154,10 @@ fn replay_at_the_recorded_pace_keeps_the_gaps() {
     replay(&broker, &path, ReplayOptions::default());
     let seen = collect(&seen, messages.len());
     let gap = |a: &Received, b: &Received| {
-        b.message.received_at.duration_since(a.message.received_at).expect("in order")
+        b.message
+            .received_at
+            .duration_since(a.message.received_at)
+            .expect("in order")
     };
     for (pair, got) in messages.windows(2).zip(seen.windows(2)) {
         let (recorded, replayed) = (gap(&pair[0], &pair[1]), got[1].at - got[0].at);
@@ -181,7 +185,14 @@ fn replay_under_a_prefix_publishes_to_the_prefixed_topics_only() {
     let topics: Vec<String> = collect(&seen, 6).into_iter().map(|s| s.topic).collect();
     assert_eq!(
         topics,
-        ["replay/mix/text", "replay/mix/bin", "replay/mix/empty", "replay/mix/retained", "replay/mix/json", "replay/mix/last"]
+        [
+            "replay/mix/text",
+            "replay/mix/bin",
+            "replay/mix/empty",
+            "replay/mix/retained",
+            "replay/mix/json",
+            "replay/mix/last"
+        ]
     );
 }
 
@@ -202,7 +213,10 @@ fn replay_ten_times_faster_compresses_the_gaps() {
     replay(&broker, &path, options);
     let seen = collect(&seen, 10);
     let span = seen[9].at - seen[0].at;
-    assert!(span < Duration::from_millis(900), "ten times faster took {span:?} for 1.8 s recorded");
+    assert!(
+        span < Duration::from_millis(900),
+        "ten times faster took {span:?} for 1.8 s recorded"
+    );
 }
 
 #[test]
@@ -226,7 +240,11 @@ fn replay_of_topics_and_a_time_range_sends_only_those() {
     let got: Vec<(&str, u8, bool)> = seen.iter().map(|s| (s.topic.as_str(), s.qos, s.retain)).collect();
     assert_eq!(
         got,
-        [("mix/empty", 1, false), ("mix/retained", 1, false), ("mix/json", 1, false)]
+        [
+            ("mix/empty", 1, false),
+            ("mix/retained", 1, false),
+            ("mix/json", 1, false)
+        ]
     );
     assert_eq!(broker.retained_now("mix/#").trim(), "", "nothing retained");
 }
@@ -296,12 +314,20 @@ fn replay_of_a_file_that_is_not_a_recording_says_so_and_exits_non_zero() {
 
     let missing = dir.path().join("missing.jsonl");
     let output = Command::new(env!("CARGO_BIN_EXE_mqscope"))
-        .args(["replay", missing.to_str().expect("UTF-8 path"), "--broker", &broker.url()])
+        .args([
+            "replay",
+            missing.to_str().expect("UTF-8 path"),
+            "--broker",
+            &broker.url(),
+        ])
         .output()
         .expect("run mqscope replay");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot open") && stderr.contains("missing.jsonl"), "{stderr}");
+    assert!(
+        stderr.contains("cannot open") && stderr.contains("missing.jsonl"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -144,7 +144,10 @@ fn subcommand_section(roff: &mut Roff, program: &str, sub: &clap::Command) {
     roff.control("SH", [title.as_str()]);
     let mut synopsis = vec![bold(name)];
     for arg in sub.get_arguments().filter(|arg| arg.is_positional()) {
-        let value = arg.get_value_names().and_then(|v| v.first()).map_or("ARG", |v| v.as_str());
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map_or("ARG", |v| v.as_str());
         synopsis.push(roman(" "));
         synopsis.push(italic(value.to_owned()));
     }
@@ -173,7 +176,11 @@ fn subcommand_section(roff: &mut Roff, program: &str, sub: &clap::Command) {
         }
         roff.control("TP", []);
         roff.text(term);
-        let help = arg.get_long_help().or(arg.get_help()).map(ToString::to_string).unwrap_or_default();
+        let help = arg
+            .get_long_help()
+            .or(arg.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
         roff.text([roman(help)]);
     }
 }

@@ -154,8 +154,26 @@ mod tests {
     #[test]
     fn the_replay_subcommand_reads_its_options() {
         let cli = Cli::try_parse_from([
-            "mqscope", "replay", "cap.jsonl", "--broker", "mqtt://pi", "--speed", "10", "--prefix", "replay",
-            "-t", "a/#", "-t", "b/+", "--from", "1:00", "--qos", "1", "--retain", "false", "--loop",
+            "mqscope",
+            "replay",
+            "cap.jsonl",
+            "--broker",
+            "mqtt://pi",
+            "--speed",
+            "10",
+            "--prefix",
+            "replay",
+            "-t",
+            "a/#",
+            "-t",
+            "b/+",
+            "--from",
+            "1:00",
+            "--qos",
+            "1",
+            "--retain",
+            "false",
+            "--loop",
         ])
         .expect("parses");
         let Some(Command::Replay(args)) = cli.command else {
@@ -165,7 +183,10 @@ mod tests {
         assert_eq!(options.speed, Speed::Times(10.0));
         assert_eq!(options.filters, ["a/#", "b/+"]);
         assert_eq!(options.from, Some(Bound::Offset(std::time::Duration::from_secs(60))));
-        assert_eq!((options.qos, options.retain, options.repeat), (Some(Qos::AtLeastOnce), Some(false), true));
+        assert_eq!(
+            (options.qos, options.retain, options.repeat),
+            (Some(Qos::AtLeastOnce), Some(false), true)
+        );
         assert_eq!(options.topic("x"), "replay/x");
         assert!(args.settings().expect("valid").subscriptions.is_empty());
         assert!(Cli::try_parse_from(["mqscope", "replay", "f", "-b", "x", "--qos", "3"]).is_err());

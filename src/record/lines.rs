@@ -87,7 +87,8 @@ impl Lines {
         let compressed = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zst"));
         let reader: Box<dyn Read + Send> = if compressed {
             Box::new(
-                zstd::stream::read::Decoder::new(counted).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+                zstd::stream::read::Decoder::new(counted)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
             )
         } else {
             Box::new(counted)
@@ -110,9 +111,10 @@ impl Lines {
     pub fn next_line(&mut self) -> Result<Option<Line>, String> {
         loop {
             self.line.clear();
-            let read = self.reader.read_until(b'\n', &mut self.line).map_err(|e| {
-                format!("cannot read {} after line {}: {e}", self.path.display(), self.number)
-            })?;
+            let read = self
+                .reader
+                .read_until(b'\n', &mut self.line)
+                .map_err(|e| format!("cannot read {} after line {}: {e}", self.path.display(), self.number))?;
             if read == 0 {
                 return Ok(None);
             }

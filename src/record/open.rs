@@ -65,4 +65,3 @@ impl Opened {
         self.session.apply(Event::Messages(batch), std::time::Instant::now());
     }
 }
-

@@ -82,7 +82,11 @@ pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings
     };
     let connection = Connection::spawn(runtime.handle(), settings, wake);
     let version = connected(&connection, &bell).map_err(|why| format!("cannot connect to {broker}: {why}"))?;
-    eprintln!("mqscope: connected to {broker} (MQTT {}), replaying {}", version.as_str(), path.display());
+    eprintln!(
+        "mqscope: connected to {broker} (MQTT {}), replaying {}",
+        version.as_str(),
+        path.display()
+    );
     let replay = Replay::start(path.to_owned(), options, connection.publisher(), version);
     let outcome = drive(&connection, &bell, &replay);
     connection.disconnect();

@@ -23,7 +23,9 @@ impl Speed {
         if ["max", "fast", "asap", "0"].contains(&text.to_ascii_lowercase().as_str()) {
             return Ok(Self::AsFastAsPossible);
         }
-        let number = text.trim_start_matches(['x', 'X', '×']).trim_end_matches(['x', 'X', '×']);
+        let number = text
+            .trim_start_matches(['x', 'X', '×'])
+            .trim_end_matches(['x', 'X', '×']);
         match number.parse::<f64>() {
             Ok(factor) if factor.is_finite() && factor > 0.0 => Ok(Self::Times(factor)),
             _ => Err(format!(
@@ -51,9 +53,7 @@ impl Bound {
             return Ok(Self::At(time.with_timezone(&chrono::Utc).into()));
         }
         offset(text).map(Self::Offset).ok_or_else(|| {
-            format!(
-                "\"{text}\" is neither an offset (90s, 1.5m, 1:30) nor an RFC 3339 time (2026-12-02T10:15:00Z)"
-            )
+            format!("\"{text}\" is neither an offset (90s, 1.5m, 1:30) nor an RFC 3339 time (2026-12-02T10:15:00Z)")
         })
     }
 
@@ -280,7 +280,10 @@ mod tests {
             ..Default::default()
         }));
         let recorded = ReplayOptions::default().request(&received, MqttVersion::V311);
-        assert_eq!((recorded.topic.as_str(), recorded.qos, recorded.retain), ("a/b", Qos::ExactlyOnce, true));
+        assert_eq!(
+            (recorded.topic.as_str(), recorded.qos, recorded.retain),
+            ("a/b", Qos::ExactlyOnce, true)
+        );
         assert_eq!(recorded.properties, None);
         let options = ReplayOptions {
             prefix: "replay".into(),
@@ -289,9 +292,15 @@ mod tests {
             ..ReplayOptions::default()
         };
         let sent = options.request(&received, MqttVersion::V5);
-        assert_eq!((sent.topic.as_str(), sent.qos, sent.retain), ("replay/a/b", Qos::AtMostOnce, false));
+        assert_eq!(
+            (sent.topic.as_str(), sent.qos, sent.retain),
+            ("replay/a/b", Qos::AtMostOnce, false)
+        );
         let properties = sent.properties.expect("MQTT 5 properties");
-        assert_eq!((properties.content_type.as_deref(), properties.topic_alias), (Some("json"), None));
+        assert_eq!(
+            (properties.content_type.as_deref(), properties.topic_alias),
+            (Some("json"), None)
+        );
         assert_eq!(options.topic("$SYS/x"), "replay/$SYS/x");
     }
 }

@@ -91,14 +91,12 @@ impl Count {
     pub fn start(path: &Path, options: &ReplayOptions) -> Arc<Self> {
         let count = Arc::new(Self::default());
         let (path, options, result): (PathBuf, _, _) = (path.to_owned(), options.clone(), Arc::clone(&count));
-        let spawned = std::thread::Builder::new()
-            .name("replay-count".into())
-            .spawn(move || {
-                let counted = counting(&path, &options, &result);
-                if let Ok(mut slot) = result.counted.lock() {
-                    *slot = counted;
-                }
-            });
+        let spawned = std::thread::Builder::new().name("replay-count".into()).spawn(move || {
+            let counted = counting(&path, &options, &result);
+            if let Ok(mut slot) = result.counted.lock() {
+                *slot = counted;
+            }
+        });
         if let Err(error) = spawned {
             tracing::warn!(%error, "cannot count the messages to replay");
         }

@@ -203,48 +203,63 @@ impl ReplayPanel {
         });
         ui.add_space(4.0);
         ui.label("Only topics matching");
-        field_ui(ui, &mut self.filters, "Replay filters", "everything; or MQTT filters such as home/#", f32::INFINITY);
+        field_ui(
+            ui,
+            &mut self.filters,
+            "Replay filters",
+            "everything; or MQTT filters such as home/#",
+            f32::INFINITY,
+        );
         ui.add_space(4.0);
-        egui::Grid::new("replay options").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            ui.label("Time range");
-            ui.horizontal(|ui| {
-                field_ui(ui, &mut self.from, "Replay from", "start", 130.0);
-                ui.label("to");
-                field_ui(ui, &mut self.to, "Replay to", "end", 130.0);
-            });
-            ui.end_row();
-            ui.label("");
-            ui.weak("Offsets from the first message (90s, 1:30) or times (2026-12-02T10:15:00Z)");
-            ui.end_row();
-            ui.label("Speed");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.pace, Pace::Recorded, "As recorded");
-                ui.radio_value(&mut self.pace, Pace::Faster, "Faster ×");
-                ui.add_enabled_ui(self.pace == Pace::Faster, |ui| {
-                    field_ui(ui, &mut self.factor, "Replay speed factor", "10", 40.0);
+        egui::Grid::new("replay options")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui.label("Time range");
+                ui.horizontal(|ui| {
+                    field_ui(ui, &mut self.from, "Replay from", "start", 130.0);
+                    ui.label("to");
+                    field_ui(ui, &mut self.to, "Replay to", "end", 130.0);
                 });
-                ui.radio_value(&mut self.pace, Pace::Max, "As fast as possible");
+                ui.end_row();
+                ui.label("");
+                ui.weak("Offsets from the first message (90s, 1:30) or times (2026-12-02T10:15:00Z)");
+                ui.end_row();
+                ui.label("Speed");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.pace, Pace::Recorded, "As recorded");
+                    ui.radio_value(&mut self.pace, Pace::Faster, "Faster ×");
+                    ui.add_enabled_ui(self.pace == Pace::Faster, |ui| {
+                        field_ui(ui, &mut self.factor, "Replay speed factor", "10", 40.0);
+                    });
+                    ui.radio_value(&mut self.pace, Pace::Max, "As fast as possible");
+                });
+                ui.end_row();
+                ui.label("QoS");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.qos, None, "As recorded");
+                    for qos in [Qos::AtMostOnce, Qos::AtLeastOnce, Qos::ExactlyOnce] {
+                        ui.radio_value(&mut self.qos, Some(qos), qos.level().to_string());
+                    }
+                });
+                ui.end_row();
+                ui.label("Retain");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.retain, None, "As recorded");
+                    ui.radio_value(&mut self.retain, Some(true), "On");
+                    ui.radio_value(&mut self.retain, Some(false), "Off");
+                });
+                ui.end_row();
+                ui.label("Topic prefix");
+                field_ui(
+                    ui,
+                    &mut self.prefix,
+                    "Replay prefix",
+                    "none; replay/ keeps live devices out of it",
+                    240.0,
+                );
+                ui.end_row();
             });
-            ui.end_row();
-            ui.label("QoS");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.qos, None, "As recorded");
-                for qos in [Qos::AtMostOnce, Qos::AtLeastOnce, Qos::ExactlyOnce] {
-                    ui.radio_value(&mut self.qos, Some(qos), qos.level().to_string());
-                }
-            });
-            ui.end_row();
-            ui.label("Retain");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.retain, None, "As recorded");
-                ui.radio_value(&mut self.retain, Some(true), "On");
-                ui.radio_value(&mut self.retain, Some(false), "Off");
-            });
-            ui.end_row();
-            ui.label("Topic prefix");
-            field_ui(ui, &mut self.prefix, "Replay prefix", "none; replay/ keeps live devices out of it", 240.0);
-            ui.end_row();
-        });
         ui.checkbox(&mut self.repeat, "Loop: start again after the last message");
         let options = self.options();
         if let Err(problem) = &options {
@@ -293,7 +308,10 @@ fn ended_text(ended: &Ended, status: &Status) -> (String, bool) {
         )
     });
     match ended {
-        Ended::Finished => (format!("Replayed {done}{}", failed.clone().unwrap_or_default()), failed.is_some()),
+        Ended::Finished => (
+            format!("Replayed {done}{}", failed.clone().unwrap_or_default()),
+            failed.is_some(),
+        ),
         Ended::Stopped => (format!("Stopped after {done}{}", failed.unwrap_or_default()), false),
         Ended::Failed(error) => (format!("Replay failed: {error}"), true),
     }
@@ -303,10 +321,10 @@ fn ended_text(ended: &Ended, status: &Status) -> (String, bool) {
 fn progress_ui(ui: &mut egui::Ui, replay: &Replay) -> Option<ReplayAction> {
     let status = replay.status();
     let mut action = None;
-    let name = replay
-        .path()
-        .file_name()
-        .map_or_else(|| replay.path().display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = replay.path().file_name().map_or_else(
+        || replay.path().display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     ui.label(RichText::new(name).strong())
         .on_hover_text(replay.path().display().to_string());
     let prefix = &replay.options().prefix;
@@ -347,7 +365,11 @@ fn progress_ui(ui: &mut egui::Ui, replay: &Replay) -> Option<ReplayAction> {
                 } else if ui.button("Pause").clicked() {
                     action = Some(ReplayAction::Pause);
                 }
-                if ui.button("Stop").on_hover_text("Stop sending; what was sent stays sent").clicked() {
+                if ui
+                    .button("Stop")
+                    .on_hover_text("Stop sending; what was sent stays sent")
+                    .clicked()
+                {
                     action = Some(ReplayAction::Stop);
                 }
             });

@@ -59,6 +59,9 @@ fn a_replay_of_a_file_that_is_not_a_recording_says_why() {
     std::fs::write(&path, "shopping list\n").expect("write");
     start_replay(&mut harness, &path);
     step_until(&mut harness, "the reason", |h| {
-        has_label_containing(h, "Replay failed: no message could be read from the file (line 1: not JSON")
+        has_label_containing(
+            h,
+            "Replay failed: no message could be read from the file (line 1: not JSON",
+        )
     });
 }
