@@ -88,7 +88,7 @@ pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings
         path.display()
     );
     let replay = Replay::start(path.to_owned(), options, connection.publisher(), version);
-    let outcome = drive(&connection, &bell, &replay);
+    let outcome = drive(&connection, &bell, &replay, &broker);
     connection.disconnect();
     let deadline = Instant::now() + DISCONNECT_WAIT;
     while Instant::now() < deadline && !connection.is_finished() {
@@ -99,7 +99,7 @@ pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings
         bell.wait(Duration::from_millis(50));
     }
     runtime.shutdown_timeout(Duration::from_millis(500));
-    outcome.map_err(|why| format!("{why} (connection to {broker})"))
+    outcome
 }
 
 /// Wait for the broker to accept the connection: the version spoken, or why it did not.
@@ -135,7 +135,7 @@ fn connected(connection: &Connection, bell: &Bell) -> Result<MqttVersion, String
 }
 
 /// Hand the connection's events to the replay until it ends; the summary, or why it failed.
-fn drive(connection: &Connection, bell: &Bell, replay: &Replay) -> Result<String, String> {
+fn drive(connection: &Connection, bell: &Bell, replay: &Replay, connection_name: &str) -> Result<String, String> {
     let terminal = std::io::stderr().is_terminal();
     let mut next_progress = Instant::now() + PROGRESS_EVERY;
     loop {
@@ -161,7 +161,11 @@ fn drive(connection: &Connection, bell: &Bell, replay: &Replay) -> Result<String
         let status = replay.status();
         if let Some(why) = failed {
             replay.stop();
-            return Err(format!("replay stopped after {}: {why}", sent(&status)));
+            return Err(format!(
+                "replay stopped after {}: {why} (connection to {})",
+                sent(&status),
+                connection_name
+            ));
         }
         if let Some(ended) = &status.ended {
             if terminal {

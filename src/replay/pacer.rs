@@ -2,9 +2,10 @@
 //! time and for room among the publishes outstanding, and publishes it. Times are kept
 //! against the start of the pass (message i is due at start + (t_i − t_0) / speed), never by
 //! sleeping each gap, so lateness does not add up; time paused or with the link down moves
-//! the start on by as much. Brokers keep one client's order within a QoS only (a QoS 2
-//! message goes on after its PUBREL, a QoS 0 one at once), so before a message of another QoS
-//! than the last, the sending waits for the outcomes outstanding: the order holds across QoS.
+//! the start on by as much. A broker may forward a QoS 2 message only at the end of its
+//! exchange (Mosquitto does, at PUBREL) while QoS 0 and 1 messages go on at once, so after a
+//! QoS 2 message one of another QoS waits for the outcomes outstanding: the order holds
+//! across QoS.
 
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::options::{ReplayOptions, Speed};
 use super::source::Item;
 use super::{Ended, Publish, ReplayError, Shared};
-use crate::model::MqttVersion;
+use crate::model::{MqttVersion, Qos};
 
 /// Lines that could not be read, listed at most (more are counted).
 const PROBLEMS_LISTED: usize = 20;
@@ -55,9 +56,10 @@ pub(super) fn run(
                     Speed::AsFastAsPossible => None,
                 };
                 let request = options.request(&received, version);
-                // A broker keeps the order of one client's messages of one QoS only: before a
-                // message of another QoS, the ones sent are let through first.
-                let barrier = last_qos.is_some_and(|qos| qos != request.qos);
+                // A broker may forward a QoS 2 message only once its exchange is over (Mosquitto
+                // does, at PUBREL), after QoS 0 and 1 messages sent later: after a QoS 2
+                // message, one of another QoS waits for the outcomes outstanding.
+                let barrier = last_qos == Some(Qos::ExactlyOnce) && request.qos != Qos::ExactlyOnce;
                 last_qos = Some(request.qos);
                 if !shared.wait(&mut pass.start, due_at, barrier) {
                     break;

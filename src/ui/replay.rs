@@ -251,13 +251,7 @@ impl ReplayPanel {
                 });
                 ui.end_row();
                 ui.label("Topic prefix");
-                field_ui(
-                    ui,
-                    &mut self.prefix,
-                    "Replay prefix",
-                    "none; replay/ keeps live devices out of it",
-                    240.0,
-                );
+                field_ui(ui, &mut self.prefix, "Replay prefix", "none, or replay/", 240.0);
                 ui.end_row();
             });
         ui.checkbox(&mut self.repeat, "Loop: start again after the last message");
