@@ -353,14 +353,14 @@ fn progress_ui(ui: &mut egui::Ui, replay: &Replay) -> Option<ReplayAction> {
             }
             ui.horizontal(|ui| {
                 if status.paused {
-                    if ui.button("Resume").clicked() {
+                    if ui.button("Resume replay").clicked() {
                         action = Some(ReplayAction::Resume);
                     }
-                } else if ui.button("Pause").clicked() {
+                } else if ui.button("Pause replay").clicked() {
                     action = Some(ReplayAction::Pause);
                 }
                 if ui
-                    .button("Stop")
+                    .button("Stop replay")
                     .on_hover_text("Stop sending; what was sent stays sent")
                     .clicked()
                 {

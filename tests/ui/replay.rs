@@ -9,11 +9,16 @@ use crate::ui_support::{Fixture, connect_to, has_label, has_label_containing, re
 
 /// A recording of `count` messages on `replayed/n`, 50 ms apart.
 fn recording(dir: &std::path::Path, count: u64) -> std::path::PathBuf {
+    recording_with_gap(dir, count, 50)
+}
+
+/// A recording of `count` messages on `replayed/n`, `gap_ms` apart.
+fn recording_with_gap(dir: &std::path::Path, count: u64, gap_ms: u64) -> std::path::PathBuf {
     let mut text = Vec::new();
     for i in 0..count {
         let mut received = mqscope::model::Received::example("replayed/n", &i.to_string());
         received.message.received_at =
-            std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_000_000_000 + i * 50);
+            std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_000_000_000 + i * gap_ms);
         mqscope::record::line::write(&mut text, &received);
     }
     let path = dir.join("capture.jsonl");
@@ -64,4 +69,29 @@ fn a_replay_of_a_file_that_is_not_a_recording_says_why() {
             "Replay failed: no message could be read from the file (line 1: not JSON",
         )
     });
+}
+
+#[test]
+fn a_replay_pauses_resumes_and_stops_when_asked() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["replayed/#"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A minute of messages: it is still running when paused and stopped.
+    let path = recording_with_gap(dir.path(), 120, 500);
+    start_replay(&mut harness, &path);
+    step_until(&mut harness, "the first sent", |h| {
+        has_label_containing(h, "1 of 120 sent")
+    });
+    harness.get_by_label("Pause replay").click();
+    step_until(&mut harness, "Resume", |h| has_label(h, "Resume replay"));
+    harness.get_by_label("Resume replay").click();
+    step_until(&mut harness, "Pause again", |h| has_label(h, "Pause replay"));
+    harness.get_by_label("Stop replay").click();
+    step_until(&mut harness, "the stop", |h| has_label_containing(h, "Stopped after"));
+    assert!(
+        has_label(&harness, "Replay…"),
+        "the toolbar no longer says it is replaying"
+    );
 }
