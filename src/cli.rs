@@ -1,6 +1,7 @@
 //! Command-line options (and, in `manual`, the man page and completions written from them).
 
 pub mod manual;
+pub mod replay;
 
 use std::path::PathBuf;
 
@@ -85,6 +86,17 @@ pub struct Cli {
     /// Write the man page or a shell's completions to standard output and exit (for packages)
     #[arg(long, value_name = "WHAT", hide = true)]
     pub generate: Option<manual::Generated>,
+
+    /// Something to do instead of opening the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What mqscope can do without its window.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Publish a recording's messages again to a broker, at the recorded pace or faster
+    Replay(replay::ReplayArgs),
 }
 
 impl Cli {

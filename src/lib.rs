@@ -14,6 +14,7 @@ pub mod mqtt;
 pub use mqscope_payload as payload;
 pub mod profiles;
 pub mod record;
+pub mod replay;
 pub mod ui;
 
 pub use app::App;

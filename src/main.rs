@@ -17,12 +17,37 @@ const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mqscope replay`: a replay without the window; exits with its outcome.
+fn replay(args: &mqscope::cli::replay::ReplayArgs) -> ! {
+    let checked = args.settings().and_then(|settings| Ok((settings, args.options()?)));
+    let (settings, options) = match checked {
+        Ok(checked) => checked,
+        Err(error) => {
+            eprintln!("mqscope: {error}");
+            std::process::exit(2);
+        }
+    };
+    match mqscope::replay::headless::run(&args.file, options, settings) {
+        Ok(summary) => {
+            eprintln!("mqscope: {summary}");
+            std::process::exit(0);
+        }
+        Err(error) => {
+            eprintln!("mqscope: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     if let Some(what) = cli.generate {
         return mqscope::cli::manual::write(what, &mut std::io::stdout().lock())
             .with_context(|| format!("writing the {what:?} file"));
+    }
+    if let Some(mqscope::cli::Command::Replay(args)) = &cli.command {
+        replay(args);
     }
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| mqscope::logging::DEFAULT_FILTER.to_owned());
     let logging = mqscope::logging::init(mqscope::logging::default_dir().as_deref(), &directives);

@@ -109,6 +109,12 @@ impl App {
                 {
                     explorer.record_action(action);
                 }
+                if !offline {
+                    let connected = explorer.session.state().is_connected();
+                    explorer
+                        .replay_panel
+                        .toolbar_ui(ui, explorer.replay.as_ref(), connected);
+                }
             }
             if let Some(explorer) = self.explorers.get(self.active)
                 && ui

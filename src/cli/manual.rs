@@ -116,6 +116,9 @@ fn extra_sections(command: &clap::Command) -> Roff {
          mqscope starts anyway. Passwords kept in the OS keyring are filed under the service ",
     )]);
     roff.text([bold("mqscope"), roman(".")]);
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        subcommand_section(&mut roff, command.get_name(), sub);
+    }
     roff.control("SH", ["ENVIRONMENT"]);
     for arg in command.get_arguments().filter(|arg| !arg.is_hide_set()) {
         let (Some(variable), Some(long)) = (arg.get_env(), arg.get_long()) else {
@@ -131,6 +134,55 @@ fn extra_sections(command: &clap::Command) -> Roff {
         "What is logged to standard error, for example mqscope=debug (the default is mqscope=info,warn).",
     )]);
     roff
+}
+
+/// A subcommand's own section: what it does, its arguments and options (clap_mangen lists a
+/// subcommand by name only).
+fn subcommand_section(roff: &mut Roff, program: &str, sub: &clap::Command) {
+    let name = format!("{program} {}", sub.get_name());
+    let title = name.to_uppercase();
+    roff.control("SH", [title.as_str()]);
+    let mut synopsis = vec![bold(name)];
+    for arg in sub.get_arguments().filter(|arg| arg.is_positional()) {
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map_or("ARG", |v| v.as_str());
+        synopsis.push(roman(" "));
+        synopsis.push(italic(value.to_owned()));
+    }
+    synopsis.push(roman(" [OPTIONS]"));
+    roff.text(synopsis);
+    if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+        roff.control("PP", []);
+        roff.text([roman(about.to_string())]);
+    }
+    for arg in sub.get_arguments().filter(|arg| !arg.is_hide_set()) {
+        let value = arg.get_value_names().and_then(|v| v.first()).map(|v| v.to_string());
+        let mut term = Vec::new();
+        if let Some(short) = arg.get_short() {
+            term.push(bold(format!("-{short}")));
+            term.push(roman(", "));
+        }
+        match (arg.get_long(), &value) {
+            (Some(long), Some(value)) if arg.get_action().takes_values() => {
+                term.push(bold(format!("--{long}")));
+                term.push(roman(" "));
+                term.push(italic(value.clone()));
+            }
+            (Some(long), _) => term.push(bold(format!("--{long}"))),
+            (None, Some(value)) => term.push(italic(value.clone())),
+            (None, None) => term.push(italic(arg.get_id().to_string())),
+        }
+        roff.control("TP", []);
+        roff.text(term);
+        let help = arg
+            .get_long_help()
+            .or(arg.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        roff.text([roman(help)]);
+    }
 }
 
 #[cfg(test)]
@@ -178,11 +230,18 @@ mod tests {
         let plain = page.replace("\\-", "-");
         let mut checked = 0;
         for (path, command) in every_command() {
-            // clap_mangen's page lists a subcommand by name; its options are in its own --help.
+            // A subcommand has a section of its own, with its options.
             if path != "mqscope" {
                 let name = path.rsplit(' ').next().unwrap_or(&path);
                 assert!(plain.contains(name), "the man page does not name the subcommand {path}");
-                continue;
+                if path.split(' ').any(|word| word == "help") {
+                    // clap's own, said in one line.
+                    continue;
+                }
+                assert!(
+                    plain.contains(&format!(".SH \"{}\"", path.to_uppercase())),
+                    "the man page has no section for {path}"
+                );
             }
             for (long, short) in options(&command) {
                 if let Some(long) = long {

@@ -18,12 +18,14 @@ use crate::model::{ConnectionState, Session};
 use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
 use crate::record::Recording;
+use crate::replay::Replay;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
 use crate::ui::log::LogView;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::record::{RecordAction, RecordPanel};
+use crate::ui::replay::{ReplayAction, ReplayPanel};
 use crate::ui::tree::TreeView;
 use catch_up::CatchUp;
 use clear::ClearJob;
@@ -51,6 +53,10 @@ pub struct Explorer {
     pub record_panel: RecordPanel,
     /// The recording running, or how the last one ended until dismissed.
     pub recording: Option<Recording>,
+    /// The replay dialog.
+    pub replay_panel: ReplayPanel,
+    /// The replay publishing through this tab's connection, or the last one until dismissed.
+    pub replay: Option<Replay>,
     /// The recording this tab was opened from, when it shows one rather than a connection.
     pub offline: Option<std::path::PathBuf>,
     /// The time slider over the recording this tab was opened from.
@@ -88,6 +94,8 @@ impl Explorer {
             publish: PublishPane::with_messages(saved),
             record_panel: RecordPanel::default(),
             recording: None,
+            replay_panel: ReplayPanel::default(),
+            replay: None,
             offline: None,
             time: None,
             pins: Pins::default(),
@@ -127,6 +135,21 @@ impl Explorer {
         }
     }
 
+    /// Carry out what the replay dialog asked for.
+    pub fn replay_action(&mut self, action: ReplayAction) {
+        match action {
+            ReplayAction::Start { path, options } => {
+                if let Some(connection) = &self.connection {
+                    self.replay = Some(Replay::start(path, options, connection.publisher(), self.version()));
+                }
+            }
+            ReplayAction::Pause => self.replay.iter().for_each(Replay::pause),
+            ReplayAction::Resume => self.replay.iter().for_each(Replay::resume),
+            ReplayAction::Stop => self.replay.iter().for_each(Replay::stop),
+            ReplayAction::Dismiss => self.replay = None,
+        }
+    }
+
     /// Whether a recording is running.
     pub fn is_recording(&mut self) -> bool {
         self.recording.as_mut().is_some_and(|r| r.ended().is_none())
@@ -155,12 +178,26 @@ impl Explorer {
             return false;
         };
         let session = &mut self.session;
+        let replay = self.replay.as_ref();
         let now = Instant::now();
-        match connection.events().drain(deadline, |event| session.apply(event, now)) {
+        let handle = |event: crate::model::Event| {
+            // The outcomes of a replay's publishes are its own; it waits while the link is down.
+            if let Some(replay) = replay {
+                match &event {
+                    crate::model::Event::Published { id, outcome } if replay.outcome(*id, outcome) => return,
+                    crate::model::Event::State(state) => replay.set_link(state.is_connected()),
+                    _ => {}
+                }
+            }
+            session.apply(event, now);
+        };
+        match connection.events().drain(deadline, handle) {
             Drained::Empty => false,
             Drained::MoreWaiting => true,
             Drained::Closed => {
                 self.connection = None;
+                // Its publishes would go nowhere: a replay through it ends.
+                self.replay.iter().for_each(Replay::stop);
                 false
             }
         }
@@ -208,6 +245,10 @@ impl Explorer {
                 let ids: Vec<_> = gone.iter().filter_map(|topic| tree.find(topic)).collect();
                 self.session.remove_topics(&ids);
             }
+        }
+        if self.replay.as_ref().is_some_and(Replay::is_running) {
+            // The progress bar moves on.
+            ctx.request_repaint_after(Duration::from_millis(100));
         }
         if self.is_recording() {
             // The indicator's counts and duration move on.

@@ -109,6 +109,12 @@ impl Explorer {
                 self.record_action(action);
             }
         }
+        if let Some(action) = self
+            .replay_panel
+            .dialog_ui(ui.ctx(), dialogs, runtime, self.replay.as_ref())
+        {
+            self.replay_action(action);
+        }
         self.apply(ui.ctx());
     }
 }

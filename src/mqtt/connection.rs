@@ -61,6 +61,15 @@ impl Connection {
         id
     }
 
+    /// A handle that publishes through this connection from another thread (a replay), as
+    /// [`Connection::publish`] does: same backlog, same in-flight limits, outcomes reported
+    /// as [`crate::model::Event::Published`] among this connection's events.
+    pub fn publisher(&self) -> Publisher {
+        Publisher {
+            commands: self.commands.clone(),
+        }
+    }
+
     /// Subscribe to one more filter, now and on every reconnection; an
     /// [`crate::model::Event::Subscribed`] reports the broker's answer.
     pub fn subscribe(&self, subscription: crate::model::Subscription) {
@@ -83,5 +92,22 @@ impl Connection {
     /// Whether the task has ended.
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()
+    }
+}
+
+/// Publishes through a [`Connection`] from any thread; see [`Connection::publisher`].
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    commands: UnboundedSender<Command>,
+}
+
+impl Publisher {
+    /// Publish a message, as [`Connection::publish`] does.
+    pub fn publish(&self, request: PublishRequest) -> PublishId {
+        let id = PublishId::next();
+        if self.commands.send(Command::Publish { id, request }).is_err() {
+            tracing::debug!(id = id.get(), "publish after the connection ended");
+        }
+        id
     }
 }

@@ -6,7 +6,9 @@
 //! the recording with its reason, the file cut back to its last whole line.
 
 pub mod line;
+pub mod lines;
 pub mod open;
+pub mod parse;
 pub mod rebuild;
 pub mod timeline;
 mod writer;

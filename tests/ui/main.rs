@@ -19,6 +19,7 @@ mod message;
 mod payload;
 mod publish;
 mod record;
+mod replay;
 mod retained;
 mod saved_messages;
 mod settings;

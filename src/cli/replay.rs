@@ -1,0 +1,202 @@
+//! `mqscope replay`: the options of a replay without the window, and their translation into
+//! connection settings and [`ReplayOptions`].
+
+use std::path::PathBuf;
+
+use crate::model::Qos;
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions, VersionChoice};
+use crate::replay::{Bound, ReplayOptions, Speed};
+
+fn parse_qos(text: &str) -> Result<Qos, String> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .and_then(Qos::from_level)
+        .ok_or_else(|| format!("\"{text}\" is not a QoS: use 0, 1 or 2"))
+}
+
+/// Publish a recording's messages again to a broker, at the recorded pace or faster, without
+/// opening the window (for a script or CI); progress and a summary go to standard error
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// The recording: mqscope's JSON Lines (.jsonl, or .jsonl.zst) or mosquitto_sub -F %j lines
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Broker to publish to: mqtt://host:1883, mqtts://host:8883, ws://host:9001/mqtt or
+    /// wss://host/mqtt
+    #[arg(short, long, env = "MQSCOPE_BROKER", value_name = "URL")]
+    pub broker: String,
+
+    /// How fast: 1 for the recorded pace (the default), 10 for ten times faster, max for as
+    /// fast as the broker takes them
+    #[arg(short, long, value_name = "N", default_value = "1", value_parser = Speed::parse)]
+    pub speed: Speed,
+
+    /// Put this before every topic (replay makes a/b into replay/a/b), so devices listening
+    /// on the real topics are not driven
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+
+    /// Replay only the messages of this topic filter; repeat for several (default: all)
+    #[arg(short = 't', long = "topic", value_name = "FILTER")]
+    pub topics: Vec<String>,
+
+    /// Leave out messages before this: an offset from the recording's first message (90s,
+    /// 1.5m, 1:30) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN", value_parser = Bound::parse)]
+    pub from: Option<Bound>,
+
+    /// Leave out messages after this: an offset from the recording's first message or an
+    /// RFC 3339 time
+    #[arg(long, value_name = "WHEN", value_parser = Bound::parse)]
+    pub to: Option<Bound>,
+
+    /// Publish with this QoS (0, 1 or 2) instead of the recorded one
+    #[arg(long, value_name = "QOS", value_parser = parse_qos)]
+    pub qos: Option<Qos>,
+
+    /// Publish with this retain flag instead of the recorded one
+    #[arg(long, value_name = "BOOL")]
+    pub retain: Option<bool>,
+
+    /// Start again from the beginning after the last message, until interrupted
+    #[arg(long = "loop")]
+    pub repeat: bool,
+
+    /// User name for the broker
+    #[arg(short, long, env = "MQSCOPE_USERNAME")]
+    pub username: Option<String>,
+
+    /// Password for the broker
+    #[arg(short = 'P', long, env = "MQSCOPE_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+
+    /// MQTT client id (default: mqscope- and six random characters)
+    #[arg(short = 'i', long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// MQTT protocol version: auto (the default), 3.1.1 or 5
+    #[arg(long, value_name = "VERSION", default_value = "auto", value_parser = super::parse_version)]
+    pub mqtt_version: VersionChoice,
+
+    /// TLS: trust the CAs in this PEM file instead of the system's trust store
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// TLS: client certificate (PEM), for brokers that require one
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// TLS: the client certificate's private key (PEM)
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// TLS: do not verify the broker's certificate (dangerous)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+impl ReplayArgs {
+    /// The connection to publish through.
+    pub fn settings(&self) -> Result<ConnectionSettings, String> {
+        let broker = &self.broker;
+        let address = BrokerAddress::parse(broker).map_err(|e| format!("--broker {broker}: {e}"))?;
+        let mut settings = ConnectionSettings::new(address);
+        if let Some(id) = self.client_id.as_ref().filter(|id| !id.is_empty()) {
+            settings.client_id.clone_from(id);
+        }
+        settings.username.clone_from(&self.username);
+        settings.password.clone_from(&self.password);
+        settings.subscriptions.clear();
+        settings.version = self.mqtt_version;
+        settings.tls = TlsOptions {
+            ca_file: self.ca.clone(),
+            client_cert_file: self.cert.clone(),
+            client_key_file: self.key.clone(),
+            insecure: self.insecure,
+            ..TlsOptions::default()
+        };
+        if settings.tls != TlsOptions::default() && !settings.address.scheme.is_tls() {
+            return Err(format!(
+                "--broker {broker}: TLS options need an mqtts:// or wss:// address"
+            ));
+        }
+        Ok(settings)
+    }
+
+    /// What to replay, and how.
+    pub fn options(&self) -> Result<ReplayOptions, String> {
+        let options = ReplayOptions {
+            filters: self.topics.clone(),
+            from: self.from,
+            to: self.to,
+            speed: self.speed,
+            qos: self.qos,
+            retain: self.retain,
+            prefix: self.prefix.clone().unwrap_or_default(),
+            repeat: self.repeat,
+        };
+        match options.problem() {
+            Some(problem) => Err(problem),
+            None => Ok(options),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::super::{Cli, Command};
+    use super::*;
+
+    #[test]
+    fn the_replay_subcommand_reads_its_options() {
+        let cli = Cli::try_parse_from([
+            "mqscope",
+            "replay",
+            "cap.jsonl",
+            "--broker",
+            "mqtt://pi",
+            "--speed",
+            "10",
+            "--prefix",
+            "replay",
+            "-t",
+            "a/#",
+            "-t",
+            "b/+",
+            "--from",
+            "1:00",
+            "--qos",
+            "1",
+            "--retain",
+            "false",
+            "--loop",
+        ])
+        .expect("parses");
+        let Some(Command::Replay(args)) = cli.command else {
+            panic!("a replay");
+        };
+        let options = args.options().expect("valid");
+        assert_eq!(options.speed, Speed::Times(10.0));
+        assert_eq!(options.filters, ["a/#", "b/+"]);
+        assert_eq!(options.from, Some(Bound::Offset(std::time::Duration::from_secs(60))));
+        assert_eq!(
+            (options.qos, options.retain, options.repeat),
+            (Some(Qos::AtLeastOnce), Some(false), true)
+        );
+        assert_eq!(options.topic("x"), "replay/x");
+        assert!(args.settings().expect("valid").subscriptions.is_empty());
+        assert!(Cli::try_parse_from(["mqscope", "replay", "f", "-b", "x", "--qos", "3"]).is_err());
+        assert!(Cli::try_parse_from(["mqscope", "replay", "f", "-b", "x", "--speed", "slow"]).is_err());
+    }
+
+    #[test]
+    fn the_window_still_opens_with_a_broker_and_no_subcommand() {
+        let cli = Cli::try_parse_from(["mqscope", "--broker", "mqtt://pi"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert!(cli.settings().expect("valid").is_some());
+    }
+}
