@@ -30,6 +30,10 @@ pub(super) enum Flow {
     Stop,
 }
 
+/// Why a filter is shown refused when the broker closed the connection at it.
+const SUBSCRIBE_CLOSED: &str = "the broker closed the connection when asked for this filter, \
+                                so it is not asked for again";
+
 /// The state of one connection task, apart from rumqttc's event loop.
 pub(super) struct State {
     pub(super) settings: ConnectionSettings,
@@ -54,6 +58,14 @@ pub(super) struct State {
     pub(super) connected_at: Option<Instant>,
     /// Whether the broker answered this connection's subscription.
     pub(super) subscribed: bool,
+    /// Filters the broker closed the connection at instead of refusing them in a SUBACK; not
+    /// asked for again by this task.
+    given_up: Vec<String>,
+    /// Each filter in a SUBSCRIBE of its own, sent once the one before was answered, so a
+    /// broker that closes the connection at one shows which.
+    one_filter_per_packet: bool,
+    /// The filters still to subscribe to one at a time.
+    one_by_one: VecDeque<Subscription>,
     /// The recording every batch is handed to, if one runs.
     recorder: Option<RecordSink>,
     /// Batches the recording has not taken yet, oldest first.
@@ -78,6 +90,9 @@ impl State {
             broker_max_packet: None,
             connected_at: None,
             subscribed: false,
+            given_up: Vec::new(),
+            one_filter_per_packet: false,
+            one_by_one: VecDeque::new(),
             recorder: None,
             to_record: VecDeque::new(),
             recorder_closing: false,
@@ -266,6 +281,7 @@ impl State {
     pub(super) fn connection_lost(&mut self, reason: &str) {
         self.unsent_subscriptions.clear();
         self.awaiting_suback.clear();
+        self.one_by_one.clear();
         // A clean session forgets every subscription: the filters left are not subscribed again.
         for filter in self
             .unsent_unsubscriptions
@@ -321,6 +337,7 @@ impl State {
             Polled::SubAck { pkid, granted } => {
                 self.subscribed = true;
                 self.suback(pkid, granted);
+                self.subscribe_next();
                 None
             }
             Polled::SentPublish(pkid) => self.inflight.sent(pkid),
@@ -395,8 +412,58 @@ impl State {
     }
 
     fn subscribe(&mut self) {
-        let subscriptions = self.settings.subscriptions.clone();
-        self.send_subscribe(subscriptions);
+        let subscriptions: Vec<Subscription> = self
+            .settings
+            .subscriptions
+            .iter()
+            .filter(|s| !self.given_up.contains(&s.filter))
+            .cloned()
+            .collect();
+        if self.one_filter_per_packet {
+            self.one_by_one = subscriptions.into();
+            self.subscribe_next();
+        } else {
+            self.send_subscribe(subscriptions);
+        }
+    }
+
+    /// The next filter to subscribe to one at a time, if any.
+    fn subscribe_next(&mut self) {
+        if let Some(subscription) = self.one_by_one.pop_front() {
+            self.send_subscribe(vec![subscription]);
+        }
+    }
+
+    /// The broker closed the connection while a SUBSCRIBE it had been sent waited for its
+    /// SUBACK: some brokers (rumqttd at `$SYS/#`) close the connection at a filter they do not
+    /// allow instead of refusing it. A request of several filters is sent one filter at a time
+    /// from now on, each after the one before was answered, so that the next close points at
+    /// one; that one is given up, shown as refused, and not asked for again. Whether the close was explained so (call before
+    /// [`State::connection_lost`], which forgets what was waiting).
+    pub(super) fn closed_at_subscribe(&mut self) -> bool {
+        // The broker answers in order: the first request waiting is the one it closed at.
+        let Some(first) = self.awaiting_suback.keys().min().copied() else {
+            return false;
+        };
+        let Some(subscriptions) = self.awaiting_suback.remove(&first) else {
+            return false;
+        };
+        match subscriptions.as_slice() {
+            [] => false,
+            [one] => {
+                tracing::warn!(filter = %one.filter, "the broker closed the connection at this subscription");
+                self.given_up.push(one.filter.clone());
+                self.events.send(Event::Subscribed(vec![SubscriptionOutcome {
+                    filter: one.filter.clone(),
+                    granted: Err(SUBSCRIBE_CLOSED.to_owned()),
+                }]));
+                true
+            }
+            _ => {
+                self.one_filter_per_packet = true;
+                true
+            }
+        }
     }
 
     /// One SUBSCRIBE for `subscriptions`; the broker's answer reaches the model.
