@@ -10,6 +10,7 @@ mod support;
 mod aedes;
 mod amqtt;
 mod brokers;
+mod features;
 mod matrix;
 mod process;
 mod rumqttd;

@@ -66,13 +66,15 @@ impl BrokerProcess {
             .open(&self.log)
             .expect("open the broker's log");
         let err = out.try_clone().expect("the log for stderr");
-        let mut child = (self.command)()
+        let child = (self.command)()
             .process_group(0)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {}: {e}", self.name));
+        // Kept before waiting, so that a broker that never answers is killed with this value.
+        let child = self.child.insert(child);
         let deadline = Instant::now() + START_LIMIT;
         while !mqtt_answers(self.port, self.login) {
             if let Ok(Some(status)) = child.try_wait() {
@@ -87,7 +89,6 @@ impl BrokerProcess {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        self.child = Some(child);
     }
 
     /// What the broker printed so far.

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Instant, SystemTime};
 
+use super::subscribing::{ClosedAt, Subscribing};
 use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
 use crate::mqtt::channel::EventSender;
 use crate::mqtt::inflight::{Inflight, PublishFailure, Report};
@@ -42,10 +43,8 @@ pub(super) struct State {
     batch: Vec<Received>,
     /// Payload and topic bytes in `batch`.
     batch_bytes: usize,
-    /// Subscription requests sent, waiting for rumqttc to give them a packet id.
-    unsent_subscriptions: VecDeque<Vec<Subscription>>,
-    /// Subscription requests waiting for the broker's SUBACK, by packet id.
-    awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Subscription requests in flight, and filters given up.
+    subscribing: Subscribing,
     /// Filters to unsubscribe from, waiting for rumqttc to give them a packet id.
     unsent_unsubscriptions: VecDeque<String>,
     /// Filters waiting for the broker's UNSUBACK, by packet id.
@@ -58,14 +57,6 @@ pub(super) struct State {
     pub(super) connected_at: Option<Instant>,
     /// Whether the broker answered this connection's subscription.
     pub(super) subscribed: bool,
-    /// Filters the broker closed the connection at instead of refusing them in a SUBACK; not
-    /// asked for again by this task.
-    given_up: Vec<String>,
-    /// Each filter in a SUBSCRIBE of its own, sent once the one before was answered, so a
-    /// broker that closes the connection at one shows which.
-    one_filter_per_packet: bool,
-    /// The filters still to subscribe to one at a time.
-    one_by_one: VecDeque<Subscription>,
     /// The recording every batch is handed to, if one runs.
     recorder: Option<RecordSink>,
     /// Batches the recording has not taken yet, oldest first.
@@ -82,17 +73,13 @@ impl State {
             client,
             batch: Vec::with_capacity(256),
             batch_bytes: 0,
-            unsent_subscriptions: VecDeque::new(),
-            awaiting_suback: HashMap::new(),
+            subscribing: Subscribing::default(),
             unsent_unsubscriptions: VecDeque::new(),
             awaiting_unsuback: HashMap::new(),
             inflight: Inflight::default(),
             broker_max_packet: None,
             connected_at: None,
             subscribed: false,
-            given_up: Vec::new(),
-            one_filter_per_packet: false,
-            one_by_one: VecDeque::new(),
             recorder: None,
             to_record: VecDeque::new(),
             recorder_closing: false,
@@ -279,9 +266,7 @@ impl State {
 
     /// The connection is gone: requests not yet answered are gone with it (the session is clean).
     pub(super) fn connection_lost(&mut self, reason: &str) {
-        self.unsent_subscriptions.clear();
-        self.awaiting_suback.clear();
-        self.one_by_one.clear();
+        self.subscribing.lost();
         // A clean session forgets every subscription: the filters left are not subscribed again.
         for filter in self
             .unsent_unsubscriptions
@@ -317,9 +302,7 @@ impl State {
                 None
             }
             Polled::SentSubscribe(pkid) => {
-                if let Some(subscriptions) = self.unsent_subscriptions.pop_front() {
-                    self.awaiting_suback.insert(pkid, subscriptions);
-                }
+                self.subscribing.sent(pkid);
                 None
             }
             Polled::SentUnsubscribe(pkid) => {
@@ -337,7 +320,9 @@ impl State {
             Polled::SubAck { pkid, granted } => {
                 self.subscribed = true;
                 self.suback(pkid, granted);
-                self.subscribe_next();
+                if let Some(next) = self.subscribing.next() {
+                    self.send_subscribe(vec![next]);
+                }
                 None
             }
             Polled::SentPublish(pkid) => self.inflight.sent(pkid),
@@ -412,55 +397,24 @@ impl State {
     }
 
     fn subscribe(&mut self) {
-        let subscriptions: Vec<Subscription> = self
-            .settings
-            .subscriptions
-            .iter()
-            .filter(|s| !self.given_up.contains(&s.filter))
-            .cloned()
-            .collect();
-        if self.one_filter_per_packet {
-            self.one_by_one = subscriptions.into();
-            self.subscribe_next();
-        } else {
-            self.send_subscribe(subscriptions);
-        }
-    }
-
-    /// The next filter to subscribe to one at a time, if any.
-    fn subscribe_next(&mut self) {
-        if let Some(subscription) = self.one_by_one.pop_front() {
-            self.send_subscribe(vec![subscription]);
-        }
+        let request = self.subscribing.on_connack(&self.settings.subscriptions);
+        self.send_subscribe(request);
     }
 
     /// The broker closed the connection while a SUBSCRIBE it had been sent waited for its
-    /// SUBACK: some brokers (rumqttd at `$SYS/#`) close the connection at a filter they do not
-    /// allow instead of refusing it. A request of several filters is sent one filter at a time
-    /// from now on, each after the one before was answered, so that the next close points at
-    /// one; that one is given up, shown as refused, and not asked for again. Whether the close was explained so (call before
-    /// [`State::connection_lost`], which forgets what was waiting).
+    /// SUBACK (see [`Subscribing`]): a filter it closed at alone is shown refused. Whether the
+    /// close was explained so (call before [`State::connection_lost`], which forgets what was
+    /// waiting).
     pub(super) fn closed_at_subscribe(&mut self) -> bool {
-        // The broker answers in order: the first request waiting is the one it closed at.
-        let Some(first) = self.awaiting_suback.keys().min().copied() else {
-            return false;
-        };
-        let Some(subscriptions) = self.awaiting_suback.remove(&first) else {
-            return false;
-        };
-        match subscriptions.as_slice() {
-            [] => false,
-            [one] => {
-                tracing::warn!(filter = %one.filter, "the broker closed the connection at this subscription");
-                self.given_up.push(one.filter.clone());
+        match self.subscribing.closed() {
+            None => false,
+            Some(ClosedAt::Several) => true,
+            Some(ClosedAt::One(filter)) => {
+                tracing::warn!(%filter, "the broker closed the connection at this subscription");
                 self.events.send(Event::Subscribed(vec![SubscriptionOutcome {
-                    filter: one.filter.clone(),
+                    filter,
                     granted: Err(SUBSCRIBE_CLOSED.to_owned()),
                 }]));
-                true
-            }
-            _ => {
-                self.one_filter_per_packet = true;
                 true
             }
         }
@@ -472,7 +426,7 @@ impl State {
             return;
         }
         match self.client.subscribe(&subscriptions, true) {
-            Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
+            Ok(()) => self.subscribing.handed_over(subscriptions),
             Err(err) => {
                 let outcomes = subscriptions
                     .into_iter()
@@ -487,7 +441,7 @@ impl State {
     }
 
     fn suback(&mut self, pkid: u16, mut granted: Vec<Result<Qos, String>>) {
-        let Some(subscriptions) = self.awaiting_suback.remove(&pkid) else {
+        let Some(subscriptions) = self.subscribing.answered(pkid) else {
             return;
         };
         granted.resize_with(subscriptions.len(), || {
