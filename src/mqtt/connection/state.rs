@@ -32,7 +32,7 @@ pub(super) enum Flow {
 }
 
 /// Why a filter is shown refused when the broker closed the connection at it.
-const SUBSCRIBE_CLOSED: &str = "the broker closed the connection when asked for this filter, \
+const SUBSCRIBE_CLOSED: &str = "it closed the connection when asked for this filter, \
                                 so it is not asked for again";
 
 /// The state of one connection task, apart from rumqttc's event loop.
