@@ -1,12 +1,13 @@
 //! What the matrix needs of a broker, whichever it is: its ports, a way to kill and restart it,
 //! and its log; and Mosquitto, the reference, behind the same face.
 
+use crate::support::rabbitmq::{RabbitConfig, RabbitMq};
 use crate::support::{Broker, BrokerConfig, Listener};
 
 /// The user the brokers that want a login know.
 pub const USER: &str = "matrix-user";
 /// That user's password.
-pub const PASSWORD: &str = "matrix password";
+pub const PASSWORD: &str = "matrix-password";
 
 /// A broker under test, started on free loopback ports.
 pub trait MatrixBroker {
@@ -18,6 +19,10 @@ pub trait MatrixBroker {
     }
     /// The MQTT over WebSockets port, where the broker offers one.
     fn ws_port(&self) -> Option<u16>;
+    /// The path MQTT over WebSockets is served at.
+    fn ws_path(&self) -> &'static str {
+        "/mqtt"
+    }
     /// Kill the broker (as a crash would).
     fn stop(&mut self);
     /// Start it again on the same ports.
@@ -63,5 +68,39 @@ impl MatrixBroker for Broker {
 
     fn log(&self) -> String {
         Broker::log(self)
+    }
+}
+
+/// RabbitMQ 3.10 with its MQTT and web MQTT plugins (MQTT 3.1.1 only).
+pub fn rabbitmq(login: bool) -> Box<dyn MatrixBroker> {
+    Box::new(RabbitMq::start_with(&RabbitConfig {
+        login: login.then(|| (USER.to_owned(), PASSWORD.to_owned())),
+        websockets: true,
+    }))
+}
+
+impl MatrixBroker for RabbitMq {
+    fn port(&self) -> u16 {
+        RabbitMq::port(self)
+    }
+
+    fn ws_port(&self) -> Option<u16> {
+        Some(RabbitMq::ws_port(self))
+    }
+
+    fn ws_path(&self) -> &'static str {
+        "/ws"
+    }
+
+    fn stop(&mut self) {
+        RabbitMq::stop(self);
+    }
+
+    fn restart(&mut self) {
+        RabbitMq::restart(self);
+    }
+
+    fn log(&self) -> String {
+        RabbitMq::log(self)
     }
 }

@@ -18,7 +18,7 @@ use crate::support::{Watch, settings_for_port};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// How long a broker has to publish its first `$SYS` message (Mosquitto's default interval is
-/// 10 s; the test brokers that have one publish every second).
+/// 10 s; the test brokers that have one publish every second), or a retained message.
 const SYS_WAIT: Duration = Duration::from_secs(15);
 
 /// Publish from outside mqscope (MQTT 3.1.1, QoS 1); an empty payload with `retain` clears.
@@ -207,7 +207,7 @@ pub fn retained(brokers: &mut Brokers) -> String {
     let port = brokers.open.port();
     publish_outside(port, "matrix/retained", "kept", true);
     let mut watch = connected(settings_for_port(port));
-    if !within(&mut watch, WAIT, |s| s.tree.find("matrix/retained").is_some()) {
+    if !within(&mut watch, SYS_WAIT, |s| s.tree.find("matrix/retained").is_some()) {
         return "✗ not sent to #".to_owned();
     }
     let message = watch
@@ -246,6 +246,9 @@ pub fn clear_retained(brokers: &mut Brokers) -> String {
         settings.version = (*version).into();
     }
     let listed = retained_now(&settings);
+    if listed.is_empty() {
+        return "✗ not found by a wildcard".to_owned();
+    }
     if listed != ["matrix/clear/one"] {
         return format!("✗ listed {listed:?}");
     }
@@ -279,8 +282,10 @@ pub fn qos(brokers: &mut Brokers, qos: Qos) -> String {
         Qos::AtLeastOnce => PublishOutcome::Acknowledged { packet: "PUBACK" },
         Qos::ExactlyOnce => PublishOutcome::Acknowledged { packet: "PUBCOMP" },
     };
-    if outcome != expected {
-        return format!("✗ {outcome:?}");
+    match outcome {
+        outcome if outcome == expected => {}
+        PublishOutcome::Acknowledged { packet } => return format!("✗ acknowledged by {packet}"),
+        other => return format!("✗ {other:?}"),
     }
     watch.until("the message back", WAIT, |s| s.tree.find(&topic).is_some());
     let received = watch
@@ -356,7 +361,8 @@ pub fn websockets(brokers: &mut Brokers) -> String {
     let Some(ws_port) = brokers.open.ws_port() else {
         return "not offered".to_owned();
     };
-    let address = BrokerAddress::parse(&format!("ws://127.0.0.1:{ws_port}/mqtt")).expect("address");
+    let path = brokers.open.ws_path();
+    let address = BrokerAddress::parse(&format!("ws://127.0.0.1:{ws_port}{path}")).expect("address");
     let mut settings = ConnectionSettings::new(address);
     settings.subscriptions = only("matrix/ws/#", Qos::AtMostOnce);
     let mut watch = connected(settings);

@@ -59,6 +59,21 @@ fn amqtt_matrix() {
     );
 }
 
+#[test]
+fn rabbitmq_matrix() {
+    check(
+        "RabbitMQ",
+        brokers::rabbitmq,
+        &[
+            ("$SYS", "not offered"),
+            ("Retained", "✗ not sent to #"),
+            ("Clear retained", "✗ not found by a wildcard"),
+            ("QoS 2", "✗ acknowledged by PUBACK"),
+            ("MQTT 5", "not offered"),
+        ],
+    );
+}
+
 /// Not a test: the rumqttd broker, when the matrix starts this binary again to run it.
 #[test]
 #[ignore = "the rumqttd broker process that rumqttd_matrix starts; it runs until killed"]
