@@ -5,7 +5,8 @@
 # (mosquitto_ctrl comes with mosquitto, mosquitto_pub/sub with mosquitto-clients; openssl
 # rewrites test keys into the older PEM formats; the keyring test runs GNOME Keyring on a
 # private D-Bus session bus and checks it with secret-tool; RabbitMQ 3.10 is a broker that
-# speaks only MQTT 3.1.1.)
+# speaks only MQTT 3.1.1; tests/interop.sh installs aedes and amqtt under target/interop for
+# the interop matrix, tests/interop/, which the workspace's tests run.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ fi
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 bash tests/module_map.sh
+bash tests/interop.sh install
 cargo test --locked --workspace
 # The Debian package, built, validated, installed, used and removed (packaging/README.md).
 bash packaging/check-deb.sh

@@ -3,6 +3,7 @@
 //! resubscribes on every CONNACK, and never blocks on its own client.
 
 mod state;
+mod subscribing;
 mod task;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};

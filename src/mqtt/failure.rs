@@ -161,6 +161,18 @@ pub enum Failure {
         /// The broker.
         broker: String,
     },
+    /// The broker closed the socket before answering a CONNECT that carried a login: some
+    /// brokers (rumqttd) close the connection at a wrong one instead of refusing it.
+    #[error(
+        "The broker at {broker} closed the connection without answering: it may not accept the user \
+         name \"{user}\" or its password (some brokers close the connection instead of saying so)"
+    )]
+    ClosedAtLogin {
+        /// The broker.
+        broker: String,
+        /// The user name sent.
+        user: String,
+    },
     /// The broker sent DISCONNECT (MQTT 5) for a reason other than a takeover.
     #[error("The broker at {broker} closed the connection: {words}{}", reasons::in_brackets(.reason_string.as_deref()))]
     DisconnectedByBroker {
@@ -309,6 +321,7 @@ impl Failure {
             | Self::WrongProtocol { .. }
             | Self::Websocket { .. }
             | Self::ClosedByBroker { .. }
+            | Self::ClosedAtLogin { .. }
             | Self::DisconnectedByBroker { .. }
             | Self::ConnectionRefused { .. }
             | Self::ConnectTimedOut { .. }

@@ -179,8 +179,26 @@ impl Inflight {
 
     /// A PUBACK for `pkid`; `refused` holds the failure reason in words (MQTT 5).
     pub fn puback(&mut self, pkid: u16, refused: Option<String>) -> Option<Report> {
-        let id = self.awaiting_puback.remove(&pkid)?;
+        let Some(id) = self.awaiting_puback.remove(&pkid) else {
+            return self.qos2_pubacked(pkid, refused);
+        };
         self.in_flight = self.in_flight.saturating_sub(1);
+        Some(match refused {
+            None => (id, PublishOutcome::Acknowledged { packet: "PUBACK" }),
+            Some(reason) => PublishFailure::Refused(reason).report(id),
+        })
+    }
+
+    /// A PUBACK for a QoS 2 publish waiting for its PUBREC: the broker took it at QoS 1
+    /// (RabbitMQ does), and that ends it; said as acknowledged by PUBACK, not left waiting.
+    fn qos2_pubacked(&mut self, pkid: u16, refused: Option<String>) -> Option<Report> {
+        let waiting = self.awaiting_qos2.get_mut(&pkid)?;
+        let index = waiting
+            .iter()
+            .position(|(_, stage)| *stage == Qos2Stage::AwaitingPubrec)?;
+        let (id, _) = waiting.remove(index)?;
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.forget_if_done(pkid);
         Some(match refused {
             None => (id, PublishOutcome::Acknowledged { packet: "PUBACK" }),
             Some(reason) => PublishFailure::Refused(reason).report(id),

@@ -35,7 +35,9 @@ pub enum Next {
 
 /// Whether a failed MQTT 5 attempt is tried again at once with MQTT 3.1.1: the broker refused
 /// the version, or ended the attempt before answering as a broker speaking 5 would (some
-/// brokers that speak only 3.1.1 close the connection, or answer with a 3.1.1 packet). Only an
+/// brokers that speak only 3.1.1 close the connection, or answer with a 3.1.1 packet), or did
+/// not answer at all (amqtt answers with a 3.1.1 CONNACK, which rumqttc's MQTT 5 client waits
+/// on until the connect timeout; a host that is not there costs one more attempt). Only an
 /// attempt counts, not a connection that was up.
 pub fn try_older_version(failure: &Failure, ended: Ended) -> bool {
     ended.up_for.is_none()
@@ -48,7 +50,21 @@ pub fn try_older_version(failure: &Failure, ended: Ended) -> bool {
                 | Failure::InvalidData { .. }
                 | Failure::NotConnAck { .. }
                 | Failure::Protocol { .. }
+                | Failure::NoAnswer { .. }
         )
+}
+
+/// A failed attempt the broker closed before answering, when it carried a login: said as a
+/// possible refusal of that login (some brokers close instead of refusing); other failures
+/// as they are.
+pub fn name_the_login(failure: Failure, ended: Ended, user: Option<&str>) -> Failure {
+    match (failure, user) {
+        (Failure::ClosedByBroker { broker }, Some(user)) if ended.up_for.is_none() => Failure::ClosedAtLogin {
+            broker,
+            user: user.to_owned(),
+        },
+        (failure, _) => failure,
+    }
 }
 
 /// Decide what follows `failure` of the connection described by `ended`, at `now`.
@@ -125,6 +141,11 @@ mod tests {
         let closed = Failure::ClosedByBroker { broker: broker() };
         assert!(try_older_version(&refused_5, attempt));
         assert!(try_older_version(&closed, attempt));
+        let silent = Failure::NoAnswer {
+            broker: broker(),
+            timeout_secs: 5,
+        };
+        assert!(try_older_version(&silent, attempt));
         assert!(!try_older_version(&refused_311, attempt));
         // A broker that answered (a refused login) speaks 5; nothing listening is no answer.
         let login = Failure::RefusedCredentials {
@@ -139,6 +160,23 @@ mod tests {
         ));
         // A connection that was up spoke 5 already.
         assert!(!try_older_version(&closed, kicked_after(3)));
+    }
+
+    #[test]
+    fn an_attempt_closed_before_the_connack_names_the_login_it_carried() {
+        let closed = || Failure::ClosedByBroker {
+            broker: "b:1883".to_owned(),
+        };
+        let attempt = Ended {
+            up_for: None,
+            subscribed: false,
+        };
+        let named = name_the_login(closed(), attempt, Some("alice")).to_string();
+        assert!(named.contains("\"alice\"") && named.contains("password"), "{named}");
+        assert!(name_the_login(closed(), attempt, Some("alice")).retry() == Retry::Later);
+        // Without a login, or once the connection was up, a close is only a close.
+        assert_eq!(name_the_login(closed(), attempt, None), closed());
+        assert_eq!(name_the_login(closed(), kicked_after(3), Some("alice")), closed());
     }
 
     #[test]

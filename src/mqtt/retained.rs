@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::errors::describe;
 use super::protocol::{self, Polled};
 use super::settings::{ConnectionSettings, random_client_id};
-use crate::model::Subscription;
+use crate::model::{Subscription, topic};
 
 /// How long the broker has to start sending retained messages after SUBACK,
 /// and the silence after the last one that ends the check.
@@ -70,8 +70,11 @@ pub async fn retained_topics(
                 topic, payload, retain, ..
             }) => {
                 // Only the retained messages the subscription brings count toward the answer
-                // and its end; live traffic on the same topics neither adds nor delays.
-                if retain {
+                // and its end; live traffic on the same topics neither adds nor delays. A
+                // topic outside the filters is not this answer's (amqtt sends a new client the
+                // retained messages of every filter any client subscribed to): counted, it
+                // would be cleared with the branch asked for.
+                if retain && filters.iter().any(|filter| topic::filter_matches(filter, &topic)) {
                     last_message = Instant::now();
                     if !payload.is_empty() {
                         found.insert(topic);

@@ -2,12 +2,12 @@
 //! uptime, clients, message and byte rates, subscriptions, retained messages;
 //! and the message and byte rates charted from the load topics' kept history.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use eframe::egui::{self, RichText};
 use egui_plot::{HoverPosition, Line, Plot, PlotPoint, PlotPoints, Points};
 
-use crate::model::Session;
+use crate::model::{ConnectionState, Session};
 use crate::payload::{numbers, text};
 use crate::ui::theme;
 
@@ -54,6 +54,10 @@ const ROWS: [(&str, &str); 16] = [
     ("Heap at most", "$SYS/broker/heap/maximum"),
 ];
 
+/// How long a connection waits for a first `$SYS` message before saying the broker publishes
+/// none: Mosquitto's default `sys_interval` (10 s) and a margin.
+pub const SYS_GRACE: Duration = Duration::from_secs(15);
+
 /// Draw the statistics the broker published; says so when it published none.
 pub fn ui(ui: &mut egui::Ui, session: &Session) {
     let tree = &session.tree;
@@ -65,7 +69,12 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
         })
         .collect();
     if values.is_empty() {
-        ui.weak(absent(session));
+        let now = SystemTime::now();
+        ui.weak(absent(session, now));
+        if let Some(left) = connected_since(session).and_then(|since| (since + SYS_GRACE).duration_since(now).ok()) {
+            // Say "publishes none" when the wait is over, even if nothing else draws a frame.
+            ui.ctx().request_repaint_after(left);
+        }
         return;
     }
     egui::Grid::new("broker-stats")
@@ -85,8 +94,17 @@ pub fn ui(ui: &mut egui::Ui, session: &Session) {
     rates_ui(ui, session);
 }
 
-/// Why there are no statistics to show, as precisely as the subscriptions tell.
-fn absent(session: &Session) -> String {
+/// When the connection came up, while it is up.
+fn connected_since(session: &Session) -> Option<SystemTime> {
+    match session.state() {
+        ConnectionState::Connected { since, .. } => Some(*since),
+        _ => None,
+    }
+}
+
+/// Why there are no statistics to show, as precisely as the subscriptions, the `$SYS` topics
+/// seen and the time connected (at `now`) tell.
+fn absent(session: &Session, now: SystemTime) -> String {
     let sys: Vec<_> = session
         .subscriptions()
         .iter()
@@ -100,9 +118,19 @@ fn absent(session: &Session) -> String {
     if let Some(refused) = sys.iter().find_map(|s| s.granted.as_ref().err()) {
         return format!("The broker refused the $SYS subscription: {refused}.");
     }
-    "This broker has published no $SYS statistics yet: it may not publish them, or its rules \
-     may hide them. Mosquitto publishes them every sys_interval (10 s by default)."
-        .to_owned()
+    if session.tree.find("$SYS").is_some() {
+        return "This broker publishes $SYS topics, but none of the statistics shown here (they \
+                are Mosquitto's names): see its own in the topic tree under $SYS."
+            .to_owned();
+    }
+    let waited = connected_since(session).and_then(|since| now.duration_since(since).ok());
+    if waited.is_some_and(|waited| waited >= SYS_GRACE) {
+        return format!(
+            "This broker publishes no $SYS statistics: none arrived in the {} s since connecting.",
+            SYS_GRACE.as_secs()
+        );
+    }
+    "No $SYS statistics yet. Mosquitto publishes them every sys_interval (10 s by default).".to_owned()
 }
 
 /// Seconds since 1970, as the time axis counts.

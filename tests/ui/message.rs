@@ -301,3 +301,29 @@ fn the_handle_above_the_payload_gives_the_payload_more_room() {
     harness.run_steps(3);
     assert!((handle(&harness).y - after.y).abs() < 1.0, "the height chosen stays");
 }
+
+#[test]
+fn the_qos_a_message_was_delivered_with_is_shown() {
+    // rumqttd and amqtt deliver at the subscription's QoS, not the lower one published: the
+    // message view tells the QoS received, whatever was published.
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(&[("lab/qos", b"first", false)]);
+    open_topic(&mut harness, "lab", "qos");
+    step_until(&mut harness, "the QoS 0 message", |h| {
+        has_label(h, "QoS") && has_label(h, "0")
+    });
+    let explorer = harness.state_mut().explorer_mut().expect("a tab is shown");
+    let mut message = mqscope::model::Message::new(b"second".to_vec());
+    message.qos = mqscope::model::Qos::ExactlyOnce;
+    let received = mqscope::model::Received {
+        topic: "lab/qos".to_owned(),
+        message,
+    };
+    explorer.session.apply(
+        mqscope::model::Event::Messages(vec![received]),
+        std::time::Instant::now(),
+    );
+    step_until(&mut harness, "the QoS 2 message", |h| {
+        has_label_containing(h, "second") && has_label(h, "2") && !has_label(h, "0")
+    });
+}

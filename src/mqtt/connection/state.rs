@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Instant, SystemTime};
 
+use super::subscribing::{ClosedAt, Subscribing};
 use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
 use crate::mqtt::channel::EventSender;
 use crate::mqtt::inflight::{Inflight, PublishFailure, Report};
@@ -30,6 +31,10 @@ pub(super) enum Flow {
     Stop,
 }
 
+/// Why a filter is shown refused when the broker closed the connection at it.
+const SUBSCRIBE_CLOSED: &str = "it closed the connection when asked for this filter, \
+                                so it is not asked for again";
+
 /// The state of one connection task, apart from rumqttc's event loop.
 pub(super) struct State {
     pub(super) settings: ConnectionSettings,
@@ -38,10 +43,8 @@ pub(super) struct State {
     batch: Vec<Received>,
     /// Payload and topic bytes in `batch`.
     batch_bytes: usize,
-    /// Subscription requests sent, waiting for rumqttc to give them a packet id.
-    unsent_subscriptions: VecDeque<Vec<Subscription>>,
-    /// Subscription requests waiting for the broker's SUBACK, by packet id.
-    awaiting_suback: HashMap<u16, Vec<Subscription>>,
+    /// Subscription requests in flight, and filters given up.
+    subscribing: Subscribing,
     /// Filters to unsubscribe from, waiting for rumqttc to give them a packet id.
     unsent_unsubscriptions: VecDeque<String>,
     /// Filters waiting for the broker's UNSUBACK, by packet id.
@@ -70,8 +73,7 @@ impl State {
             client,
             batch: Vec::with_capacity(256),
             batch_bytes: 0,
-            unsent_subscriptions: VecDeque::new(),
-            awaiting_suback: HashMap::new(),
+            subscribing: Subscribing::default(),
             unsent_unsubscriptions: VecDeque::new(),
             awaiting_unsuback: HashMap::new(),
             inflight: Inflight::default(),
@@ -264,8 +266,7 @@ impl State {
 
     /// The connection is gone: requests not yet answered are gone with it (the session is clean).
     pub(super) fn connection_lost(&mut self, reason: &str) {
-        self.unsent_subscriptions.clear();
-        self.awaiting_suback.clear();
+        self.subscribing.lost();
         // A clean session forgets every subscription: the filters left are not subscribed again.
         for filter in self
             .unsent_unsubscriptions
@@ -301,9 +302,7 @@ impl State {
                 None
             }
             Polled::SentSubscribe(pkid) => {
-                if let Some(subscriptions) = self.unsent_subscriptions.pop_front() {
-                    self.awaiting_suback.insert(pkid, subscriptions);
-                }
+                self.subscribing.sent(pkid);
                 None
             }
             Polled::SentUnsubscribe(pkid) => {
@@ -321,6 +320,9 @@ impl State {
             Polled::SubAck { pkid, granted } => {
                 self.subscribed = true;
                 self.suback(pkid, granted);
+                if let Some(next) = self.subscribing.next() {
+                    self.send_subscribe(vec![next]);
+                }
                 None
             }
             Polled::SentPublish(pkid) => self.inflight.sent(pkid),
@@ -395,8 +397,27 @@ impl State {
     }
 
     fn subscribe(&mut self) {
-        let subscriptions = self.settings.subscriptions.clone();
-        self.send_subscribe(subscriptions);
+        let request = self.subscribing.on_connack(&self.settings.subscriptions);
+        self.send_subscribe(request);
+    }
+
+    /// The broker closed the connection while a SUBSCRIBE it had been sent waited for its
+    /// SUBACK (see [`Subscribing`]): a filter it closed at alone is shown refused. Whether the
+    /// close was explained so (call before [`State::connection_lost`], which forgets what was
+    /// waiting).
+    pub(super) fn closed_at_subscribe(&mut self) -> bool {
+        match self.subscribing.closed() {
+            None => false,
+            Some(ClosedAt::Several) => true,
+            Some(ClosedAt::One(filter)) => {
+                tracing::warn!(%filter, "the broker closed the connection at this subscription");
+                self.events.send(Event::Subscribed(vec![SubscriptionOutcome {
+                    filter,
+                    granted: Err(SUBSCRIBE_CLOSED.to_owned()),
+                }]));
+                true
+            }
+        }
     }
 
     /// One SUBSCRIBE for `subscriptions`; the broker's answer reaches the model.
@@ -405,7 +426,7 @@ impl State {
             return;
         }
         match self.client.subscribe(&subscriptions, true) {
-            Ok(()) => self.unsent_subscriptions.push_back(subscriptions),
+            Ok(()) => self.subscribing.handed_over(subscriptions),
             Err(err) => {
                 let outcomes = subscriptions
                     .into_iter()
@@ -420,7 +441,7 @@ impl State {
     }
 
     fn suback(&mut self, pkid: u16, mut granted: Vec<Result<Qos, String>>) {
-        let Some(subscriptions) = self.awaiting_suback.remove(&pkid) else {
+        let Some(subscriptions) = self.subscribing.answered(pkid) else {
             return;
         };
         granted.resize_with(subscriptions.len(), || {

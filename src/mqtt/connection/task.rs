@@ -210,15 +210,19 @@ impl Task {
     /// The connection failed: report what is lost, then wait to reconnect or stop.
     async fn recover(&mut self, error: &ConnectionError) -> Flow {
         self.state.flush();
+        let failure = describe(error, &self.state.settings);
+        // A broker that closes the connection at a filter it does not allow: that filter is
+        // found and given up, and the close is not taken for another client's takeover.
+        let closed_at_subscribe =
+            failure.closed_by_broker() && self.state.connected_at.is_some() && self.state.closed_at_subscribe();
         self.state.connection_lost(&short_reason(error));
         // rumqttc keeps a stuck collision across reconnects and then sends nothing more;
         // the session is clean, so nothing of the old one is worth keeping.
         self.eventloop.forget_old_connection();
-        let failure = describe(error, &self.state.settings);
         tracing::warn!(broker = %self.state.settings.address, %error, "connection failed");
         let ended = Ended {
             up_for: self.state.connected_at.take().map(|since| since.elapsed()),
-            subscribed: self.state.subscribed,
+            subscribed: self.state.subscribed && !closed_at_subscribe,
         };
         self.settled |= ended.up_for.is_some();
         let auto = self.state.settings.version.falls_back() && !self.settled;
@@ -234,6 +238,7 @@ impl Task {
             // 3.1.1 did not get through either: the next attempt starts with 5 again.
             self.reopen(MqttVersion::V5);
         }
+        let failure = recovery::name_the_login(failure, ended, self.state.settings.username.as_deref());
         let client_id = &self.state.settings.client_id;
         match recovery::next_step(failure, ended, &mut self.takeover, Instant::now(), client_id) {
             Next::Stop(failure) => {

@@ -95,6 +95,20 @@ fn qos_2_completes_after_pubrec_and_pubcomp() {
 }
 
 #[test]
+fn a_qos_2_publish_the_broker_answers_with_puback_ends_acknowledged_by_puback() {
+    // RabbitMQ takes QoS 2 as QoS 1: no PUBREC or PUBCOMP comes.
+    let mut inflight = Inflight::default();
+    hand_over(&mut inflight, 1, Qos::ExactlyOnce);
+    inflight.sent(5);
+    assert_eq!(
+        inflight.puback(5, None),
+        Some((id(1), PublishOutcome::Acknowledged { packet: "PUBACK" }))
+    );
+    assert_eq!(inflight.in_flight(), 0);
+    assert_eq!(inflight.pubcomp(5), None, "nothing is left waiting");
+}
+
+#[test]
 fn qos_2_id_reused_after_pubrec_is_matched_oldest_first() {
     let mut inflight = Inflight::default();
     hand_over(&mut inflight, 1, Qos::ExactlyOnce);
