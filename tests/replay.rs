@@ -344,3 +344,29 @@ fn replay_to_a_broker_that_refuses_says_so_and_exits_non_zero() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot connect to mqtt://127.0.0.1"), "{stderr}");
 }
+
+#[test]
+fn replay_of_an_exported_csv_or_json_file_delivers_its_messages_byte_for_byte() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A prefix for each file, so the retained message of one is not seen again with the other.
+    for (name, prefix) in [("branch.csv", "csv/"), ("branch.json", "json/")] {
+        let path = dir.path().join(name);
+        mqscope::export::save(&path, &mixed()).expect("exported");
+        let seen = subscribe(&broker, &format!("{prefix}#"));
+        let options = ReplayOptions {
+            speed: Speed::AsFastAsPossible,
+            prefix: prefix.into(),
+            ..ReplayOptions::default()
+        };
+        let summary = replay(&broker, &path, options);
+        assert!(summary.contains("6 messages"), "{name}: {summary}");
+        let seen = collect(&seen, 6);
+        for (sent, seen) in mixed().iter().zip(&seen) {
+            assert_eq!(seen.topic, format!("{prefix}{}", sent.topic), "{name}");
+            assert_eq!(seen.payload, sent.message.payload.to_vec(), "{name}: {}", sent.topic);
+            assert_eq!(seen.qos, sent.message.qos.level(), "{name}: {}", sent.topic);
+            assert_eq!(seen.retain, sent.message.retain, "{name}: {}", sent.topic);
+        }
+    }
+}

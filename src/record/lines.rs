@@ -1,13 +1,16 @@
 //! A recording read line by line, streamed (plain, or zstd when the name ends in `.zst`):
 //! each line parsed into a [`Received`] with its time, or why not with the line's number.
 //! Nothing is kept but the line being read, so a recording of any size is read in little
-//! memory. How much of the file was read is counted for a progress bar.
+//! memory. How much of the file was read is counted for a progress bar. The other files an
+//! export writes read the same way (`record::exported`): a JSON array of the same objects, or
+//! a CSV table, each message numbered by its element or line.
 
 use std::io::{BufRead as _, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::exported::{self, Detected, Exported};
 use super::parse::parse_line;
 use crate::model::Received;
 
@@ -68,6 +71,8 @@ pub struct Lines {
     reader: BufReader<Box<dyn Read + Send>>,
     line: Vec<u8>,
     number: u64,
+    /// Set when the file is an export's JSON array or CSV table rather than JSON lines.
+    exported: Option<Exported>,
 }
 
 impl Lines {
@@ -93,11 +98,19 @@ impl Lines {
         } else {
             Box::new(counted)
         };
+        let (reader, exported) = match exported::detect(path, BufReader::with_capacity(1 << 20, reader))? {
+            Detected::Lines(reader) => (reader, None),
+            Detected::Exported(exported) => (
+                BufReader::new(Box::new(std::io::empty()) as Box<dyn Read + Send>),
+                Some(exported),
+            ),
+        };
         Ok(Self {
             path: path.to_owned(),
-            reader: BufReader::with_capacity(1 << 20, reader),
+            reader,
             line: Vec::new(),
             number: 0,
+            exported,
         })
     }
 
@@ -109,6 +122,16 @@ impl Lines {
     /// The next line that is not blank, `None` at the end of the file, or why the file could
     /// not be read on.
     pub fn next_line(&mut self) -> Result<Option<Line>, String> {
+        if let Some(exported) = &mut self.exported {
+            let next = exported.next_message(&self.path)?;
+            if let Some((number, _)) = &next {
+                self.number = *number;
+            }
+            return Ok(next.map(|(number, read)| match read {
+                Ok(received) => Line::Message(received),
+                Err(why) => Line::Bad { number, why },
+            }));
+        }
         loop {
             self.line.clear();
             let read = self

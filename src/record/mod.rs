@@ -5,6 +5,7 @@
 //! keep up slows the connection, as a window that cannot keep up does. A write error stops
 //! the recording with its reason, the file cut back to its last whole line.
 
+mod exported;
 pub mod line;
 pub mod lines;
 pub mod open;

@@ -21,6 +21,18 @@ pub fn parse_line(text: &[u8]) -> Result<Received, String> {
     }
 }
 
+/// One message as a JSON value, in either format (an element of an export's JSON array).
+pub fn parse_value(value: &serde_json::Value) -> Result<Received, String> {
+    if !value.is_object() {
+        return Err("not a JSON object".to_owned());
+    }
+    if value.get("tst").is_some() {
+        mosquitto_line(value, None)
+    } else {
+        own_line(value)
+    }
+}
+
 fn field<'v>(value: &'v serde_json::Value, name: &str) -> Result<&'v serde_json::Value, String> {
     value.get(name).ok_or_else(|| format!("no \"{name}\""))
 }

@@ -26,7 +26,7 @@ pub struct OpenRecording {
 }
 
 /// The kinds of file offered.
-const FILTERS: &[(&str, &[&str])] = &[("Recordings (JSON Lines)", &["jsonl", "zst", "json", "txt"])];
+const FILTERS: &[(&str, &[&str])] = &[("Recordings and exports", &["jsonl", "zst", "json", "csv", "txt"])];
 
 impl OpenRecording {
     /// Ask for a recording to open.
@@ -75,7 +75,7 @@ impl OpenRecording {
                     .collapsible(false)
                     .resizable(false)
                     .show(ctx, |ui| {
-                        ui.label("A recording made by mqscope (.jsonl, .jsonl.zst) or by mosquitto_sub -F %j");
+                        ui.label("A recording or an export made by mqscope (.jsonl, .jsonl.zst, .json, .csv), or mosquitto_sub -F %j lines");
                         outcome = prompt.ui(ui, "/path/to/capture.jsonl");
                     });
                 match outcome {

@@ -77,7 +77,7 @@ impl Default for ReplayPanel {
 }
 
 /// The kinds of file offered.
-const FILTERS: &[(&str, &[&str])] = &[("Recordings (JSON Lines)", &["jsonl", "zst", "json", "txt"])];
+const FILTERS: &[(&str, &[&str])] = &[("Recordings and exports", &["jsonl", "zst", "json", "csv", "txt"])];
 
 /// `h:mm:ss`.
 fn clock(duration: std::time::Duration) -> String {
