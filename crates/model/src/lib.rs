@@ -11,6 +11,7 @@ pub mod natural;
 pub mod outline;
 pub mod rows;
 pub mod search;
+pub mod simulate;
 pub mod session;
 pub mod stats;
 pub mod template;
