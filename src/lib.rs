@@ -13,6 +13,7 @@ pub mod mqtt;
 pub use mqscope_payload as payload;
 pub mod profiles;
 pub mod record;
+pub mod simulate;
 pub mod ui;
 
 pub use app::App;

@@ -17,12 +17,14 @@ use crate::model::{ConnectionState, Session};
 use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
 use crate::record::Recording;
+use crate::simulate::Simulators;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
 use crate::ui::log::LogView;
 use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::record::{RecordAction, RecordPanel};
+use crate::ui::simulate::SimulatePanel;
 use crate::ui::tree::TreeView;
 use catch_up::CatchUp;
 use clear::ClearJob;
@@ -54,6 +56,10 @@ pub struct Explorer {
     pub offline: Option<std::path::PathBuf>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
+    /// The simulator window: simulated devices publishing on this connection.
+    pub simulate: SimulatePanel,
+    /// The simulations running on this connection, for their publishes' outcomes.
+    simulators: Simulators,
     /// A clearing of retained messages under way.
     clear: Option<ClearJob>,
     /// What the panels asked for this frame.
@@ -85,6 +91,8 @@ impl Explorer {
             recording: None,
             offline: None,
             pins: Pins::default(),
+            simulate: SimulatePanel::default(),
+            simulators: Simulators::default(),
             clear: None,
             commands: Commands::default(),
             catch_up: CatchUp::default(),
@@ -148,8 +156,14 @@ impl Explorer {
             return false;
         };
         let session = &mut self.session;
+        let simulators = &mut self.simulators;
         let now = Instant::now();
-        match connection.events().drain(deadline, |event| session.apply(event, now)) {
+        let drained = connection.events().drain(deadline, |event| {
+            simulators.observe(&event);
+            session.apply(event, now);
+        });
+        simulators.settle();
+        match drained {
             Drained::Empty => false,
             Drained::MoreWaiting => true,
             Drained::Closed => {
@@ -200,6 +214,10 @@ impl Explorer {
                 let ids: Vec<_> = gone.iter().filter_map(|topic| tree.find(topic)).collect();
                 self.session.remove_topics(&ids);
             }
+        }
+        if self.simulators.any_running() {
+            // The simulations' counts move on.
+            ctx.request_repaint_after(Duration::from_millis(250));
         }
         if self.is_recording() {
             // The indicator's counts and duration move on.
@@ -307,6 +325,11 @@ impl Explorer {
                 }
                 self.settings.subscriptions.retain(|s| s.filter != filter);
             }
+            TabCommand::StartSimulation { simulation, status } => {
+                let publisher = self.connection.as_ref().map(Connection::publisher);
+                self.simulators.start(&simulation, publisher, status);
+            }
+            TabCommand::StopSimulation(status) => status.stop(),
             TabCommand::AddChartSeries { topic, path } => {
                 let tree = &self.session.tree;
                 let charted = self

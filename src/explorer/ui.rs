@@ -26,6 +26,7 @@ impl Explorer {
             log,
             publish,
             pins,
+            simulate,
             commands,
             ..
         } = self;
@@ -85,6 +86,7 @@ impl Explorer {
         });
         split.drawn(ui.ctx(), shown.response.rect.width());
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
+        simulate.window_ui(ui.ctx(), &cx, commands);
         if let Some(job) = &mut self.clear {
             match clear_dialog::ui(ui.ctx(), job) {
                 Some(Decision::Clear) => job.confirm(),

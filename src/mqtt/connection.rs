@@ -61,6 +61,11 @@ impl Connection {
         id
     }
 
+    /// A handle that publishes on this connection from another thread (a simulation).
+    pub fn publisher(&self) -> Publisher {
+        Publisher(self.commands.clone())
+    }
+
     /// Subscribe to one more filter, now and on every reconnection; an
     /// [`crate::model::Event::Subscribed`] reports the broker's answer.
     pub fn subscribe(&self, subscription: crate::model::Subscription) {
@@ -83,5 +88,18 @@ impl Connection {
     /// Whether the task has ended.
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()
+    }
+}
+
+/// Publishes on a connection from any thread; outcomes are reported like
+/// [`Connection::publish`]'s, among the connection's events.
+#[derive(Clone, Debug)]
+pub struct Publisher(UnboundedSender<Command>);
+
+impl Publisher {
+    /// Publish a message; `None` when the connection's task has ended.
+    pub fn publish(&self, request: PublishRequest) -> Option<PublishId> {
+        let id = PublishId::next();
+        self.0.send(Command::Publish { id, request }).ok().map(|()| id)
     }
 }

@@ -18,7 +18,7 @@ pub mod takeover;
 pub mod tls;
 
 pub use channel::{Drained, EventReceiver, Waker};
-pub use connection::Connection;
+pub use connection::{Connection, Publisher};
 pub use failure::{Failure, Retry};
 pub use request::{Command, PublishId, PublishRequest};
 pub use settings::{

@@ -14,6 +14,7 @@ pub mod open_recording;
 pub mod payload_view;
 pub mod publish;
 pub mod record;
+pub mod simulate;
 pub mod status;
 pub mod text;
 pub mod theme;
