@@ -144,7 +144,7 @@ impl SimulatePanel {
                 state_ui(ui, &snapshot);
                 if !snapshot.running
                     && ui
-                        .small_button("🗑")
+                        .small_button("Delete")
                         .on_hover_text("Remove this simulation")
                         .clicked()
                 {
@@ -182,9 +182,9 @@ impl SimulatePanel {
 /// Whether it runs, and its counts.
 fn state_ui(ui: &mut egui::Ui, snapshot: &Snapshot) {
     let (mark, color) = if snapshot.running {
-        ("● Running", theme::ok_color(ui))
+        ("Running", theme::ok_color(ui))
     } else {
-        ("○ Stopped", ui.visuals().weak_text_color())
+        ("Stopped", ui.visuals().weak_text_color())
     };
     ui.label(RichText::new(mark).color(color));
     if snapshot.issued > 0 || snapshot.running {

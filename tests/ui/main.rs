@@ -21,6 +21,7 @@ mod record;
 mod retained;
 mod saved_messages;
 mod settings;
+mod simulate;
 mod sparkplug;
 mod tabs;
 mod tree;

@@ -141,7 +141,7 @@ fn topics_ui(ui: &mut egui::Ui, device: usize, topics: &mut Vec<SimTopic>) -> bo
                         }
                     });
                 changed |= ui.checkbox(&mut topic.retain, "Retain").changed();
-                if count > 1 && ui.small_button("🗑").on_hover_text("Remove this topic").clicked() {
+                if count > 1 && ui.small_button("×").on_hover_text("Remove this topic").clicked() {
                     remove = Some(index);
                 }
             });
