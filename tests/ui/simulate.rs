@@ -45,3 +45,28 @@ fn a_simulated_tasmota_plug_publishes_until_stopped() {
     assert!(stopped > first);
     assert!(!has_label(&harness, "Stop"), "nothing runs any more");
 }
+
+#[test]
+fn simulations_are_kept_for_the_broker_and_come_back_in_a_new_window() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["energy/#"]);
+    harness.get_by_label("Simulate").click();
+    step_until(&mut harness, "the simulator", |h| has_label(h, "Add example"));
+    harness.get_by_label("Add example").click();
+    step_until(&mut harness, "the examples", |h| has_label(h, "Energy meter"));
+    harness.get_by_label("Energy meter").click();
+    let path = fixture.config.path().join("simulations.json");
+    step_until(&mut harness, "the file written", |_| {
+        std::fs::read_to_string(&path).is_ok_and(|text| text.contains("Energy meter"))
+    });
+    drop(harness);
+
+    let mut again = fixture.harness();
+    connect_to(&mut again, &broker, &["energy/#"]);
+    again.get_by_label("Simulate").click();
+    step_until(&mut again, "the kept simulation", |h| {
+        has_label(h, "Energy meter") && has_label(h, "Start")
+    });
+}
