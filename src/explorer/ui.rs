@@ -19,6 +19,7 @@ impl Explorer {
     /// Draw the tab, then carry out what its panels asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui, runtime: &tokio::runtime::Handle, dialogs: &Dialogs) {
         let link = self.link();
+        let tab_area = ui.available_rect_before_wrap();
         let Self {
             session,
             tree,
@@ -86,7 +87,7 @@ impl Explorer {
         });
         split.drawn(ui.ctx(), shown.response.rect.width());
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
-        simulate.window_ui(ui.ctx(), &cx, commands);
+        simulate.window_ui(ui.ctx(), tab_area, &cx, commands);
         if let Some(job) = &mut self.clear {
             match clear_dialog::ui(ui.ctx(), job) {
                 Some(Decision::Clear) => job.confirm(),

@@ -82,8 +82,14 @@ impl SimulatePanel {
         }
     }
 
-    /// Draw the window while open.
-    pub fn window_ui(&mut self, ctx: &egui::Context, cx: &PanelContext<'_>, commands: &mut Commands) {
+    /// Draw the window while open, at first in the top right corner of `area` (the tab's).
+    pub fn window_ui(
+        &mut self,
+        ctx: &egui::Context,
+        area: egui::Rect,
+        cx: &PanelContext<'_>,
+        commands: &mut Commands,
+    ) {
         if !self.open {
             return;
         }
@@ -91,9 +97,12 @@ impl SimulatePanel {
         let screen = ctx.content_rect();
         egui::Window::new("Simulate devices")
             .open(&mut open)
+            // Over the message panel, below the toolbar and the tabs: the tree stays in sight.
+            .pivot(egui::Align2::RIGHT_TOP)
+            .default_pos(area.right_top() + egui::vec2(-12.0, 8.0))
             .default_width((screen.width() * 0.5).clamp(380.0, 720.0))
             .default_height((screen.height() * 0.7).clamp(320.0, 760.0))
-            .max_height(screen.height() - 40.0)
+            .max_height(area.height() - 16.0)
             .resizable(true)
             .show(ctx, |ui| self.contents_ui(ui, cx, commands));
         self.open = open;

@@ -37,18 +37,15 @@ pub(super) fn simulation_ui(ui: &mut egui::Ui, simulation: &mut Simulation, runn
     egui::Grid::new("simulation").num_columns(2).show(ui, |ui| {
         ui.label("Name");
         changed |= ui
-            .add(egui::TextEdit::singleline(&mut simulation.name).desired_width(f32::INFINITY))
+            .add(egui::TextEdit::singleline(&mut simulation.name).desired_width(260.0))
             .changed();
         ui.end_row();
         ui.label("Rate");
         changed |= rate_ui(ui, &mut simulation.rate);
         ui.end_row();
     });
-    ui.horizontal(|ui| {
-        ui.label("Fields").on_hover_text(FIELDS_HELP);
-        ui.weak("{{counter}} {{random(0,10)}} {{walk(20,0.5,15,25)}} {{sine(60,10,20)}} {{choice(ON,OFF)}} {{timestamp}} {{device}} …")
-            .on_hover_text(FIELDS_HELP);
-    });
+    let fields = RichText::new(format!("Fields: {FIELDS_HELP}")).weak().small();
+    ui.add(egui::Label::new(fields).wrap());
     let mut remove_device = None;
     let devices = simulation.devices.len();
     for (index, device) in simulation.devices.iter_mut().enumerate() {
