@@ -61,7 +61,9 @@ fn through_mosquitto(broker: &Broker, per_second: f64) {
     while !session.state().is_connected() && Instant::now() < deadline {
         connection
             .events()
-            .drain(Instant::now() + Duration::from_millis(10), |e| session.apply(e, Instant::now()));
+            .drain(Instant::now() + Duration::from_millis(10), |e| {
+                session.apply(e, Instant::now())
+            });
         std::thread::sleep(Duration::from_millis(10));
     }
     let port = broker.port().to_string();
@@ -96,10 +98,12 @@ fn through_mosquitto(broker: &Broker, per_second: f64) {
     let ran = start.elapsed();
     let end = Instant::now() + Duration::from_secs(2);
     while Instant::now() < end {
-        connection.events().drain(Instant::now() + Duration::from_millis(8), |event| {
-            simulators.observe(&event);
-            session.apply(event, Instant::now());
-        });
+        connection
+            .events()
+            .drain(Instant::now() + Duration::from_millis(8), |event| {
+                simulators.observe(&event);
+                session.apply(event, Instant::now());
+            });
         simulators.settle();
         std::thread::sleep(Duration::from_millis(10));
     }

@@ -138,13 +138,28 @@ fn a_simulated_device_publishes_at_its_rate_with_fields_following_their_generato
     );
     let counters: Vec<i64> = payloads.iter().map(|p| p["n"].as_i64().expect("n")).collect();
     assert_eq!(counters[0], 1);
-    assert!(counters.windows(2).all(|w| w[1] == w[0] + 1), "the counter counts by one: {counters:?}");
-    assert!(payloads.iter().all(|p| (10..=20).contains(&p["r"].as_i64().expect("r"))));
-    assert!(payloads.iter().all(|p| (0.0..=10.0).contains(&p["w"].as_f64().expect("w"))));
+    assert!(
+        counters.windows(2).all(|w| w[1] == w[0] + 1),
+        "the counter counts by one: {counters:?}"
+    );
+    assert!(
+        payloads
+            .iter()
+            .all(|p| (10..=20).contains(&p["r"].as_i64().expect("r")))
+    );
+    assert!(
+        payloads
+            .iter()
+            .all(|p| (0.0..=10.0).contains(&p["w"].as_f64().expect("w")))
+    );
 
     let snapshot = status.snapshot();
     assert!(!snapshot.running);
-    assert_eq!(snapshot.sent, payloads.len() as u64, "every message sent was seen: {snapshot:?}");
+    assert_eq!(
+        snapshot.sent,
+        payloads.len() as u64,
+        "every message sent was seen: {snapshot:?}"
+    );
     assert_eq!((snapshot.failed, snapshot.ended), (0, None));
 }
 
@@ -160,7 +175,10 @@ fn a_simulation_without_a_broker_counts_its_messages_as_failed_not_connected() {
     assert!(snapshot.running, "it goes on, in case the broker comes back");
     assert_eq!(snapshot.sent, 0);
     assert!(
-        snapshot.last_failure.as_deref().is_some_and(|why| why.contains("Not connected")),
+        snapshot
+            .last_failure
+            .as_deref()
+            .is_some_and(|why| why.contains("Not connected")),
         "{snapshot:?}"
     );
     status.stop();

@@ -83,13 +83,7 @@ impl SimulatePanel {
     }
 
     /// Draw the window while open, at first in the top right corner of `area` (the tab's).
-    pub fn window_ui(
-        &mut self,
-        ctx: &egui::Context,
-        area: egui::Rect,
-        cx: &PanelContext<'_>,
-        commands: &mut Commands,
-    ) {
+    pub fn window_ui(&mut self, ctx: &egui::Context, area: egui::Rect, cx: &PanelContext<'_>, commands: &mut Commands) {
         if !self.open {
             return;
         }
@@ -120,7 +114,11 @@ impl SimulatePanel {
             })
             .response
             .on_hover_text("A ready device of a home broker: Zigbee2MQTT, Tasmota, an energy meter, Home Assistant");
-            if ui.button("New").on_hover_text("An empty simulation of one device").clicked() {
+            if ui
+                .button("New")
+                .on_hover_text("An empty simulation of one device")
+                .clicked()
+            {
                 self.add(editor::blank());
             }
             if !cx.link.connected {
@@ -164,7 +162,10 @@ impl SimulatePanel {
         }
         if let Some(index) = remove {
             self.entries.remove(index);
-            self.selected = self.selected.filter(|&s| s != index).map(|s| if s > index { s - 1 } else { s });
+            self.selected = self
+                .selected
+                .filter(|&s| s != index)
+                .map(|s| if s > index { s - 1 } else { s });
             self.changed = true;
         }
         let Some(entry) = self.selected.and_then(|s| self.entries.get_mut(s)) else {
@@ -172,13 +173,11 @@ impl SimulatePanel {
         };
         ui.separator();
         let running = entry.status.snapshot().running;
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                if editor::simulation_ui(ui, &mut entry.simulation, running) {
-                    self.changed = true;
-                }
-            });
+        egui::ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
+            if editor::simulation_ui(ui, &mut entry.simulation, running) {
+                self.changed = true;
+            }
+        });
     }
 
     fn add(&mut self, simulation: Simulation) {
@@ -200,7 +199,10 @@ fn state_ui(ui: &mut egui::Ui, snapshot: &Snapshot) {
         ui.label(format!("{} sent", crate::payload::text::group_digits(snapshot.sent)));
     }
     if snapshot.failed > 0 {
-        ui.colored_label(theme::error_color(ui), format!("{} failed", crate::payload::text::group_digits(snapshot.failed)));
+        ui.colored_label(
+            theme::error_color(ui),
+            format!("{} failed", crate::payload::text::group_digits(snapshot.failed)),
+        );
     }
     let waiting = snapshot.issued.saturating_sub(snapshot.sent + snapshot.failed);
     if snapshot.running && waiting > 0 {
@@ -215,7 +217,12 @@ fn problem_ui(ui: &mut egui::Ui, snapshot: &Snapshot) {
         .ended
         .as_deref()
         .map(|why| format!("Ended: {why}"))
-        .or_else(|| snapshot.last_failure.as_deref().map(|why| format!("Latest failure: {why}")));
+        .or_else(|| {
+            snapshot
+                .last_failure
+                .as_deref()
+                .map(|why| format!("Latest failure: {why}"))
+        });
     if let Some(problem) = problem {
         ui.add(egui::Label::new(RichText::new(problem).color(theme::error_color(ui)).small()).wrap());
     }

@@ -9,11 +9,7 @@ use crate::ui_support::{Fixture, connect_to, has_label, step_until};
 /// The count of the simulation's "N sent" label, if shown.
 fn sent(harness: &egui_kittest::Harness<'_, mqscope::App>) -> Option<u64> {
     harness
-        .query_all_by(|n| {
-            n.value()
-                .or_else(|| n.label())
-                .is_some_and(|t| t.ends_with(" sent"))
-        })
+        .query_all_by(|n| n.value().or_else(|| n.label()).is_some_and(|t| t.ends_with(" sent")))
         .find_map(|n| {
             let text = n.value().or_else(|| n.accesskit_node().label())?;
             text.strip_suffix(" sent")?.replace(',', "").parse().ok()
@@ -36,9 +32,13 @@ fn a_simulated_tasmota_plug_publishes_until_stopped() {
     step_until(&mut harness, "its messages in the tree", |h| {
         has_label(h, "tele") && has_label(h, "Running")
     });
-    step_until(&mut harness, "a first message sent", |h| sent(h).is_some_and(|n| n >= 1));
+    step_until(&mut harness, "a first message sent", |h| {
+        sent(h).is_some_and(|n| n >= 1)
+    });
     let first = sent(&harness).unwrap_or_default();
-    step_until(&mut harness, "the sent count growing", |h| sent(h).is_some_and(|n| n > first));
+    step_until(&mut harness, "the sent count growing", |h| {
+        sent(h).is_some_and(|n| n > first)
+    });
     harness.get_by_label("Stop").click();
     step_until(&mut harness, "it stopped", |h| has_label(h, "Stopped"));
     let stopped = sent(&harness).unwrap_or_default();

@@ -205,7 +205,7 @@ mod tests {
             name: "hall".into(),
             ..simulation.devices[0].clone()
         });
-        let mut run = Run::new(&twice).unwrap();
+        let mut run = Run::new(&twice).expect("as written");
         let mut rng = fastrand::Rng::with_seed(1);
         let mut now = Now {
             elapsed_secs: 0.0,
@@ -228,7 +228,7 @@ mod tests {
     fn a_run_names_the_template_at_fault() {
         let mut simulation = examples::tasmota_plug();
         simulation.devices[0].topics[1].payload = "{{walk(1)}}".into();
-        let error = Run::new(&simulation).unwrap_err();
+        let error = Run::new(&simulation).expect_err("refused");
         assert!(error.in_payload);
         assert_eq!(error.topic, "tele/{{device}}/STATE");
         assert!(error.to_string().contains("column 1"), "{error}");

@@ -104,7 +104,9 @@ fn rate_ui(ui: &mut egui::Ui, rate: &mut Rate) -> bool {
         }
         Rate::IntervalMs(ms) => {
             ui.label("every");
-            changed |= ui.add(egui::DragValue::new(ms).range(1..=86_400_000).speed(10.0)).changed();
+            changed |= ui
+                .add(egui::DragValue::new(ms).range(1..=86_400_000).speed(10.0))
+                .changed();
             ui.label("ms");
             if ui.small_button("Use a rate").clicked() {
                 *rate = Rate::PerSecond(1000.0 / (*ms).max(1) as f64);
@@ -125,7 +127,10 @@ fn topics_ui(ui: &mut egui::Ui, device: usize, topics: &mut Vec<SimTopic>) -> bo
             ui.horizontal(|ui| {
                 ui.label("Topic");
                 changed |= ui
-                    .add(egui::TextEdit::singleline(&mut topic.topic).desired_width((ui.available_width() - 190.0).max(120.0)))
+                    .add(
+                        egui::TextEdit::singleline(&mut topic.topic)
+                            .desired_width((ui.available_width() - 190.0).max(120.0)),
+                    )
                     .changed();
                 egui::ComboBox::from_id_salt("qos")
                     .width(60.0)
@@ -152,7 +157,10 @@ fn topics_ui(ui: &mut egui::Ui, device: usize, topics: &mut Vec<SimTopic>) -> bo
                 .changed();
             for (what, text) in [("Topic", &topic.topic), ("Payload", &topic.payload)] {
                 if let Err(error) = Template::parse(text) {
-                    ui.add(egui::Label::new(RichText::new(format!("{what}, {error}")).color(theme::error_color(ui))).wrap());
+                    ui.add(
+                        egui::Label::new(RichText::new(format!("{what}, {error}")).color(theme::error_color(ui)))
+                            .wrap(),
+                    );
                 }
             }
         });

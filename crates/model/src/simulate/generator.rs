@@ -215,7 +215,10 @@ mod tests {
         let all = values(&mut walk, 10_000, 1.0);
         assert!(all.iter().all(|v| (18.0..=22.0).contains(v)));
         assert!(all.windows(2).all(|w| (w[1] - w[0]).abs() <= 0.5 + 1e-3));
-        assert!(all.iter().any(|v| *v < 19.0) && all.iter().any(|v| *v > 21.0), "it walks");
+        assert!(
+            all.iter().any(|v| *v < 19.0) && all.iter().any(|v| *v > 21.0),
+            "it walks"
+        );
     }
 
     #[test]
@@ -233,7 +236,10 @@ mod tests {
         assert!((all[15] - 60.0).abs() < 1e-6, "a quarter period is the top");
         assert!((all[45] - 40.0).abs() < 1e-6, "three quarters the bottom");
         for i in 0..60 {
-            assert!((all[i] - all[i + 60]).abs() < 1e-6, "value {i} comes back a period later");
+            assert!(
+                (all[i] - all[i + 60]).abs() < 1e-6,
+                "value {i} comes back a period later"
+            );
         }
     }
 

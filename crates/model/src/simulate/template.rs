@@ -116,10 +116,17 @@ fn field_part(field: &str) -> Result<Part, String> {
     let numbers = || -> Result<Vec<f64>, String> {
         texts
             .iter()
-            .map(|t| t.parse::<f64>().map_err(|_| format!("“{t}” in {name}(…) is not a number")))
+            .map(|t| {
+                t.parse::<f64>()
+                    .map_err(|_| format!("“{t}” in {name}(…) is not a number"))
+            })
             .collect()
     };
-    let decimals = texts.iter().map(|t| t.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0);
+    let decimals = texts
+        .iter()
+        .map(|t| t.split_once('.').map_or(0, |(_, d)| d.len()))
+        .max()
+        .unwrap_or(0);
     let generator = match name {
         "device" if args.is_none() => return Ok(Part::Device),
         "counter" => match numbers()?.as_slice() {
@@ -205,8 +212,8 @@ mod tests {
 
     #[test]
     fn renders_literals_device_and_fields_in_order() {
-        let mut template =
-            Template::parse(r#"{"n":{{counter}},"at":"{{timestamp(rfc3339)}}","who":"{{ device }}"}"#).unwrap();
+        let mut template = Template::parse(r#"{"n":{{counter}},"at":"{{timestamp(rfc3339)}}","who":"{{ device }}"}"#)
+            .expect("as written");
         assert_eq!(
             render(&mut template, 0.0),
             r#"{"n":1,"at":"2023-11-14T22:13:20.123Z","who":"kitchen"}"#
@@ -215,34 +222,61 @@ mod tests {
             render(&mut template, 0.0),
             r#"{"n":2,"at":"2023-11-14T22:13:20.123Z","who":"kitchen"}"#
         );
-        assert!(Template::parse("plain {\"a\":{\"b\":1}}").unwrap().is_constant());
-        let mut escaped = Template::parse(r"\{{ value_json.t }} {{counter}}").unwrap();
+        assert!(
+            Template::parse("plain {\"a\":{\"b\":1}}")
+                .expect("as written")
+                .is_constant()
+        );
+        let mut escaped = Template::parse(r"\{{ value_json.t }} {{counter}}").expect("as written");
         assert_eq!(render(&mut escaped, 0.0), "{{ value_json.t }} 1");
     }
 
     #[test]
     fn decimals_follow_the_bounds() {
-        let mut template = Template::parse("{{random(20.0,25.00)}} {{random(1,3)}}").unwrap();
+        let mut template = Template::parse("{{random(20.0,25.00)}} {{random(1,3)}}").expect("as written");
         let out = render(&mut template, 0.0);
-        let (decimal, whole) = out.split_once(' ').unwrap();
-        assert_eq!(decimal.split_once('.').unwrap().1.len(), 2);
+        let (decimal, whole) = out.split_once(' ').expect("as written");
+        assert_eq!(decimal.split_once('.').expect("as written").1.len(), 2);
         assert!(!whole.contains('.'));
     }
 
     #[test]
     fn a_bad_template_says_where_it_is_wrong() {
-        let error = Template::parse(r#"{"t": {{walk(1,2)}}}"#).unwrap_err();
+        let error = Template::parse(r#"{"t": {{walk(1,2)}}}"#).expect_err("refused");
         assert_eq!(error.column, 7);
         assert!(error.problem.contains("START, STEP, MIN and MAX"), "{error}");
-        let error = Template::parse("é {{temperature}}").unwrap_err();
+        let error = Template::parse("é {{temperature}}").expect_err("refused");
         assert_eq!(error.column, 3, "columns count characters");
         assert!(error.problem.contains("“temperature” is not a field"));
-        assert_eq!(Template::parse("a {{counter").unwrap_err().column, 3);
-        assert!(Template::parse("{{random(9,1)}}").unwrap_err().problem.contains("MIN ≤ MAX"));
-        assert!(Template::parse("{{random(a,1)}}").unwrap_err().problem.contains("“a”"));
+        assert_eq!(Template::parse("a {{counter").expect_err("refused").column, 3);
+        assert!(
+            Template::parse("{{random(9,1)}}")
+                .expect_err("refused")
+                .problem
+                .contains("MIN ≤ MAX")
+        );
+        assert!(
+            Template::parse("{{random(a,1)}}")
+                .expect_err("refused")
+                .problem
+                .contains("“a”")
+        );
         assert!(Template::parse("{{sine(0,1)}}").is_err());
         assert!(Template::parse("{{timestamp(iso)}}").is_err());
         assert!(Template::parse("{{choice()}}").is_err());
         assert!(Template::parse("{{}}").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_or_refused_without_a_panic(
+            text in "(\\PC|\\{\\{|\\}\\}|walk\\(|random\\(|sine\\(|choice\\(|,|-?[0-9.]{1,4}|\\)|\\\\){0,40}"
+        ) {
+            if let Ok(mut template) = Template::parse(&text) {
+                for elapsed in [0.0, 1.5, 1e9] {
+                    render(&mut template, elapsed);
+                }
+            }
+        }
     }
 }
