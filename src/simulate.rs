@@ -98,7 +98,7 @@ pub struct Simulators {
 impl Simulators {
     /// Start `simulation` on `publisher` (or, without a connection, say why not).
     pub fn start(&mut self, simulation: &Simulation, publisher: Option<Publisher>, status: Arc<Status>) {
-        self.running.retain(|s| s.snapshot().running);
+        self.running.retain(|s| s.snapshot().running || s.outstanding() > 0);
         match publisher {
             Some(publisher) => {
                 start(simulation, publisher, Arc::clone(&status));
