@@ -189,7 +189,11 @@ fn field_part(field: &str) -> Result<Part, String> {
             Some(other) => return Err(format!("timestamp is written as ms or rfc3339, not “{other}”")),
         },
         "" => return Err("an empty field: write a generator between the braces".into()),
-        _ => return Err(format!("“{name}” is not a field; use {FIELDS_HELP}")),
+        _ => {
+            return Err(format!(
+                "“{name}” is not a field: counter, random, walk, sine, choice, timestamp or device"
+            ));
+        }
     };
     Ok(Part::Field(generator))
 }
