@@ -6,6 +6,7 @@ pub mod about;
 pub mod look;
 mod pace;
 mod saver;
+mod simulations;
 mod tabs;
 mod toolbar;
 pub mod windows;
@@ -55,6 +56,8 @@ pub struct App {
     profiles_saver: Saver,
     /// Writes the settings.
     settings_saver: Saver,
+    /// Every tab's simulations, and their writer.
+    simulations: simulations::KeptSimulations,
     /// A problem to show until dismissed (a damaged file, a failed save).
     notice: Option<String>,
     /// The connection manager: saved profiles and their editor.
@@ -121,6 +124,7 @@ impl App {
             }
             None => (Settings::default(), None),
         };
+        let simulations = simulations::KeptSimulations::load(store.as_ref(), &mut problems);
         let (messages, store) = match store {
             Some(store) => {
                 let loaded = store.load::<MessagesFile>(messages::FILE);
@@ -135,6 +139,7 @@ impl App {
             messages_saver: Saver::new(store, messages::FILE),
             profiles_saver: Saver::new(profiles_store, crate::profiles::profile::FILE),
             settings_saver: Saver::new(settings_store, settings::FILE),
+            simulations,
             notice: (!problems.is_empty()).then(|| problems.join(". ")),
             manager: ConnectionManager::new(profiles, keyring),
             settings,
@@ -363,6 +368,7 @@ impl App {
         self.windows_ui(ui.ctx());
         self.settings_changed(ui.ctx(), &settings_before);
         self.save_messages();
+        self.simulations.save_changed(&mut self.explorers, &self.runtime);
         self.save_profiles();
         if keys > 0 {
             tracing::debug!(target: "mqscope::input", keys, "input answered");

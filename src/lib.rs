@@ -15,6 +15,7 @@ pub use mqscope_payload as payload;
 pub mod profiles;
 pub mod record;
 pub mod replay;
+pub mod simulate;
 pub mod ui;
 
 pub use app::App;

@@ -126,8 +126,10 @@ impl App {
 
     pub(super) fn open_tab(&mut self, settings: ConnectionSettings, session: Session, messages_key: String) {
         let saved = self.saved_messages(&messages_key, &settings);
-        self.explorers
-            .push(Explorer::new(settings, session, messages_key, saved));
+        let simulations = self.simulations.for_tab(&messages_key);
+        let mut explorer = Explorer::new(settings, session, messages_key, saved);
+        explorer.simulate = crate::ui::simulate::SimulatePanel::with_simulations(simulations);
+        self.explorers.push(explorer);
         self.active = self.explorers.len() - 1;
         self.show_form = false;
         self.apply_history_limits();

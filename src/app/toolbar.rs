@@ -101,6 +101,9 @@ impl App {
                 {
                     explorer.log.open = !open;
                 }
+                if !offline {
+                    explorer.simulate.toolbar_ui(ui);
+                }
                 let running = explorer.is_running();
                 if !offline
                     && let Some(action) = explorer

@@ -19,6 +19,7 @@ use crate::mqtt::{Connection, ConnectionSettings, Drained, MqttVersion};
 use crate::profiles::messages::BrokerMessages;
 use crate::record::Recording;
 use crate::replay::Replay;
+use crate::simulate::Simulators;
 use crate::ui::compare::Pins;
 use crate::ui::context::{Commands, Link, TabCommand};
 use crate::ui::log::LogView;
@@ -26,6 +27,7 @@ use crate::ui::message::MessageView;
 use crate::ui::publish::PublishPane;
 use crate::ui::record::{RecordAction, RecordPanel};
 use crate::ui::replay::{ReplayAction, ReplayPanel};
+use crate::ui::simulate::SimulatePanel;
 use crate::ui::tree::TreeView;
 use catch_up::CatchUp;
 use clear::ClearJob;
@@ -63,6 +65,10 @@ pub struct Explorer {
     pub time: Option<crate::ui::time_slider::TimeSlider>,
     /// The topics pinned to compare side by side.
     pub pins: Pins,
+    /// The simulator window: simulated devices publishing on this connection.
+    pub simulate: SimulatePanel,
+    /// The simulations running on this connection, for their publishes' outcomes.
+    simulators: Simulators,
     /// A clearing of retained messages under way.
     clear: Option<ClearJob>,
     /// An export of messages to a file under way.
@@ -99,6 +105,8 @@ impl Explorer {
             offline: None,
             time: None,
             pins: Pins::default(),
+            simulate: SimulatePanel::default(),
+            simulators: Simulators::default(),
             clear: None,
             export: crate::ui::export::ExportDialog::default(),
             commands: Commands::default(),
@@ -179,6 +187,7 @@ impl Explorer {
         };
         let session = &mut self.session;
         let replay = self.replay.as_ref();
+        let simulators = &mut self.simulators;
         let now = Instant::now();
         let handle = |event: crate::model::Event| {
             // The outcomes of a replay's publishes are its own; it waits while the link is down.
@@ -189,9 +198,12 @@ impl Explorer {
                     _ => {}
                 }
             }
+            simulators.observe(&event);
             session.apply(event, now);
         };
-        match connection.events().drain(deadline, handle) {
+        let drained = connection.events().drain(deadline, handle);
+        simulators.settle();
+        match drained {
             Drained::Empty => false,
             Drained::MoreWaiting => true,
             Drained::Closed => {
@@ -249,6 +261,9 @@ impl Explorer {
         if self.replay.as_ref().is_some_and(Replay::is_running) {
             // The progress bar moves on.
             ctx.request_repaint_after(Duration::from_millis(100));
+        } else if self.simulators.any_running() {
+            // The simulations' counts move on.
+            ctx.request_repaint_after(Duration::from_millis(250));
         }
         if self.is_recording() {
             // The indicator's counts and duration move on.
@@ -357,6 +372,11 @@ impl Explorer {
                 }
                 self.settings.subscriptions.retain(|s| s.filter != filter);
             }
+            TabCommand::StartSimulation { simulation, status } => {
+                let publisher = self.connection.as_ref().map(Connection::publisher);
+                self.simulators.start(&simulation, publisher, status);
+            }
+            TabCommand::StopSimulation(status) => status.stop(),
             TabCommand::AddChartSeries { topic, path } => {
                 let tree = &self.session.tree;
                 let charted = self

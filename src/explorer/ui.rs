@@ -21,6 +21,7 @@ impl Explorer {
         // Under everything else of the tab, as wide as it.
         self.time_ui(ui);
         let link = self.link();
+        let tab_area = ui.available_rect_before_wrap();
         let Self {
             session,
             tree,
@@ -28,6 +29,7 @@ impl Explorer {
             log,
             publish,
             pins,
+            simulate,
             commands,
             ..
         } = self;
@@ -87,6 +89,7 @@ impl Explorer {
         });
         split.drawn(ui.ctx(), shown.response.rect.width());
         egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
+        simulate.window_ui(ui.ctx(), tab_area, &cx, commands);
         if let Some(job) = &mut self.clear {
             match clear_dialog::ui(ui.ctx(), job) {
                 Some(Decision::Clear) => job.confirm(),

@@ -62,7 +62,7 @@ impl Connection {
         id
     }
 
-    /// A handle that publishes through this connection from another thread (a replay), as
+    /// A handle that publishes through this connection from another thread (a replay, a simulation), as
     /// [`Connection::publish`] does: same backlog, same in-flight limits, outcomes reported
     /// as [`crate::model::Event::Published`] among this connection's events.
     pub fn publisher(&self) -> Publisher {
@@ -110,5 +110,11 @@ impl Publisher {
             tracing::debug!(id = id.get(), "publish after the connection ended");
         }
         id
+    }
+
+    /// Publish a message; `None` when the connection's task has ended (nothing was sent).
+    pub fn try_publish(&self, request: PublishRequest) -> Option<PublishId> {
+        let id = PublishId::next();
+        self.commands.send(Command::Publish { id, request }).ok().map(|()| id)
     }
 }

@@ -4,6 +4,7 @@ pub mod messages;
 pub mod profile;
 pub mod secrets;
 pub mod settings;
+pub mod simulations;
 pub mod store;
 
 pub use store::{Loaded, Store};

@@ -91,6 +91,15 @@ pub enum TabCommand {
     Subscribe(String),
     /// Unsubscribe from a filter on this connection.
     Unsubscribe(String),
+    /// Start a simulation on this connection, reporting to `status`.
+    StartSimulation {
+        /// What it publishes, and how fast.
+        simulation: crate::model::simulate::Simulation,
+        /// Where its state and counts are kept.
+        status: std::sync::Arc<crate::simulate::Status>,
+    },
+    /// Stop a running simulation.
+    StopSimulation(std::sync::Arc<crate::simulate::Status>),
     /// Chart a number of a topic's payloads on the chart of the selected topic (or, when no
     /// topic with a message is selected, select this one and chart it there).
     AddChartSeries {

@@ -16,6 +16,7 @@ pub mod payload_view;
 pub mod publish;
 pub mod record;
 pub mod replay;
+pub mod simulate;
 pub mod status;
 pub mod text;
 pub mod theme;

@@ -23,6 +23,7 @@ mod replay;
 mod retained;
 mod saved_messages;
 mod settings;
+mod simulate;
 mod sparkplug;
 mod tabs;
 mod time_slider;

@@ -12,6 +12,7 @@ pub mod outline;
 pub mod rows;
 pub mod search;
 pub mod session;
+pub mod simulate;
 pub mod stats;
 pub mod template;
 pub mod topic;
