@@ -27,12 +27,14 @@ impl Explorer {
             publish,
             pins,
             commands,
+            settings,
             ..
         } = self;
         let cx = PanelContext {
             session,
             selected: tree.selected,
             link,
+            client_id: &settings.client_id,
             pins,
             runtime,
             dialogs,

@@ -16,10 +16,12 @@ use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 use crate::ui::context::{Commands, PanelContext, TabCommand};
 
+mod exchanges;
 mod feedback;
 mod form;
 mod library;
 mod properties;
+mod request;
 
 const ENCODINGS: [Encoding; 3] = [Encoding::Text, Encoding::Hex, Encoding::Base64];
 
@@ -36,6 +38,8 @@ fn encoding_label(encoding: Encoding) -> &'static str {
 struct Running {
     next_at: Instant,
     sent: u64,
+    /// Whether each send is a request waiting for its reply.
+    waits: bool,
 }
 
 /// Known topics continuing the typed one (topic, has children), for the text
@@ -81,6 +85,8 @@ pub struct PublishPane {
     file: Option<(PathBuf, Bytes)>,
     /// Choosing or reading a payload file.
     loading: OpenFile<PayloadFile>,
+    /// Requests sent waiting for replies, and the replies.
+    requests: request::Requests,
 }
 
 /// A payload file, read whole.
@@ -127,6 +133,7 @@ impl Default for PublishPane {
             notice: None,
             file: None,
             loading: OpenFile::default(),
+            requests: request::Requests::default(),
         }
     }
 }
@@ -320,12 +327,13 @@ impl PublishPane {
         if let Some((last, _)) = &mut self.last {
             *last = Some(id);
         }
+        self.requests.published_as(id);
     }
 
     /// Send the next message of a repeat when it is due. Call every frame.
     pub fn tick(&mut self, now: Instant, connected: bool) -> Option<PublishRequest> {
         let running = self.running?;
-        if now < running.next_at {
+        if now < running.next_at || (running.waits && self.requests.holding()) {
             return None;
         }
         if !connected {
@@ -334,13 +342,23 @@ impl PublishPane {
             return None;
         }
         let counter = running.sent + 1;
-        match self.request(counter) {
+        let request = self.request(counter).and_then(|mut request| {
+            if running.waits {
+                self.repeat_request(&mut request)?;
+            }
+            Ok(request)
+        });
+        match request {
             Ok(request) => {
                 self.sent(&request);
                 let done = self.times > 0 && counter >= u64::from(self.times);
                 // Keep the rhythm, but after a stall (a hidden window) do not send a burst to catch up.
                 let next_at = (running.next_at + Duration::from_millis(u64::from(self.interval_ms.max(1)))).max(now);
-                self.running = (!done).then_some(Running { next_at, sent: counter });
+                self.running = (!done).then_some(Running {
+                    next_at,
+                    sent: counter,
+                    waits: running.waits,
+                });
                 Some(request)
             }
             Err(error) => {
@@ -359,9 +377,11 @@ impl PublishPane {
     /// Draw the pane. When the user publishes once (button or Ctrl+Enter) and the form is
     /// valid, the request goes on `commands`; a repeat's sends come from [`Self::tick`].
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
-        if let Some(request) = self.form_ui(ui, cx) {
+        self.requests_frame(ui.ctx(), cx, commands);
+        if let Some(request) = self.form_ui(ui, cx, commands) {
             commands.push(TabCommand::Publish(request));
         }
+        self.exchanges_ui(ui.ctx(), cx, commands);
     }
 
     /// A chosen payload file arriving: the dialog's answer, then its bytes read off the UI thread.

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use super::log::Log;
-use super::message::Message;
+use super::message::{Message, Qos};
 use super::session::Session;
 use super::tree::NodeId;
 
@@ -30,6 +30,8 @@ pub struct Request {
     pub topic: String,
     /// The request's payload.
     pub payload: Bytes,
+    /// The QoS it is published with.
+    pub qos: Qos,
     /// Where the reply is expected.
     pub reply_topic: String,
     /// The correlation data sent with it (MQTT 5); `None`: the first message on the reply topic pairs.
@@ -348,6 +350,7 @@ mod tests {
         Request {
             topic: "lab/ping".into(),
             payload: Bytes::from_static(b"ping"),
+            qos: Qos::AtMostOnce,
             reply_topic: reply_topic.into(),
             correlation: correlation.map(|c| Bytes::copy_from_slice(c.as_bytes())),
             timeout: Duration::from_secs(5),
