@@ -3,71 +3,16 @@
 
 mod support;
 
-use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use mqscope::model::exchange::{Exchanges, Request, Status};
 use mqscope::model::{Properties, Qos};
 use mqscope::mqtt::{MqttVersion, PublishRequest};
-use rumqttc::v5::mqttbytes::QoS;
-use rumqttc::v5::mqttbytes::v5::{Packet, PublishProperties};
-use rumqttc::v5::{Client, Event, MqttOptions};
+use support::responder::Responder;
 use support::{Broker, Watch};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// A device answering requests on `lab/ping`: on the request's response topic with its
-/// correlation data echoed (MQTT 5), or on `fixed_reply` when given.
-struct Responder {
-    client: Client,
-}
-
-impl Responder {
-    fn start(broker: &Broker, fixed_reply: Option<&'static str>) -> Self {
-        let mut options = MqttOptions::new("responder", "127.0.0.1", broker.port());
-        options.set_keep_alive(Duration::from_secs(5));
-        let (client, mut connection) = Client::new(options, 16);
-        client.subscribe("lab/ping", QoS::AtLeastOnce).expect("subscribe");
-        let (ready, subscribed) = mpsc::channel();
-        let answering = client.clone();
-        std::thread::Builder::new()
-            .name("responder".into())
-            .spawn(move || {
-                for event in connection.iter() {
-                    match event {
-                        Ok(Event::Incoming(Packet::SubAck(_))) => {
-                            ready.send(()).ok();
-                        }
-                        Ok(Event::Incoming(Packet::Publish(request))) => {
-                            let properties = request.properties.unwrap_or_default();
-                            let payload = format!(r#"{{"pong":"{}"}}"#, String::from_utf8_lossy(&request.payload));
-                            let topic = fixed_reply.map(str::to_owned).or(properties.response_topic);
-                            let Some(topic) = topic else { continue };
-                            let reply = PublishProperties {
-                                correlation_data: properties.correlation_data,
-                                ..PublishProperties::default()
-                            };
-                            answering
-                                .publish_with_properties(topic, QoS::AtLeastOnce, false, payload, reply)
-                                .ok();
-                        }
-                        Ok(_) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
-            .expect("responder thread");
-        subscribed.recv_timeout(WAIT).expect("the responder subscribed");
-        Self { client }
-    }
-}
-
-impl Drop for Responder {
-    fn drop(&mut self) {
-        self.client.disconnect().ok();
-    }
-}
 
 /// mqscope connected with `version`, subscribed to everything.
 fn connect(broker: &Broker, version: MqttVersion) -> Watch {

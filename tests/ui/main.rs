@@ -18,6 +18,7 @@ mod message;
 mod payload;
 mod publish;
 mod record;
+mod request;
 mod retained;
 mod saved_messages;
 mod settings;

@@ -127,7 +127,8 @@ fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) -> bool {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.weak(format!("#{}", exchange.id));
-            ui.label(RichText::new(format!("→ {}", exchange.request.topic)).monospace().strong());
+            ui.label("To");
+            ui.label(RichText::new(&exchange.request.topic).monospace().strong());
             ui.weak(payload::text::preview(&exchange.request.payload, 60));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 resend = ui
@@ -137,7 +138,7 @@ fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) -> bool {
             });
         });
         ui.horizontal_wrapped(|ui| {
-            ui.weak("←");
+            ui.label("Reply on");
             ui.label(RichText::new(&exchange.request.reply_topic).monospace());
             let color = match exchange.status {
                 Status::Waiting => ui.visuals().weak_text_color(),
