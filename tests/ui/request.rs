@@ -42,10 +42,10 @@ fn a_request_nobody_answers_says_no_reply_after_the_timeout() {
     open_publish_pane(&mut harness);
     type_into(&mut harness, "Topic", "lab/nobody");
     harness.step();
-    harness.get_by_label("wait").click();
+    harness.get_by_label("Wait").click();
     harness.step();
     harness.key_press(eframe::egui::Key::Backspace);
-    harness.get_by_label("wait").type_text("1");
+    harness.get_by_label("Wait").type_text("1");
     harness.step();
     harness.get_by_label("Send and wait for reply").click();
     step_until(&mut harness, "the timeout", |h| has_label_containing(h, "no reply after 1 s"));

@@ -28,9 +28,13 @@ pub(super) enum ExchangeAction {
 /// The window listing `exchanges`, while `open`.
 pub(super) fn window_ui(ctx: &egui::Context, open: &mut bool, exchanges: &Exchanges) -> Option<ExchangeAction> {
     let mut action = None;
+    // Over the message view, right of the tree, where the reply is looked for.
+    let screen = ctx.content_rect();
+    let pos = egui::pos2((screen.right() - 600.0).max(screen.left() + 8.0), screen.top() + 70.0);
     egui::Window::new("Requests and replies")
         .open(open)
-        .default_size([560.0, 440.0])
+        .default_pos(pos)
+        .default_size([560.0, 380.0])
         .min_width(360.0)
         .resizable(true)
         .show(ctx, |ui| action = list_ui(ui, exchanges));

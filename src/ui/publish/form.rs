@@ -109,10 +109,11 @@ impl PublishPane {
         }
         if self.file.is_none() {
             // Leave room for what follows: the buttons, and the MQTT 5 properties when unfolded.
+            // (and the reply topic row, and what the last request became).
             let below = if self.v5 && self.properties.unfolded {
-                290.0
+                345.0
             } else {
-                110.0
+                165.0
             };
             let rows = ((ui.available_height() - below) / 16.0).clamp(2.0, 20.0) as usize;
             let hint = match self.encoding {
@@ -180,6 +181,7 @@ impl PublishPane {
             );
         });
 
+        self.last_request_ui(ui);
         self.outcome_ui(ui, session);
 
         if wait && self.running.is_none() {

@@ -328,7 +328,7 @@ impl PublishPane {
                     .desired_width((ui.available_width() - 250.0).clamp(120.0, 420.0)),
             )
             .labelled_by(label.id);
-            let label = ui.label("wait");
+            let label = ui.label("Wait");
             ui.add(
                 egui::DragValue::new(&mut self.requests.timeout_secs)
                     .range(0.1..=3600.0)
@@ -346,6 +346,10 @@ impl PublishPane {
                 }
             }
         });
+    }
+
+    /// What the last request became, in a line.
+    pub(super) fn last_request_ui(&self, ui: &mut egui::Ui) {
         if let Some(last) = self.requests.exchanges.iter().next_back() {
             ui.label(
                 RichText::new(format!("Request #{} to {}: {}", last.id, last.request.topic, last.status_text()))
