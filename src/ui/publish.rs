@@ -87,6 +87,8 @@ pub struct PublishPane {
     loading: OpenFile<PayloadFile>,
     /// Requests sent waiting for replies, and the replies.
     requests: request::Requests,
+    /// The height the pane is drawn in (its form scrolls when it needs more).
+    height: f32,
 }
 
 /// A payload file, read whole.
@@ -134,6 +136,7 @@ impl Default for PublishPane {
             file: None,
             loading: OpenFile::default(),
             requests: request::Requests::default(),
+            height: 0.0,
         }
     }
 }
@@ -378,7 +381,17 @@ impl PublishPane {
     /// valid, the request goes on `commands`; a repeat's sends come from [`Self::tick`].
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
         self.requests_frame(ui.ctx(), cx, commands);
-        if let Some(request) = self.form_ui(ui, cx, commands) {
+        // As tall as its content up to about the most its panel may take (six tenths of the
+        // column under the toolbar); past that the form scrolls rather than being cut.
+        let most = ((ui.ctx().content_rect().height() - 140.0) * 0.6).max(120.0);
+        self.height = ui.available_height().max(most);
+        let scrolled = egui::ScrollArea::vertical()
+            .id_salt("publish-form")
+            .max_height(most)
+            .min_scrolled_height(most)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.form_ui(ui, cx, commands));
+        if let Some(request) = scrolled.inner {
             commands.push(TabCommand::Publish(request));
         }
         self.exchanges_ui(ui.ctx(), cx, commands);

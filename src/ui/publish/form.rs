@@ -115,7 +115,8 @@ impl PublishPane {
             } else {
                 165.0
             };
-            let rows = ((ui.available_height() - below) / 16.0).clamp(2.0, 20.0) as usize;
+            let left = self.height - (ui.cursor().top() - ui.max_rect().top());
+            let rows = ((left - below) / 16.0).clamp(2.0, 20.0) as usize;
             let hint = match self.encoding {
                 Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
                 Encoding::Hex => "01 02 ff",
