@@ -27,7 +27,9 @@ fn main() {
         match event {
             Ok(Event::Incoming(Packet::Publish(request))) => {
                 let properties = request.properties.unwrap_or_default();
-                let Some(topic) = properties.response_topic else { continue };
+                let Some(topic) = properties.response_topic else {
+                    continue;
+                };
                 answered += 1;
                 let payload = format!(
                     r#"{{"ok":true,"answer":{answered},"request":"{}","topic":"{}"}}"#,

@@ -57,7 +57,11 @@ fn send(watch: &Watch, exchanges: &mut Exchanges, payload: &str, reply_topic: &s
 /// Wait for `count` messages on `topic`, then pair what arrived.
 fn until_replies(watch: &mut Watch, exchanges: &mut Exchanges, topic: &str, count: u64) {
     watch.until("the replies", WAIT, |s| {
-        s.tree.find(topic).and_then(|id| s.tree.get(id)).map_or(0, |n| n.own_messages()) >= count
+        s.tree
+            .find(topic)
+            .and_then(|id| s.tree.get(id))
+            .map_or(0, |n| n.own_messages())
+            >= count
     });
     exchanges.take_in(&watch.session, SystemTime::now());
 }
@@ -71,7 +75,15 @@ fn request_with_mqtt5_pairs_each_reply_by_correlation_with_its_round_trip() {
     let ids: Vec<u64> = ["one", "two", "three"]
         .into_iter()
         .enumerate()
-        .map(|(i, payload)| send(&watch, &mut exchanges, payload, "mqscope/reply/test", Some(&format!("c{i}"))))
+        .map(|(i, payload)| {
+            send(
+                &watch,
+                &mut exchanges,
+                payload,
+                "mqscope/reply/test",
+                Some(&format!("c{i}")),
+            )
+        })
         .collect();
     until_replies(&mut watch, &mut exchanges, "mqscope/reply/test", 3);
     for (id, payload) in ids.into_iter().zip(["one", "two", "three"]) {
@@ -82,7 +94,11 @@ fn request_with_mqtt5_pairs_each_reply_by_correlation_with_its_round_trip() {
             String::from_utf8_lossy(&reply.message.payload),
             format!(r#"{{"pong":"{payload}"}}"#)
         );
-        assert!(exchange.status_text().starts_with("replied in "), "{}", exchange.status_text());
+        assert!(
+            exchange.status_text().starts_with("replied in "),
+            "{}",
+            exchange.status_text()
+        );
         assert!(exchange.status_text().ends_with(" ms"), "{}", exchange.status_text());
     }
     assert_eq!(exchanges.spread().map(|s| s.count), Some(3));

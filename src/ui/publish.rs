@@ -383,8 +383,10 @@ impl PublishPane {
         self.requests_frame(ui.ctx(), cx, commands);
         // As tall as its content up to about the most its panel may take (six tenths of the
         // column under the toolbar); past that the form scrolls rather than being cut.
-        let most = ((ui.ctx().content_rect().height() - 140.0) * 0.6).max(120.0);
-        self.height = ui.available_height().max(most);
+        let most = ((ui.ctx().content_rect().height() - 140.0) * 0.6)
+            .max(ui.available_height())
+            .max(120.0);
+        self.height = most;
         let scrolled = egui::ScrollArea::vertical()
             .id_salt("publish-form")
             .max_height(most)

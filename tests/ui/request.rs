@@ -24,7 +24,9 @@ fn send_and_wait_for_request_shows_the_reply_and_its_round_trip() {
     harness.step();
     harness.get_by_label("Send and wait for reply").click();
     // The reply topic is not under lab/#: mqscope subscribes to it first, then sends.
-    step_until(&mut harness, "the reply", |h| has_label_containing(h, "\"pong\": \"hello\""));
+    step_until(&mut harness, "the reply", |h| {
+        has_label_containing(h, "\"pong\": \"hello\"")
+    });
     step_until(&mut harness, "the round trip", |h| {
         has_label_containing(h, "replied in ") && has_label_containing(h, "Round trip: min ")
     });
@@ -48,5 +50,7 @@ fn a_request_nobody_answers_says_no_reply_after_the_timeout() {
     harness.get_by_label("Wait").type_text("1");
     harness.step();
     harness.get_by_label("Send and wait for reply").click();
-    step_until(&mut harness, "the timeout", |h| has_label_containing(h, "no reply after 1 s"));
+    step_until(&mut harness, "the timeout", |h| {
+        has_label_containing(h, "no reply after 1 s")
+    });
 }

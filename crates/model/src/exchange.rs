@@ -90,7 +90,10 @@ impl Exchange {
             Status::NoReply => {
                 let mut text = format!("no reply after {}", secs_text(self.request.timeout));
                 if let Some(late) = &self.late {
-                    text.push_str(&format!(" (a late reply came after {} ms)", late.round_trip.as_millis()));
+                    text.push_str(&format!(
+                        " (a late reply came after {} ms)",
+                        late.round_trip.as_millis()
+                    ));
                 }
                 text
             }
@@ -132,7 +135,7 @@ impl Exchange {
 /// "5 s", or "2.5 s".
 pub fn secs_text(duration: Duration) -> String {
     let ms = duration.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", duration.as_secs_f64())
@@ -380,7 +383,10 @@ mod tests {
         let texts: Vec<String> = exchanges.iter().map(Exchange::status_text).collect();
         assert_eq!(texts, ["replied in 40 ms", "replied in 15 ms"]);
         assert_eq!(
-            exchanges.get(second).and_then(|e| e.reply.as_ref()).map(|r| &r.message.payload[..]),
+            exchanges
+                .get(second)
+                .and_then(|e| e.reply.as_ref())
+                .map(|r| &r.message.payload[..]),
             Some(&b"to b"[..])
         );
     }
@@ -391,7 +397,11 @@ mod tests {
         // Before any request: not a reply to anything.
         assert_eq!(exchanges.receive("r", &reply("old", None, 0)), None);
         let id = exchanges.send(request("r", None), at(100));
-        assert_eq!(exchanges.receive("r", &reply("early", None, 50)), None, "came before the request");
+        assert_eq!(
+            exchanges.receive("r", &reply("early", None, 50)),
+            None,
+            "came before the request"
+        );
         assert_eq!(exchanges.receive("other", &reply("elsewhere", None, 120)), None);
         assert_eq!(exchanges.receive("r", &reply("pong", None, 130)), Some(id));
         let exchange = exchanges.get(id).expect("kept");
@@ -399,7 +409,10 @@ mod tests {
         // A second message on the topic is not a second reply.
         exchanges.receive("r", &reply("again", None, 140));
         let exchange = exchanges.get(id).expect("kept");
-        assert_eq!(exchange.reply.as_ref().map(|r| &r.message.payload[..]), Some(&b"pong"[..]));
+        assert_eq!(
+            exchange.reply.as_ref().map(|r| &r.message.payload[..]),
+            Some(&b"pong"[..])
+        );
         assert_eq!(exchange.duplicates, 1);
     }
 
@@ -436,7 +449,10 @@ mod tests {
         let exchange = exchanges.get(id).expect("kept");
         assert_eq!(exchange.status, Status::NoReply);
         assert!(exchange.reply.is_none());
-        assert_eq!(exchange.status_text(), "no reply after 5 s (a late reply came after 7250 ms)");
+        assert_eq!(
+            exchange.status_text(),
+            "no reply after 5 s (a late reply came after 7250 ms)"
+        );
         // Late even when the timeout was not yet noticed when it arrived.
         let other = exchanges.send(request("r", Some("b")), at(10_000));
         exchanges.receive("r", &reply("slow", Some("b"), 16_000));
@@ -452,7 +468,10 @@ mod tests {
         exchanges.receive("r", &reply("two", Some("a"), 20));
         exchanges.receive("r", &reply("three", Some("a"), 30));
         let exchange = exchanges.get(id).expect("kept");
-        assert_eq!(exchange.reply.as_ref().map(|r| &r.message.payload[..]), Some(&b"one"[..]));
+        assert_eq!(
+            exchange.reply.as_ref().map(|r| &r.message.payload[..]),
+            Some(&b"one"[..])
+        );
         assert_eq!(exchange.duplicates, 2);
         assert_eq!(exchange.status_text(), "replied in 10 ms");
     }
@@ -500,7 +519,13 @@ mod tests {
         );
         assert!(exchanges.take_in(&session, SystemTime::now()));
         let exchange = exchanges.get(id).expect("kept");
-        assert_eq!(exchange.reply.as_ref().map(|r| &r.message.payload[..]), Some(&b"pong"[..]));
-        assert_eq!(exchange.duplicates, 0, "the message from before the request is not looked at");
+        assert_eq!(
+            exchange.reply.as_ref().map(|r| &r.message.payload[..]),
+            Some(&b"pong"[..])
+        );
+        assert_eq!(
+            exchange.duplicates, 0,
+            "the message from before the request is not looked at"
+        );
     }
 }

@@ -183,7 +183,10 @@ fn reply_ui(ui: &mut egui::Ui, topic: &str, reply: &Reply) {
     let job = line_job(ui, &text, &spans, &[], end).finish();
     ui.add(egui::Label::new(job).wrap());
     if end < text.len() {
-        ui.weak(format!("… {} more lines", text[end..].lines().count().saturating_sub(1)));
+        ui.weak(format!(
+            "… {} more lines",
+            text[end..].lines().count().saturating_sub(1)
+        ));
     }
 }
 

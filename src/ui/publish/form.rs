@@ -111,9 +111,9 @@ impl PublishPane {
             // Leave room for what follows: the buttons, and the MQTT 5 properties when unfolded.
             // (and the reply topic row, and what the last request became).
             let below = if self.v5 && self.properties.unfolded {
-                345.0
+                365.0
             } else {
-                165.0
+                185.0
             };
             let left = self.height - (ui.cursor().top() - ui.max_rect().top());
             let rows = ((left - below) / 16.0).clamp(2.0, 20.0) as usize;

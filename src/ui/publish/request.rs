@@ -100,7 +100,9 @@ impl Requests {
             Bytes::from(format!("mqscope-{n}-{nanos:08x}"))
         });
         if v5 {
-            let properties = publish.properties.get_or_insert_with(|| Box::new(Properties::default()));
+            let properties = publish
+                .properties
+                .get_or_insert_with(|| Box::new(Properties::default()));
             properties.response_topic = Some(reply_topic.clone());
             properties.correlation_data.clone_from(&correlation);
         }
@@ -199,7 +201,11 @@ impl PublishPane {
     }
 
     /// Start a repeat whose sends wait for replies: first the subscription, when needed.
-    pub(super) fn start_repeat_requests(&mut self, cx: &PanelContext<'_>, commands: &mut Commands) -> Result<(), String> {
+    pub(super) fn start_repeat_requests(
+        &mut self,
+        cx: &PanelContext<'_>,
+        commands: &mut Commands,
+    ) -> Result<(), String> {
         let requests = &mut self.requests;
         requests.window_open = true;
         let probe = requests.reply_topic.trim();
@@ -228,7 +234,10 @@ impl PublishPane {
             let answer = session.subscriptions().iter().find(|s| s.filter == subscribing.filter);
             let refused = match answer.map(|s| &s.granted) {
                 Some(Ok(_)) => None,
-                Some(Err(why)) => Some(format!("the broker refused the subscription to {}: {why}", subscribing.filter)),
+                Some(Err(why)) => Some(format!(
+                    "the broker refused the subscription to {}: {why}",
+                    subscribing.filter
+                )),
                 None if subscribing.since.elapsed() > SUBSCRIBE_TIMEOUT => {
                     Some(format!("no answer to the subscription to {}", subscribing.filter))
                 }
@@ -256,14 +265,16 @@ impl PublishPane {
             }
         }
         let requests = &mut self.requests;
-        requests.ids.retain(|&(id, exchange)| match session.publish_outcome(id.get()) {
-            Some(PublishOutcome::Failed(why)) => {
-                requests.exchanges.failed(exchange, why.clone());
-                false
-            }
-            Some(_) => false,
-            None => true,
-        });
+        requests
+            .ids
+            .retain(|&(id, exchange)| match session.publish_outcome(id.get()) {
+                Some(PublishOutcome::Failed(why)) => {
+                    requests.exchanges.failed(exchange, why.clone());
+                    false
+                }
+                Some(_) => false,
+                None => true,
+            });
         let now = SystemTime::now();
         requests.exchanges.take_in(session, now);
         if let Some(deadline) = requests.exchanges.next_deadline() {
@@ -287,7 +298,10 @@ impl PublishPane {
                 self.error = Some("Not connected: connect to a broker to publish".to_owned());
                 return None;
             }
-            if let Err(error) = self.payload_bytes(1).and_then(|_| self.start_repeat_requests(cx, commands)) {
+            if let Err(error) = self
+                .payload_bytes(1)
+                .and_then(|_| self.start_repeat_requests(cx, commands))
+            {
                 self.error = Some(error);
                 return None;
             }
@@ -352,8 +366,13 @@ impl PublishPane {
     pub(super) fn last_request_ui(&self, ui: &mut egui::Ui) {
         if let Some(last) = self.requests.exchanges.iter().next_back() {
             ui.label(
-                RichText::new(format!("Request #{} to {}: {}", last.id, last.request.topic, last.status_text()))
-                    .color(ui.visuals().weak_text_color()),
+                RichText::new(format!(
+                    "Request #{} to {}: {}",
+                    last.id,
+                    last.request.topic,
+                    last.status_text()
+                ))
+                .color(ui.visuals().weak_text_color()),
             );
         }
     }
@@ -369,7 +388,9 @@ impl PublishPane {
         match action {
             Some(exchanges::ExchangeAction::Clear) => self.requests.exchanges.clear(),
             Some(exchanges::ExchangeAction::Resend(id)) => {
-                let Some(exchange) = self.requests.exchanges.get(id) else { return };
+                let Some(exchange) = self.requests.exchanges.get(id) else {
+                    return;
+                };
                 let publish = PublishRequest {
                     topic: exchange.request.topic.clone(),
                     payload: exchange.request.payload.clone(),
