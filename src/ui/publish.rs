@@ -22,6 +22,7 @@ mod form;
 mod library;
 mod properties;
 mod request;
+mod request_form;
 
 const ENCODINGS: [Encoding; 3] = [Encoding::Text, Encoding::Hex, Encoding::Base64];
 
