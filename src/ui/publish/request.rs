@@ -287,3 +287,83 @@ impl PublishPane {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Qos;
+
+    fn publish() -> PublishRequest {
+        PublishRequest {
+            topic: "lab/ping".into(),
+            payload: Bytes::from_static(b"ping"),
+            qos: Qos::AtLeastOnce,
+            retain: false,
+            properties: None,
+        }
+    }
+
+    fn requests() -> Requests {
+        Requests {
+            client_id: "me".into(),
+            ..Requests::default()
+        }
+    }
+
+    #[test]
+    fn an_mqtt5_request_gets_the_default_reply_topic_and_fresh_correlation_data() {
+        let mut requests = requests();
+        let mut first = publish();
+        let request = requests.prepare(&mut first, Some(" "), true).expect("valid");
+        assert_eq!(request.reply_topic, "mqscope/reply/me/1");
+        let properties = first.properties.expect("properties");
+        assert_eq!(properties.response_topic.as_deref(), Some("mqscope/reply/me/1"));
+        assert_eq!(properties.correlation_data, request.correlation);
+        let second = requests.prepare(&mut publish(), None, true).expect("valid");
+        assert_eq!(second.reply_topic, "mqscope/reply/me/2");
+        assert_ne!(second.correlation, request.correlation, "fresh each time");
+    }
+
+    #[test]
+    fn an_mqtt311_request_needs_a_named_reply_topic_and_carries_no_properties() {
+        let mut requests = requests();
+        let error = requests
+            .prepare(&mut publish(), Some(""), false)
+            .expect_err("no reply topic");
+        assert!(error.contains("Name the reply topic"), "{error}");
+        let mut named = publish();
+        let request = requests.prepare(&mut named, Some("lab/pong"), false).expect("valid");
+        assert_eq!(request.reply_topic, "lab/pong");
+        assert_eq!(request.correlation, None);
+        assert!(named.properties.is_none());
+        let error = requests
+            .prepare(&mut publish(), Some("lab/+"), false)
+            .expect_err("a wildcard");
+        assert!(error.starts_with("Reply topic:"), "{error}");
+    }
+
+    #[test]
+    fn the_reply_topic_is_subscribed_to_only_when_no_subscription_brings_it() {
+        let requests = requests();
+        let granted = |filter: &str| SubscriptionOutcome {
+            filter: filter.into(),
+            granted: Ok(Qos::AtMostOnce),
+        };
+        let refused = SubscriptionOutcome {
+            filter: "#".into(),
+            granted: Err("not authorised".into()),
+        };
+        assert_eq!(requests.filter_needed("mqscope/reply/me/3", &[granted("#")]), None);
+        assert_eq!(
+            requests
+                .filter_needed("mqscope/reply/me/3", &[granted("lab/#"), refused])
+                .as_deref(),
+            Some("mqscope/reply/me/+"),
+            "one filter for every default reply topic"
+        );
+        assert_eq!(
+            requests.filter_needed("lab/pong", &[granted("home/#")]).as_deref(),
+            Some("lab/pong")
+        );
+    }
+}
