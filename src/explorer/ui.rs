@@ -31,12 +31,14 @@ impl Explorer {
             pins,
             simulate,
             commands,
+            settings,
             ..
         } = self;
         let cx = PanelContext {
             session,
             selected: tree.selected,
             link,
+            client_id: &settings.client_id,
             pins,
             runtime,
             dialogs,

@@ -15,6 +15,8 @@ pub struct PanelContext<'a> {
     pub selected: Option<NodeId>,
     /// The connection's state, as far as panels need it.
     pub link: Link,
+    /// The client id the connection uses.
+    pub client_id: &'a str,
     /// The topics pinned to compare.
     pub pins: &'a Pins,
     /// Where background work runs (file dialogs, reading and writing files, large diffs).

@@ -16,10 +16,13 @@ use crate::payload::{self, Format, encode, json};
 use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
 use crate::ui::context::{Commands, PanelContext, TabCommand};
 
+mod exchanges;
 mod feedback;
 mod form;
 mod library;
 mod properties;
+mod request;
+mod request_form;
 
 const ENCODINGS: [Encoding; 3] = [Encoding::Text, Encoding::Hex, Encoding::Base64];
 
@@ -36,6 +39,8 @@ fn encoding_label(encoding: Encoding) -> &'static str {
 struct Running {
     next_at: Instant,
     sent: u64,
+    /// Whether each send is a request waiting for its reply.
+    waits: bool,
 }
 
 /// Known topics continuing the typed one (topic, has children), for the text
@@ -83,6 +88,10 @@ pub struct PublishPane {
     loading: OpenFile<PayloadFile>,
     /// Importing saved messages from a JSON lines file, and how the last import went.
     importing: library::Importing,
+    /// Requests sent waiting for replies, and the replies.
+    requests: request::Requests,
+    /// The height the pane is drawn in (its form scrolls when it needs more).
+    height: f32,
 }
 
 /// A payload file, read whole.
@@ -130,6 +139,8 @@ impl Default for PublishPane {
             file: None,
             loading: OpenFile::default(),
             importing: library::Importing::default(),
+            requests: request::Requests::default(),
+            height: 0.0,
         }
     }
 }
@@ -323,12 +334,13 @@ impl PublishPane {
         if let Some((last, _)) = &mut self.last {
             *last = Some(id);
         }
+        self.requests.published_as(id);
     }
 
     /// Send the next message of a repeat when it is due. Call every frame.
     pub fn tick(&mut self, now: Instant, connected: bool) -> Option<PublishRequest> {
         let running = self.running?;
-        if now < running.next_at {
+        if now < running.next_at || (running.waits && self.requests.holding()) {
             return None;
         }
         if !connected {
@@ -337,13 +349,23 @@ impl PublishPane {
             return None;
         }
         let counter = running.sent + 1;
-        match self.request(counter) {
+        let request = self.request(counter).and_then(|mut request| {
+            if running.waits {
+                self.repeat_request(&mut request)?;
+            }
+            Ok(request)
+        });
+        match request {
             Ok(request) => {
                 self.sent(&request);
                 let done = self.times > 0 && counter >= u64::from(self.times);
                 // Keep the rhythm, but after a stall (a hidden window) do not send a burst to catch up.
                 let next_at = (running.next_at + Duration::from_millis(u64::from(self.interval_ms.max(1)))).max(now);
-                self.running = (!done).then_some(Running { next_at, sent: counter });
+                self.running = (!done).then_some(Running {
+                    next_at,
+                    sent: counter,
+                    waits: running.waits,
+                });
                 Some(request)
             }
             Err(error) => {
@@ -362,9 +384,23 @@ impl PublishPane {
     /// Draw the pane. When the user publishes once (button or Ctrl+Enter) and the form is
     /// valid, the request goes on `commands`; a repeat's sends come from [`Self::tick`].
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>, commands: &mut Commands) {
-        if let Some(request) = self.form_ui(ui, cx) {
+        self.requests_frame(ui.ctx(), cx, commands);
+        // As tall as its content up to about the most its panel may take (six tenths of the
+        // column under the toolbar); past that the form scrolls rather than being cut.
+        let most = ((ui.ctx().content_rect().height() - 140.0) * 0.6)
+            .max(ui.available_height())
+            .max(120.0);
+        self.height = most;
+        let scrolled = egui::ScrollArea::vertical()
+            .id_salt("publish-form")
+            .max_height(most)
+            .min_scrolled_height(most)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.form_ui(ui, cx, commands));
+        if let Some(request) = scrolled.inner {
             commands.push(TabCommand::Publish(request));
         }
+        self.exchanges_ui(ui.ctx(), cx, commands);
     }
 
     /// A chosen payload file arriving: the dialog's answer, then its bytes read off the UI thread.

@@ -18,6 +18,7 @@ pub mod fake_broker;
 pub mod faults;
 pub mod pki;
 pub mod rabbitmq;
+pub mod responder;
 
 /// Connection settings, with mqscope's defaults, for a broker (or a proxy) at this loopback port.
 pub fn settings_for_port(port: u16) -> ConnectionSettings {

@@ -20,6 +20,7 @@ mod payload;
 mod publish;
 mod record;
 mod replay;
+mod request;
 mod retained;
 mod saved_messages;
 mod settings;

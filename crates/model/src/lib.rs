@@ -3,6 +3,7 @@
 //! benchmarked directly.
 
 pub mod event;
+pub mod exchange;
 pub mod frozen;
 pub mod history;
 pub mod log;

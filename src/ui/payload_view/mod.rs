@@ -9,7 +9,7 @@
 
 mod find;
 mod hex;
-mod job;
+pub(crate) mod job;
 mod keys;
 mod lines;
 mod rows;

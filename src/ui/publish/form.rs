@@ -4,12 +4,18 @@
 use super::*;
 
 impl PublishPane {
-    pub(super) fn form_ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Option<PublishRequest> {
+    pub(super) fn form_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
+        commands: &mut Commands,
+    ) -> Option<PublishRequest> {
         let (session, selected, connected, runtime) = (cx.session, cx.selected, cx.link.connected, cx.runtime);
         self.poll_file(ui.ctx(), runtime);
         self.v5 = cx.link.is_v5();
         // Ctrl+Enter publishes from anywhere in the pane, before the editor can take the Enter.
         let mut submit = ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+        let mut wait = false;
         if !self.pinned && selected != self.followed {
             self.followed = selected;
             if let Some(id) = selected {
@@ -103,12 +109,14 @@ impl PublishPane {
         }
         if self.file.is_none() {
             // Leave room for what follows: the buttons, and the MQTT 5 properties when unfolded.
+            // (and the reply topic row, and what the last request became).
             let below = if self.v5 && self.properties.unfolded {
-                290.0
+                365.0
             } else {
-                110.0
+                185.0
             };
-            let rows = ((ui.available_height() - below) / 16.0).clamp(2.0, 20.0) as usize;
+            let left = self.height - (ui.cursor().top() - ui.max_rect().top());
+            let rows = ((left - below) / 16.0).clamp(2.0, 20.0) as usize;
             let hint = match self.encoding {
                 Encoding::Text => "{\"state\": \"ON\", \"n\": {{counter}}}",
                 Encoding::Hex => "01 02 ff",
@@ -147,9 +155,17 @@ impl PublishPane {
                 if ui.add(send).clicked() {
                     submit = true;
                 }
+                if ui
+                    .button("Send and wait for reply")
+                    .on_hover_text("Send as a request, and pair the reply that comes back on the reply topic")
+                    .clicked()
+                {
+                    wait = true;
+                }
             }
             self.check_ui(ui);
         });
+        self.reply_row_ui(ui);
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.repeat, "Repeat every");
             ui.add(
@@ -166,8 +182,12 @@ impl PublishPane {
             );
         });
 
+        self.last_request_ui(ui);
         self.outcome_ui(ui, session);
 
+        if wait && self.running.is_none() {
+            return self.wait_submitted(ui, cx, commands);
+        }
         if !submit || self.running.is_some() {
             return None;
         }
@@ -185,6 +205,7 @@ impl PublishPane {
             self.running = Some(Running {
                 next_at: Instant::now(),
                 sent: 0,
+                waits: false,
             });
             ui.ctx().request_repaint();
             return None;

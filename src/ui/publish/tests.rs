@@ -91,6 +91,7 @@ fn a_repeat_sends_the_asked_number_with_counters_then_stops() {
     pane.running = Some(Running {
         next_at: start,
         sent: 0,
+        waits: false,
     });
     let mut payloads = Vec::new();
     let mut now = start;
@@ -115,6 +116,7 @@ fn a_repeat_stops_when_the_connection_is_lost() {
     pane.running = Some(Running {
         next_at: Instant::now(),
         sent: 0,
+        waits: false,
     });
     assert!(pane.tick(Instant::now(), false).is_none());
     assert!(pane.running.is_none());
