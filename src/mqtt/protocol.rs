@@ -82,9 +82,7 @@ pub fn keep_alive(settings: &ConnectionSettings) -> Duration {
 }
 
 /// A client and event loop for `settings` speaking `version`, unconnected; fails when the TLS
-/// files cannot be used. Its socket sends each packet at once (`TCP_NODELAY`): a small publish
-/// would otherwise wait for the broker's delayed acknowledgement of the one before, up to 40 ms
-/// on Linux, which a request's round trip or a replay's timing would show.
+/// files cannot be used.
 pub fn open(
     settings: &ConnectionSettings,
     version: MqttVersion,
@@ -131,7 +129,6 @@ pub fn open(
             }
             let (client, mut eventloop) = rumqttc::AsyncClient::new(options, request_queue);
             eventloop.network_options.set_connection_timeout(timeout);
-            eventloop.network_options.set_tcp_nodelay(true);
             (Client::V4(client), EventLoop::V4(Box::new(eventloop)))
         }
         MqttVersion::V5 => {
@@ -150,9 +147,6 @@ pub fn open(
                 ));
             }
             options.set_connection_timeout(timeout);
-            let mut network = options.network_options();
-            network.set_tcp_nodelay(true);
-            options.set_network_options(network);
             let max_packet = v5.maximum_packet_size.unwrap_or(MAX_PACKET_BYTES as u32);
             options.set_max_packet_size(Some(max_packet));
             options.set_session_expiry_interval(v5.session_expiry_secs);
