@@ -64,7 +64,9 @@ impl Tree {
             entry.remove();
         }
         let siblings = &mut nodes[parent.index()];
-        if let Some(position) = siblings.children.iter().position(|&c| c == id) {
+        // Searched from the end: removing a whole branch last child first (as
+        // `Session::remove_topics` does) then costs O(1) per child, not a shift of the list.
+        if let Some(position) = siblings.children.iter().rposition(|&c| c == id) {
             siblings.children.remove(position);
         }
         let unnamed = Arc::clone(&nodes[NodeId::ROOT.index()].name);
