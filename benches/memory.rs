@@ -32,7 +32,7 @@ fn million_tree() {
     }
     let tree_bytes = resident_bytes().unwrap_or(before).saturating_sub(before);
     println!(
-        "memory: tree of {} topics of several depths ({} nodes): {:.1} MiB resident, {} bytes per topic (names average {} bytes)",
+        "memory: tree of {} topics of several depths ({} nodes): {:.1} MiB resident, {} bytes per topic (names average {} bytes; budget 200)",
         tree.topic_count(),
         tree.node_count(),
         tree_bytes as f64 / (1024.0 * 1024.0),
@@ -73,7 +73,7 @@ fn main() {
     let after_tree = resident_bytes().unwrap_or(before);
     let tree_bytes = after_tree.saturating_sub(before);
     println!(
-        "memory: tree of {} topics ({} nodes): {:.1} MiB resident, {} bytes per topic (names average {} bytes; budget 256)",
+        "memory: tree of {} topics ({} nodes): {:.1} MiB resident, {} bytes per topic (names average {} bytes; budget 200)",
         tree.topic_count(),
         tree.node_count(),
         tree_bytes as f64 / (1024.0 * 1024.0),
