@@ -9,6 +9,9 @@ use super::tree::{NodeId, Tree};
 /// Payload bytes searched per topic at most (a search stays fast with big payloads).
 pub const PAYLOAD_SEARCH_BYTES: usize = 64 * 1024;
 
+/// Names whose answer a text search remembers at once (see `Search::run_names`).
+const NAME_CACHE_SLOTS: usize = 4096;
+
 /// What to look for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Search {
@@ -107,10 +110,25 @@ impl Search {
     /// is read in order (a parent always comes before its children), not walked.
     fn run_names(&self, tree: &Tree, needle: &[u8], matches: &mut Matches) {
         let mut matched = vec![false; tree.node_count()];
+        // Level names are shared between nodes (the tree holds each once), so most names
+        // were seen a moment ago: remember the answer by where the name lives.
+        let mut seen = vec![(0usize, false); NAME_CACHE_SLOTS];
         for index in 1..tree.node_count() {
             let id = NodeId::from_index(index);
             let Some(node) = tree.get(id) else { continue };
-            let here = matched[node.parent().index()] || contains_ignore_case(node.name().as_bytes(), needle);
+            let here = matched[node.parent().index()] || {
+                let name = node.name();
+                let address = name.as_ptr() as usize;
+                let slot = (address >> 4) % NAME_CACHE_SLOTS;
+                match seen[slot] {
+                    (cached, found) if cached == address => found,
+                    _ => {
+                        let found = contains_ignore_case(name.as_bytes(), needle);
+                        seen[slot] = (address, found);
+                        found
+                    }
+                }
+            };
             matched[index] = here;
             if let Some(message) = node.latest()
                 && (here
@@ -251,6 +269,22 @@ mod tests {
         topics.sort();
         assert_eq!(topics.len(), matches.topics as usize);
         topics
+    }
+
+    #[test]
+    fn a_level_name_many_topics_share_is_found_under_every_parent() {
+        let t = tree(&[
+            ("room1/temperature", "20"),
+            ("room1/humidity", "40"),
+            ("room2/temperature", "21"),
+            ("room2/humidity", "41"),
+            ("hall/temperature", "19"),
+        ]);
+        assert_eq!(
+            found(&t, "temp", false),
+            ["hall/temperature", "room1/temperature", "room2/temperature"]
+        );
+        assert_eq!(found(&t, "humid", false), ["room1/humidity", "room2/humidity"]);
     }
 
     #[test]

@@ -120,8 +120,11 @@ impl Session {
     }
 
     /// Forget topics whose retained messages the broker confirmed deleted.
+    /// Taken last first: for topics in tree order (as [`crate::Tree::retained_topics`] lists
+    /// them) each child is then the last of its parent's list, so clearing a branch of many
+    /// children costs linear time.
     pub fn remove_topics(&mut self, ids: &[crate::NodeId]) {
-        for &id in ids {
+        for &id in ids.iter().rev() {
             self.history.remove_topic(id);
             self.log.tidy(&self.history);
             if self.tree.remove_topic(id) {
@@ -183,5 +186,26 @@ mod tests {
 
         session.apply(Event::State(ConnectionState::Disconnected), now);
         assert!(session.state().is_ended());
+    }
+
+    #[test]
+    fn clearing_a_branch_forgets_its_topics_and_keeps_its_neighbours() {
+        let mut session = Session::new();
+        let mut batch: Vec<Received> = (0..50)
+            .map(|i| Received::example(&format!("tags/tag{i}"), "1"))
+            .collect();
+        batch.push(Received::example("other/topic", "2"));
+        for received in &mut batch {
+            received.message.retain = true;
+        }
+        session.apply(Event::Messages(batch), Instant::now());
+        let tags = session.tree.find("tags").expect("branch exists");
+        let ids = session.tree.retained_topics(tags);
+        assert_eq!(ids.len(), 50);
+        session.remove_topics(&ids);
+        assert_eq!(session.tree.find("tags"), None, "the emptied branch goes too");
+        assert_eq!(session.tree.topic_count(), 1);
+        assert!(session.tree.latest_of("other/topic").is_some());
+        assert_eq!(session.history.len(), 1);
     }
 }

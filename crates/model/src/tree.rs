@@ -2,6 +2,7 @@
 //! up to date along the path of each message, so an update costs O(depth).
 
 use std::hash::BuildHasher as _;
+use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -58,7 +59,8 @@ impl SortOrder {
 /// One topic level.
 #[derive(Debug)]
 pub struct Node {
-    name: Box<str>,
+    /// Shared with every other node of the same name (the tree's table of names).
+    name: Arc<str>,
     parent: NodeId,
     children: Vec<NodeId>,
     /// [`Tree::received`] just after the latest message at or below this node (0: none yet).
@@ -81,7 +83,7 @@ pub struct Node {
 }
 
 impl Node {
-    fn new(name: Box<str>, parent: NodeId) -> Self {
+    fn new(name: Arc<str>, parent: NodeId) -> Self {
         Self {
             name,
             parent,
@@ -184,6 +186,9 @@ pub struct Tree {
     nodes: Vec<Node>,
     /// Finds a child by (parent, name) without a map per node.
     index: HashTable<NodeId>,
+    /// Every level name in use, held once: most names repeat (`temperature` under each
+    /// device), so a node shares its name's allocation instead of holding a copy.
+    names: HashTable<Arc<str>>,
     hasher: DefaultHashBuilder,
     /// Messages taken in since the tree was made; never decreases.
     received: u64,
@@ -201,8 +206,9 @@ impl Tree {
     /// An empty tree.
     pub fn new() -> Self {
         Self {
-            nodes: vec![Node::new(Box::from(""), NodeId::ROOT)],
+            nodes: vec![Node::new(Arc::from(""), NodeId::ROOT)],
             index: HashTable::new(),
+            names: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             received: 0,
             removals: 0,
@@ -286,7 +292,11 @@ impl Tree {
 
     fn child_or_insert(&mut self, parent: NodeId, name: &str, created: &mut bool) -> Option<NodeId> {
         let Self {
-            nodes, index, hasher, ..
+            nodes,
+            index,
+            names,
+            hasher,
+            ..
         } = self;
         let hash = Self::hash(hasher, parent, name);
         let found = index.find(hash, |&id| {
@@ -297,7 +307,7 @@ impl Tree {
             return Some(id);
         }
         let id = NodeId(u32::try_from(nodes.len()).ok()?);
-        nodes.push(Node::new(Box::from(name), parent));
+        nodes.push(Node::new(Self::intern(names, hasher, name), parent));
         nodes[parent.index()].children.push(id);
         index.insert_unique(hash, id, |&id| {
             let node = &nodes[id.index()];
@@ -305,6 +315,17 @@ impl Tree {
         });
         *created = true;
         Some(id)
+    }
+
+    /// The shared copy of a level name, made on its first use.
+    fn intern(names: &mut HashTable<Arc<str>>, hasher: &DefaultHashBuilder, name: &str) -> Arc<str> {
+        let hash = hasher.hash_one(name);
+        if let Some(shared) = names.find(hash, |candidate| **candidate == *name) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(name);
+        names.insert_unique(hash, Arc::clone(&shared), |n| hasher.hash_one(&**n));
+        shared
     }
 
     /// Store `message` as the latest on `topic`, creating the levels it needs

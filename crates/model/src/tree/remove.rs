@@ -1,5 +1,8 @@
 //! Taking a topic out of the tree once the broker confirmed its retained message gone.
 
+use std::hash::BuildHasher as _;
+use std::sync::Arc;
+
 use super::{NodeId, Tree};
 
 impl Tree {
@@ -49,7 +52,11 @@ impl Tree {
     /// Take a childless node out of its parent and the index, leaving a tombstone.
     fn detach(&mut self, id: NodeId) {
         let Self {
-            nodes, index, hasher, ..
+            nodes,
+            index,
+            names,
+            hasher,
+            ..
         } = self;
         let node = &nodes[id.index()];
         let (parent, hash) = (node.parent, Self::hash(hasher, node.parent, &node.name));
@@ -57,12 +64,22 @@ impl Tree {
             entry.remove();
         }
         let siblings = &mut nodes[parent.index()];
-        if let Some(position) = siblings.children.iter().position(|&c| c == id) {
+        // Searched from the end: removing a whole branch last child first (as
+        // `Session::remove_topics` does) then costs O(1) per child, not a shift of the list.
+        if let Some(position) = siblings.children.iter().rposition(|&c| c == id) {
             siblings.children.remove(position);
         }
+        let unnamed = Arc::clone(&nodes[NodeId::ROOT.index()].name);
         let node = &mut nodes[id.index()];
         node.removed = true;
-        node.name = Box::from("");
+        let name = std::mem::replace(&mut node.name, unnamed);
         node.children = Vec::new();
+        // The last node of this name gone: forget the name too.
+        if Arc::strong_count(&name) == 2 {
+            let name_hash = hasher.hash_one(&*name);
+            if let Ok(entry) = names.find_entry(name_hash, |candidate| Arc::ptr_eq(candidate, &name)) {
+                entry.remove();
+            }
+        }
     }
 }

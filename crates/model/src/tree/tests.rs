@@ -186,3 +186,19 @@ fn a_new_value_is_news_only_after_a_quiet_spell() {
     tree.insert("room/temp", at(0.8 + BUSY_WITHIN.as_secs_f64()));
     assert!(news(&tree), "a new value after a quiet spell");
 }
+
+#[test]
+fn topics_that_share_level_names_keep_their_own_topic_after_a_removal() {
+    let mut tree = Tree::new();
+    tree.insert("hall/lamp/state", Message::new(&b"on"[..]));
+    tree.insert("porch/lamp/state", Message::new(&b"off"[..]));
+    let hall = tree.find("hall/lamp/state").expect("topic exists");
+    assert!(tree.remove_topic(hall));
+    assert_eq!(tree.find("hall/lamp/state"), None);
+    let porch = tree.find("porch/lamp/state").expect("the other lamp stays");
+    assert_eq!(tree.topic(porch), "porch/lamp/state");
+    tree.insert("hall/lamp/state", Message::new(&b"on"[..]));
+    let again = tree.find("hall/lamp/state").expect("published again");
+    assert_eq!(tree.topic(again), "hall/lamp/state");
+    assert_eq!(tree.complete("hall/", 10), vec![("hall/lamp".to_owned(), true)]);
+}
