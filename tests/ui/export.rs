@@ -178,6 +178,10 @@ fn a_json_lines_file_is_imported_into_the_saved_messages() {
         &path,
         "Imported 2 messages into the saved messages; 1 line skipped (line 2: not JSON",
     );
+    // The form may have scrolled while the path was typed: bring the list into view first, as
+    // a person would scroll to it.
+    harness.get_by_label("Saved messages").scroll_to_me();
+    harness.run_steps(2);
     harness.get_by_label("Saved messages").click();
     step_until(&mut harness, "the saved messages listed", |h| {
         has_label(h, "lamp/set") && has_label(h, "fan/set")
