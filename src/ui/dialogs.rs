@@ -97,6 +97,22 @@ pub enum Picked {
     Unavailable,
 }
 
+/// A path field's browse dialog moved on: the file chosen goes into `path`, and the dialog is
+/// let go once it answered (cancelled, or no dialog here: the path is typed in the field).
+pub fn fill_path_from(browse: &mut Option<Pending>, path: &mut String) {
+    let Some(pending) = browse else {
+        return;
+    };
+    match pending.poll() {
+        Picked::Waiting => {}
+        Picked::File(chosen) => {
+            *path = chosen.display().to_string();
+            *browse = None;
+        }
+        Picked::Cancelled | Picked::Unavailable => *browse = None,
+    }
+}
+
 impl Pending {
     /// Ask for a file to open.
     pub fn open(

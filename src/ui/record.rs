@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::dialogs::{Dialogs, Pending, Picked, Request};
+use super::dialogs::{Dialogs, Pending, Request};
 use super::text::plural;
 use super::theme;
 use crate::model::topic;
@@ -135,17 +135,7 @@ impl RecordPanel {
                 .unwrap_or_default();
             self.path = home.join(suggested).display().to_string();
         }
-        if let Some(pending) = &self.browse {
-            match pending.poll() {
-                Picked::Waiting => {}
-                Picked::File(path) => {
-                    self.path = path.display().to_string();
-                    self.browse = None;
-                }
-                // Without a dialog the path is typed in the field.
-                Picked::Cancelled | Picked::Unavailable => self.browse = None,
-            }
-        }
+        super::dialogs::fill_path_from(&mut self.browse, &mut self.path);
         let mut action = None;
         let mut open = self.open;
         egui::Window::new("Record messages")

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::dialogs::{Dialogs, Pending, Picked, Request};
+use super::dialogs::{Dialogs, Pending, Request};
 use super::text::plural;
 use super::theme;
 use crate::model::Qos;
@@ -151,17 +151,7 @@ impl ReplayPanel {
         if !self.open {
             return None;
         }
-        if let Some(pending) = &self.browse {
-            match pending.poll() {
-                Picked::Waiting => {}
-                Picked::File(path) => {
-                    self.path = path.display().to_string();
-                    self.browse = None;
-                }
-                // Without a dialog the path is typed in the field.
-                Picked::Cancelled | Picked::Unavailable => self.browse = None,
-            }
-        }
+        super::dialogs::fill_path_from(&mut self.browse, &mut self.path);
         let mut action = None;
         let mut open = self.open;
         egui::Window::new("Replay messages")
