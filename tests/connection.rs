@@ -241,8 +241,8 @@ fn a_single_message_at_qos_1_shows_at_once() {
     let broker = Broker::start();
     let mut settings = broker.settings();
     settings.subscriptions = vec![Subscription {
-        filter: "alarm/#".into(),
         qos: Qos::AtLeastOnce,
+        ..Subscription::new("alarm/#")
     }];
     let mut watch = Watch::connect(settings);
     watch.until("the subscription", WAIT, |s| !s.subscriptions().is_empty());
@@ -300,8 +300,8 @@ fn a_flood_the_window_does_not_take_waits_at_the_broker_and_the_connection_lives
     let mut settings = broker.settings();
     settings.keep_alive_secs = 5;
     settings.subscriptions = vec![Subscription {
-        filter: "flood/#".into(),
         qos: Qos::AtLeastOnce,
+        ..Subscription::new("flood/#")
     }];
     let limit = 2 * 1024 * 1024;
     let mut watch = Watch::connect_bounded(settings, limit);

@@ -101,8 +101,8 @@ fn records_a_mixed_flood(name: &str) {
     let mut settings = broker.settings();
     settings.version = MqttVersion::V5.into();
     settings.subscriptions = vec![Subscription {
-        filter: "mix/#".into(),
         qos: Qos::ExactlyOnce,
+        ..Subscription::new("mix/#")
     }];
     let mut watch = Watch::connect(settings);
     let (mut recording, sink) = Recording::start(path.clone(), Vec::new());

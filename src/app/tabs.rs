@@ -34,8 +34,25 @@ impl App {
             self.reconnect(ctx);
             return;
         }
-        let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
         let key = profile.map_or_else(|| broker_key(&settings), profile_key);
+        // The profile's tab, connected, and only its subscriptions edited: they change on the
+        // connection as it is, without reconnecting.
+        let same_but_subscriptions = |e: &crate::explorer::Explorer| {
+            e.messages_key == key
+                && e.connection.is_some()
+                && ConnectionSettings {
+                    subscriptions: settings.subscriptions.clone(),
+                    ..e.settings.clone()
+                } == settings
+        };
+        if let Some(index) = self.explorers.iter().position(same_but_subscriptions) {
+            self.show_tab(index);
+            if let Some(explorer) = self.explorers.get_mut(index) {
+                explorer.update_subscriptions(settings.subscriptions);
+            }
+            return;
+        }
+        let connection = Connection::spawn(&self.runtime, settings.clone(), waker(ctx));
         self.open_tab(settings, Session::new(), key);
         if let Some(explorer) = self.explorers.last_mut() {
             explorer.connection = Some(connection);

@@ -7,6 +7,7 @@ pub mod catch_up;
 pub mod clear;
 mod clear_dialog;
 mod split;
+mod subscriptions;
 mod time;
 mod ui;
 
@@ -67,6 +68,8 @@ pub struct Explorer {
     pub pins: Pins,
     /// The simulator window: simulated devices publishing on this connection.
     pub simulate: SimulatePanel,
+    /// The subscriptions line above the tree, and the subscribe dialog.
+    pub subscriptions: crate::ui::subscriptions::SubscriptionsPanel,
     /// The simulations running on this connection, for their publishes' outcomes.
     simulators: Simulators,
     /// A clearing of retained messages under way.
@@ -106,6 +109,7 @@ impl Explorer {
             time: None,
             pins: Pins::default(),
             simulate: SimulatePanel::default(),
+            subscriptions: Default::default(),
             simulators: Simulators::default(),
             clear: None,
             export: crate::ui::export::ExportDialog::default(),
@@ -352,25 +356,16 @@ impl Explorer {
                     self.publish.published_as(connection.publish(request));
                 }
             }
-            TabCommand::Subscribe(filter) => {
-                let subscription = crate::model::Subscription::new(filter);
-                if let Some(connection) = &self.connection {
-                    connection.subscribe(subscription.clone());
-                }
-                if !self
-                    .settings
-                    .subscriptions
-                    .iter()
-                    .any(|s| s.filter == subscription.filter)
-                {
-                    self.settings.subscriptions.push(subscription);
-                }
-            }
+            TabCommand::Subscribe(subscription) => self.subscribe(subscription),
+            TabCommand::AskSubscribe(filter) => self.subscriptions.ask(&filter, &self.settings.subscriptions),
             TabCommand::Unsubscribe(filter) => {
                 if let Some(connection) = &self.connection {
                     connection.unsubscribe(filter.clone());
                 }
-                self.settings.subscriptions.retain(|s| s.filter != filter);
+                let list = &mut self.settings.subscriptions;
+                // The others keep the colours they show now.
+                crate::model::subscription::settle_colours(list);
+                list.retain(|s| s.filter != filter);
             }
             TabCommand::StartSimulation { simulation, status } => {
                 let publisher = self.connection.as_ref().map(Connection::publisher);

@@ -30,8 +30,10 @@ impl Explorer {
             publish,
             pins,
             simulate,
+            subscriptions,
             commands,
             settings,
+            offline,
             ..
         } = self;
         let cx = PanelContext {
@@ -40,6 +42,7 @@ impl Explorer {
             link,
             client_id: &settings.client_id,
             pins,
+            subscriptions: &settings.subscriptions,
             runtime,
             dialogs,
         };
@@ -90,8 +93,15 @@ impl Explorer {
             egui::CentralPanel::no_frame().show(ui, |ui| message.ui(ui, &cx, commands));
         });
         split.drawn(ui.ctx(), shown.response.rect.width());
-        egui::CentralPanel::default().show(ui, |ui| tree.ui(ui, &cx, commands));
+        egui::CentralPanel::default().show(ui, |ui| {
+            // A recording's tab has no connection to subscribe on.
+            if offline.is_none() {
+                subscriptions.bar_ui(ui, &cx, commands);
+            }
+            tree.ui(ui, &cx, commands);
+        });
         simulate.window_ui(ui.ctx(), tab_area, &cx, commands);
+        subscriptions.dialog_ui(ui.ctx(), &cx, commands);
         if let Some(job) = &mut self.clear {
             match clear_dialog::ui(ui.ctx(), job) {
                 Some(Decision::Clear) => job.confirm(),

@@ -4,6 +4,7 @@
 
 mod state;
 mod subscribing;
+mod subscriptions;
 mod task;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};

@@ -10,7 +10,7 @@ use rumqttc::{TlsConfiguration, Transport};
 use super::request::{MAX_INFLIGHT, MAX_INFLIGHT_V5, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
-use crate::model::{Qos, Subscription};
+use crate::model::{Qos, RetainHandling, Subscription};
 
 mod polled;
 
@@ -189,10 +189,10 @@ impl Client {
         }
     }
 
-    /// Subscribe to `subscriptions` in one SUBSCRIBE. With MQTT 5 and `retain_as_published`,
-    /// live messages keep the retain flag they were published with; without it, as with
-    /// MQTT 3.1.1, the flag marks only the retained messages sent because of the subscription.
-    pub fn subscribe(&self, subscriptions: &[Subscription], retain_as_published: bool) -> Result<(), String> {
+    /// Subscribe to `subscriptions` in one SUBSCRIBE. MQTT 3.1.1 carries each filter's QoS
+    /// only; MQTT 5 also its no local, retain as published and retain handling, and the
+    /// request's one subscription identifier (`subscriptions` share it: the caller groups them).
+    pub fn subscribe(&self, subscriptions: &[Subscription]) -> Result<(), String> {
         match self {
             Self::V4(client) => client
                 .try_subscribe_many(
@@ -201,15 +201,30 @@ impl Client {
                         .map(|s| rumqttc::SubscribeFilter::new(s.filter.clone(), to_v4_qos(s.qos))),
                 )
                 .map_err(|e| e.to_string()),
-            Self::V5(client) => client
-                .try_subscribe_many(subscriptions.iter().map(|s| {
+            Self::V5(client) => {
+                let filters = subscriptions.iter().map(|s| {
                     let mut filter = v5::mqttbytes::v5::Filter::new(s.filter.clone(), to_v5_qos(s.qos));
-                    // Retain as published: a message published with retain while this
-                    // client is subscribed keeps its flag, so "retained" tells the truth.
-                    filter.preserve_retain = retain_as_published;
+                    filter.nolocal = s.no_local;
+                    filter.preserve_retain = s.retain_as_published;
+                    filter.retain_forward_rule = match s.retain_handling {
+                        RetainHandling::OnEverySubscribe => v5::mqttbytes::v5::RetainForwardRule::OnEverySubscribe,
+                        RetainHandling::OnNewSubscribe => v5::mqttbytes::v5::RetainForwardRule::OnNewSubscribe,
+                        RetainHandling::Never => v5::mqttbytes::v5::RetainForwardRule::Never,
+                    };
                     filter
-                }))
-                .map_err(|e| e.to_string()),
+                });
+                match subscriptions.first().and_then(|s| s.identifier) {
+                    Some(id) => {
+                        let properties = v5::mqttbytes::v5::SubscribeProperties {
+                            id: Some(id as usize),
+                            user_properties: Vec::new(),
+                        };
+                        client.try_subscribe_many_with_properties(filters, properties)
+                    }
+                    None => client.try_subscribe_many(filters),
+                }
+                .map_err(|e| e.to_string())
+            }
         }
     }
 

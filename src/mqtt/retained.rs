@@ -52,10 +52,16 @@ pub async fn retained_topics(
         };
         match polled {
             Ok(Polled::ConnAck { .. }) => {
-                let requests: Vec<Subscription> = filters.iter().map(Subscription::new).collect();
+                // The retain flag must mean "sent because retained", not "published so".
+                let requests: Vec<Subscription> = filters
+                    .iter()
+                    .map(|f| Subscription {
+                        retain_as_published: false,
+                        ..Subscription::new(f)
+                    })
+                    .collect();
                 client
-                    // The retain flag must mean "sent because retained", not "published so".
-                    .subscribe(&requests, false)
+                    .subscribe(&requests)
                     .map_err(|e| format!("Could not check the retained messages: {e}"))?;
             }
             Ok(Polled::SubAck { granted, .. }) => {

@@ -19,6 +19,8 @@ pub struct PanelContext<'a> {
     pub client_id: &'a str,
     /// The topics pinned to compare.
     pub pins: &'a Pins,
+    /// The tab's subscriptions, in their order, with their options and colours.
+    pub subscriptions: &'a [crate::model::Subscription],
     /// Where background work runs (file dialogs, reading and writing files, large diffs).
     pub runtime: &'a tokio::runtime::Handle,
     /// How files are picked: the desktop's dialog, or a typed path.
@@ -89,8 +91,10 @@ pub enum TabCommand {
     Publish(PublishRequest),
     /// Export messages to a file the person picks.
     Export(crate::ui::export::Export),
-    /// Subscribe to a filter on this connection.
-    Subscribe(String),
+    /// Subscribe to a filter on this connection, or subscribe again to one with other options.
+    Subscribe(crate::model::Subscription),
+    /// Open the subscribe dialog for a filter (its options, if subscribed to already).
+    AskSubscribe(String),
     /// Unsubscribe from a filter on this connection.
     Unsubscribe(String),
     /// Start a simulation on this connection, reporting to `status`.

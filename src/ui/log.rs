@@ -157,12 +157,13 @@ impl LogView {
         let mut clicked = None;
         // Lines touch: the rows' pitch is their height.
         ui.spacing_mut().item_spacing.y = 0.0;
+        let marks = crate::ui::subscriptions::marks::Marks::new(cx.subscriptions);
         let shown = area.show_rows(ui, LINE_HEIGHT, count, |ui, range| {
             for index in range {
                 let Some(line) = self.line_at(session, index) else {
                     continue;
                 };
-                if line::line_ui(ui, session, line, self.selected == Some(line)).clicked() {
+                if line::line_ui(ui, session, marks, line, self.selected == Some(line)).clicked() {
                     clicked = Some(line);
                 }
             }

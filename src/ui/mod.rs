@@ -18,6 +18,7 @@ pub mod record;
 pub mod replay;
 pub mod simulate;
 pub mod status;
+pub mod subscriptions;
 pub mod text;
 pub mod theme;
 pub mod time_slider;

@@ -39,6 +39,14 @@ pub fn suggested_file_name(topic: &str, extension: &str) -> String {
     }
 }
 
+/// `text` cut to at most `chars` characters, an ellipsis in place of the rest.
+pub fn ellipsis(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars.saturating_sub(1)) {
+        Some((cut, _)) if text.chars().count() > chars => format!("{}…", text.get(..cut).unwrap_or(text)),
+        _ => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +61,12 @@ mod tests {
     fn counts_take_the_noun_that_fits() {
         assert_eq!(plural(1, "topic", "topics"), "1 topic");
         assert_eq!(plural(12_345, "topic", "topics"), "12,345 topics");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        assert_eq!(super::ellipsis("home/kitchen", 40), "home/kitchen");
+        assert_eq!(super::ellipsis("abcdef", 4), "abc…");
+        assert_eq!(super::ellipsis("äöüß", 4), "äöüß");
     }
 }

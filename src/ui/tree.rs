@@ -371,6 +371,7 @@ impl TreeView {
                     own_sort: self.outline.own_sort(row.id),
                     default_sort: self.outline.default_sort(),
                     subscriptions: session.subscriptions(),
+                    marks: crate::ui::subscriptions::marks::Marks::new(cx.subscriptions),
                     tree,
                 };
                 match row_ui(ui, &data, preview, *row, &state, now, &mut wake) {
@@ -386,7 +387,10 @@ impl TreeView {
                         }
                     }
                     RowAction::PublishTo => commands.push(TabCommand::PublishTo(row.id)),
-                    RowAction::Subscribe(filter) => commands.push(TabCommand::Subscribe(filter)),
+                    RowAction::Subscribe(filter) => {
+                        commands.push(TabCommand::Subscribe(crate::model::Subscription::new(filter)));
+                    }
+                    RowAction::SubscribeWithOptions(filter) => commands.push(TabCommand::AskSubscribe(filter)),
                     RowAction::Unsubscribe(filter) => commands.push(TabCommand::Unsubscribe(filter)),
                     RowAction::ClearRetained(recursive) => {
                         commands.push(TabCommand::ClearRetained { id: row.id, recursive });

@@ -94,8 +94,8 @@ fn until_arrives(watch: &mut Watch, port: u16, topic: &str) {
 
 fn only(filter: &str, qos: Qos) -> Vec<Subscription> {
     vec![Subscription {
-        filter: filter.to_owned(),
         qos,
+        ..Subscription::new(filter)
     }]
 }
 

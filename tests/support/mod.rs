@@ -578,6 +578,24 @@ impl Watch {
         self.connection.publish(request).get()
     }
 
+    /// Subscribe while connected (or again, with other options).
+    pub fn subscribe(&self, subscription: mqscope::model::Subscription) {
+        self.connection.subscribe(subscription);
+    }
+
+    /// Unsubscribe while connected.
+    pub fn unsubscribe(&self, filter: &str) {
+        self.connection.unsubscribe(filter.to_owned());
+    }
+
+    /// Messages received on `topic` so far.
+    pub fn messages_on(&self, topic: &str) -> u64 {
+        let tree = &self.session.tree;
+        tree.find(topic)
+            .and_then(|id| tree.get(id))
+            .map_or(0, |n| n.own_messages())
+    }
+
     /// Hand what the connection receives to a recording (`None`: stop it).
     pub fn record(&self, sink: Option<mqscope::record::RecordSink>) {
         self.connection.record(sink);

@@ -26,6 +26,7 @@ mod saved_messages;
 mod settings;
 mod simulate;
 mod sparkplug;
+mod subscriptions;
 mod tabs;
 mod time_slider;
 mod tree;

@@ -40,31 +40,6 @@ pub enum PublishOutcome {
     Failed(String),
 }
 
-/// A topic filter to subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Subscription {
-    /// The filter, wildcards allowed (`#`, `$SYS/#`, `home/+/temp`).
-    pub filter: String,
-    /// The QoS asked for.
-    #[serde(default)]
-    pub qos: Qos,
-}
-
-impl Subscription {
-    /// A subscription at QoS 0.
-    pub fn new(filter: impl Into<String>) -> Self {
-        Self {
-            filter: filter.into(),
-            qos: Qos::AtMostOnce,
-        }
-    }
-
-    /// What mqscope subscribes to unless told otherwise: everything, and the broker's `$SYS` tree.
-    pub fn defaults() -> Vec<Self> {
-        vec![Self::new("#"), Self::new("$SYS/#")]
-    }
-}
-
 /// The broker's answer to one filter of a subscription request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscriptionOutcome {

@@ -5,8 +5,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Instant, SystemTime};
 
-use super::subscribing::{ClosedAt, Subscribing};
-use crate::model::{ConnectionState, Event, Message, Qos, Received, Subscription, SubscriptionOutcome};
+use super::subscribing::Subscribing;
+use crate::model::{ConnectionState, Event, Message, Qos, Received};
 use crate::mqtt::channel::EventSender;
 use crate::mqtt::inflight::{Inflight, PublishFailure, Report};
 use crate::mqtt::protocol::{Client, Polled, SendError};
@@ -31,22 +31,18 @@ pub(super) enum Flow {
     Stop,
 }
 
-/// Why a filter is shown refused when the broker closed the connection at it.
-const SUBSCRIBE_CLOSED: &str = "it closed the connection when asked for this filter, \
-                                so it is not asked for again";
-
 /// The state of one connection task, apart from rumqttc's event loop.
 pub(super) struct State {
     pub(super) settings: ConnectionSettings,
-    events: EventSender,
+    pub(super) events: EventSender,
     pub(super) client: Client,
     batch: Vec<Received>,
     /// Payload and topic bytes in `batch`.
     batch_bytes: usize,
     /// Subscription requests in flight, and filters given up.
-    subscribing: Subscribing,
+    pub(super) subscribing: Subscribing,
     /// Filters to unsubscribe from, waiting for rumqttc to give them a packet id.
-    unsent_unsubscriptions: VecDeque<String>,
+    pub(super) unsent_unsubscriptions: VecDeque<String>,
     /// Filters waiting for the broker's UNSUBACK, by packet id.
     awaiting_unsuback: HashMap<u16, String>,
     /// Every publish without an outcome yet.
@@ -187,40 +183,6 @@ impl State {
                 Flow::Continue
             }
             Some(Command::Disconnect) | None => Flow::Stop,
-        }
-    }
-
-    /// Subscribe to one more filter: now when connected, and on every CONNACK.
-    fn add_subscription(&mut self, subscription: Subscription, connected: bool) {
-        if self
-            .settings
-            .subscriptions
-            .iter()
-            .any(|s| s.filter == subscription.filter)
-        {
-            return;
-        }
-        self.settings.subscriptions.push(subscription.clone());
-        if connected {
-            self.send_subscribe(vec![subscription]);
-        }
-    }
-
-    /// Stop subscribing to `filter`: UNSUBSCRIBE now when connected (the model hears of it
-    /// when the broker answers), else at once.
-    fn remove_subscription(&mut self, filter: String, connected: bool) {
-        self.settings.subscriptions.retain(|s| s.filter != filter);
-        if !connected {
-            self.events.send(Event::Unsubscribed(vec![filter]));
-            return;
-        }
-        match self.client.unsubscribe(&filter) {
-            Ok(()) => self.unsent_unsubscriptions.push_back(filter),
-            Err(err) => {
-                tracing::warn!(%filter, %err, "could not unsubscribe");
-                // Not subscribed on the next connection, which is when it takes effect.
-                self.events.send(Event::Unsubscribed(vec![filter]));
-            }
         }
     }
 
@@ -394,67 +356,5 @@ impl State {
         });
         // A clean session forgets subscriptions: subscribe on every CONNACK.
         self.subscribe();
-    }
-
-    fn subscribe(&mut self) {
-        let request = self.subscribing.on_connack(&self.settings.subscriptions);
-        self.send_subscribe(request);
-    }
-
-    /// The broker closed the connection while a SUBSCRIBE it had been sent waited for its
-    /// SUBACK (see [`Subscribing`]): a filter it closed at alone is shown refused. Whether the
-    /// close was explained so (call before [`State::connection_lost`], which forgets what was
-    /// waiting).
-    pub(super) fn closed_at_subscribe(&mut self) -> bool {
-        match self.subscribing.closed() {
-            None => false,
-            Some(ClosedAt::Several) => true,
-            Some(ClosedAt::One(filter)) => {
-                tracing::warn!(%filter, "the broker closed the connection at this subscription");
-                self.events.send(Event::Subscribed(vec![SubscriptionOutcome {
-                    filter,
-                    granted: Err(SUBSCRIBE_CLOSED.to_owned()),
-                }]));
-                true
-            }
-        }
-    }
-
-    /// One SUBSCRIBE for `subscriptions`; the broker's answer reaches the model.
-    fn send_subscribe(&mut self, subscriptions: Vec<Subscription>) {
-        if subscriptions.is_empty() {
-            return;
-        }
-        match self.client.subscribe(&subscriptions, true) {
-            Ok(()) => self.subscribing.handed_over(subscriptions),
-            Err(err) => {
-                let outcomes = subscriptions
-                    .into_iter()
-                    .map(|s| SubscriptionOutcome {
-                        filter: s.filter,
-                        granted: Err(format!("could not be sent: {err}")),
-                    })
-                    .collect();
-                self.events.send(Event::Subscribed(outcomes));
-            }
-        }
-    }
-
-    fn suback(&mut self, pkid: u16, mut granted: Vec<Result<Qos, String>>) {
-        let Some(subscriptions) = self.subscribing.answered(pkid) else {
-            return;
-        };
-        granted.resize_with(subscriptions.len(), || {
-            Err("the broker did not answer for this filter".to_owned())
-        });
-        let outcomes = subscriptions
-            .into_iter()
-            .zip(granted)
-            .map(|(s, granted)| SubscriptionOutcome {
-                granted,
-                filter: s.filter,
-            })
-            .collect();
-        self.events.send(Event::Subscribed(outcomes));
     }
 }

@@ -96,7 +96,8 @@ impl ConnectionManager {
                         ui.end_row();
 
                         ui.label("Subscriptions");
-                        ui.vertical(|ui| subscriptions_ui(ui, &mut profile.subscriptions));
+                        let v5 = profile.version != VersionChoice::V311;
+                        ui.vertical(|ui| subscriptions_ui(ui, &mut profile.subscriptions, v5));
                         ui.end_row();
 
                         if scheme.is_some_and(|s| s.is_tls()) {

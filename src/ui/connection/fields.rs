@@ -213,36 +213,65 @@ pub(crate) fn parse_user_properties(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-pub(super) fn subscriptions_ui(ui: &mut egui::Ui, subscriptions: &mut Vec<Subscription>) {
+pub(super) fn subscriptions_ui(ui: &mut egui::Ui, subscriptions: &mut Vec<Subscription>, v5: bool) {
+    use crate::ui::subscriptions::options;
     let mut remove = None;
-    for (i, subscription) in subscriptions.iter_mut().enumerate() {
+    for i in 0..subscriptions.len() {
+        let name = format!("subscription {}", i + 1);
+        let open_id = ui.scope_id().with(("subscription-options", i));
+        let mut open = ui.data(|d| d.get_temp::<bool>(open_id)).unwrap_or(false);
         ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut subscription.filter)
-                    .desired_width(FIELD_WIDTH - 110.0)
-                    .hint_text("topic filter"),
-            )
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1)));
-            let combo = egui::ComboBox::from_id_salt(("subscription-qos", i))
-                .width(60.0)
-                .selected_text(format!("QoS {}", subscription.qos))
-                .show_ui(ui, |ui| {
-                    for qos in Qos::ALL {
-                        ui.selectable_value(&mut subscription.qos, qos, format!("QoS {qos}"));
-                    }
+            if let Some(subscription) = subscriptions.get_mut(i) {
+                ui.add(
+                    egui::TextEdit::singleline(&mut subscription.filter)
+                        .desired_width(FIELD_WIDTH - 190.0)
+                        .hint_text("topic filter"),
+                )
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Subscription {}", i + 1))
                 });
-            combo.response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("QoS of subscription {}", i + 1))
-            });
+                options::qos_ui(ui, &mut subscription.qos, i, &name);
+            }
+            options::colour_ui(ui, subscriptions, i);
+            let summary = subscriptions
+                .get(i)
+                .map(Subscription::options_summary)
+                .unwrap_or_default();
+            let hint = if summary.is_empty() {
+                "MQTT 5 options: no local, retain as published, retain handling, identifier".to_owned()
+            } else {
+                summary
+            };
+            if ui.selectable_label(open, "Options").on_hover_text(hint).clicked() {
+                open = !open;
+                ui.data_mut(|d| d.insert_temp(open_id, open));
+            }
             if ui.small_button("×").on_hover_text("Remove this subscription").clicked() {
                 remove = Some(i);
             }
         });
+        if open && let Some(subscription) = subscriptions.get_mut(i) {
+            ui.indent(("subscription-options-rows", i), |ui| {
+                options::v5_options_ui(ui, subscription, v5, ("editor", i));
+            });
+        }
+        if let Some(error) = subscriptions
+            .get(i)
+            .filter(|s| !s.filter.is_empty())
+            .and_then(Subscription::error)
+        {
+            ui.colored_label(crate::ui::theme::error_color(ui), error);
+        }
     }
     if let Some(i) = remove {
+        crate::model::subscription::settle_colours(subscriptions);
         subscriptions.remove(i);
     }
     if ui.button("Add subscription").clicked() {
-        subscriptions.push(Subscription::new(""));
+        let colour = crate::model::subscription::next_colour(subscriptions);
+        subscriptions.push(Subscription {
+            colour: Some(colour),
+            ..Subscription::new("")
+        });
     }
 }

@@ -8,6 +8,7 @@ use eframe::egui::{self, Align2, FontId, Sense};
 use super::LINE_HEIGHT;
 use crate::model::{Line, Log, Message, Session};
 use crate::payload::text::{human_bytes, preview};
+use crate::ui::subscriptions::marks::Marks;
 use crate::ui::text::format_time;
 use crate::ui::theme;
 
@@ -84,7 +85,13 @@ fn size_text(bytes: usize) -> String {
 }
 
 /// Draw `line`; `selected` when it is the line clicked last.
-pub(super) fn line_ui(ui: &mut egui::Ui, session: &Session, line: Line, selected: bool) -> egui::Response {
+pub(super) fn line_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    marks: Marks<'_>,
+    line: Line,
+    selected: bool,
+) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, LINE_HEIGHT), Sense::click());
     let topic = session.tree.topic(line.topic);
@@ -112,6 +119,9 @@ pub(super) fn line_ui(ui: &mut egui::Ui, session: &Session, line: Line, selected
     let mono = FontId::monospace(12.0);
     let y = rect.center().y;
     let at = |x: f32| egui::pos2(rect.left() + x, y);
+    if let Some(entry) = &entry {
+        marks.paint(&painter, rect, &topic, entry.message.properties.as_deref());
+    }
     let Some(entry) = entry else {
         // Let go by the history since the log was last tidied: said, not hidden.
         painter.text(at(c.topic), Align2::LEFT_CENTER, &topic, mono.clone(), weak);

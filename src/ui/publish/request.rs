@@ -184,7 +184,7 @@ impl PublishPane {
         if requests.subscribing.is_none()
             && let Some(filter) = requests.filter_needed(&request.reply_topic, cx.session.subscriptions())
         {
-            commands.push(TabCommand::Subscribe(filter.clone()));
+            commands.push(TabCommand::Subscribe(crate::model::Subscription::new(filter.clone())));
             requests.subscribing = Some(Subscribing {
                 filter,
                 since: Instant::now(),
@@ -220,7 +220,7 @@ impl PublishPane {
             typed => typed.to_owned(),
         };
         if let Some(filter) = requests.filter_needed(&reply_topic, cx.session.subscriptions()) {
-            commands.push(TabCommand::Subscribe(filter.clone()));
+            commands.push(TabCommand::Subscribe(crate::model::Subscription::new(filter.clone())));
             requests.subscribing = Some(Subscribing {
                 filter,
                 since: Instant::now(),

@@ -27,6 +27,8 @@ pub(super) enum RowAction {
     CollapseBelow,
     /// Subscribe to this filter on this connection.
     Subscribe(String),
+    /// Open the subscribe dialog for this filter.
+    SubscribeWithOptions(String),
     /// Unsubscribe from this filter.
     Unsubscribe(String),
     /// Chart a number of the topic's payloads (`None`: the payload itself) with the selected topic's.
@@ -47,6 +49,8 @@ pub(super) struct RowState<'a> {
     pub(super) default_sort: SortOrder,
     /// The broker's answers to the subscriptions, for the menu's subscription items.
     pub(super) subscriptions: &'a [crate::model::SubscriptionOutcome],
+    /// The colours of the subscriptions that delivered each row's latest message.
+    pub(super) marks: crate::ui::subscriptions::marks::Marks<'a>,
     /// The tree, for what the row's menu needs to know (the full topic name).
     pub(super) tree: &'a crate::model::Tree,
 }
@@ -138,6 +142,15 @@ pub(super) fn row_ui(
             painter.rect_filled(rect, 2.0, theme::highlight(ui, 1.0 - age / theme::HIGHLIGHT_SECS));
             soonest(wake, theme::LIVE_FRAME);
         }
+    }
+
+    if let Some(latest) = node.latest
+        && state.marks.shown()
+    {
+        // Which subscription brought the latest message.
+        state
+            .marks
+            .paint(&painter, rect, &state.tree.topic(row.id), latest.properties.as_deref());
     }
 
     let text_color = if selected {

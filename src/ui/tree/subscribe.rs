@@ -39,6 +39,23 @@ pub(super) fn subscription_menu_ui(
         }
         None => {}
     }
+    if broader.is_none() {
+        let filter = own.first().map_or(branch.as_str(), |f| *f);
+        let (text, hint) = if own.is_empty() {
+            (
+                format!("Subscribe to {branch} with options…"),
+                "Choose the QoS, colour and MQTT 5 options first",
+            )
+        } else {
+            (
+                format!("Options of {filter}…"),
+                "Change this subscription's QoS, colour or MQTT 5 options",
+            )
+        };
+        if ui.button(text).on_hover_text(hint).clicked() {
+            picked = Some(RowAction::SubscribeWithOptions(filter.to_owned()));
+        }
+    }
     for filter in own {
         let button = ui.button(format!("Unsubscribe from {filter}"));
         let hint = if granted().any(|f| f != filter && filter_matches(f, topic)) {
