@@ -31,7 +31,7 @@ impl Columns {
     fn for_width(width: f32) -> Self {
         let topic_width = (width * 0.24).clamp(140.0, 380.0);
         Self {
-            time: 4.0,
+            time: 8.0,
             qos: 96.0,
             flags: 128.0,
             size_end: 224.0,
