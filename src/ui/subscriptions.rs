@@ -25,6 +25,8 @@ struct Dialog {
     draft: Subscription,
     /// The filter of the subscription changed; none for a new one.
     editing: Option<String>,
+    /// Whether the filter field still has to take the keyboard (a new subscription's first frame).
+    focus: bool,
 }
 
 /// What the broker said of a subscription, in words for its chip.
@@ -56,6 +58,7 @@ impl SubscriptionsPanel {
                     ..Subscription::new(filter)
                 },
                 editing: None,
+                focus: true,
             },
         });
     }
@@ -69,6 +72,7 @@ impl SubscriptionsPanel {
         Dialog {
             editing: Some(draft.filter.clone()),
             draft,
+            focus: false,
         }
     }
 
@@ -241,6 +245,9 @@ fn dialog_body_ui(ui: &mut egui::Ui, dialog: &mut Dialog, cx: &PanelContext<'_>,
                             .desired_width(260.0),
                     )
                     .labelled_by(label.id);
+                if std::mem::take(&mut dialog.focus) {
+                    field.request_focus();
+                }
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     submit = true;
                 }

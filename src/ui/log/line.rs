@@ -31,13 +31,14 @@ impl Columns {
     fn for_width(width: f32) -> Self {
         let topic_width = (width * 0.24).clamp(140.0, 380.0);
         Self {
+            // After the subscription's mark.
             time: 8.0,
-            qos: 96.0,
-            flags: 128.0,
-            size_end: 224.0,
-            topic: 236.0,
+            qos: 104.0,
+            flags: 136.0,
+            size_end: 232.0,
+            topic: 244.0,
             topic_width,
-            payload: 236.0 + topic_width + 12.0,
+            payload: 244.0 + topic_width + 12.0,
         }
     }
 }
