@@ -16,6 +16,11 @@ fn main() {
     let filter = args.next().unwrap_or_else(|| "lab/#".to_owned());
     let mut options = MqttOptions::new("mqscope-responder", "127.0.0.1", port);
     options.set_keep_alive(Duration::from_secs(10));
+    // A reply leaves at once instead of waiting for the broker to acknowledge the PUBACK
+    // written just before it (Nagle's algorithm and a delayed ACK: 40 ms on Linux).
+    let mut network = rumqttc::NetworkOptions::new();
+    network.set_tcp_nodelay(true);
+    options.set_network_options(network);
     let (client, mut connection) = Client::new(options, 64);
     if let Err(error) = client.subscribe(filter.clone(), QoS::AtLeastOnce) {
         eprintln!("Could not subscribe to {filter}: {error}");

@@ -129,6 +129,9 @@ pub fn open(
             }
             let (client, mut eventloop) = rumqttc::AsyncClient::new(options, request_queue);
             eventloop.network_options.set_connection_timeout(timeout);
+            // Small packets leave at once: Nagle's algorithm would hold a publish written just
+            // after another until the broker's delayed ACK (40 ms on Linux).
+            eventloop.network_options.set_tcp_nodelay(true);
             (Client::V4(client), EventLoop::V4(Box::new(eventloop)))
         }
         MqttVersion::V5 => {
@@ -147,6 +150,9 @@ pub fn open(
                 ));
             }
             options.set_connection_timeout(timeout);
+            let mut network = options.network_options();
+            network.set_tcp_nodelay(true);
+            options.set_network_options(network);
             let max_packet = v5.maximum_packet_size.unwrap_or(MAX_PACKET_BYTES as u32);
             options.set_max_packet_size(Some(max_packet));
             options.set_session_expiry_interval(v5.session_expiry_secs);
