@@ -44,3 +44,31 @@ fn several_connections_each_in_its_own_tab() {
     step_until(&mut harness, "the second tree", |h| has_label(h, "second"));
     assert_eq!(harness.state().explorers().len(), 1);
 }
+
+#[test]
+fn in_a_900_by_600_window_the_toolbar_keeps_one_line_and_more_holds_the_rest() {
+    let broker = Broker::start();
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    harness.set_size(eframe::egui::vec2(900.0, 600.0));
+    connect_to(&mut harness, &broker, &["#"]);
+    // Every entry of the toolbar on the line of the first.
+    let line = harness.get_by_label("Disconnect").rect().center().y;
+    for entry in [
+        "Publish",
+        "Log",
+        "Simulate",
+        "Record…",
+        "Replay…",
+        "Connections…",
+        "More",
+    ] {
+        let y = harness.get_by_label(entry).rect().center().y;
+        assert!((y - line).abs() < 2.0, "{entry} is on another line");
+    }
+    assert!(!has_label(&harness, "Settings…"), "Settings… left in a narrow toolbar");
+    harness.get_by_label("More").click();
+    step_until(&mut harness, "the menu", |h| has_label(h, "Settings…"));
+    harness.get_by_label("Settings…").click();
+    step_until(&mut harness, "the settings", |h| has_label(h, "Theme"));
+}
