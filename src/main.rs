@@ -32,9 +32,10 @@ fn replay(args: &mqscope::cli::replay::ReplayArgs) -> ! {
             eprintln!("mqscope: {summary}");
             std::process::exit(0);
         }
-        Err(error) => {
-            eprintln!("mqscope: {error}");
-            std::process::exit(1);
+        Err(failed) => {
+            eprintln!("mqscope: {}", failed.reason);
+            // As a shell reports a command Ctrl+C stopped: 128 + SIGINT.
+            std::process::exit(if failed.interrupted { 130 } else { 1 });
         }
     }
 }

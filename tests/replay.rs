@@ -122,7 +122,9 @@ fn write_recording(dir: &Path, messages: &[Received]) -> PathBuf {
 }
 
 fn replay(broker: &Broker, path: &Path, options: ReplayOptions) -> String {
-    headless::run(path, options, broker.settings()).expect("the replay succeeds")
+    headless::run(path, options, broker.settings())
+        .map_err(|f| f.reason)
+        .expect("the replay succeeds")
 }
 
 #[test]
@@ -369,4 +371,59 @@ fn replay_of_an_exported_csv_or_json_file_delivers_its_messages_byte_for_byte() 
             assert_eq!(seen.retain, sent.message.retain, "{name}: {}", sent.topic);
         }
     }
+}
+
+#[test]
+fn ctrl_c_stops_a_looping_replay_and_disconnects_cleanly() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write_recording(dir.path(), &mixed());
+    let seen = subscribe(&broker, "#");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqscope"))
+        .args([
+            "replay",
+            path.to_str().expect("UTF-8 path"),
+            "--broker",
+            &broker.url(),
+            "--loop",
+        ])
+        .env_remove("MQSCOPE_BROKER")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mqscope replay");
+    // Replaying: a round of the loop arrived.
+    collect(&seen, 6);
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("the replay's status") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the replay did not stop on Ctrl+C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr).expect("read stderr");
+    assert_eq!(exit.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    // The broker was told goodbye: a DISCONNECT, not a dropped socket.
+    let ours = |log: &str| -> Vec<String> {
+        log.lines()
+            .filter(|l| l.contains("Client mqscope-"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while ours(&broker.log()).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lines = ours(&broker.log());
+    assert!(
+        lines.len() == 1 && lines.iter().all(|l| l.ends_with(" disconnected.")),
+        "{lines:?}"
+    );
 }

@@ -2,10 +2,12 @@
 //! file is checked first, then the same connection path as the window's (`mqtt::Connection`)
 //! is opened and the replay driven from this thread, with progress once a second and a
 //! summary on stderr. Any problem (a file with nothing to replay, a broker that refuses,
-//! messages the broker did not take) is an error with its reason.
+//! messages the broker did not take) is an error with its reason. Ctrl+C stops the replay and
+//! disconnects cleanly (DISCONNECT sent) before the process exits.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -22,11 +24,31 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 /// How long the clean disconnect at the end may take.
 const DISCONNECT_WAIT: Duration = Duration::from_secs(2);
 
-/// Rung when the connection has events waiting.
+/// Rung when the connection has events waiting, or Ctrl+C was pressed.
 #[derive(Default)]
 struct Bell {
     rung: Mutex<bool>,
     ring: Condvar,
+    /// Ctrl+C (SIGINT) was pressed.
+    interrupted: AtomicBool,
+}
+
+/// How a replay without the window failed.
+#[derive(Debug)]
+pub struct Failed {
+    /// Why, in words.
+    pub reason: String,
+    /// Whether it was stopped by Ctrl+C (the shell's exit status is then 130).
+    pub interrupted: bool,
+}
+
+impl From<String> for Failed {
+    fn from(reason: String) -> Self {
+        Self {
+            reason,
+            interrupted: false,
+        }
+    }
 }
 
 impl Bell {
@@ -64,7 +86,7 @@ pub fn check(path: &Path) -> Result<(), ReplayError> {
 }
 
 /// Replay `path` into the broker of `settings` as `options` say; the summary, or why it failed.
-pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings) -> Result<String, String> {
+pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings) -> Result<String, Failed> {
     check(path).map_err(|e| format!("cannot replay {}: {e}", path.display()))?;
     // Publishing only: nothing is subscribed to.
     settings.subscriptions.clear();
@@ -80,6 +102,13 @@ pub fn run(path: &Path, options: ReplayOptions, mut settings: ConnectionSettings
         let bell = Arc::clone(&bell);
         Arc::new(move || bell.ring())
     };
+    let interrupt = Arc::clone(&bell);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.interrupted.store(true, Ordering::SeqCst);
+            interrupt.ring();
+        }
+    });
     let connection = Connection::spawn(runtime.handle(), settings, wake);
     let version = connected(&connection, &bell).map_err(|why| format!("cannot connect to {broker}: {why}"))?;
     eprintln!(
@@ -135,10 +164,20 @@ fn connected(connection: &Connection, bell: &Bell) -> Result<MqttVersion, String
 }
 
 /// Hand the connection's events to the replay until it ends; the summary, or why it failed.
-fn drive(connection: &Connection, bell: &Bell, replay: &Replay, connection_name: &str) -> Result<String, String> {
+fn drive(connection: &Connection, bell: &Bell, replay: &Replay, connection_name: &str) -> Result<String, Failed> {
     let terminal = std::io::stderr().is_terminal();
     let mut next_progress = Instant::now() + PROGRESS_EVERY;
     loop {
+        if bell.interrupted.load(Ordering::SeqCst) {
+            replay.stop();
+            if terminal {
+                eprintln!();
+            }
+            return Err(Failed {
+                reason: format!("interrupted after {}", sent(&replay.status())),
+                interrupted: true,
+            });
+        }
         let mut failed = None;
         let drained = connection
             .events()
@@ -165,13 +204,14 @@ fn drive(connection: &Connection, bell: &Bell, replay: &Replay, connection_name:
                 "replay stopped after {}: {why} (connection to {})",
                 sent(&status),
                 connection_name
-            ));
+            )
+            .into());
         }
         if let Some(ended) = &status.ended {
             if terminal {
                 eprintln!();
             }
-            return summary(ended, &status);
+            return summary(ended, &status).map_err(Failed::from);
         }
         if Instant::now() >= next_progress {
             next_progress += PROGRESS_EVERY;
