@@ -330,11 +330,10 @@ impl Explorer {
                     return;
                 };
                 let topic = tree.topic(id);
-                let (payload, qos, retain) = (&message.payload, message.qos, message.retain);
                 if save {
-                    self.publish.save_received(&topic, payload, qos, retain);
+                    self.publish.save_received(&topic, message);
                 } else {
-                    self.publish.load(&topic, payload, qos, retain);
+                    self.publish.load(&topic, message);
                 }
             }
             TabCommand::ShowMessage { id, seq } => {
@@ -347,7 +346,7 @@ impl Explorer {
                 let tree = &self.session.tree;
                 let topic = tree.topic(id);
                 match tree.get(id).and_then(|n| n.latest()) {
-                    Some(m) => self.publish.load(&topic, &m.payload, m.qos, m.retain),
+                    Some(m) => self.publish.load(&topic, m),
                     None => self.publish.set_topic(&topic),
                 }
             }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::model::Received;
 use crate::payload;
-use crate::profiles::messages::{Encoding, StoredMessage};
+use crate::profiles::messages::{Encoding, StoredMessage, StoredProperties};
 use crate::record::open::parse_line;
 
 /// Messages taken from one file at most: the saved messages are a list to pick from.
@@ -67,6 +67,7 @@ pub fn stored(received: &Received) -> StoredMessage {
         encoding,
         qos: received.message.qos.level(),
         retain: received.message.retain,
+        properties: received.message.properties.as_deref().and_then(StoredProperties::of),
     }
 }
 

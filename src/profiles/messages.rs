@@ -44,12 +44,70 @@ pub struct StoredMessage {
     /// Retain flag.
     #[serde(default)]
     pub retain: bool,
+    /// MQTT 5 properties sent with it, if any (files written before they were kept have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<StoredProperties>,
 }
 
 impl StoredMessage {
     fn same_content(&self, other: &Self) -> bool {
-        (&self.topic, &self.payload, self.encoding, self.qos, self.retain)
-            == (&other.topic, &other.payload, other.encoding, other.qos, other.retain)
+        (
+            &self.topic,
+            &self.payload,
+            self.encoding,
+            self.qos,
+            self.retain,
+            &self.properties,
+        ) == (
+            &other.topic,
+            &other.payload,
+            other.encoding,
+            other.qos,
+            other.retain,
+            &other.properties,
+        )
+    }
+}
+
+/// A message's MQTT 5 properties, as the publish pane sends them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredProperties {
+    /// Content type (a MIME type, by convention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Payload format indicator 1: the payload is UTF-8 text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub utf8: bool,
+    /// Where a reply should go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_topic: Option<String>,
+    /// Correlation data, as text (bytes that are not UTF-8 are kept lossily).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_data: Option<String>,
+    /// Message expiry, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_secs: Option<u32>,
+    /// User properties, in their order (a name may repeat).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_properties: Vec<(String, String)>,
+}
+
+impl StoredProperties {
+    /// The properties of a received message worth sending again (not those the broker sets:
+    /// subscription identifiers, topic alias); `None` when none is set.
+    pub fn of(properties: &crate::model::Properties) -> Option<Self> {
+        let stored = Self {
+            content_type: properties.content_type.clone(),
+            utf8: properties.payload_format_indicator == Some(1),
+            response_topic: properties.response_topic.clone(),
+            correlation_data: properties
+                .correlation_data
+                .as_ref()
+                .map(|d| String::from_utf8_lossy(d).into_owned()),
+            expiry_secs: properties.message_expiry_secs,
+            user_properties: properties.user_properties.clone(),
+        };
+        (stored != Self::default()).then_some(stored)
     }
 }
 
@@ -216,5 +274,31 @@ mod tests {
         let broker = &file.brokers["pi:1883"];
         assert_eq!(broker.saved[0].encoding, Encoding::Text);
         assert!(broker.history.is_empty());
+    }
+
+    #[test]
+    fn properties_are_kept_and_a_message_without_them_reads_as_before() {
+        let with = StoredMessage {
+            properties: Some(StoredProperties {
+                response_topic: Some("lab/reply".into()),
+                user_properties: vec![("a".into(), "1".into())],
+                ..StoredProperties::default()
+            }),
+            ..message("lab/ping", "x")
+        };
+        let text = serde_json::to_string(&with).expect("written");
+        assert!(
+            text.contains(r#""properties":{"response_topic":"lab/reply","user_properties":[["a","1"]]}"#),
+            "{text}"
+        );
+        let back: StoredMessage = serde_json::from_str(&text).expect("read back");
+        assert_eq!(back, with);
+        let without = serde_json::to_string(&message("lab/ping", "x")).expect("written");
+        assert!(!without.contains("properties"), "{without}");
+        // The same message with other properties is another message in the history.
+        let mut history = BrokerMessages::default();
+        history.record(with.clone());
+        history.record(message("lab/ping", "x"));
+        assert_eq!(history.history.len(), 2);
     }
 }

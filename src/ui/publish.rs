@@ -13,7 +13,7 @@ use crate::model::template::{self, Values};
 use crate::model::{NodeId, PublishOutcome, Qos, Session, topic};
 use crate::mqtt::{PublishId, PublishRequest};
 use crate::payload::{self, Format, encode, json};
-use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage};
+use crate::profiles::messages::{BrokerMessages, Encoding, StoredMessage, StoredProperties};
 use crate::ui::context::{Commands, PanelContext, TabCommand};
 
 mod exchanges;
@@ -199,6 +199,7 @@ impl PublishPane {
             encoding,
             qos: self.qos.level(),
             retain: self.retain,
+            properties: self.properties.stored(),
         })
     }
 
@@ -218,6 +219,7 @@ impl PublishPane {
         self.encoding = message.encoding;
         self.qos = Qos::from_level(message.qos).unwrap_or_default();
         self.retain = message.retain;
+        self.properties = properties::PropertiesForm::restored(message.properties.as_ref(), self.properties.unfolded);
         self.pinned = true;
         self.error = None;
     }
@@ -231,8 +233,11 @@ impl PublishPane {
     }
 
     /// Put a message in the editor to edit and send again: its topic (pinned),
-    /// payload (as text when it is text, else as hex), QoS and retain flag.
-    pub fn load(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
+    /// payload (as text when it is text, else as hex), QoS, retain flag and MQTT 5 properties.
+    pub fn load(&mut self, topic: &str, message: &crate::model::Message) {
+        let (payload, qos, retain) = (&message.payload[..], message.qos, message.retain);
+        let stored = message.properties.as_deref().and_then(StoredProperties::of);
+        self.properties = properties::PropertiesForm::restored(stored.as_ref(), self.properties.unfolded);
         self.open = true;
         self.file = None;
         self.pinned = true;
@@ -254,7 +259,8 @@ impl PublishPane {
 
     /// Keep a received message among the saved messages, named after its topic (replacing one
     /// saved under that name), and say so in the pane.
-    pub fn save_received(&mut self, topic: &str, payload: &[u8], qos: Qos, retain: bool) {
+    pub fn save_received(&mut self, topic: &str, message: &crate::model::Message) {
+        let (payload, qos, retain) = (&message.payload[..], message.qos, message.retain);
         let (text, encoding) = match std::str::from_utf8(payload) {
             Ok(text) if payload::text::is_plain_text(payload) => (text.to_owned(), Encoding::Text),
             _ => (encode::to_base64(payload), Encoding::Base64),
@@ -266,6 +272,7 @@ impl PublishPane {
             encoding,
             qos: qos.level(),
             retain,
+            properties: message.properties.as_deref().and_then(StoredProperties::of),
         });
         self.changed = true;
         self.open = true;

@@ -185,3 +185,83 @@ fn a_damaged_messages_file_is_reported_and_kept() {
     harness.run_steps(2);
     assert!(!has_label_containing(&harness, "is damaged"));
 }
+
+#[test]
+fn a_messages_mqtt5_properties_are_saved_and_sent_again() {
+    let broker = Broker::start();
+    let port = broker.port().to_string();
+    let status = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port, "-V", "mqttv5", "-r"])
+        .args(["-t", "props/cmd", "-m", r#"{"go":1}"#])
+        .args(["-D", "publish", "content-type", "application/json"])
+        .args(["-D", "publish", "response-topic", "props/reply"])
+        .args(["-D", "publish", "correlation-data", "req-7"])
+        .args(["-D", "publish", "user-property", "source", "bench"])
+        .status()
+        .expect("mosquitto_pub");
+    assert!(status.success());
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness();
+    connect_to(&mut harness, &broker, &["props/#"]);
+    open_topic(&mut harness, "props", "cmd");
+    step_until(&mut harness, "the message view", |h| has_label(h, "Save message"));
+
+    // Saved from the message view: the properties are kept with it.
+    harness.get_by_label("Save message").click();
+    step_until(&mut harness, "the saved message", |h| {
+        h.state()
+            .explorer()
+            .is_some_and(|e| !e.publish.messages().saved.is_empty())
+    });
+    let saved = harness
+        .state()
+        .explorer()
+        .expect("a tab")
+        .publish
+        .messages()
+        .saved
+        .clone();
+    let kept = saved
+        .first()
+        .and_then(|m| m.properties.clone())
+        .expect("properties kept");
+    assert_eq!(kept.response_topic.as_deref(), Some("props/reply"));
+    assert_eq!(kept.correlation_data.as_deref(), Some("req-7"));
+    assert_eq!(kept.content_type.as_deref(), Some("application/json"));
+    assert_eq!(kept.user_properties, [("source".to_owned(), "bench".to_owned())]);
+
+    // Edited and sent again: a subscriber sees the same properties.
+    let mut subscriber = std::process::Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-V",
+            "mqttv5",
+            "-R",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ])
+        .args(["-t", "props/cmd", "-F", "%t|%C|%R|%D|%P"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(300));
+    harness.get_by_label("Edit and resend").click();
+    step_until(&mut harness, "the properties in the form", |h| {
+        has_label(h, "MQTT 5 properties (4 set)")
+    });
+    harness.get_by_label("Send").click();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while subscriber.try_wait().expect("mosquitto_sub").is_none() {
+        assert!(Instant::now() < deadline, "the subscriber saw nothing");
+        harness.run_steps(2);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = subscriber.wait_with_output().expect("its output");
+    let line = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(line.trim(), "props/cmd|application/json|props/reply|req-7|source:bench");
+}

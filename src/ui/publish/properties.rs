@@ -6,6 +6,7 @@ use eframe::egui;
 
 use crate::model::Properties;
 use crate::model::topic::name_error;
+use crate::profiles::messages::StoredProperties;
 use crate::ui::connection::parse_user_properties;
 
 /// The properties as typed.
@@ -44,6 +45,36 @@ impl PropertiesForm {
             topic_alias: None,
         };
         Ok((!properties.is_empty()).then_some(properties))
+    }
+
+    /// The form filled from kept properties (empty without), folded as it was.
+    pub fn restored(stored: Option<&StoredProperties>, unfolded: bool) -> Self {
+        let Some(p) = stored else {
+            return Self {
+                unfolded,
+                ..Self::default()
+            };
+        };
+        Self {
+            content_type: p.content_type.clone().unwrap_or_default(),
+            utf8: p.utf8,
+            response_topic: p.response_topic.clone().unwrap_or_default(),
+            correlation_data: p.correlation_data.clone().unwrap_or_default(),
+            expiry_secs: p.expiry_secs.unwrap_or(0),
+            user_properties: p
+                .user_properties
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            unfolded,
+        }
+    }
+
+    /// The properties typed, to keep with a saved message; `None` when none is set or they
+    /// are not valid.
+    pub fn stored(&self) -> Option<StoredProperties> {
+        self.properties().ok().flatten().and_then(|p| StoredProperties::of(&p))
     }
 
     /// How many properties are set, for the section's title.
@@ -153,5 +184,26 @@ mod tests {
             ..PropertiesForm::default()
         };
         assert!(bad.properties().expect_err("a wildcard").contains("Response topic"));
+    }
+
+    #[test]
+    fn kept_properties_fill_the_form_again() {
+        let form = PropertiesForm {
+            content_type: "application/json".into(),
+            utf8: true,
+            response_topic: "lab/reply".into(),
+            correlation_data: "req-1".into(),
+            expiry_secs: 60,
+            user_properties: "a=1\na=2".into(),
+            unfolded: true,
+        };
+        let stored = form.stored().expect("some");
+        assert_eq!(
+            stored.user_properties,
+            [("a".into(), "1".into()), ("a".into(), "2".into())]
+        );
+        assert_eq!(PropertiesForm::restored(Some(&stored), true), form);
+        assert_eq!(PropertiesForm::default().stored(), None);
+        assert_eq!(PropertiesForm::restored(None, false), PropertiesForm::default());
     }
 }

@@ -68,7 +68,10 @@ fn hex_and_base64_payloads_become_bytes() {
 #[test]
 fn a_loaded_binary_message_round_trips_through_hex() {
     let mut pane = PublishPane::default();
-    pane.load("dev/raw", &[0, 1, 0xfe], Qos::AtLeastOnce, true);
+    let mut message = crate::model::Message::new(vec![0, 1, 0xfe]);
+    message.qos = Qos::AtLeastOnce;
+    message.retain = true;
+    pane.load("dev/raw", &message);
     assert_eq!(pane.encoding, Encoding::Hex);
     let request = pane.request(1).expect("valid");
     assert_eq!(request.payload, Bytes::from_static(&[0, 1, 0xfe]));
