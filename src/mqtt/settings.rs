@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use crate::model::{Qos, Subscription};
 
+mod proxy;
+
+pub use proxy::{ProxyAddressError, ProxyKind, ProxySettings};
+
 /// Keep-alive interval of a new connection, in seconds.
 pub const DEFAULT_KEEP_ALIVE_SECS: u16 = 30;
 /// How long a new connection waits for the broker, in seconds.
@@ -277,6 +281,16 @@ pub struct TlsOptions {
     pub insecure: bool,
 }
 
+impl TlsOptions {
+    /// The server name to send and check instead of the host connected to, when one is set.
+    pub fn server_name_override(&self) -> Option<&str> {
+        self.server_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+    }
+}
+
 /// Everything needed to open one connection.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnectionSettings {
@@ -305,6 +319,8 @@ pub struct ConnectionSettings {
     pub version: VersionChoice,
     /// MQTT 5 CONNECT options (used only when speaking MQTT 5).
     pub v5: V5Options,
+    /// The proxy to reach the broker through, if any.
+    pub proxy: Option<ProxySettings>,
 }
 
 impl std::fmt::Debug for ConnectionSettings {
@@ -322,6 +338,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("last_will", &self.last_will)
             .field("version", &self.version)
             .field("v5", &self.v5)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -342,6 +359,7 @@ impl ConnectionSettings {
             last_will: None,
             version: VersionChoice::Auto,
             v5: V5Options::default(),
+            proxy: None,
         }
     }
 }
