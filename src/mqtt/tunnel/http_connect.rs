@@ -163,6 +163,7 @@ mod tests {
             proxy.read_exact(&mut asked).await.ok();
         });
         assert_eq!(open(&mut client, "b:1", None).await, Err(ProxyProblem::Closed));
+        drop(client);
         server.await.ok();
     }
 }

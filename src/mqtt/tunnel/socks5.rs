@@ -204,6 +204,8 @@ mod tests {
             proxy.write_all(&[5, reply, 0, 1, 127, 0, 0, 1, 0, 1]).await.ok();
         });
         let outcome = open(&mut client, "broker.lan", 1883, login).await;
+        // A refusal ends the talk early: the proxy's side sees the end instead of waiting.
+        drop(client);
         server.await.ok();
         outcome
     }
