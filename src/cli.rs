@@ -84,8 +84,16 @@ pub struct Cli {
     pub insecure: bool,
 
     /// Reach the broker through this proxy: socks5://[user:pass@]host:port or
-    /// http://[user:pass@]host:port (HTTP CONNECT)
-    #[arg(long, env = "MQSCOPE_PROXY", hide_env_values = true, value_name = "URL", value_parser = parse_proxy)]
+    /// http://[user:pass@]host:port (HTTP CONNECT); a --profile sets its own in the connection
+    /// manager
+    #[arg(
+        long,
+        env = "MQSCOPE_PROXY",
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = parse_proxy,
+        conflicts_with = "profile"
+    )]
     pub proxy: Option<ProxySettings>,
 
     /// Record every message of the connection to this file from the start: JSON Lines, one
@@ -233,6 +241,10 @@ mod tests {
         }
         let error = Cli::try_parse_from(["mqscope", "-b", "x", "--proxy", "gate:1080"]).expect_err("no scheme");
         assert!(error.to_string().contains("socks5://host:port"), "{error}");
+        assert!(
+            Cli::try_parse_from(["mqscope", "--profile", "Pi", "--proxy", "http://gate:3128"]).is_err(),
+            "a profile keeps its own proxy"
+        );
     }
 
     #[test]

@@ -108,7 +108,7 @@ impl Route {
             Ok(Ok(tcp)) => tcp,
             Ok(Err(error)) => {
                 return Err(failed(ProxyProblem::Unreachable {
-                    error: error.to_string(),
+                    error: plain_words(&error),
                 }));
             }
             Err(_) => return Err(no_answer()),
@@ -130,5 +130,32 @@ impl Route {
             Ok(Err(problem)) => Err(failed(problem)),
             Err(_) => Err(no_answer()),
         }
+    }
+}
+
+/// An I/O error as a person reads it: "connection refused", without the OS's error number.
+fn plain_words(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_without_the_os_error_number() {
+        let refused = std::io::Error::from_raw_os_error(111);
+        assert_eq!(plain_words(&refused), "connection refused");
+        let custom = std::io::Error::other("Name or service not known");
+        assert_eq!(plain_words(&custom), "name or service not known");
     }
 }

@@ -79,7 +79,7 @@ pub(super) fn proxy_rows(ui: &mut egui::Ui, profile: &mut Profile, passwords: &m
         ui.add(
             egui::TextEdit::singleline(&mut proxy.host)
                 .hint_text("proxy.example.com")
-                .desired_width(FIELD_WIDTH - 120.0),
+                .desired_width(FIELD_WIDTH - 100.0),
         )
         .labelled_by(label.id);
         let port_label = ui.label("Port");

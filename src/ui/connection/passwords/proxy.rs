@@ -46,7 +46,7 @@ impl Passwords {
         let hint = if reading {
             "reading the OS keyring…"
         } else {
-            "proxy password"
+            "the proxy's; kept like the broker's"
         };
         let response = ui
             .add(
