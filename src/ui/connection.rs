@@ -171,6 +171,12 @@ impl ConnectionManager {
                  ({reason}): type it in the Password field (or give it with --password)"
             ));
         }
+        if let Some(reason) = self.passwords.proxy_missing(profile) {
+            return Err(format!(
+                "The proxy password of this profile is kept in the OS keyring, which could not be read \
+                 ({reason}): type it in the Proxy password field"
+            ));
+        }
         let kept = self.passwords.get(id);
         let typed = password.or(kept);
         let settings = profile.settings(typed, self.passwords.proxy_password(id))?;

@@ -336,6 +336,10 @@ impl Passwords {
             if profile.password_storage != PasswordStorage::Keyring {
                 continue;
             }
+            if self.proxy_unknown(profile) {
+                unknown.push(profile.id.clone());
+                continue;
+            }
             profile.proxy.password = self
                 .proxy_password(&profile.id)
                 .map(str::to_owned)

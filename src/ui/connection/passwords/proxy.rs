@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::{Passwords, Stored};
+use super::{Availability, Passwords, Stored};
 use crate::profiles::profile::{PasswordStorage, Profile};
 use crate::profiles::proxy::secret_id;
 
@@ -22,6 +22,30 @@ impl Passwords {
             return false;
         }
         self.is_reading_key(&secret_id(&profile.id), profile.password_storage)
+    }
+
+    /// Why `profile`'s proxy password cannot be had: it has a proxy login, its passwords are
+    /// kept in the OS keyring, none was typed, and the keyring is not available or failed.
+    pub fn proxy_missing(&self, profile: &Profile) -> Option<String> {
+        if profile.proxy.is_none() || profile.proxy.username.trim().is_empty() {
+            return None;
+        }
+        let key = secret_id(&profile.id);
+        let typed = self.passwords.get(&key).is_some_and(|p| !p.is_empty());
+        if profile.password_storage != PasswordStorage::Keyring || typed {
+            return None;
+        }
+        match (self.keyring.availability(), self.stored.get(&key)) {
+            (Availability::Unavailable(reason), _) | (_, Some(Stored::Failed(reason))) => Some(reason.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether `profile`'s proxy password must still be read from the keyring for an export.
+    pub(super) fn proxy_unknown(&self, profile: &Profile) -> bool {
+        !profile.proxy.username.trim().is_empty()
+            && self.proxy_password(&profile.id).is_none()
+            && self.keyring.is_available()
     }
 
     /// Write profile `id`'s edited proxy password to the keyring now (before connecting).
@@ -114,5 +138,52 @@ impl Passwords {
                 self.unwritten.insert(key, Instant::now());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::settings::ProxyKind;
+    use crate::profiles::proxy::ProxyProfile;
+    use crate::profiles::secrets::Keyring;
+
+    fn keyring_profile_with_proxy() -> Profile {
+        Profile {
+            password_storage: PasswordStorage::Keyring,
+            proxy: ProxyProfile {
+                kind: Some(ProxyKind::Http),
+                host: "gate".into(),
+                username: "me".into(),
+                ..ProxyProfile::default()
+            },
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn a_keyring_proxy_password_that_cannot_be_read_is_missing_until_typed() {
+        let mut passwords = Passwords::new(Keyring::unavailable("no Secret Service"));
+        let profile = keyring_profile_with_proxy();
+        assert_eq!(passwords.proxy_missing(&profile).as_deref(), Some("no Secret Service"));
+        passwords.passwords.insert(secret_id(&profile.id), "typed".into());
+        assert_eq!(passwords.proxy_missing(&profile), None);
+        assert_eq!(passwords.proxy_password(&profile.id), Some("typed"));
+    }
+
+    #[test]
+    fn the_proxy_password_moves_with_the_broker_s() {
+        let mut passwords = Passwords::new(Keyring::unavailable("none here"));
+        let mut profile = Profile {
+            password_storage: PasswordStorage::PlainText,
+            ..keyring_profile_with_proxy()
+        };
+        profile.proxy.password = Some("pw".into());
+        passwords.move_password(&mut profile, PasswordStorage::Ask);
+        assert_eq!(profile.proxy.password, None, "out of the file");
+        assert_eq!(passwords.proxy_password(&profile.id), Some("pw"));
+        passwords.move_password(&mut profile, PasswordStorage::PlainText);
+        assert_eq!(profile.proxy.password.as_deref(), Some("pw"), "back in the file");
+        assert_eq!(passwords.proxy_password(&profile.id), None);
     }
 }
