@@ -373,3 +373,22 @@ impl EventLoop {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::settings::BrokerAddress;
+
+    fn host_header(url: &str) -> HeaderValue {
+        websocket_host(&ConnectionSettings::new(BrokerAddress::parse(url).expect("valid")))
+    }
+
+    #[test]
+    fn a_tunnelled_websocket_names_the_broker_in_its_host_header() {
+        assert_eq!(host_header("ws://broker.lan:80/mqtt"), "broker.lan");
+        assert_eq!(host_header("wss://broker.lan/mqtt"), "broker.lan");
+        assert_eq!(host_header("ws://broker.lan:9001/mqtt"), "broker.lan:9001");
+        assert_eq!(host_header("wss://[::1]:8084/mqtt"), "[::1]:8084");
+        assert_eq!(host_header("wss://[::1]:443/mqtt"), "[::1]");
+    }
+}
