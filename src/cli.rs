@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::model::Subscription;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions, VersionChoice};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, ProxySettings, TlsOptions, VersionChoice};
+
+fn parse_proxy(text: &str) -> Result<ProxySettings, String> {
+    ProxySettings::parse(text).map_err(|e| e.to_string())
+}
 
 fn parse_version(text: &str) -> Result<VersionChoice, String> {
     match text.trim() {
@@ -66,7 +70,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
 
-    /// TLS: check the broker's certificate for this name instead of the host connected to
+    /// TLS: check the broker's certificate for this name, and send it as the server name
+    /// (SNI), instead of the host connected to
     #[arg(long, value_name = "NAME")]
     pub server_name: Option<String>,
 
@@ -77,6 +82,19 @@ pub struct Cli {
     /// TLS: do not verify the broker's certificate (dangerous)
     #[arg(long)]
     pub insecure: bool,
+
+    /// Reach the broker through this proxy: socks5://[user:pass@]host:port or
+    /// http://[user:pass@]host:port (HTTP CONNECT); a --profile sets its own in the connection
+    /// manager
+    #[arg(
+        long,
+        env = "MQSCOPE_PROXY",
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = parse_proxy,
+        conflicts_with = "profile"
+    )]
+    pub proxy: Option<ProxySettings>,
 
     /// Record every message of the connection to this file from the start: JSON Lines, one
     /// message a line (compressed with zstd when the name ends in .zst)
@@ -124,6 +142,7 @@ impl Cli {
             server_name: self.server_name.clone(),
             insecure: self.insecure,
         };
+        settings.proxy.clone_from(&self.proxy);
         let tls_given = settings.tls != TlsOptions::default();
         if tls_given && !settings.address.scheme.is_tls() {
             return Err(format!(
@@ -209,6 +228,23 @@ mod tests {
                 .contains("mqtts://")
         );
         assert!(Cli::try_parse_from(["mqscope", "-b", "mqtts://x", "--key", "k.pem"]).is_err());
+    }
+
+    #[test]
+    fn a_proxy_goes_with_any_transport() {
+        for broker in ["mqtt://b:1883", "mqtts://b", "ws://b:9001/mqtt", "wss://b/mqtt"] {
+            let cli =
+                Cli::try_parse_from(["mqscope", "-b", broker, "--proxy", "socks5://me:pw@gate:1081"]).expect("parses");
+            let proxy = cli.settings().expect("valid").expect("broker").proxy.expect("a proxy");
+            assert_eq!(proxy.to_string(), "socks5://gate:1081");
+            assert_eq!(proxy.login(), Some(("me", "pw")));
+        }
+        let error = Cli::try_parse_from(["mqscope", "-b", "x", "--proxy", "gate:1080"]).expect_err("no scheme");
+        assert!(error.to_string().contains("socks5://host:port"), "{error}");
+        assert!(
+            Cli::try_parse_from(["mqscope", "--profile", "Pi", "--proxy", "http://gate:3128"]).is_err(),
+            "a profile keeps its own proxy"
+        );
     }
 
     #[test]

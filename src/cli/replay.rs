@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::model::Qos;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, TlsOptions, VersionChoice};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, ProxySettings, TlsOptions, VersionChoice};
 use crate::replay::{Bound, ReplayOptions, Speed};
 
 fn parse_qos(text: &str) -> Result<Qos, String> {
@@ -92,9 +92,19 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
 
+    /// TLS: check the broker's certificate for this name, and send it as the server name
+    /// (SNI), instead of the host connected to
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+
     /// TLS: do not verify the broker's certificate (dangerous)
     #[arg(long)]
     pub insecure: bool,
+
+    /// Reach the broker through this proxy: socks5://[user:pass@]host:port or
+    /// http://[user:pass@]host:port (HTTP CONNECT)
+    #[arg(long, env = "MQSCOPE_PROXY", hide_env_values = true, value_name = "URL", value_parser = super::parse_proxy)]
+    pub proxy: Option<ProxySettings>,
 }
 
 impl ReplayArgs {
@@ -114,9 +124,11 @@ impl ReplayArgs {
             ca_file: self.ca.clone(),
             client_cert_file: self.cert.clone(),
             client_key_file: self.key.clone(),
+            server_name: self.server_name.clone(),
             insecure: self.insecure,
             ..TlsOptions::default()
         };
+        settings.proxy.clone_from(&self.proxy);
         if settings.tls != TlsOptions::default() && !settings.address.scheme.is_tls() {
             return Err(format!(
                 "--broker {broker}: TLS options need an mqtts:// or wss:// address"
@@ -198,5 +210,30 @@ mod tests {
         let cli = Cli::try_parse_from(["mqscope", "--broker", "mqtt://pi"]).expect("parses");
         assert!(cli.command.is_none());
         assert!(cli.settings().expect("valid").is_some());
+    }
+
+    #[test]
+    fn a_replay_goes_through_a_proxy_and_sends_the_server_name() {
+        let cli = Cli::try_parse_from([
+            "mqscope",
+            "replay",
+            "cap.jsonl",
+            "-b",
+            "mqtts://10.0.0.5",
+            "--server-name",
+            "broker.lan",
+            "--proxy",
+            "http://gate:3128",
+        ])
+        .expect("parses");
+        let Some(Command::Replay(args)) = cli.command else {
+            panic!("a replay");
+        };
+        let settings = args.settings().expect("valid");
+        assert_eq!(settings.tls.server_name_override(), Some("broker.lan"));
+        assert_eq!(
+            settings.proxy.map(|p| p.to_string()).as_deref(),
+            Some("http://gate:3128")
+        );
     }
 }

@@ -21,33 +21,52 @@ pub fn describe(error: &protocol::ConnectionError, settings: &ConnectionSettings
         protocol::ConnectionError::BrokerBrokeProtocol(what) => return broke_protocol(broker, what),
     };
     if let Some(tls) = find_rustls_error(inner) {
-        // A certificate problem stays until someone changes a setting or a certificate.
-        let lasting = matches!(
-            tls,
-            rustls::Error::InvalidCertificate(_)
-                | rustls::Error::NoCertificatesPresented
-                | rustls::Error::InvalidMessage(_)
-                | rustls::Error::AlertReceived(
-                    rustls::AlertDescription::CertificateRequired
-                        | rustls::AlertDescription::UnknownCA
-                        | rustls::AlertDescription::BadCertificate
-                        | rustls::AlertDescription::CertificateExpired
-                        | rustls::AlertDescription::CertificateRevoked
-                        | rustls::AlertDescription::NoApplicationProtocol
-                )
-        );
-        let why = explain(tls);
-        return if lasting {
-            Failure::Certificate { broker, why }
-        } else {
-            Failure::TlsHandshake { broker, why }
-        };
+        return rustls_failure(tls, broker);
     }
     match error {
         protocol::ConnectionError::V4(error) => describe_v4(error, settings),
         protocol::ConnectionError::V5(error) => describe_v5(error, settings),
         protocol::ConnectionError::BrokerBrokeProtocol(what) => broke_protocol(broker, what),
     }
+}
+
+/// A TLS failure as its kind: a certificate problem stays until someone changes a setting or a
+/// certificate; other handshake failures may pass.
+fn rustls_failure(tls: &rustls::Error, broker: String) -> Failure {
+    let lasting = matches!(
+        tls,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::InvalidMessage(_)
+            | rustls::Error::AlertReceived(
+                rustls::AlertDescription::CertificateRequired
+                    | rustls::AlertDescription::UnknownCA
+                    | rustls::AlertDescription::BadCertificate
+                    | rustls::AlertDescription::CertificateExpired
+                    | rustls::AlertDescription::CertificateRevoked
+                    | rustls::AlertDescription::NoApplicationProtocol
+            )
+    );
+    let why = explain(tls);
+    if lasting {
+        Failure::Certificate { broker, why }
+    } else {
+        Failure::TlsHandshake { broker, why }
+    }
+}
+
+/// The kind of a TLS handshake with `broker` that failed with `err` (made by the tunnel, not
+/// rumqttc): the rustls error inside in words, or a socket closed during the handshake.
+pub fn tls_handshake(err: &io::Error, broker: String) -> Failure {
+    match find_rustls_error(err) {
+        Some(tls) => rustls_failure(tls, broker),
+        None => during_handshake(err, broker, "TLS", "TLS port (often 8883)"),
+    }
+}
+
+/// The kind of a failure to open a TCP connection to `broker` (made by the tunnel).
+pub fn connect_failed(err: &io::Error, broker: String) -> Failure {
+    describe_io(err, broker)
 }
 
 fn broke_protocol(broker: String, what: &str) -> Failure {

@@ -5,6 +5,10 @@
 use super::reasons;
 use super::settings::MqttVersion;
 
+mod proxy;
+
+pub use proxy::ProxyProblem;
+
 /// What to do after a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retry {
@@ -201,6 +205,14 @@ pub enum Failure {
         /// The client id both use.
         client_id: String,
     },
+    /// The proxy between this computer and the broker failed: the broker was not reached.
+    #[error("The proxy at {proxy} {problem}")]
+    Proxy {
+        /// The proxy, `socks5://host:port` or `http://host:port`.
+        proxy: String,
+        /// What went wrong there.
+        problem: ProxyProblem,
+    },
     /// Nothing listens on the port.
     #[error("Connection refused by {broker}: is the broker running and listening on that port?")]
     ConnectionRefused {
@@ -300,6 +312,13 @@ impl Failure {
     /// Whether retrying with the same settings can help.
     pub fn retry(&self) -> Retry {
         match self {
+            Self::Proxy { problem, .. } => {
+                if problem.lasting() {
+                    Retry::Never
+                } else {
+                    Retry::Later
+                }
+            }
             Self::RefusedCredentials { .. }
             | Self::NotAuthorized { .. }
             | Self::RefusedClientId { .. }

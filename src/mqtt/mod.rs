@@ -16,11 +16,13 @@ pub mod retained;
 pub mod settings;
 pub mod takeover;
 pub mod tls;
+pub mod tunnel;
 
 pub use channel::{Drained, EventReceiver, Waker};
 pub use connection::{Connection, Publisher};
 pub use failure::{Failure, Retry};
 pub use request::{Command, PublishId, PublishRequest};
 pub use settings::{
-    AddressError, BrokerAddress, ConnectionSettings, MqttVersion, Scheme, TlsOptions, V5Options, VersionChoice,
+    AddressError, BrokerAddress, ConnectionSettings, MqttVersion, ProxyKind, ProxySettings, Scheme, TlsOptions,
+    V5Options, VersionChoice,
 };

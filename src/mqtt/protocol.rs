@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use rumqttc::v5;
 use rumqttc::{TlsConfiguration, Transport};
+use tungstenite::http::{HeaderValue, Request};
 
 use super::request::{MAX_INFLIGHT, MAX_INFLIGHT_V5, MAX_PACKET_BYTES, PublishRequest};
 use super::settings::{ConnectionSettings, MqttVersion, Scheme};
 use super::tls::{SetupError, client_config};
+use super::tunnel::Tunnel;
 use crate::model::{Qos, RetainHandling, Subscription};
 
 mod polled;
@@ -82,33 +84,59 @@ pub fn keep_alive(settings: &ConnectionSettings) -> Duration {
 }
 
 /// A client and event loop for `settings` speaking `version`, unconnected; fails when the TLS
-/// files cannot be used.
+/// files cannot be used. With a `tunnel`, rumqttc connects to its entrance over plain TCP or
+/// plain WebSockets, and the tunnel does the rest (proxy, TLS).
 pub fn open(
     settings: &ConnectionSettings,
     version: MqttVersion,
     request_queue: usize,
+    tunnel: Option<&Tunnel>,
 ) -> Result<(Client, EventLoop), SetupError> {
     let address = &settings.address;
-    // For WebSockets rumqttc takes the whole URL as the host (and ignores the port).
-    let host = if address.scheme.is_websocket() {
-        address.to_string()
-    } else {
-        address.host.clone()
-    };
     let tls = || client_config(&settings.tls).map(TlsConfiguration::Rustls);
-    let transport = match address.scheme {
-        Scheme::Mqtt => Transport::Tcp,
-        Scheme::Mqtts => Transport::Tls(tls()?),
-        Scheme::Ws => Transport::Ws,
-        Scheme::Wss => Transport::Wss(tls()?),
+    let (host, port, transport) = match tunnel {
+        None => {
+            // For WebSockets rumqttc takes the whole URL as the host (and ignores the port).
+            let host = if address.scheme.is_websocket() {
+                address.to_string()
+            } else {
+                address.host.clone()
+            };
+            let transport = match address.scheme {
+                Scheme::Mqtt => Transport::Tcp,
+                Scheme::Mqtts => Transport::Tls(tls()?),
+                Scheme::Ws => Transport::Ws,
+                Scheme::Wss => Transport::Wss(tls()?),
+            };
+            (host, address.port, transport)
+        }
+        Some(tunnel) => {
+            let entrance = tunnel.entrance();
+            if address.scheme.is_websocket() {
+                (
+                    format!("ws://{entrance}{}", address.path),
+                    entrance.port(),
+                    Transport::Ws,
+                )
+            } else {
+                (entrance.ip().to_string(), entrance.port(), Transport::Tcp)
+            }
+        }
     };
+    // The HTTP Host header of a tunnelled WebSocket names the broker, not the tunnel.
+    let host_header = (tunnel.is_some() && address.scheme.is_websocket()).then(|| websocket_host(settings));
     let keep_alive = keep_alive(settings);
-    let timeout = u64::from(settings.connect_timeout_secs.max(1));
+    // Through a tunnel rumqttc waits a second longer than the tunnel does to reach the broker,
+    // so a proxy's or TLS failure, not rumqttc's timeout, is what the user reads.
+    let timeout = u64::from(settings.connect_timeout_secs.max(1)) + u64::from(tunnel.is_some());
     let password = settings.password.clone().unwrap_or_default();
     Ok(match version {
         MqttVersion::V311 => {
-            let mut options = rumqttc::MqttOptions::new(settings.client_id.clone(), host, address.port);
+            let mut options = rumqttc::MqttOptions::new(settings.client_id.clone(), host, port);
             options.set_transport(transport);
+            if let Some(host_header) = host_header.clone() {
+                options.set_request_modifier(move |request| with_host(request, host_header.clone()));
+            }
             options.set_keep_alive(keep_alive);
             options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
             options.set_clean_session(settings.clean_session);
@@ -136,8 +164,11 @@ pub fn open(
         }
         MqttVersion::V5 => {
             let v5 = &settings.v5;
-            let mut options = v5::MqttOptions::new(settings.client_id.clone(), host, address.port);
+            let mut options = v5::MqttOptions::new(settings.client_id.clone(), host, port);
             options.set_transport(transport);
+            if let Some(host_header) = host_header.clone() {
+                options.set_request_modifier(move |request| with_host(request, host_header.clone()));
+            }
             options.set_keep_alive(keep_alive);
             options.set_clean_start(settings.clean_session);
             if let Some(will) = &settings.last_will {
@@ -168,6 +199,29 @@ pub fn open(
             (Client::V5(client), EventLoop::V5(Box::new(eventloop)))
         }
     })
+}
+
+/// The broker's `Host` header: its host, and its port unless it is the scheme's usual one.
+fn websocket_host(settings: &ConnectionSettings) -> HeaderValue {
+    let address = &settings.address;
+    let text = if address.port == address.scheme.default_port() {
+        if address.host.contains(':') {
+            format!("[{}]", address.host)
+        } else {
+            address.host.clone()
+        }
+    } else {
+        address.authority()
+    };
+    // A host that cannot be a header was refused when the address was read; the entrance's
+    // own header stays then.
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("localhost"))
+}
+
+/// `request` with its `Host` header set to `host`.
+async fn with_host(mut request: Request<()>, host: HeaderValue) -> Request<()> {
+    request.headers_mut().insert(tungstenite::http::header::HOST, host);
+    request
 }
 
 fn to_v4_qos(qos: Qos) -> rumqttc::QoS {
@@ -338,5 +392,24 @@ impl EventLoop {
                     .retain(|event| matches!(event, v5::Event::Incoming(v5::mqttbytes::v5::Packet::Publish(_))));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::settings::BrokerAddress;
+
+    fn host_header(url: &str) -> HeaderValue {
+        websocket_host(&ConnectionSettings::new(BrokerAddress::parse(url).expect("valid")))
+    }
+
+    #[test]
+    fn a_tunnelled_websocket_names_the_broker_in_its_host_header() {
+        assert_eq!(host_header("ws://broker.lan:80/mqtt"), "broker.lan");
+        assert_eq!(host_header("wss://broker.lan/mqtt"), "broker.lan");
+        assert_eq!(host_header("ws://broker.lan:9001/mqtt"), "broker.lan:9001");
+        assert_eq!(host_header("wss://[::1]:8084/mqtt"), "[::1]:8084");
+        assert_eq!(host_header("wss://[::1]:443/mqtt"), "[::1]");
     }
 }

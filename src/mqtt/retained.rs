@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::errors::describe;
 use super::protocol::{self, Polled};
 use super::settings::{ConnectionSettings, random_client_id};
+use super::tunnel::Tunnel;
 use crate::model::{Subscription, topic};
 
 /// How long the broker has to start sending retained messages after SUBACK,
@@ -24,7 +25,9 @@ pub async fn retained_topics(
 ) -> Result<Vec<String>, String> {
     let mut settings = settings.clone();
     settings.client_id = random_client_id();
-    let (client, mut eventloop) = protocol::open(&settings, settings.version.first(), 16).map_err(|e| e.to_string())?;
+    let tunnel = Tunnel::when_wanted(&settings).map_err(|e| e.to_string())?;
+    let (client, mut eventloop) =
+        protocol::open(&settings, settings.version.first(), 16, tunnel.as_ref()).map_err(|e| e.to_string())?;
     let deadline = Instant::now() + limit;
     let mut found = BTreeSet::new();
     let mut subscribed_at: Option<Instant> = None;
@@ -88,7 +91,10 @@ pub async fn retained_topics(
                 }
             }
             Ok(_) => {}
-            Err(error) => return Err(describe(&error, &settings).to_string()),
+            Err(error) => {
+                let failure = tunnel.as_ref().and_then(Tunnel::take_failure);
+                return Err(failure.unwrap_or_else(|| describe(&error, &settings)).to_string());
+            }
         }
     }
     // Leave cleanly; the answer is known either way.

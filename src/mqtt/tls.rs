@@ -18,6 +18,13 @@ use super::settings::TlsOptions;
 #[error("{0}")]
 pub struct SetupError(String);
 
+impl SetupError {
+    /// A setup error in these words.
+    pub(crate) fn new(words: String) -> Self {
+        Self(words)
+    }
+}
+
 /// The rustls configuration for `options`. Reads the files it names.
 pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, SetupError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -45,7 +52,7 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, SetupErr
                 .map_err(|e| SetupError(format!("The system's trusted certificates could not be read: {e}")))?,
         )
     };
-    if let Some(name) = options.server_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(name) = options.server_name_override() {
         let name = ServerName::try_from(name.to_owned()).map_err(|_| {
             SetupError(format!(
                 "\"{name}\" is not a server name (a host name or an IP address)"

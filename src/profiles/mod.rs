@@ -2,6 +2,7 @@
 
 pub mod messages;
 pub mod profile;
+pub mod proxy;
 pub mod secrets;
 pub mod settings;
 pub mod simulations;

@@ -2,13 +2,18 @@
 //! under a name, in `profiles.json` (versioned; older versions are read and
 //! upgraded, newer ones are used without being overwritten).
 
+mod export;
+
 use serde::{Deserialize, Serialize};
 
+use super::proxy::ProxyProfile;
 use crate::model::Subscription;
 use crate::mqtt::settings::{
     BrokerAddress, ConnectionSettings, DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_KEEP_ALIVE_SECS, LastWill, TlsOptions,
     V5Options, VersionChoice, random_client_id,
 };
+
+pub use export::{EXPORT_FORMAT, Export};
 
 /// The store file name.
 pub const FILE: &str = "profiles";
@@ -19,7 +24,9 @@ pub const FILE: &str = "profiles";
 ///   builds reading format 1 do not know.
 /// * 3: the MQTT version may be `"auto"` (5, or 3.1.1 where the broker does not speak 5), the
 ///   default for new profiles, which builds reading format 2 do not know.
-pub const VERSION: u32 = 3;
+/// * 4: a profile may reach its broker through a proxy (`"proxy"`), which builds reading
+///   format 3 would ignore, connecting directly.
+pub const VERSION: u32 = 4;
 
 /// Where a profile's password is kept.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +76,9 @@ pub struct Profile {
     pub version: VersionChoice,
     /// MQTT 5 CONNECT options.
     pub v5: V5Options,
+    /// The proxy to reach the broker through (none by default).
+    #[serde(skip_serializing_if = "is_default")]
+    pub proxy: ProxyProfile,
     /// Connect to it when mqscope starts.
     pub connect_on_start: bool,
 }
@@ -82,6 +92,7 @@ impl std::fmt::Debug for Profile {
             .field("username", &self.username)
             .field("password_storage", &self.password_storage)
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +115,7 @@ impl Default for Profile {
             last_will: None,
             version: VersionChoice::Auto,
             v5: V5Options::default(),
+            proxy: ProxyProfile::default(),
             connect_on_start: false,
         }
     }
@@ -118,11 +130,17 @@ fn migrate(mut value: serde_json::Value, from: u32) -> Result<serde_json::Value,
             1 => {}
             // 2 → 3 added "auto" as a version; every format 2 profile keeps the version it names.
             2 => {}
+            // 3 → 4 added a proxy; every format 3 profile reaches its broker directly, as before.
+            3 => {}
             other => return Err(format!("format version {other} is not one this build can upgrade")),
         }
     }
     value["version"] = serde_json::Value::from(VERSION);
     Ok(value)
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// A fresh profile id.
@@ -131,9 +149,10 @@ pub fn new_id() -> String {
 }
 
 impl Profile {
-    /// The connection settings this profile describes, with `password` typed for this
-    /// connection (used when the profile keeps none), or what is wrong with them.
-    pub fn settings(&self, password: Option<&str>) -> Result<ConnectionSettings, String> {
+    /// The connection settings this profile describes, with `password` and `proxy_password`
+    /// typed for this connection or read from the keyring (used when the profile keeps none in
+    /// its file), or what is wrong with them.
+    pub fn settings(&self, password: Option<&str>, proxy_password: Option<&str>) -> Result<ConnectionSettings, String> {
         let address = BrokerAddress::parse(&self.broker).map_err(|e| e.to_string())?;
         let mut settings = ConnectionSettings::new(address);
         let client_id = self.client_id.trim();
@@ -147,6 +166,11 @@ impl Profile {
             PasswordStorage::Ask | PasswordStorage::Keyring => password,
         };
         settings.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
+        let proxy_password = match self.password_storage {
+            PasswordStorage::PlainText => self.proxy.password.as_deref(),
+            PasswordStorage::Ask | PasswordStorage::Keyring => proxy_password,
+        };
+        settings.proxy = self.proxy.settings(proxy_password)?;
         settings.version = self.version;
         settings.clean_session = self.clean_session;
         settings.last_will = match &self.last_will {
@@ -200,6 +224,10 @@ impl Profile {
         Self {
             password: None,
             password_storage: PasswordStorage::Ask,
+            proxy: ProxyProfile {
+                password: None,
+                ..self.proxy.clone()
+            },
             ..self.clone()
         }
     }
@@ -264,6 +292,7 @@ impl ProfilesFile {
             }
             if profile.password_storage != PasswordStorage::PlainText {
                 profile.password = None;
+                profile.proxy.password = None;
             }
         }
         if version > VERSION {
@@ -342,52 +371,6 @@ impl ProfilesFile {
             self.profiles.push(profile);
         }
         count
-    }
-}
-
-/// An export file: profiles to hand to another machine.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Export {
-    /// What this file is.
-    pub format: String,
-    /// Format version of the profiles in it.
-    pub version: u32,
-    /// The profiles.
-    pub profiles: Vec<Profile>,
-}
-
-/// The `format` of export files.
-pub const EXPORT_FORMAT: &str = "mqscope-profiles";
-
-impl Export {
-    /// An export of `profiles`, with their passwords only if `with_passwords`.
-    pub fn new(profiles: &[Profile], with_passwords: bool) -> Self {
-        Self {
-            format: EXPORT_FORMAT.to_owned(),
-            version: VERSION,
-            profiles: profiles
-                .iter()
-                .map(|p| {
-                    if with_passwords {
-                        p.clone()
-                    } else {
-                        p.without_password()
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    /// Read an export file (or a whole `profiles.json`).
-    pub fn parse(bytes: &[u8]) -> Result<Vec<Profile>, String> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("it is not a profiles file: {e}"))?;
-        if value.get("profiles").is_none() {
-            return Err("it is not a profiles file (it has no \"profiles\")".to_owned());
-        }
-        match ProfilesFile::from_json(value)? {
-            Read::Current(file) | Read::Upgraded(file, _) | Read::Newer(file, _) => Ok(file.profiles),
-        }
     }
 }
 

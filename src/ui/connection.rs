@@ -13,7 +13,9 @@ use eframe::egui::{self, RichText};
 
 use super::dialogs::{Dialogs, Pending, Picked, Request};
 use crate::model::{Qos, Subscription};
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, LastWill, V5Options, VersionChoice, random_client_id};
+use crate::mqtt::settings::{
+    BrokerAddress, ConnectionSettings, LastWill, ProxyKind, V5Options, VersionChoice, random_client_id,
+};
 use crate::profiles::profile::{PasswordStorage, Profile, ProfilesFile};
 use crate::profiles::secrets::Keyring;
 pub(crate) use fields::parse_user_properties;
@@ -107,7 +109,9 @@ impl ConnectionManager {
         let Some(profile) = self.profiles.get(id) else {
             return false;
         };
-        if self.passwords.is_reading(profile) {
+        // Both, so each read starts: the broker's password and the proxy's.
+        let reading = self.passwords.is_reading(profile) | self.passwords.proxy_is_reading(profile);
+        if reading {
             self.connect_when_read = Some(id.to_owned());
             true
         } else {
@@ -121,8 +125,10 @@ impl ConnectionManager {
         let mut ready = None;
         for event in self.passwords.poll(ctx) {
             match event {
-                Event::Ready(id) => {
-                    if self.connect_when_read.as_deref() == Some(id.as_str()) {
+                Event::Ready(key) => {
+                    // The proxy's password is read under the profile id and "/proxy".
+                    let id = key.strip_suffix("/proxy").unwrap_or(&key).to_owned();
+                    if self.connect_when_read.as_deref() == Some(id.as_str()) && !self.still_reading(&id) {
                         self.connect_when_read = None;
                         ready = Some(id);
                     }
@@ -138,6 +144,14 @@ impl ConnectionManager {
         Some((id, settings))
     }
 
+    /// Whether profile `id`'s password or proxy password is still being read from the keyring.
+    fn still_reading(&mut self, id: &str) -> bool {
+        let Some(profile) = self.profiles.get(id) else {
+            return false;
+        };
+        self.passwords.is_reading(profile) || self.passwords.proxy_is_reading(profile)
+    }
+
     /// Whether a connection waits for a password from the keyring.
     pub fn is_waiting_for_keyring(&self) -> bool {
         self.connect_when_read.is_some()
@@ -147,6 +161,7 @@ impl ConnectionManager {
     /// none in its file; records it as the last used.
     pub fn settings_for(&mut self, id: &str, password: Option<&str>) -> Result<ConnectionSettings, String> {
         self.passwords.write_now(id);
+        self.passwords.write_proxy_now(id);
         let profile = self.profiles.get(id).ok_or("That profile no longer exists")?;
         if password.is_none()
             && let Some(reason) = self.passwords.missing(profile)
@@ -156,9 +171,15 @@ impl ConnectionManager {
                  ({reason}): type it in the Password field (or give it with --password)"
             ));
         }
+        if let Some(reason) = self.passwords.proxy_missing(profile) {
+            return Err(format!(
+                "The proxy password of this profile is kept in the OS keyring, which could not be read \
+                 ({reason}): type it in the Proxy password field"
+            ));
+        }
         let kept = self.passwords.get(id);
         let typed = password.or(kept);
-        let settings = profile.settings(typed)?;
+        let settings = profile.settings(typed, self.passwords.proxy_password(id))?;
         if self.profiles.last_used.as_deref() != Some(id) {
             self.profiles.last_used = Some(id.to_owned());
             self.changed = true;

@@ -17,8 +17,10 @@ use mqscope::mqtt::{BrokerAddress, Connection, ConnectionSettings, Drained};
 pub mod fake_broker;
 pub mod faults;
 pub mod pki;
+pub mod proxies;
 pub mod rabbitmq;
 pub mod responder;
+pub mod sni;
 
 /// Connection settings, with mqscope's defaults, for a broker (or a proxy) at this loopback port.
 pub fn settings_for_port(port: u16) -> ConnectionSettings {

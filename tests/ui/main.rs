@@ -12,6 +12,7 @@ mod broker_status;
 mod chart;
 mod compare;
 mod connection;
+mod connection_proxy;
 mod diff;
 mod export;
 mod log;

@@ -16,6 +16,7 @@ use crate::mqtt::recovery::{self, Ended, Next};
 use crate::mqtt::request::Command;
 use crate::mqtt::settings::{ConnectionSettings, MqttVersion};
 use crate::mqtt::takeover::TakeoverDetector;
+use crate::mqtt::tunnel::Tunnel;
 
 /// Requests (publish, subscribe) rumqttc queues at most; more wait in the task's backlog.
 const REQUEST_QUEUE: usize = 256;
@@ -31,7 +32,11 @@ const DISCONNECT_GRACE: Duration = Duration::from_secs(1);
 
 /// Run a connection with `settings` until it is closed or fails for good.
 pub(super) async fn run(settings: ConnectionSettings, events: EventSender, commands: UnboundedReceiver<Command>) {
-    let (client, eventloop) = match protocol::open(&settings, settings.version.first(), REQUEST_QUEUE) {
+    let opened = Tunnel::when_wanted(&settings).and_then(|tunnel| {
+        let (client, eventloop) = protocol::open(&settings, settings.version.first(), REQUEST_QUEUE, tunnel.as_ref())?;
+        Ok((client, eventloop, tunnel))
+    });
+    let (client, eventloop, tunnel) = match opened {
         Ok(opened) => opened,
         Err(error) => {
             tracing::warn!(broker = %settings.address, %error, "cannot connect");
@@ -44,6 +49,7 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
     let liveness = Liveness::new(protocol::keep_alive(&settings));
     let mut task = Task {
         eventloop,
+        tunnel,
         liveness,
         state: State::new(settings, events, client),
         commands,
@@ -60,6 +66,9 @@ pub(super) async fn run(settings: ConnectionSettings, events: EventSender, comma
 /// while a poll is under way.
 struct Task {
     eventloop: EventLoop,
+    /// The loopback forwarder rumqttc connects through, when a proxy or a TLS server-name
+    /// override needs one.
+    tunnel: Option<Tunnel>,
     /// Whether the broker answers the keep-alive pings.
     liveness: Liveness,
     state: State,
@@ -210,7 +219,12 @@ impl Task {
     /// The connection failed: report what is lost, then wait to reconnect or stop.
     async fn recover(&mut self, error: &ConnectionError) -> Flow {
         self.state.flush();
-        let failure = describe(error, &self.state.settings);
+        // A failure on the way to the broker (the proxy, TLS in the tunnel) is what happened;
+        // rumqttc saw only its socket close.
+        let failure = match self.tunnel.as_ref().and_then(Tunnel::take_failure) {
+            Some(failure) => failure,
+            None => describe(error, &self.state.settings),
+        };
         // A broker that closes the connection at a filter it does not allow: that filter is
         // found and given up, and the close is not taken for another client's takeover.
         let closed_at_subscribe =
@@ -265,7 +279,7 @@ impl Task {
     /// A new client and event loop speaking `version`; false (the old ones kept) when they
     /// cannot be made.
     fn reopen(&mut self, version: MqttVersion) -> bool {
-        match protocol::open(&self.state.settings, version, REQUEST_QUEUE) {
+        match protocol::open(&self.state.settings, version, REQUEST_QUEUE, self.tunnel.as_ref()) {
             Ok((client, eventloop)) => {
                 self.state.client = client;
                 self.eventloop = eventloop;

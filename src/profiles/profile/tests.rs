@@ -15,7 +15,7 @@ fn a_profile_becomes_connection_settings() {
     p.username = "bob".into();
     p.tls.ca_file = Some("ca.pem".into());
     assert!(p.needs_password());
-    let settings = p.settings(Some("typed")).expect("valid");
+    let settings = p.settings(Some("typed"), None).expect("valid");
     assert_eq!(settings.address.scheme, Scheme::Mqtts);
     assert_eq!(settings.password.as_deref(), Some("typed"));
     assert_eq!(settings.tls.ca_file.as_deref(), Some(std::path::Path::new("ca.pem")));
@@ -24,12 +24,12 @@ fn a_profile_becomes_connection_settings() {
     p.password = Some("kept".into());
     assert!(!p.needs_password());
     assert_eq!(
-        p.settings(Some("typed")).expect("valid").password.as_deref(),
+        p.settings(Some("typed"), None).expect("valid").password.as_deref(),
         Some("kept")
     );
 
     p.broker = "pi.lan:99999".into();
-    assert!(p.settings(None).is_err());
+    assert!(p.settings(None, None).is_err());
 }
 
 #[test]
@@ -215,4 +215,71 @@ fn names_stay_unique_on_import() {
     assert_eq!(file.find("cloud").map(|p| p.broker.as_str()), Some("d"));
     assert!(Export::parse(b"{\"x\":1}").is_err());
     assert!(Export::parse(b"not json").is_err());
+}
+
+#[test]
+fn a_proxy_password_is_in_the_file_only_where_the_broker_s_is() {
+    use crate::mqtt::settings::ProxyKind;
+    use crate::profiles::proxy::ProxyProfile;
+    let with_proxy = |name: &str, storage| {
+        let mut p = profile(name, "mqtts://broker.lan");
+        p.username = "bob".into();
+        p.password_storage = storage;
+        p.password = Some("broker-pw".into());
+        p.proxy = ProxyProfile {
+            kind: Some(ProxyKind::Socks5),
+            host: "gate".into(),
+            port: Some(1081),
+            username: "me".into(),
+            password: Some("proxy-pw".into()),
+        };
+        p
+    };
+    let file = ProfilesFile {
+        profiles: vec![
+            with_proxy("Keyring", PasswordStorage::Keyring),
+            with_proxy("Ask", PasswordStorage::Ask),
+        ],
+        ..ProfilesFile::default()
+    };
+    let json = serde_json::to_value(&file).expect("json");
+    let Read::Current(read) = ProfilesFile::from_json(json).expect("reads") else {
+        panic!("current");
+    };
+    for p in &read.profiles {
+        assert_eq!(p.proxy.password, None, "{}: no proxy password in the file", p.name);
+        assert_eq!(p.proxy.host, "gate");
+        let settings = p.settings(Some("typed"), Some("from-keyring")).expect("valid");
+        assert_eq!(
+            settings.proxy.as_ref().and_then(|x| x.login()),
+            Some(("me", "from-keyring"))
+        );
+    }
+
+    let plain = with_proxy("Plain", PasswordStorage::PlainText);
+    let json = serde_json::to_string(&plain).expect("json");
+    assert!(json.contains("proxy-pw"), "kept in the file, like the broker's");
+    assert!(!format!("{plain:?}").contains("proxy-pw"), "Debug hides it");
+    let settings = plain.settings(None, Some("ignored")).expect("valid");
+    assert_eq!(
+        settings.proxy.as_ref().and_then(|x| x.login()),
+        Some(("me", "proxy-pw"))
+    );
+    let export = serde_json::to_string(&Export::new(&[plain], false)).expect("json");
+    assert!(!export.contains("proxy-pw"), "exports leave it out unless asked");
+}
+
+#[test]
+fn a_format_3_profile_reads_with_no_proxy() {
+    let json = serde_json::json!({
+        "version": 3,
+        "profiles": [{ "id": "a", "name": "Pi", "broker": "mqtt://pi:1883", "version": "auto" }]
+    });
+    let Read::Upgraded(file, 3) = ProfilesFile::from_json(json).expect("reads") else {
+        panic!("upgraded from 3");
+    };
+    assert_eq!(file.version, VERSION);
+    let profile = file.profiles.first().expect("one profile");
+    assert!(profile.proxy.is_none());
+    assert_eq!(profile.settings(None, None).expect("valid").proxy, None);
 }

@@ -2,7 +2,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
-use fields::{last_will_rows, path_row, subscriptions_ui, v5_rows};
+use fields::{last_will_rows, path_row, proxy_rows, subscriptions_ui, v5_rows};
 
 impl ConnectionManager {
     pub(super) fn editor_ui(
@@ -100,6 +100,8 @@ impl ConnectionManager {
                         ui.vertical(|ui| subscriptions_ui(ui, &mut profile.subscriptions, v5));
                         ui.end_row();
 
+                        submit |= proxy_rows(ui, profile, passwords);
+
                         if scheme.is_some_and(|s| s.is_tls()) {
                             ui.label(RichText::new("TLS").strong());
                             ui.weak("Trusts the system's CAs unless a CA file is set");
@@ -136,7 +138,10 @@ impl ConnectionManager {
                                         .desired_width(FIELD_WIDTH),
                                 )
                                 .labelled_by(label.id)
-                                .on_hover_text("Check the certificate for this name instead of the host connected to")
+                                .on_hover_text(
+                                    "Send this name to the broker (SNI) and check its certificate for it, \
+                                     instead of the host connected to",
+                                )
                                 .changed()
                             {
                                 tls.server_name = Some(name).filter(|n| !n.trim().is_empty());

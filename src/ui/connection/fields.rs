@@ -50,6 +50,83 @@ pub(super) fn profile_row(ui: &mut egui::Ui, profile: &Profile, selected: bool, 
     response.on_hover_text(&profile.broker)
 }
 
+/// The proxy rows: none, HTTP or SOCKS5; then the proxy's host, port and optional login.
+/// Returns whether Enter was pressed in the proxy password (to connect, as in the broker's).
+pub(super) fn proxy_rows(ui: &mut egui::Ui, profile: &mut Profile, passwords: &mut Passwords) -> bool {
+    let proxy = &mut profile.proxy;
+    let label = ui.label("Proxy");
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut proxy.kind, None, "None")
+            .on_hover_text("Connect to the broker directly");
+        for kind in ProxyKind::ALL {
+            let hover = match kind {
+                ProxyKind::Http => "Through an HTTP proxy that opens tunnels (CONNECT)",
+                ProxyKind::Socks5 => "Through a SOCKS5 proxy, which also looks up the broker's name",
+            };
+            ui.radio_value(&mut proxy.kind, Some(kind), kind.label())
+                .on_hover_text(hover);
+        }
+    })
+    .response
+    .labelled_by(label.id);
+    ui.end_row();
+    let Some(kind) = proxy.kind else {
+        return false;
+    };
+
+    let label = ui.label("Proxy host");
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut proxy.host)
+                .hint_text("proxy.example.com")
+                .desired_width(FIELD_WIDTH - 100.0),
+        )
+        .labelled_by(label.id);
+        let port_label = ui.label("Port");
+        let mut port = proxy.port.map(|p| p.to_string()).unwrap_or_default();
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut port)
+                    .hint_text(kind.default_port().to_string())
+                    .char_limit(5)
+                    .desired_width(56.0),
+            )
+            .labelled_by(port_label.id)
+            .on_hover_text(format!(
+                "{} proxies usually listen on {}: left empty, that one is used",
+                kind.label(),
+                kind.default_port()
+            ));
+        if response.changed() {
+            // Only a port number is taken; another keystroke leaves the field as it was.
+            let digits: String = port.chars().filter(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                proxy.port = None;
+            } else if let Ok(number) = digits.parse::<u16>() {
+                proxy.port = Some(number).filter(|p| *p > 0);
+            }
+        }
+    });
+    ui.end_row();
+
+    let label = ui.label("Proxy user");
+    ui.add(
+        egui::TextEdit::singleline(&mut proxy.username)
+            .hint_text("optional")
+            .desired_width(FIELD_WIDTH),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+
+    if profile.proxy.username.trim().is_empty() {
+        return false;
+    }
+    let label = ui.label("Proxy password");
+    let password = passwords.proxy_ui(ui, profile, FIELD_WIDTH, label.id);
+    ui.end_row();
+    password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 pub(super) const NO_DIALOG: &str = "No file dialog is available on this system: type the file's path instead";
 
 /// A row with a path field and Browse…; returns the field when Browse… was pressed.

@@ -69,18 +69,24 @@ impl Passwords {
     /// Whether `profile`'s password is still being read from the keyring; starts reading it
     /// when it was not asked for yet.
     pub fn is_reading(&mut self, profile: &Profile) -> bool {
-        if profile.password_storage != PasswordStorage::Keyring || self.unwritten.contains_key(&profile.id) {
+        self.is_reading_key(&profile.id, profile.password_storage)
+    }
+
+    /// Whether the password kept under `key` in `storage` is being read from the keyring;
+    /// starts reading it when it was not asked for yet.
+    fn is_reading_key(&mut self, key: &str, storage: PasswordStorage) -> bool {
+        if storage != PasswordStorage::Keyring || self.unwritten.contains_key(key) {
             return false;
         }
         if let Availability::Unavailable(_) = self.keyring.availability() {
             return false;
         }
-        match self.stored.get(&profile.id) {
+        match self.stored.get(key) {
             Some(Stored::Reading) => true,
             Some(_) => false,
             None => {
-                self.keyring.read(&profile.id);
-                self.stored.insert(profile.id.clone(), Stored::Reading);
+                self.keyring.read(key);
+                self.stored.insert(key.to_owned(), Stored::Reading);
                 true
             }
         }
@@ -178,6 +184,7 @@ impl Passwords {
 
     /// Forget profile `id`'s password, here and in the keyring (the profile is deleted).
     pub fn forget(&mut self, profile: &Profile) {
+        self.forget_proxy(profile);
         self.passwords.remove(&profile.id);
         self.unwritten.remove(&profile.id);
         if self.stored.remove(&profile.id).is_some() || profile.password_storage == PasswordStorage::Keyring {
@@ -187,6 +194,7 @@ impl Passwords {
 
     /// Give the copy `to` of profile `from` the same password.
     pub fn copy(&mut self, from: &Profile, to: &Profile) {
+        self.copy_proxy(from, to);
         if let Some(password) = self.passwords.get(&from.id).cloned() {
             self.passwords.insert(to.id.clone(), password);
             if to.password_storage == PasswordStorage::Keyring {
@@ -291,6 +299,7 @@ impl Passwords {
 
     /// Keep `profile`'s password in `storage` from now on, moving it there.
     fn move_password(&mut self, profile: &mut Profile, storage: PasswordStorage) {
+        self.move_proxy_password(profile, storage);
         let id = profile.id.clone();
         let password = match profile.password_storage {
             PasswordStorage::PlainText => profile.password.take().unwrap_or_default(),
@@ -327,6 +336,14 @@ impl Passwords {
             if profile.password_storage != PasswordStorage::Keyring {
                 continue;
             }
+            if self.proxy_unknown(profile) {
+                unknown.push(profile.id.clone());
+                continue;
+            }
+            profile.proxy.password = self
+                .proxy_password(&profile.id)
+                .map(str::to_owned)
+                .filter(|p| !p.is_empty());
             match self.passwords.get(&profile.id) {
                 Some(password) => {
                     profile.password = Some(password.clone()).filter(|p| !p.is_empty());
@@ -340,5 +357,6 @@ impl Passwords {
     }
 }
 
+mod proxy;
 #[cfg(test)]
 mod tests;

@@ -48,6 +48,10 @@ impl Saved for Exporting {
             let password = secrets::read(&profile.id)
                 .map_err(|e| format!("Could not read the password of \"{}\": {e}", profile.name))?;
             profile.password = password;
+            if !profile.proxy.username.is_empty() {
+                profile.proxy.password = secrets::read(&crate::profiles::proxy::secret_id(&profile.id))
+                    .map_err(|e| format!("Could not read the proxy password of \"{}\": {e}", profile.name))?;
+            }
             profile.password_storage = PasswordStorage::PlainText;
         }
         let file = Export::new(&self.profiles, self.with_passwords);
