@@ -80,6 +80,22 @@ fn search(c: &mut Criterion) {
             });
         });
     }
+    // The first keystroke of a fresh tree view: no branch was opened or put in order before.
+    if let Some(search) = Search::new("humidity", false) {
+        group.bench_function("first search of a fresh view, text in names, 90k match", |b| {
+            b.iter_batched(
+                Outline::default,
+                |mut outline| {
+                    let matches = search.run(&tree);
+                    matches.open_new_branches(&tree, &mut outline, None);
+                    rows::flatten_found(&tree, &mut outline, &matches, false, &mut rows_out);
+                    black_box((matches.topics, rows_out.len()));
+                    outline
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
     // The scan alone, without opening and flattening what it found.
     for (name, text) in [
         ("scan only, text in names, 90k match", "humidity"),

@@ -63,6 +63,13 @@ impl Outline {
         true
     }
 
+    /// Open the branch `id`, known to have children (see [`Outline::set_expanded`]).
+    pub(crate) fn open(&mut self, id: NodeId) {
+        if !self.is_expanded(id) {
+            self.set_flag(id, true);
+        }
+    }
+
     fn set_flag(&mut self, id: NodeId, expanded: bool) {
         let index = id.index();
         if index >= self.expanded.len() {
@@ -184,12 +191,7 @@ impl Outline {
     /// sort them all again (the caller decides how often). A branch whose order changed is
     /// sorted whole.
     pub fn children(&mut self, tree: &Tree, id: NodeId, resort: bool) -> &[NodeId] {
-        if self.removals_seen != tree.removals() {
-            // Removed topics shift the tree's children: place every branch again.
-            self.placed.clear();
-            self.root = Placed::default();
-            self.removals_seen = tree.removals();
-        }
+        self.forget_if_removed(tree);
         let order = self.sort_of(id);
         let children = tree.get(id).map_or(&[][..], |n| n.children());
         let placed = if id == NodeId::ROOT {
@@ -218,6 +220,46 @@ impl Outline {
             placed.seen = children.len();
         }
         &placed.ids
+    }
+}
+
+impl Outline {
+    /// Removed topics shift the tree's children: place every branch again.
+    fn forget_if_removed(&mut self, tree: &Tree) {
+        if self.removals_seen != tree.removals() {
+            self.placed.clear();
+            self.root = Placed::default();
+            self.removals_seen = tree.removals();
+        }
+    }
+
+    /// The children of `id` that `shows` keeps, in the branch's order, into `out` (cleared
+    /// first): [`Outline::children`] filtered. A branch in name order that was not put in
+    /// order before and shows at most half its children (a search shows one sensor of each
+    /// device) has only those sorted, and nothing is kept: the order is the one the whole
+    /// branch would get, names being a total order, so nothing moves when it is placed whole.
+    pub fn shown_children(
+        &mut self,
+        tree: &Tree,
+        id: NodeId,
+        resort: bool,
+        shows: impl Fn(NodeId) -> bool,
+        out: &mut Vec<NodeId>,
+    ) {
+        self.forget_if_removed(tree);
+        out.clear();
+        let placed = id == NodeId::ROOT || self.placed.contains_key(&id);
+        if !placed && self.sort_of(id) == SortOrder::Name {
+            let children = tree.get(id).map_or(&[][..], |n| n.children());
+            out.extend(children.iter().copied().filter(|&child| shows(child)));
+            if out.len() * 2 <= children.len() {
+                sort_slice(tree, SortOrder::Name, out);
+                return;
+            }
+            out.clear();
+        }
+        let children = self.children(tree, id, resort);
+        out.extend(children.iter().copied().filter(|&child| shows(child)));
     }
 }
 

@@ -1,0 +1,170 @@
+//! Text searches over the whole tree. They read the tree's compact links (parent, name number,
+//! whether a topic: 8 bytes a node, see [`Tree::links`]) in arena order, where a parent always
+//! comes before its children, and compare each distinct level name with the text once; only
+//! payloads, when searched, are read from the nodes themselves.
+
+use super::{Matches, PAYLOAD_SEARCH_BYTES};
+use crate::tree::{NodeId, Tree};
+
+/// Levels of a text with `/` followed from node to node at most (one bit each); text with more
+/// has its topics built whole instead.
+const MAX_SPANNED_LEVELS: usize = 62;
+/// In a node's state while following a text with `/`: a level at or above it completed the text.
+const ON_PATH: u64 = 1 << 63;
+/// In a name's bits: the name starts with the text's last part.
+const STARTS_LAST: u64 = 1 << 63;
+
+/// Text without `/`: a topic matches when one of its levels contains the text (or, with
+/// `in_payloads`, its latest payload does).
+pub(super) fn in_names(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Matches) {
+    let hits: Vec<bool> = tree
+        .name_slots()
+        .iter()
+        .map(|name| {
+            name.as_deref()
+                .is_some_and(|name| contains_ignore_case(name.as_bytes(), needle))
+        })
+        .collect();
+    let links = tree.links();
+    // By node index: whether its topic contains the text (it or a level above it does).
+    let mut on_path = vec![false; links.len()];
+    for (index, link) in links.iter().enumerate().skip(1) {
+        let here = on_path.get(link.parent().index()).copied().unwrap_or(false)
+            || hits.get(link.name()).copied().unwrap_or(false);
+        if let Some(slot) = on_path.get_mut(index) {
+            *slot = here;
+        }
+        if link.is_topic() && (here || (in_payloads && payload_contains(tree, index, needle))) {
+            matches.found(tree, NodeId::from_index(index));
+        }
+    }
+}
+
+/// Text with `/`, split at each `/` into parts `p0/p1/…/pk`: a topic contains it when one of
+/// its levels ends with `p0`, the next levels are `p1` … `pk-1` exactly, and the level after
+/// them starts with `pk` (letters in any case). Followed from parent to child as one bit per
+/// part, so no topic is built.
+pub(super) fn across_levels(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Matches) {
+    let parts: Vec<&[u8]> = needle.split(|&b| b == b'/').collect();
+    let Some((&last, spanned)) = parts.split_last() else {
+        return;
+    };
+    if spanned.is_empty() || spanned.len() > MAX_SPANNED_LEVELS {
+        whole_topics(tree, needle, in_payloads, matches);
+        return;
+    }
+    // Bit 0: the level can start the text; bit s: it is part s; STARTS_LAST: it can end it.
+    let name_bits: Vec<u64> = tree
+        .name_slots()
+        .iter()
+        .map(|name| {
+            let Some(name) = name.as_deref().map(str::as_bytes) else {
+                return 0;
+            };
+            let mut bits = 0;
+            for (at, part) in spanned.iter().enumerate() {
+                let fits = if at == 0 {
+                    ends_with_ignore_case(name, part)
+                } else {
+                    name.eq_ignore_ascii_case(part)
+                };
+                bits |= u64::from(fits) << at;
+            }
+            if starts_with_ignore_case(name, last) {
+                bits |= STARTS_LAST;
+            }
+            bits
+        })
+        .collect();
+    let parts_mask = (1u64 << spanned.len()) - 1;
+    let completes = 1u64 << (spanned.len() - 1);
+    let links = tree.links();
+    // By node index: the parts its topic ends with (bit s: `p0/…/ps` ends here), and ON_PATH.
+    let mut states = vec![0u64; links.len()];
+    for (index, link) in links.iter().enumerate().skip(1) {
+        let above = states.get(link.parent().index()).copied().unwrap_or(0);
+        let bits = name_bits.get(link.name()).copied().unwrap_or(0);
+        let on_path = above & ON_PATH != 0 || (above & completes != 0 && bits & STARTS_LAST != 0);
+        let state = (bits & 1) | ((above << 1) & bits & parts_mask & !1) | if on_path { ON_PATH } else { 0 };
+        if let Some(slot) = states.get_mut(index) {
+            *slot = state;
+        }
+        if link.is_topic() && (on_path || (in_payloads && payload_contains(tree, index, needle))) {
+            matches.found(tree, NodeId::from_index(index));
+        }
+    }
+}
+
+/// Text with `/` over very many levels: whole topics are built, each from its parent's.
+fn whole_topics(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Matches) {
+    let mut topics: Vec<u8> = Vec::new();
+    // Where each node's topic sits in `topics`.
+    let mut spans: Vec<(u32, u32)> = vec![(0, 0); tree.node_count()];
+    for index in 1..tree.node_count() {
+        let id = NodeId::from_index(index);
+        let Some(node) = tree.get(id) else { continue };
+        let parent = node.parent();
+        let start = topics.len();
+        if parent != NodeId::ROOT {
+            let (from, len) = spans.get(parent.index()).copied().unwrap_or_default();
+            topics.extend_from_within(from as usize..(from + len) as usize);
+            topics.push(b'/');
+        }
+        topics.extend_from_slice(node.name().as_bytes());
+        let len = topics.len() - start;
+        if let Some(span) = spans.get_mut(index) {
+            *span = (start as u32, len as u32);
+        }
+        if node.latest().is_some()
+            && (contains_ignore_case(&topics[start..], needle)
+                || (in_payloads && payload_contains(tree, index, needle)))
+        {
+            matches.found(tree, id);
+        }
+        if !node.has_children() {
+            // A leaf's topic is never a prefix of another: give its bytes back.
+            topics.truncate(start);
+            if let Some(span) = spans.get_mut(index) {
+                *span = (0, 0);
+            }
+        }
+    }
+}
+
+/// Whether the latest payload of node `index` (a topic, so not removed) holds `needle` in its
+/// first [`PAYLOAD_SEARCH_BYTES`]. The node's slot is read without its `removed` flag, which
+/// lies on another cache line: one line a topic instead of two.
+fn payload_contains(tree: &Tree, index: usize, needle: &[u8]) -> bool {
+    tree.slot(NodeId::from_index(index))
+        .and_then(crate::Node::latest)
+        .is_some_and(|message| {
+            let payload = &message.payload;
+            contains_ignore_case(&payload[..payload.len().min(PAYLOAD_SEARCH_BYTES)], needle)
+        })
+}
+
+/// Whether `haystack` contains `needle`, ASCII letters compared without case.
+pub(super) fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    if needle.len() > haystack.len() {
+        return false;
+    }
+    let first = first.to_ascii_lowercase();
+    haystack
+        .windows(needle.len())
+        .any(|window| window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle))
+}
+
+fn starts_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .get(..needle.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(needle))
+}
+
+fn ends_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .len()
+        .checked_sub(needle.len())
+        .and_then(|from| haystack.get(from..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(needle))
+}
