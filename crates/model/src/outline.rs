@@ -286,9 +286,19 @@ fn merge(tree: &Tree, order: SortOrder, head: &[NodeId], tail: &[NodeId]) -> Vec
 /// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
 /// little since, costs few name comparisons (counts tie often, names are slow).
 fn sort_slice(tree: &Tree, order: SortOrder, ids: &mut [NodeId]) {
-    let name = |id: NodeId| tree.slot(id).map_or("", |n| n.name());
+    if ids.len() < 2 {
+        return;
+    }
     if order == SortOrder::Name {
-        ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
+        // Each node read once, for its name, not twice per comparison.
+        let mut named: Vec<(&str, NodeId)> = ids
+            .iter()
+            .map(|&id| (tree.slot(id).map_or("", |n| n.name()), id))
+            .collect();
+        named.sort_by(|a, b| natural_cmp(a.0, b.0));
+        for (slot, (_, id)) in ids.iter_mut().zip(named) {
+            *slot = id;
+        }
         return;
     }
     // Each node is read once, here: the sorts below touch only this list (and names on ties).

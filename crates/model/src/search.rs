@@ -6,6 +6,7 @@
 use super::outline::Outline;
 use super::tree::{NodeId, Tree};
 
+mod narrow;
 mod text;
 
 use text::contains_ignore_case;
@@ -35,6 +36,11 @@ pub struct Matches {
     visible: Vec<bool>,
     /// How many topics match.
     pub topics: u32,
+    /// The matching topics, in arena order (where a search that narrows this one starts).
+    found: Vec<NodeId>,
+    /// [`Tree::received`] when the search ran: topics whose latest message came after it may
+    /// match a narrower search too.
+    received: u64,
 }
 
 impl Matches {
@@ -98,10 +104,7 @@ impl Search {
     /// with `/` is followed from level to level (see `text.rs`). Payloads, when searched, are
     /// read for the topics whose name did not match.
     pub fn run(&self, tree: &Tree) -> Matches {
-        let mut matches = Matches {
-            visible: vec![false; tree.node_count()],
-            topics: 0,
-        };
+        let mut matches = Matches::empty(tree);
         match &self.query {
             Query::Filter(levels) => self.run_filter(tree, levels, &mut matches),
             Query::Text(needle) if !needle.contains(&b'/') => {
@@ -154,9 +157,20 @@ impl Search {
 }
 
 impl Matches {
+    /// Nothing found yet in `tree`.
+    fn empty(tree: &Tree) -> Self {
+        Self {
+            visible: vec![false; tree.node_count()],
+            topics: 0,
+            found: Vec::new(),
+            received: tree.received(),
+        }
+    }
+
     /// Record the topic `id` as found: it and the branches above it are shown.
     fn found(&mut self, tree: &Tree, id: NodeId) {
         self.topics += 1;
+        self.found.push(id);
         let mut at = id;
         let links = tree.links();
         while at != NodeId::ROOT

@@ -1,11 +1,12 @@
-//! A search over the whole tree finds exactly the topics that [`Search::matches`] accepts when
-//! given each topic's full name and latest payload, whatever the topics, the payloads, the
-//! removals between searches and the text (levels followed one by one, names held once and
+//! A search over the whole tree, and one that narrows the search before it, find exactly the
+//! topics that [`Search::matches`] accepts when given each topic's full name and latest payload,
+//! whatever the topics, the payloads, the messages and removals between keystrokes and the text
+//! typed on, typed anew or taken back (levels followed one by one, names held once and
 //! numbered, numbers given again after a name's last topic went). The case count is proptest's
 //! (256 per property); a long run sets `PROPTEST_CASES`.
 
 use mqscope_model::search::Search;
-use mqscope_model::{Message, NodeId, Tree};
+use mqscope_model::{Matches, Message, NodeId, Tree};
 use proptest::prelude::*;
 
 /// Level names from a small alphabet, so texts and names meet often; empty levels included.
@@ -38,8 +39,7 @@ fn text() -> impl Strategy<Value = String> {
 
 /// Whether the search shows exactly the topics that [`Search::matches`] accepts one by one,
 /// and the branches above them, and counts those topics; the first node that differs if not.
-fn agrees(tree: &Tree, search: &Search) -> Result<(), String> {
-    let matches = search.run(tree);
+fn agrees(tree: &Tree, search: &Search, matches: &Matches) -> Result<(), String> {
     let mut expected = vec![false; tree.node_count()];
     let mut topics = 0;
     for index in 1..tree.node_count() {
@@ -70,13 +70,37 @@ fn agrees(tree: &Tree, search: &Search) -> Result<(), String> {
     Ok(())
 }
 
+/// How a round's text comes from the one before: as typed anew, typed on after it or before
+/// it, or with its last character taken back.
+#[derive(Clone, Copy, Debug)]
+enum Typing {
+    Anew,
+    After,
+    Before,
+    Back,
+}
+
+fn typing() -> impl Strategy<Value = Typing> {
+    prop_oneof![
+        Just(Typing::Anew),
+        Just(Typing::After),
+        Just(Typing::Before),
+        Just(Typing::Back)
+    ]
+}
+
 proptest! {
     #[test]
     fn a_search_shows_what_each_topic_alone_would_match_and_the_branches_above(
-        rounds in proptest::collection::vec((proptest::collection::vec(step(), 0..12), text(), any::<bool>()), 1..6)
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec(step(), 0..12), text(), typing(), any::<bool>()),
+            1..8,
+        )
     ) {
         let mut tree = Tree::new();
-        for (steps, text, in_payloads) in rounds {
+        let mut typed = String::new();
+        let mut before: Option<(Search, Matches)> = None;
+        for (steps, piece, typing, in_payloads) in rounds {
             for step in steps {
                 match step {
                     Step::Publish(topic, payload) => {
@@ -89,9 +113,22 @@ proptest! {
                     }
                 }
             }
-            let Some(search) = Search::new(&text, in_payloads) else { continue };
-            let agreed = agrees(&tree, &search);
-            prop_assert!(agreed.is_ok(), "text {:?}, payloads {}: {:?}", text, in_payloads, agreed);
+            typed = match typing {
+                Typing::Anew => piece,
+                Typing::After => format!("{typed}{piece}"),
+                Typing::Before => format!("{piece}{typed}"),
+                Typing::Back => typed.chars().take(typed.chars().count().saturating_sub(1)).collect(),
+            };
+            let Some(search) = Search::new(&typed, in_payloads) else { continue };
+            let matches = search.run(&tree);
+            let agreed = agrees(&tree, &search, &matches);
+            prop_assert!(agreed.is_ok(), "text {:?}, payloads {}: {:?}", typed, in_payloads, agreed);
+            let after = search.run_after(&tree, before.as_ref().map(|(s, m)| (s, m)));
+            let agreed = agrees(&tree, &search, &after);
+            prop_assert!(agreed.is_ok(), "after {:?}: text {:?}, payloads {}: {:?}",
+                before.as_ref().map(|(s, _)| s), typed, in_payloads, agreed);
+            prop_assert_eq!(after.topics, matches.topics);
+            before = Some((search, after));
         }
     }
 }

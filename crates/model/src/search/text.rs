@@ -168,3 +168,30 @@ fn ends_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
         .and_then(|from| haystack.get(from..))
         .is_some_and(|end| end.eq_ignore_ascii_case(needle))
 }
+
+/// The full topic of node `id` into `out` (cleared first), from the links and the names;
+/// `levels` is room for the name numbers on the way.
+pub(super) fn topic_of(tree: &Tree, id: NodeId, levels: &mut Vec<usize>, out: &mut Vec<u8>) {
+    out.clear();
+    levels.clear();
+    let links = tree.links();
+    let names = tree.name_slots();
+    let mut at = id;
+    while at != NodeId::ROOT {
+        let Some(link) = links.get(at.index()) else { break };
+        levels.push(link.name());
+        at = link.parent();
+    }
+    for (n, &name) in levels.iter().rev().enumerate() {
+        if n > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(
+            names
+                .get(name)
+                .and_then(Option::as_deref)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+    }
+}
