@@ -275,9 +275,30 @@ impl Tree {
         &self.links
     }
 
-    /// The level names in use, by number (see [`Tree::links`]).
-    pub(crate) fn name_slots(&self) -> &[Option<Arc<str>>] {
-        self.names.slots()
+    /// The level names in use, each with its number (see [`Tree::links`]), in no order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.names.iter()
+    }
+
+    /// How many name numbers were given: every name's number is below.
+    pub(crate) fn name_numbers(&self) -> usize {
+        self.names.numbers()
+    }
+
+    /// The level names in use, by number (`None`: a number not in use).
+    pub(crate) fn names_by_number(&self) -> Vec<Option<&str>> {
+        let mut by_number = vec![None; self.name_numbers()];
+        for (number, name) in self.names() {
+            if let Some(slot) = by_number.get_mut(number) {
+                *slot = Some(name);
+            }
+        }
+        by_number
+    }
+
+    /// Every node, removed ones included, by index (see [`Tree::slot`]).
+    pub(crate) fn slots(&self) -> &[Node] {
+        &self.nodes
     }
 
     fn hash(hasher: &DefaultHashBuilder, parent: NodeId, name: &str) -> u64 {
@@ -370,7 +391,7 @@ impl Tree {
         });
         node.news = node.changed && after_quiet;
         node.latest = Some(message);
-        if let Some(link) = self.links.get_mut(id.index()) {
+        if new_topic && let Some(link) = self.links.get_mut(id.index()) {
             link.set_topic(true);
         }
         let mut current = id;

@@ -5,8 +5,8 @@
 //! stamps down from the root. Anything else (other text, a filter, payloads searched now and not
 //! before) runs over the whole tree.
 
-use super::text::{contains_ignore_case, topic_of};
-use super::{Matches, PAYLOAD_SEARCH_BYTES, Query, Search};
+use super::text::{contains_ignore_case, payload_holds, topic_of};
+use super::{Matches, Query, Search};
 use crate::tree::{NodeId, Tree};
 
 impl Search {
@@ -44,17 +44,18 @@ impl Search {
         let mut matches = Matches::empty(tree);
         let links = tree.links();
         let (mut topic, mut levels) = (Vec::new(), Vec::new());
+        let names = tree.names_by_number();
         for id in candidates {
             if !links.get(id.index()).is_some_and(|link| link.is_topic()) {
                 continue;
             }
-            topic_of(tree, id, &mut levels, &mut topic);
+            topic_of(tree, &names, id, &mut levels, &mut topic);
             let found = contains_ignore_case(&topic, needle)
                 || (self.in_payloads
-                    && tree.slot(id).and_then(crate::Node::latest).is_some_and(|message| {
-                        let payload = &message.payload;
-                        contains_ignore_case(&payload[..payload.len().min(PAYLOAD_SEARCH_BYTES)], needle)
-                    }));
+                    && tree
+                        .slot(id)
+                        .and_then(crate::Node::latest)
+                        .is_some_and(|message| payload_holds(&message.payload, needle)));
             if found {
                 matches.found(tree, id);
             }

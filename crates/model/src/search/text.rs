@@ -4,7 +4,7 @@
 //! payloads, when searched, are read from the nodes themselves.
 
 use super::{Matches, PAYLOAD_SEARCH_BYTES};
-use crate::tree::{NodeId, Tree};
+use crate::tree::{Node, NodeId, Tree};
 
 /// Levels of a text with `/` followed from node to node at most (one bit each); text with more
 /// has its topics built whole instead.
@@ -17,24 +17,22 @@ const STARTS_LAST: u64 = 1 << 63;
 /// Text without `/`: a topic matches when one of its levels contains the text (or, with
 /// `in_payloads`, its latest payload does).
 pub(super) fn in_names(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Matches) {
-    let hits: Vec<bool> = tree
-        .name_slots()
-        .iter()
-        .map(|name| {
-            name.as_deref()
-                .is_some_and(|name| contains_ignore_case(name.as_bytes(), needle))
-        })
-        .collect();
+    let mut hits = vec![false; tree.name_numbers()];
+    for (number, name) in tree.names() {
+        if let Some(hit) = hits.get_mut(number) {
+            *hit = contains_ignore_case(name.as_bytes(), needle);
+        }
+    }
     let links = tree.links();
     // By node index: whether its topic contains the text (it or a level above it does).
     let mut on_path = vec![false; links.len()];
-    for (index, link) in links.iter().enumerate().skip(1) {
+    for (index, (link, node)) in links.iter().zip(tree.slots()).enumerate().skip(1) {
         let here = on_path.get(link.parent().index()).copied().unwrap_or(false)
             || hits.get(link.name()).copied().unwrap_or(false);
         if let Some(slot) = on_path.get_mut(index) {
             *slot = here;
         }
-        if link.is_topic() && (here || (in_payloads && payload_contains(tree, index, needle))) {
+        if link.is_topic() && (here || (in_payloads && payload_of(node, needle))) {
             matches.found(tree, NodeId::from_index(index));
         }
     }
@@ -54,28 +52,25 @@ pub(super) fn across_levels(tree: &Tree, needle: &[u8], in_payloads: bool, match
         return;
     }
     // Bit 0: the level can start the text; bit s: it is part s; STARTS_LAST: it can end it.
-    let name_bits: Vec<u64> = tree
-        .name_slots()
-        .iter()
-        .map(|name| {
-            let Some(name) = name.as_deref().map(str::as_bytes) else {
-                return 0;
+    let mut name_bits = vec![0u64; tree.name_numbers()];
+    for (number, name) in tree.names() {
+        let name = name.as_bytes();
+        let mut bits = 0;
+        for (at, part) in spanned.iter().enumerate() {
+            let fits = if at == 0 {
+                ends_with_ignore_case(name, part)
+            } else {
+                name.eq_ignore_ascii_case(part)
             };
-            let mut bits = 0;
-            for (at, part) in spanned.iter().enumerate() {
-                let fits = if at == 0 {
-                    ends_with_ignore_case(name, part)
-                } else {
-                    name.eq_ignore_ascii_case(part)
-                };
-                bits |= u64::from(fits) << at;
-            }
-            if starts_with_ignore_case(name, last) {
-                bits |= STARTS_LAST;
-            }
-            bits
-        })
-        .collect();
+            bits |= u64::from(fits) << at;
+        }
+        if starts_with_ignore_case(name, last) {
+            bits |= STARTS_LAST;
+        }
+        if let Some(slot) = name_bits.get_mut(number) {
+            *slot = bits;
+        }
+    }
     let parts_mask = (1u64 << spanned.len()) - 1;
     let completes = 1u64 << (spanned.len() - 1);
     let links = tree.links();
@@ -89,10 +84,24 @@ pub(super) fn across_levels(tree: &Tree, needle: &[u8], in_payloads: bool, match
         if let Some(slot) = states.get_mut(index) {
             *slot = state;
         }
-        if link.is_topic() && (on_path || (in_payloads && payload_contains(tree, index, needle))) {
+        if link.is_topic()
+            && (on_path
+                || (in_payloads
+                    && tree
+                        .slot(NodeId::from_index(index))
+                        .is_some_and(|node| payload_of(node, needle))))
+        {
             matches.found(tree, NodeId::from_index(index));
         }
     }
+}
+
+/// Whether the latest payload of `node` holds `needle` (see [`payload_holds`]). Only the
+/// node's message is read, not its `removed` flag on another cache line: the caller knows
+/// it is a topic from its link.
+fn payload_of(node: &Node, needle: &[u8]) -> bool {
+    node.latest()
+        .is_some_and(|message| payload_holds(&message.payload, needle))
 }
 
 /// Text with `/` over very many levels: whole topics are built, each from its parent's.
@@ -117,7 +126,7 @@ fn whole_topics(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Mat
         }
         if node.latest().is_some()
             && (contains_ignore_case(&topics[start..], needle)
-                || (in_payloads && payload_contains(tree, index, needle)))
+                || (in_payloads && node.latest().is_some_and(|m| payload_holds(&m.payload, needle))))
         {
             matches.found(tree, id);
         }
@@ -131,16 +140,9 @@ fn whole_topics(tree: &Tree, needle: &[u8], in_payloads: bool, matches: &mut Mat
     }
 }
 
-/// Whether the latest payload of node `index` (a topic, so not removed) holds `needle` in its
-/// first [`PAYLOAD_SEARCH_BYTES`]. The node's slot is read without its `removed` flag, which
-/// lies on another cache line: one line a topic instead of two.
-fn payload_contains(tree: &Tree, index: usize, needle: &[u8]) -> bool {
-    tree.slot(NodeId::from_index(index))
-        .and_then(crate::Node::latest)
-        .is_some_and(|message| {
-            let payload = &message.payload;
-            contains_ignore_case(&payload[..payload.len().min(PAYLOAD_SEARCH_BYTES)], needle)
-        })
+/// Whether `payload` holds `needle` in its first [`PAYLOAD_SEARCH_BYTES`].
+pub(super) fn payload_holds(payload: &[u8], needle: &[u8]) -> bool {
+    contains_ignore_case(&payload[..payload.len().min(PAYLOAD_SEARCH_BYTES)], needle)
 }
 
 /// Whether `haystack` contains `needle`, ASCII letters compared without case.
@@ -169,13 +171,12 @@ fn ends_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
         .is_some_and(|end| end.eq_ignore_ascii_case(needle))
 }
 
-/// The full topic of node `id` into `out` (cleared first), from the links and the names;
-/// `levels` is room for the name numbers on the way.
-pub(super) fn topic_of(tree: &Tree, id: NodeId, levels: &mut Vec<usize>, out: &mut Vec<u8>) {
+/// The full topic of node `id` into `out` (cleared first), from the links and `names` (by
+/// number, see [`Tree::names_by_number`]); `levels` is room for the name numbers on the way.
+pub(super) fn topic_of(tree: &Tree, names: &[Option<&str>], id: NodeId, levels: &mut Vec<usize>, out: &mut Vec<u8>) {
     out.clear();
     levels.clear();
     let links = tree.links();
-    let names = tree.name_slots();
     let mut at = id;
     while at != NodeId::ROOT {
         let Some(link) = links.get(at.index()) else { break };

@@ -46,7 +46,7 @@ impl Link {
         NodeId(self.parent)
     }
 
-    /// The name's number: an index into [`Names::slots`] (none for the root or a removed node).
+    /// The name's number (see [`Names::iter`]; none in use for the root or a removed node).
     pub(crate) fn name(self) -> usize {
         (self.name & NAME_MASK) as usize
     }
@@ -91,9 +91,19 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    /// The names by number (`None`: a number not in use).
-    pub(crate) fn slots(&self) -> &[Option<Arc<str>>] {
-        &self.slots
+    /// How many numbers were given: every name's number is below.
+    pub(crate) fn numbers(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Every name in use with its number, in the order of the numbers: a name's text was
+    /// allocated about when its number was given, so they are read in the order they lie in
+    /// memory, which the processor fetches ahead (a hash table's order would not be).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(number, name)| name.as_deref().map(|name| (number, name)))
     }
 
     /// The shared copy of `name` and its number, both made on its first use. `None` when

@@ -205,6 +205,7 @@ fn topics_that_share_level_names_keep_their_own_topic_after_a_removal() {
 
 /// Whether every live node's link says what the node says: parent, name, topic, branch.
 fn links_agree(tree: &Tree) -> bool {
+    let names = tree.names_by_number();
     (1..tree.node_count()).map(NodeId::from_index).all(|id| {
         let Some(link) = tree.links().get(id.index()) else {
             return false;
@@ -212,7 +213,7 @@ fn links_agree(tree: &Tree) -> bool {
         match tree.get(id) {
             None => !link.is_topic() && !link.is_branch(),
             Some(node) => {
-                let name = tree.name_slots().get(link.name()).and_then(|n| n.as_deref());
+                let name = names.get(link.name()).copied().flatten();
                 link.parent() == node.parent()
                     && name == Some(node.name())
                     && link.is_topic() == node.latest().is_some()
@@ -237,11 +238,9 @@ fn the_links_a_search_reads_follow_every_insert_and_removal() {
     assert!(links_agree(&tree), "a went with its last child");
     let xb = tree.find("x/b").expect("x/b exists");
     tree.remove_topic(xb);
-    assert!(
-        tree.name_slots().iter().all(Option::is_none),
-        "every name left the table"
-    );
+    assert!(tree.names().next().is_none(), "every name left the table");
     tree.insert("y/c", Message::new(&b"1"[..]));
     assert!(links_agree(&tree), "names given numbers again");
-    assert_eq!(tree.name_slots().iter().flatten().count(), 2);
+    assert_eq!(tree.names().count(), 2);
+    assert_eq!(tree.name_numbers(), 5, "numbers given again before new ones");
 }
