@@ -9,6 +9,9 @@ use super::text::{contains_ignore_case, payload_holds, topic_of};
 use super::{Matches, Query, Search};
 use crate::tree::{NodeId, Tree};
 
+/// Searches that found at most this many topics are always narrowed.
+const NARROWED_AT_LEAST: usize = 1024;
+
 impl Search {
     /// What this search finds in `tree`, exactly as [`Search::run`] does, given the search that
     /// ran before it on the same tree and what that found: when this one narrows it, only those
@@ -18,12 +21,21 @@ impl Search {
             (Query::Text(needle), Some((old, found)))
                 if self.narrows(old)
                     && found.received <= tree.received()
-                    && found.visible.len() <= tree.node_count() =>
+                    && found.visible.len() <= tree.node_count()
+                    && !self.cheaper_whole(tree, found) =>
             {
                 self.run_narrowed(tree, needle, found)
             }
             _ => self.run(tree),
         }
+    }
+
+    /// Whether running over the whole tree costs less than checking what `before` found: a
+    /// topic checked again costs its full name built, some 30 times a node's link read in
+    /// the whole tree's pass; a payload, read by both, costs the same either way.
+    fn cheaper_whole(&self, tree: &Tree, before: &Matches) -> bool {
+        let per_topic_checked = if self.in_payloads { 4 } else { 32 };
+        before.found.len() > NARROWED_AT_LEAST && before.found.len() * per_topic_checked > tree.node_count()
     }
 
     /// Whether everything this search finds, `old` found too, topics unchanged.
@@ -137,6 +149,21 @@ mod tests {
         tree.insert("a/lamp", Message::new(&b"1"[..]));
         let after = typed_on(&tree, &after, "lamp", false);
         assert_eq!(topics(&tree, &after.1), ["a/lamp", "b/lamp"]);
+    }
+
+    #[test]
+    fn a_search_that_found_a_large_share_of_the_tree_is_not_narrowed_but_run_whole() {
+        let mut tree = Tree::new();
+        for i in 0..2000 {
+            tree.insert(&format!("room{i}/lamp"), Message::new(&b"1"[..]));
+        }
+        tree.insert("hall/lamppost", Message::new(&b"1"[..]));
+        let before = first(&tree, "lam", false);
+        let after = typed_on(&tree, &before, "lampp", false);
+        assert!(after.0.cheaper_whole(&tree, &before.1), "2,001 of 4,003 nodes found");
+        assert_eq!(topics(&tree, &after.1), ["hall/lamppost"]);
+        let few = first(&tree, "lampp", false);
+        assert!(!after.0.cheaper_whole(&tree, &few.1));
     }
 
     #[test]
