@@ -80,6 +80,55 @@ fn search(c: &mut Criterion) {
             });
         });
     }
+    // The first keystroke of a fresh tree view: no branch was opened or put in order before.
+    if let Some(search) = Search::new("humidity", false) {
+        group.bench_function("first search of a fresh view, text in names, 90k match", |b| {
+            b.iter_batched(
+                Outline::default,
+                |mut outline| {
+                    let matches = search.run(&tree);
+                    matches.open_new_branches(&tree, &mut outline, None);
+                    rows::flatten_found(&tree, &mut outline, &matches, false, &mut rows_out);
+                    black_box((matches.topics, rows_out.len()));
+                    outline
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    // The next keystroke: the text typed on by one character, the search before it narrowed
+    // (only what it found is checked again, and what changed since: nothing here).
+    for (name, text, in_payloads) in [
+        ("next keystroke, text in names, 10 match", "device4711", false),
+        ("next keystroke, text with /, 10k match", "floor3/device1", false),
+        (
+            "next keystroke, text in topics and payloads, nothing matches",
+            "nowhere",
+            true,
+        ),
+        ("next keystroke, text in names, 90k match", "humidity", false),
+    ] {
+        let typed = &text[..text.len() - 1];
+        let (Some(search), Some(before)) = (Search::new(text, in_payloads), Search::new(typed, in_payloads)) else {
+            continue;
+        };
+        // As the keystroke before left it: the branches above what it found open.
+        let mut outline = Outline::default();
+        before.run(&tree).open_new_branches(&tree, &mut outline, None);
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || before.run(&tree),
+                |found| {
+                    let matches = search.run_after(&tree, Some((&before, &found)));
+                    matches.open_new_branches(&tree, &mut outline, Some(&found));
+                    rows::flatten_found(&tree, &mut outline, &matches, false, &mut rows_out);
+                    black_box((matches.topics, rows_out.len()));
+                    found
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
     // The scan alone, without opening and flattening what it found.
     for (name, text) in [
         ("scan only, text in names, 90k match", "humidity"),

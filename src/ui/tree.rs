@@ -190,7 +190,9 @@ impl TreeView {
             }
         };
         if stale {
-            let matches = search.run(&session.tree);
+            // Typing on narrows the search before: only what it found, and what changed since.
+            let before = self.found.as_ref().map(|(old, m, _, _)| (old, m));
+            let matches = search.run_after(&session.tree, before);
             let before = self.found.as_ref().map(|(_, m, _, _)| m);
             matches.open_new_branches(&session.tree, &mut self.outline, before);
             self.found = Some((search, matches, shape, messages));

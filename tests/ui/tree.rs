@@ -250,6 +250,28 @@ fn searching_finds_topics_by_text_filter_and_payload() {
     });
 }
 
+#[test]
+fn typing_on_finds_a_topic_that_arrived_between_two_keystrokes() {
+    let fixture = Fixture::new();
+    let mut harness = fixture.harness_with_messages(HOME);
+    step_until(&mut harness, "the tree", |h| has_label(h, "garden"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.step();
+    harness.get_by_label("Search topics").type_text("lig");
+    step_until(&mut harness, "the lights", |h| has_label(h, "2 topics found"));
+    assert!(!has_label(&harness, "garden"));
+    arrive(&mut harness, &[("garden/light", b"ON", false)]);
+    // The next keystroke narrows the search before it, and still finds the new light.
+    harness.get_by_label("Search topics").type_text("h");
+    step_until(&mut harness, "the three lights", |h| {
+        has_label(h, "3 topics found") && has_label(h, "garden")
+    });
+    replace_text(&mut harness, "Search topics", "lights");
+    step_until(&mut harness, "no light of that name", |h| {
+        has_label(h, "No topic matches the search.")
+    });
+}
+
 /// The names of these rows, top to bottom, as drawn.
 fn rows_in_order(harness: &Harness<'_, App>, names: &[&str]) -> Vec<String> {
     let mut shown: Vec<(f32, String)> = names

@@ -12,7 +12,25 @@ const MIN_HEX_ID_CHARS: usize = 4;
 /// its hexadecimal value, so ids of equal length sort much as their text does. Each run's value
 /// depends on its own name alone, which keeps the order total whatever the names.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut left, mut right) = (a, b);
+    // Siblings often share a long start (`device12345`, `device12346`): the bytes both share
+    // compare equal, so the comparison starts where they part, moved back to the start of the
+    // word of hexadecimal digits it falls in (a run of digits is read from its start; the
+    // byte before that word is a character of its own, so a run never crosses it).
+    let shared = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let mut start = shared;
+    while !a.is_char_boundary(start) {
+        start -= 1;
+    }
+    while start > 0 && a.as_bytes().get(start - 1).is_some_and(u8::is_ascii_hexdigit) {
+        start -= 1;
+    }
+    natural_cmp_from(a, b, start)
+}
+
+/// [`natural_cmp`], reading both names from byte `start`, where the names agree before it and
+/// a new character or run begins.
+fn natural_cmp_from(a: &str, b: &str, start: usize) -> Ordering {
+    let (mut left, mut right) = (a.get(start..).unwrap_or(a), b.get(start..).unwrap_or(b));
     loop {
         let (Some(l), Some(r)) = (left.chars().next(), right.chars().next()) else {
             return match (left.is_empty(), right.is_empty()) {
@@ -141,6 +159,27 @@ mod tests {
     }
 
     #[test]
+    fn names_with_a_long_shared_start_compare_as_read_from_the_beginning() {
+        let pairs = [
+            ("device12345", "device12346"),
+            ("device9", "device10"),
+            ("x12ab", "x12ag"),
+            ("id_00ab", "id_00AB"),
+            ("tasmota_000A0C", "tasmota_000A0D"),
+            ("tasmota_000A0C", "tasmota_000A0Cx"),
+            ("tag99", "tag100"),
+            ("капуста1", "капуста10"),
+            ("abc", "abc1"),
+            ("face12", "face2"),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(natural_cmp(a, b), natural_cmp_from(a, b, 0), "{a} {b}");
+            assert_eq!(natural_cmp(b, a), natural_cmp_from(b, a, 0), "{b} {a}");
+        }
+        assert_eq!(natural_cmp("device9", "device10"), Ordering::Less);
+    }
+
+    #[test]
     fn the_order_is_consistent_for_any_names() {
         // Names made of the pieces where the rules meet: digits, hex letters, padding,
         // separators, case and non-ASCII. The order must hold for every pair and triple.
@@ -158,6 +197,11 @@ mod tests {
         for a in &names {
             assert_eq!(natural_cmp(a, a), Ordering::Equal);
             for b in &names {
+                assert_eq!(
+                    natural_cmp(a, b),
+                    natural_cmp_from(a, b, 0),
+                    "from the shared start: {a} {b}"
+                );
                 assert_eq!(natural_cmp(a, b), natural_cmp(b, a).reverse(), "{a} {b}");
                 for c in names.iter().take(40) {
                     if natural_cmp(a, b) == Ordering::Less && natural_cmp(b, c) == Ordering::Less {

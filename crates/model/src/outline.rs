@@ -63,6 +63,13 @@ impl Outline {
         true
     }
 
+    /// Open the branch `id`, known to have children (see [`Outline::set_expanded`]).
+    pub(crate) fn open(&mut self, id: NodeId) {
+        if !self.is_expanded(id) {
+            self.set_flag(id, true);
+        }
+    }
+
     fn set_flag(&mut self, id: NodeId, expanded: bool) {
         let index = id.index();
         if index >= self.expanded.len() {
@@ -184,12 +191,7 @@ impl Outline {
     /// sort them all again (the caller decides how often). A branch whose order changed is
     /// sorted whole.
     pub fn children(&mut self, tree: &Tree, id: NodeId, resort: bool) -> &[NodeId] {
-        if self.removals_seen != tree.removals() {
-            // Removed topics shift the tree's children: place every branch again.
-            self.placed.clear();
-            self.root = Placed::default();
-            self.removals_seen = tree.removals();
-        }
+        self.forget_if_removed(tree);
         let order = self.sort_of(id);
         let children = tree.get(id).map_or(&[][..], |n| n.children());
         let placed = if id == NodeId::ROOT {
@@ -221,6 +223,46 @@ impl Outline {
     }
 }
 
+impl Outline {
+    /// Removed topics shift the tree's children: place every branch again.
+    fn forget_if_removed(&mut self, tree: &Tree) {
+        if self.removals_seen != tree.removals() {
+            self.placed.clear();
+            self.root = Placed::default();
+            self.removals_seen = tree.removals();
+        }
+    }
+
+    /// The children of `id` that `shows` keeps, in the branch's order, into `out` (cleared
+    /// first): [`Outline::children`] filtered. A branch in name order that was not put in
+    /// order before and shows at most half its children (a search shows one sensor of each
+    /// device) has only those sorted, and nothing is kept: the order is the one the whole
+    /// branch would get, names being a total order, so nothing moves when it is placed whole.
+    pub fn shown_children(
+        &mut self,
+        tree: &Tree,
+        id: NodeId,
+        resort: bool,
+        shows: impl Fn(NodeId) -> bool,
+        out: &mut Vec<NodeId>,
+    ) {
+        self.forget_if_removed(tree);
+        out.clear();
+        let placed = id == NodeId::ROOT || self.placed.contains_key(&id);
+        if !placed && self.sort_of(id) == SortOrder::Name {
+            let children = tree.get(id).map_or(&[][..], |n| n.children());
+            out.extend(children.iter().copied().filter(|&child| shows(child)));
+            if out.len() * 2 <= children.len() {
+                sort_slice(tree, SortOrder::Name, out);
+                return;
+            }
+            out.clear();
+        }
+        let children = self.children(tree, id, resort);
+        out.extend(children.iter().copied().filter(|&child| shows(child)));
+    }
+}
+
 /// `head` and `tail`, both in `order`, merged into one list in `order`.
 fn merge(tree: &Tree, order: SortOrder, head: &[NodeId], tail: &[NodeId]) -> Vec<NodeId> {
     let mut merged = Vec::with_capacity(head.len() + tail.len());
@@ -244,9 +286,19 @@ fn merge(tree: &Tree, order: SortOrder, head: &[NodeId], tail: &[NodeId]) -> Vec
 /// are stable and adaptive, so a branch sorted a second ago, whose counts moved a
 /// little since, costs few name comparisons (counts tie often, names are slow).
 fn sort_slice(tree: &Tree, order: SortOrder, ids: &mut [NodeId]) {
-    let name = |id: NodeId| tree.slot(id).map_or("", |n| n.name());
+    if ids.len() < 2 {
+        return;
+    }
     if order == SortOrder::Name {
-        ids.sort_by(|&a, &b| natural_cmp(name(a), name(b)));
+        // Each node read once, for its name, not twice per comparison.
+        let mut named: Vec<(&str, NodeId)> = ids
+            .iter()
+            .map(|&id| (tree.slot(id).map_or("", |n| n.name()), id))
+            .collect();
+        named.sort_by(|a, b| natural_cmp(a.0, b.0));
+        for (slot, (_, id)) in ids.iter_mut().zip(named) {
+            *slot = id;
+        }
         return;
     }
     // Each node is read once, here: the sorts below touch only this list (and names on ties).

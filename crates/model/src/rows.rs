@@ -37,14 +37,16 @@ impl RowFilter {
 /// O(tree). Returns whether a shown branch (or the top level) is in an order that follows the
 /// traffic.
 pub fn flatten(tree: &Tree, outline: &mut Outline, filter: RowFilter, resort: bool, rows: &mut Vec<Row>) -> bool {
-    flatten_shown(tree, outline, resort, rows, |id| filter.shows(tree, id))
+    flatten_shown(tree, outline, resort, rows, |id| filter.shows(tree, id), false)
 }
 
 /// Flatten what a search found: the matching topics and the branches above them (the open
-/// ones), each branch's children in its order, as [`flatten`] does. Costs O(rows shown).
-/// Returns whether a shown branch is in an order that follows the traffic.
+/// ones), each branch's children in its order, as [`flatten`] does. Costs O(children of the
+/// open branches shown); a branch in name order showing few of its children has only those
+/// sorted ([`Outline::shown_children`]). Returns whether a shown branch is in an order that
+/// follows the traffic.
 pub fn flatten_found(tree: &Tree, outline: &mut Outline, matches: &Matches, resort: bool, rows: &mut Vec<Row>) -> bool {
-    flatten_shown(tree, outline, resort, rows, |id| matches.shows(id))
+    flatten_shown(tree, outline, resort, rows, |id| matches.shows(id), true)
 }
 
 fn flatten_shown(
@@ -53,12 +55,19 @@ fn flatten_shown(
     resort: bool,
     rows: &mut Vec<Row>,
     shows: impl Fn(NodeId) -> bool,
+    few_sorted_alone: bool,
 ) -> bool {
     rows.clear();
     let mut stack: Vec<Row> = Vec::new();
     let mut follows_traffic = false;
+    let mut shown = Vec::new();
     let mut push = |outline: &mut Outline, parent: NodeId, depth: u16, stack: &mut Vec<Row>| {
         follows_traffic |= outline.sort_of(parent).follows_traffic();
+        if few_sorted_alone {
+            outline.shown_children(tree, parent, resort, &shows, &mut shown);
+            stack.extend(shown.iter().rev().map(|&id| Row { id, depth }));
+            return;
+        }
         let children = outline.children(tree, parent, resort);
         stack.extend(
             children

@@ -6,11 +6,13 @@
 use super::outline::Outline;
 use super::tree::{NodeId, Tree};
 
+mod narrow;
+mod text;
+
+use text::contains_ignore_case;
+
 /// Payload bytes searched per topic at most (a search stays fast with big payloads).
 pub const PAYLOAD_SEARCH_BYTES: usize = 64 * 1024;
-
-/// Names whose answer a text search remembers at once (see `Search::run_names`).
-const NAME_CACHE_SLOTS: usize = 4096;
 
 /// What to look for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +36,11 @@ pub struct Matches {
     visible: Vec<bool>,
     /// How many topics match.
     pub topics: u32,
+    /// The matching topics, in arena order (where a search that narrows this one starts).
+    found: Vec<NodeId>,
+    /// [`Tree::received`] when the search ran: topics whose latest message came after it may
+    /// match a narrower search too.
+    received: u64,
 }
 
 impl Matches {
@@ -43,12 +50,13 @@ impl Matches {
     }
 
     /// Open every branch shown now that `before` did not show, so new matches are in view
-    /// while branches the user closed since stay closed.
+    /// while branches the user closed since stay closed. Reads the tree's links, not its nodes.
     pub fn open_new_branches(&self, tree: &Tree, outline: &mut Outline, before: Option<&Matches>) {
+        let links = tree.links();
         for (index, &shown) in self.visible.iter().enumerate() {
             let id = NodeId::from_index(index);
-            if shown && !before.is_some_and(|b| b.shows(id)) {
-                outline.set_expanded(tree, id, true);
+            if shown && links.get(index).is_some_and(|link| link.is_branch()) && !before.is_some_and(|b| b.shows(id)) {
+                outline.open(id);
             }
         }
     }
@@ -91,89 +99,20 @@ impl Search {
     }
 
     /// Every topic of `tree` that matches, and the branches above them. A filter visits only
-    /// the branches it can match; text visits every node once, comparing level names (text
-    /// without `/` cannot span levels) or, for text with `/`, whole topics.
+    /// the branches it can match; text reads every node's compact link once (8 bytes), and
+    /// compares each distinct level name once: text without `/` cannot span levels, and text
+    /// with `/` is followed from level to level (see `text.rs`). Payloads, when searched, are
+    /// read for the topics whose name did not match.
     pub fn run(&self, tree: &Tree) -> Matches {
-        let mut matches = Matches {
-            visible: vec![false; tree.node_count()],
-            topics: 0,
-        };
+        let mut matches = Matches::empty(tree);
         match &self.query {
             Query::Filter(levels) => self.run_filter(tree, levels, &mut matches),
-            Query::Text(needle) if !needle.contains(&b'/') => self.run_names(tree, needle, &mut matches),
-            Query::Text(needle) => self.run_topics(tree, needle, &mut matches),
+            Query::Text(needle) if !needle.contains(&b'/') => {
+                text::in_names(tree, needle, self.in_payloads, &mut matches);
+            }
+            Query::Text(needle) => text::across_levels(tree, needle, self.in_payloads, &mut matches),
         }
         matches
-    }
-
-    /// Text without `/`: a topic matches when one of its levels contains the text. The arena
-    /// is read in order (a parent always comes before its children), not walked.
-    fn run_names(&self, tree: &Tree, needle: &[u8], matches: &mut Matches) {
-        let mut matched = vec![false; tree.node_count()];
-        // Level names are shared between nodes (the tree holds each once), so most names
-        // were seen a moment ago: remember the answer by where the name lives.
-        let mut seen = vec![(0usize, false); NAME_CACHE_SLOTS];
-        for index in 1..tree.node_count() {
-            let id = NodeId::from_index(index);
-            let Some(node) = tree.get(id) else { continue };
-            let here = matched[node.parent().index()] || {
-                let name = node.name();
-                let address = name.as_ptr() as usize;
-                let slot = (address >> 4) % NAME_CACHE_SLOTS;
-                match seen[slot] {
-                    (cached, found) if cached == address => found,
-                    _ => {
-                        let found = contains_ignore_case(name.as_bytes(), needle);
-                        seen[slot] = (address, found);
-                        found
-                    }
-                }
-            };
-            matched[index] = here;
-            if let Some(message) = node.latest()
-                && (here
-                    || (self.in_payloads
-                        && contains_ignore_case(
-                            &message.payload[..message.payload.len().min(PAYLOAD_SEARCH_BYTES)],
-                            needle,
-                        )))
-            {
-                matches.found(tree, id);
-            }
-        }
-    }
-
-    /// Text with `/`: whole topics are built, each from its parent's, in arena order.
-    fn run_topics(&self, tree: &Tree, needle: &[u8], matches: &mut Matches) {
-        let mut topics: Vec<u8> = Vec::new();
-        // Where each node's topic sits in `topics`.
-        let mut spans: Vec<(u32, u32)> = vec![(0, 0); tree.node_count()];
-        for index in 1..tree.node_count() {
-            let id = NodeId::from_index(index);
-            let Some(node) = tree.get(id) else { continue };
-            let parent = node.parent();
-            let start = topics.len();
-            if parent != NodeId::ROOT {
-                let (from, len) = spans[parent.index()];
-                topics.extend_from_within(from as usize..(from + len) as usize);
-                topics.push(b'/');
-            }
-            topics.extend_from_slice(node.name().as_bytes());
-            let len = topics.len() - start;
-            spans[index] = (start as u32, len as u32);
-            if let Some(message) = node.latest() {
-                let topic = &topics[start..];
-                let payload = &message.payload[..message.payload.len().min(PAYLOAD_SEARCH_BYTES)];
-                if contains_ignore_case(topic, needle) || (self.in_payloads && contains_ignore_case(payload, needle)) {
-                    matches.found(tree, id);
-                }
-            }
-            if !node.has_children() {
-                // A leaf's topic is never a prefix of another: give its bytes back.
-                topics.truncate(start);
-                spans[index] = (0, 0);
-            }
-        }
     }
 
     /// A filter: only branches that can still match are visited.
@@ -218,29 +157,29 @@ impl Search {
 }
 
 impl Matches {
+    /// Nothing found yet in `tree`.
+    fn empty(tree: &Tree) -> Self {
+        Self {
+            visible: vec![false; tree.node_count()],
+            topics: 0,
+            found: Vec::new(),
+            received: tree.received(),
+        }
+    }
+
     /// Record the topic `id` as found: it and the branches above it are shown.
     fn found(&mut self, tree: &Tree, id: NodeId) {
         self.topics += 1;
+        self.found.push(id);
         let mut at = id;
-        while at != NodeId::ROOT && !self.visible[at.index()] {
-            self.visible[at.index()] = true;
-            at = tree.get(at).map_or(NodeId::ROOT, |n| n.parent());
+        let links = tree.links();
+        while at != NodeId::ROOT
+            && let Some(shown @ false) = self.visible.get_mut(at.index())
+        {
+            *shown = true;
+            at = links.get(at.index()).map_or(NodeId::ROOT, |link| link.parent());
         }
     }
-}
-
-/// Whether `haystack` contains `needle`, ASCII letters compared without case.
-fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    if needle.len() > haystack.len() {
-        return false;
-    }
-    let first = needle[0].to_ascii_lowercase();
-    haystack
-        .windows(needle.len())
-        .any(|window| window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle))
 }
 
 use crate::topic::levels_match as filter_matches;
@@ -341,6 +280,71 @@ mod tests {
             .map(|id| t.topic(id))
             .collect();
         assert_eq!(shown, ["a", "a/b", "a/b/c"]);
+    }
+
+    #[test]
+    fn text_with_slashes_is_found_across_levels_without_topics_being_built() {
+        let t = tree(&[
+            ("site1/floor3/device1/humidity", "1"),
+            ("site1/floor3/device12/power", "2"),
+            ("site1/floor13/device1", "3"),
+            ("site1/Floor3", "4"),
+            ("floor3/device1", "5"),
+            ("a//b", "6"),
+            ("/lead", "7"),
+            ("trail/", "8"),
+        ]);
+        assert_eq!(
+            found(&t, "floor3/device1", false),
+            [
+                "floor3/device1",
+                "site1/floor3/device1/humidity",
+                "site1/floor3/device12/power"
+            ],
+            "floor13 does not end with floor3"
+        );
+        assert_eq!(
+            found(&t, "OR3/DEVICE1/hum", false),
+            ["site1/floor3/device1/humidity"],
+            "a whole level in the middle, any case"
+        );
+        assert_eq!(
+            found(&t, "site1/floor3", false),
+            [
+                "site1/Floor3",
+                "site1/floor3/device1/humidity",
+                "site1/floor3/device12/power"
+            ],
+            "the last part starts a level, in any case"
+        );
+        assert_eq!(found(&t, "a//b", false), ["a//b"], "an empty level in the middle");
+        assert_eq!(found(&t, "/lead", false), ["/lead"], "an empty first level");
+        assert_eq!(found(&t, "trail/", false), ["trail/"], "an empty last level");
+        assert_eq!(found(&t, "/", false).len(), 8, "every topic of more than one level");
+        assert!(found(&t, "y/", false).is_empty(), "no level ending in y has a child");
+    }
+
+    #[test]
+    fn text_spanning_very_many_levels_is_found_too() {
+        let deep = vec!["x"; 80].join("/");
+        let t = tree(&[(&deep, "1"), ("x/y", "2")]);
+        let text = vec!["x"; 70].join("/");
+        assert_eq!(found(&t, &text, false), [deep]);
+        assert_eq!(found(&t, &format!("{text}/y"), false), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_removed_topic_is_not_found_and_its_name_may_come_back() {
+        let mut t = tree(&[("a/gone", "x"), ("b/kept", "y")]);
+        let gone = t.find("a/gone").expect("a/gone exists");
+        t.remove_topic(gone);
+        assert!(found(&t, "gone", true).is_empty());
+        assert!(found(&t, "a/", false).is_empty(), "a went with its last child");
+        t.insert("c/other", Message::new(&b"z"[..]));
+        t.insert("d/gone", Message::new(&b"w"[..]));
+        assert_eq!(found(&t, "gone", false), ["d/gone"]);
+        assert_eq!(found(&t, "other", false), ["c/other"]);
+        assert_eq!(found(&t, "kept", false), ["b/kept"]);
     }
 
     #[test]

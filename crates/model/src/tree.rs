@@ -6,7 +6,11 @@ use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+mod names;
 mod remove;
+
+pub(crate) use names::Link;
+use names::Names;
 
 use super::message::Message;
 pub use crate::natural::natural_cmp;
@@ -186,9 +190,11 @@ pub struct Tree {
     nodes: Vec<Node>,
     /// Finds a child by (parent, name) without a map per node.
     index: HashTable<NodeId>,
-    /// Every level name in use, held once: most names repeat (`temperature` under each
-    /// device), so a node shares its name's allocation instead of holding a copy.
-    names: HashTable<Arc<str>>,
+    /// Every level name in use, held once and numbered.
+    names: Names,
+    /// By node index: its parent, name number and whether it holds a message (what a text
+    /// search reads; kept with `nodes`).
+    links: Vec<Link>,
     hasher: DefaultHashBuilder,
     /// Messages taken in since the tree was made; never decreases.
     received: u64,
@@ -208,7 +214,8 @@ impl Tree {
         Self {
             nodes: vec![Node::new(Arc::from(""), NodeId::ROOT)],
             index: HashTable::new(),
-            names: HashTable::new(),
+            names: Names::default(),
+            links: vec![Link::NONE],
             hasher: DefaultHashBuilder::default(),
             received: 0,
             removals: 0,
@@ -263,6 +270,37 @@ impl Tree {
         self.nodes.get_mut(id.index()).filter(|n| !n.removed)
     }
 
+    /// Every node's parent, name number and whether it holds a message, by node index.
+    pub(crate) fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// The level names in use, each with its number (see [`Tree::links`]), in no order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.names.iter()
+    }
+
+    /// How many name numbers were given: every name's number is below.
+    pub(crate) fn name_numbers(&self) -> usize {
+        self.names.numbers()
+    }
+
+    /// The level names in use, by number (`None`: a number not in use).
+    pub(crate) fn names_by_number(&self) -> Vec<Option<&str>> {
+        let mut by_number = vec![None; self.name_numbers()];
+        for (number, name) in self.names() {
+            if let Some(slot) = by_number.get_mut(number) {
+                *slot = Some(name);
+            }
+        }
+        by_number
+    }
+
+    /// Every node, removed ones included, by index (see [`Tree::slot`]).
+    pub(crate) fn slots(&self) -> &[Node] {
+        &self.nodes
+    }
+
     fn hash(hasher: &DefaultHashBuilder, parent: NodeId, name: &str) -> u64 {
         hasher.hash_one((parent.0, name))
     }
@@ -295,6 +333,7 @@ impl Tree {
             nodes,
             index,
             names,
+            links,
             hasher,
             ..
         } = self;
@@ -307,8 +346,13 @@ impl Tree {
             return Some(id);
         }
         let id = NodeId(u32::try_from(nodes.len()).ok()?);
-        nodes.push(Node::new(Self::intern(names, hasher, name), parent));
+        let (shared, number) = names.intern(hasher, name)?;
+        nodes.push(Node::new(shared, parent));
+        links.push(Link::new(parent, number));
         nodes[parent.index()].children.push(id);
+        if let Some(link) = links.get_mut(parent.index()) {
+            link.set_branch(true);
+        }
         index.insert_unique(hash, id, |&id| {
             let node = &nodes[id.index()];
             Self::hash(hasher, node.parent, &node.name)
@@ -317,20 +361,9 @@ impl Tree {
         Some(id)
     }
 
-    /// The shared copy of a level name, made on its first use.
-    fn intern(names: &mut HashTable<Arc<str>>, hasher: &DefaultHashBuilder, name: &str) -> Arc<str> {
-        let hash = hasher.hash_one(name);
-        if let Some(shared) = names.find(hash, |candidate| **candidate == *name) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(name);
-        names.insert_unique(hash, Arc::clone(&shared), |n| hasher.hash_one(&**n));
-        shared
-    }
-
     /// Store `message` as the latest on `topic`, creating the levels it needs
     /// and updating the counters of every node on its path.
-    /// Returns `None` only when the tree holds 4 billion nodes.
+    /// Returns `None` only when the tree holds 4 billion nodes (or a billion distinct names).
     pub fn insert(&mut self, topic: &str, message: Message) -> Option<Inserted> {
         let mut created_nodes = false;
         let mut id = NodeId::ROOT;
@@ -358,6 +391,9 @@ impl Tree {
         });
         node.news = node.changed && after_quiet;
         node.latest = Some(message);
+        if new_topic && let Some(link) = self.links.get_mut(id.index()) {
+            link.set_topic(true);
+        }
         let mut current = id;
         loop {
             let node = &mut self.nodes[current.index()];

@@ -186,3 +186,38 @@ fn expands_below_to_a_depth_collapses_all_and_gives_an_expansion_back() {
     outline.collapse_all();
     assert!(!outline.is_expanded(id("a")) && !outline.is_expanded(id("e")));
 }
+
+#[test]
+fn the_shown_children_of_a_branch_never_placed_come_in_the_order_placing_it_whole_gives() {
+    let mut topics = Vec::new();
+    for device in ["dev10", "Dev2", "dev1"] {
+        for sensor in ["temp", "Hum2", "hum10", "power", "hum1", "state", "rssi"] {
+            topics.push(format!("{device}/{sensor}"));
+        }
+    }
+    let tree = tree_with(&topics.iter().map(String::as_str).collect::<Vec<_>>());
+    let shows = |id: NodeId| {
+        tree.get(id)
+            .is_some_and(|n| n.name().to_lowercase().starts_with("hum") || n.has_children())
+    };
+    let mut fresh = Outline::default();
+    let mut placed = Outline::default();
+    for &device in tree.root().children() {
+        child_names(&mut placed, &tree, device, false);
+        let mut alone = Vec::new();
+        fresh.shown_children(&tree, device, false, shows, &mut alone);
+        assert!(
+            !fresh.placed.contains_key(&device),
+            "a branch showing few children is not placed"
+        );
+        let mut whole = Vec::new();
+        placed.shown_children(&tree, device, false, shows, &mut whole);
+        assert_eq!(alone, whole);
+        let names: Vec<&str> = alone.iter().filter_map(|&id| tree.get(id)).map(|n| n.name()).collect();
+        assert_eq!(names, ["hum1", "Hum2", "hum10"]);
+    }
+    let mut top = Vec::new();
+    fresh.shown_children(&tree, NodeId::ROOT, false, shows, &mut top);
+    let names: Vec<&str> = top.iter().filter_map(|&id| tree.get(id)).map(|n| n.name()).collect();
+    assert_eq!(names, ["dev1", "Dev2", "dev10"], "the top level is placed whole");
+}

@@ -1,9 +1,8 @@
 //! Taking a topic out of the tree once the broker confirmed its retained message gone.
 
-use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
-use super::{NodeId, Tree};
+use super::{Link, NodeId, Tree};
 
 impl Tree {
     /// Forget the message of topic `id` (its retained message was deleted):
@@ -16,6 +15,9 @@ impl Tree {
         }
         let node = &mut self.nodes[id.index()];
         let had_value = node.latest.take().is_some();
+        if let Some(link) = self.links.get_mut(id.index()) {
+            link.set_topic(false);
+        }
         let messages = std::mem::take(&mut node.own_messages);
         let was_retained = std::mem::take(&mut node.retained);
         let mut current = id;
@@ -55,6 +57,7 @@ impl Tree {
             nodes,
             index,
             names,
+            links,
             hasher,
             ..
         } = self;
@@ -69,17 +72,22 @@ impl Tree {
         if let Some(position) = siblings.children.iter().rposition(|&c| c == id) {
             siblings.children.remove(position);
         }
+        if siblings.children.is_empty()
+            && let Some(link) = links.get_mut(parent.index())
+        {
+            link.set_branch(false);
+        }
         let unnamed = Arc::clone(&nodes[NodeId::ROOT.index()].name);
         let node = &mut nodes[id.index()];
         node.removed = true;
         let name = std::mem::replace(&mut node.name, unnamed);
         node.children = Vec::new();
+        let link = links
+            .get_mut(id.index())
+            .map(|link| std::mem::replace(link, Link::NONE));
         // The last node of this name gone: forget the name too.
-        if Arc::strong_count(&name) == 2 {
-            let name_hash = hasher.hash_one(&*name);
-            if let Ok(entry) = names.find_entry(name_hash, |candidate| Arc::ptr_eq(candidate, &name)) {
-                entry.remove();
-            }
+        if let Some(link) = link {
+            names.release(hasher, &name, link.name());
         }
     }
 }

@@ -202,3 +202,45 @@ fn topics_that_share_level_names_keep_their_own_topic_after_a_removal() {
     assert_eq!(tree.topic(again), "hall/lamp/state");
     assert_eq!(tree.complete("hall/", 10), vec![("hall/lamp".to_owned(), true)]);
 }
+
+/// Whether every live node's link says what the node says: parent, name, topic, branch.
+fn links_agree(tree: &Tree) -> bool {
+    let names = tree.names_by_number();
+    (1..tree.node_count()).map(NodeId::from_index).all(|id| {
+        let Some(link) = tree.links().get(id.index()) else {
+            return false;
+        };
+        match tree.get(id) {
+            None => !link.is_topic() && !link.is_branch(),
+            Some(node) => {
+                let name = names.get(link.name()).copied().flatten();
+                link.parent() == node.parent()
+                    && name == Some(node.name())
+                    && link.is_topic() == node.latest().is_some()
+                    && link.is_branch() == node.has_children()
+            }
+        }
+    })
+}
+
+#[test]
+fn the_links_a_search_reads_follow_every_insert_and_removal() {
+    let mut tree = tree_with(&["a/b/c", "a/d", "x/b", "a"]);
+    assert!(links_agree(&tree));
+    let c = tree.find("a/b/c").expect("c exists");
+    tree.remove_topic(c);
+    assert!(links_agree(&tree), "b went, a lost a child");
+    let a = tree.find("a").expect("a exists");
+    tree.remove_topic(a);
+    assert!(links_agree(&tree), "a is a branch without a message");
+    let d = tree.find("a/d").expect("d exists");
+    tree.remove_topic(d);
+    assert!(links_agree(&tree), "a went with its last child");
+    let xb = tree.find("x/b").expect("x/b exists");
+    tree.remove_topic(xb);
+    assert!(tree.names().next().is_none(), "every name left the table");
+    tree.insert("y/c", Message::new(&b"1"[..]));
+    assert!(links_agree(&tree), "names given numbers again");
+    assert_eq!(tree.names().count(), 2);
+    assert_eq!(tree.name_numbers(), 5, "numbers given again before new ones");
+}
