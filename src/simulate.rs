@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::model::simulate::{Now, Pace, Run, Simulation};
 use crate::model::{Event, PublishOutcome};
-use crate::mqtt::{PublishRequest, Publisher};
+use crate::mqtt::{PublishId, PublishRequest, Publisher};
 pub use status::{Snapshot, Status};
 
 /// Publishes of one simulation without an outcome, at most: beyond it, it waits.
@@ -48,7 +48,6 @@ fn run_loop(mut run: Run, per_second: f64, publisher: &Publisher, status: &Statu
     let started = Instant::now();
     let mut pace = Pace::new(per_second);
     let mut rng = fastrand::Rng::new();
-    let mut ids = Vec::new();
     while !status.is_stopping() {
         let elapsed_secs = started.elapsed().as_secs_f64();
         let room = MAX_OUTSTANDING.saturating_sub(status.outstanding()) as u64;
@@ -61,26 +60,21 @@ fn run_loop(mut run: Run, per_second: f64, publisher: &Publisher, status: &Statu
             epoch_ms,
             rng: &mut rng,
         };
-        for _ in 0..due {
+        let requests = (0..due).map(|_| {
             let message = run.next_message(&mut now);
-            let request = PublishRequest {
+            PublishRequest {
                 topic: message.topic,
                 payload: message.payload.into(),
                 qos: message.qos,
                 retain: message.retain,
                 properties: None,
-            };
-            match publisher.try_publish(request) {
-                Some(id) => ids.push(id.get()),
-                None => {
-                    status.issued(&mut ids);
-                    status.end("The connection closed".into());
-                    return;
-                }
             }
+        });
+        if !status.hand_over(requests, |request| publisher.try_publish(request).map(PublishId::get)) {
+            status.end("The connection closed".into());
+            return;
         }
         pace.sent(due);
-        status.issued(&mut ids);
         let wait = Duration::from_secs_f64(pace.wait_secs(started.elapsed().as_secs_f64()));
         std::thread::sleep(wait.clamp(MIN_SLEEP, MAX_SLEEP));
     }

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::Outstanding;
 use crate::model::PublishOutcome;
+use crate::mqtt::PublishRequest;
 
 /// The shared state of one simulation.
 #[derive(Debug, Default)]
@@ -82,13 +83,24 @@ impl Status {
         self.running.store(false, Ordering::Release);
     }
 
-    /// Publishes handed over, waiting for their outcome; `ids` is emptied.
-    pub(super) fn issued(&self, ids: &mut Vec<u64>) {
-        if ids.is_empty() {
-            return;
+    /// Hand `requests` over with `publish`, each counted outstanding as it goes, under the
+    /// lock [`Status::settle`] takes: an outcome cannot be looked for before its id is known
+    /// (a QoS 0 publish's outcome can come back before `publish` returns to a loaded thread).
+    /// Whether all were handed over (not when the connection ended).
+    pub(super) fn hand_over(
+        &self,
+        requests: impl IntoIterator<Item = PublishRequest>,
+        publish: impl Fn(PublishRequest) -> Option<u64>,
+    ) -> bool {
+        let mut inner = self.inner();
+        for request in requests {
+            let Some(id) = publish(request) else {
+                return false;
+            };
+            inner.outstanding.insert(id);
+            self.issued.fetch_add(1, Ordering::Relaxed);
         }
-        self.issued.fetch_add(ids.len() as u64, Ordering::Relaxed);
-        self.inner().outstanding.extend(ids.drain(..));
+        true
     }
 
     /// Publishes without an outcome yet.
@@ -139,7 +151,19 @@ mod tests {
     fn counts_only_its_own_outcomes() {
         let status = Status::default();
         status.begin();
-        status.issued(&mut vec![1, 2, 3]);
+        let ids = std::cell::Cell::new(0);
+        let request = |n: u8| PublishRequest {
+            topic: format!("t/{n}"),
+            payload: bytes::Bytes::new(),
+            qos: crate::model::Qos::AtMostOnce,
+            retain: false,
+            properties: None,
+        };
+        let next = |_| {
+            ids.set(ids.get() + 1);
+            Some(ids.get())
+        };
+        assert!(status.hand_over((0..3).map(request), next));
         status.settle(&[
             (1, PublishOutcome::Sent),
             (9, PublishOutcome::Sent),
@@ -149,5 +173,35 @@ mod tests {
         assert_eq!((snapshot.issued, snapshot.sent, snapshot.failed), (3, 1, 1));
         assert_eq!(snapshot.last_failure.as_deref(), Some("Not connected"));
         assert_eq!(status.outstanding(), 1);
+    }
+
+    #[test]
+    fn an_outcome_waits_for_the_hand_over_that_knows_its_id() {
+        let status = std::sync::Arc::new(Status::default());
+        status.begin();
+        let (told, settled) = std::sync::mpsc::channel();
+        let settling = std::sync::Arc::clone(&status);
+        let publish = |_| {
+            // The outcome comes back before the publisher has returned the id.
+            let settling = std::sync::Arc::clone(&settling);
+            let told = told.clone();
+            std::thread::spawn(move || {
+                settling.settle(&[(7, PublishOutcome::Sent)]);
+                told.send(()).ok();
+            });
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            Some(7)
+        };
+        let request = PublishRequest {
+            topic: "t".into(),
+            payload: bytes::Bytes::new(),
+            qos: crate::model::Qos::AtMostOnce,
+            retain: false,
+            properties: None,
+        };
+        assert!(status.hand_over([request], publish));
+        settled.recv().expect("settled");
+        assert_eq!(status.snapshot().sent, 1);
+        assert_eq!(status.outstanding(), 0);
     }
 }
