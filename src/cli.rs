@@ -1,27 +1,17 @@
 //! Command-line options (and, in `manual`, the man page and completions written from them).
 
+pub mod connect;
 pub mod manual;
 pub mod replay;
 
 use std::path::PathBuf;
 
+use connect::ConnectArgs;
+
 use clap::Parser;
 
 use crate::model::Subscription;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, ProxySettings, TlsOptions, VersionChoice};
-
-fn parse_proxy(text: &str) -> Result<ProxySettings, String> {
-    ProxySettings::parse(text).map_err(|e| e.to_string())
-}
-
-fn parse_version(text: &str) -> Result<VersionChoice, String> {
-    match text.trim() {
-        "auto" => Ok(VersionChoice::Auto),
-        "3.1.1" | "3" | "311" | "4" => Ok(VersionChoice::V311),
-        "5" | "5.0" => Ok(VersionChoice::V5),
-        other => Err(format!("\"{other}\" is not an MQTT version: use auto, 3.1.1 or 5")),
-    }
-}
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings};
 
 /// mqscope: a fast native MQTT explorer. Shows every topic on a broker as a
 /// live tree, with each message's payload pretty-printed.
@@ -34,67 +24,16 @@ pub struct Cli {
     pub broker: Option<String>,
 
     /// Connect with the saved connection profile of this name
-    #[arg(long, value_name = "NAME", conflicts_with = "broker")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["broker", "proxy"])]
     pub profile: Option<String>,
 
-    /// User name for the broker
-    #[arg(short, long, env = "MQSCOPE_USERNAME")]
-    pub username: Option<String>,
-
-    /// Password for the broker (or for a --profile that does not keep one)
-    #[arg(short = 'P', long, env = "MQSCOPE_PASSWORD", hide_env_values = true)]
-    pub password: Option<String>,
-
-    /// MQTT client id (default: mqscope- and six random characters)
-    #[arg(short = 'i', long, value_name = "ID")]
-    pub client_id: Option<String>,
+    /// Login, client id, MQTT version, TLS and proxy.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 
     /// Topic filter to subscribe to; repeat for several (default: # and $SYS/#)
     #[arg(short = 't', long = "topic", value_name = "FILTER")]
     pub topics: Vec<String>,
-
-    /// MQTT protocol version: auto (5, or 3.1.1 where the broker does not speak 5; the
-    /// default), 3.1.1 or 5
-    #[arg(long, value_name = "VERSION", default_value = "auto", value_parser = parse_version)]
-    pub mqtt_version: VersionChoice,
-
-    /// TLS: trust the CAs in this PEM file instead of the system's trust store
-    #[arg(long, value_name = "FILE")]
-    pub ca: Option<PathBuf>,
-
-    /// TLS: client certificate (PEM), for brokers that require one
-    #[arg(long, value_name = "FILE")]
-    pub cert: Option<PathBuf>,
-
-    /// TLS: the client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1)
-    #[arg(long, value_name = "FILE", requires = "cert")]
-    pub key: Option<PathBuf>,
-
-    /// TLS: check the broker's certificate for this name, and send it as the server name
-    /// (SNI), instead of the host connected to
-    #[arg(long, value_name = "NAME")]
-    pub server_name: Option<String>,
-
-    /// TLS: ALPN protocol to offer; repeat for several
-    #[arg(long, value_name = "PROTOCOL")]
-    pub alpn: Vec<String>,
-
-    /// TLS: do not verify the broker's certificate (dangerous)
-    #[arg(long)]
-    pub insecure: bool,
-
-    /// Reach the broker through this proxy: socks5://[user:pass@]host:port or
-    /// http://[user:pass@]host:port (HTTP CONNECT); a --profile sets its own in the connection
-    /// manager
-    #[arg(
-        long,
-        env = "MQSCOPE_PROXY",
-        hide_env_values = true,
-        value_name = "URL",
-        value_parser = parse_proxy,
-        conflicts_with = "profile"
-    )]
-    pub proxy: Option<ProxySettings>,
 
     /// Record every message of the connection to this file from the start: JSON Lines, one
     /// message a line (compressed with zstd when the name ends in .zst)
@@ -125,29 +64,9 @@ impl Cli {
         };
         let address = BrokerAddress::parse(broker).map_err(|e| format!("--broker {broker}: {e}"))?;
         let mut settings = ConnectionSettings::new(address);
-        if let Some(id) = self.client_id.as_ref().filter(|id| !id.is_empty()) {
-            settings.client_id.clone_from(id);
-        }
-        settings.username.clone_from(&self.username);
-        settings.password.clone_from(&self.password);
+        self.connect.apply(&mut settings, broker)?;
         if !self.topics.is_empty() {
             settings.subscriptions = self.topics.iter().map(Subscription::new).collect();
-        }
-        settings.version = self.mqtt_version;
-        settings.tls = TlsOptions {
-            ca_file: self.ca.clone(),
-            client_cert_file: self.cert.clone(),
-            client_key_file: self.key.clone(),
-            alpn: self.alpn.clone(),
-            server_name: self.server_name.clone(),
-            insecure: self.insecure,
-        };
-        settings.proxy.clone_from(&self.proxy);
-        let tls_given = settings.tls != TlsOptions::default();
-        if tls_given && !settings.address.scheme.is_tls() {
-            return Err(format!(
-                "--broker {broker}: TLS options need an mqtts:// or wss:// address"
-            ));
         }
         if let Some(error) = settings
             .subscriptions
@@ -163,6 +82,7 @@ impl Cli {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::settings::VersionChoice;
 
     #[test]
     fn broker_and_login_become_settings() {

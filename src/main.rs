@@ -96,7 +96,7 @@ fn main() -> anyhow::Result<()> {
             app.set_logging(logging);
             app.set_started(started);
             if let Some(name) = &cli.profile {
-                if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.password.as_deref()) {
+                if let Err(error) = app.connect_profile(&cc.egui_ctx, name, cli.connect.password.as_deref()) {
                     app.set_notice(error);
                 }
             } else if let Some(early) = early {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::model::Qos;
-use crate::mqtt::settings::{BrokerAddress, ConnectionSettings, ProxySettings, TlsOptions, VersionChoice};
+use crate::mqtt::settings::{BrokerAddress, ConnectionSettings};
 use crate::replay::{Bound, ReplayOptions, Speed};
 
 fn parse_qos(text: &str) -> Result<Qos, String> {
@@ -64,47 +64,9 @@ pub struct ReplayArgs {
     #[arg(long = "loop")]
     pub repeat: bool,
 
-    /// User name for the broker
-    #[arg(short, long, env = "MQSCOPE_USERNAME")]
-    pub username: Option<String>,
-
-    /// Password for the broker
-    #[arg(short = 'P', long, env = "MQSCOPE_PASSWORD", hide_env_values = true)]
-    pub password: Option<String>,
-
-    /// MQTT client id (default: mqscope- and six random characters)
-    #[arg(short = 'i', long, value_name = "ID")]
-    pub client_id: Option<String>,
-
-    /// MQTT protocol version: auto (the default), 3.1.1 or 5
-    #[arg(long, value_name = "VERSION", default_value = "auto", value_parser = super::parse_version)]
-    pub mqtt_version: VersionChoice,
-
-    /// TLS: trust the CAs in this PEM file instead of the system's trust store
-    #[arg(long, value_name = "FILE")]
-    pub ca: Option<PathBuf>,
-
-    /// TLS: client certificate (PEM), for brokers that require one
-    #[arg(long, value_name = "FILE")]
-    pub cert: Option<PathBuf>,
-
-    /// TLS: the client certificate's private key (PEM)
-    #[arg(long, value_name = "FILE", requires = "cert")]
-    pub key: Option<PathBuf>,
-
-    /// TLS: check the broker's certificate for this name, and send it as the server name
-    /// (SNI), instead of the host connected to
-    #[arg(long, value_name = "NAME")]
-    pub server_name: Option<String>,
-
-    /// TLS: do not verify the broker's certificate (dangerous)
-    #[arg(long)]
-    pub insecure: bool,
-
-    /// Reach the broker through this proxy: socks5://[user:pass@]host:port or
-    /// http://[user:pass@]host:port (HTTP CONNECT)
-    #[arg(long, env = "MQSCOPE_PROXY", hide_env_values = true, value_name = "URL", value_parser = super::parse_proxy)]
-    pub proxy: Option<ProxySettings>,
+    /// Login, client id, MQTT version, TLS and proxy.
+    #[command(flatten)]
+    pub connect: super::connect::ConnectArgs,
 }
 
 impl ReplayArgs {
@@ -113,27 +75,8 @@ impl ReplayArgs {
         let broker = &self.broker;
         let address = BrokerAddress::parse(broker).map_err(|e| format!("--broker {broker}: {e}"))?;
         let mut settings = ConnectionSettings::new(address);
-        if let Some(id) = self.client_id.as_ref().filter(|id| !id.is_empty()) {
-            settings.client_id.clone_from(id);
-        }
-        settings.username.clone_from(&self.username);
-        settings.password.clone_from(&self.password);
+        self.connect.apply(&mut settings, broker)?;
         settings.subscriptions.clear();
-        settings.version = self.mqtt_version;
-        settings.tls = TlsOptions {
-            ca_file: self.ca.clone(),
-            client_cert_file: self.cert.clone(),
-            client_key_file: self.key.clone(),
-            server_name: self.server_name.clone(),
-            insecure: self.insecure,
-            ..TlsOptions::default()
-        };
-        settings.proxy.clone_from(&self.proxy);
-        if settings.tls != TlsOptions::default() && !settings.address.scheme.is_tls() {
-            return Err(format!(
-                "--broker {broker}: TLS options need an mqtts:// or wss:// address"
-            ));
-        }
         Ok(settings)
     }
 
